@@ -1,0 +1,185 @@
+using System;
+using System.Collections;
+using nanoFramework.M2Mqtt;
+using nanoFramework.M2Mqtt.Messages;
+using TimingMat.Core.Hardware;
+
+namespace TimingMat.Device.Adapters
+{
+    /// <summary>The core's MQTT link over nanoFramework.M2Mqtt (MQTT 3.1.1, no TLS).</summary>
+    /// <remarks>
+    /// M2Mqtt raises its events on its own receive thread; they are queued here and taken by the core's poll.
+    /// Queues are bounded: when the core stops polling, the oldest entries are dropped and counted rather than
+    /// exhausting the ~100 KB heap. Nothing is lost by that: the outbox re-sends anything the collector has not
+    /// acknowledged, and M2Mqtt keeps its in-flight QoS 1 messages in RAM only anyway.
+    /// </remarks>
+    public sealed class M2MqttLink : IMqttLink, IDisposable
+    {
+        private const int QueueLimit = 32;
+
+        private readonly MqttClient _client;
+        private readonly object _sync = new object();
+        private readonly ArrayList _received = new ArrayList();
+        private readonly ArrayList _acknowledged = new ArrayList();
+        private int _droppedReceived;
+
+        /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class. Does not connect.</summary>
+        /// <param name="brokerHost">Broker host name or IP address.</param>
+        /// <param name="brokerPort">Broker TCP port, usually 1883.</param>
+        public M2MqttLink(string brokerHost, int brokerPort)
+        {
+            _client = new MqttClient(brokerHost, brokerPort, false, null, null, MqttSslProtocols.None);
+            _client.ProtocolVersion = MqttProtocolVersion.Version_3_1_1;
+            _client.MqttMsgPublishReceived += OnPublishReceived;
+            _client.MqttMsgPublished += OnPublished;
+        }
+
+        /// <summary>Gets the number of received messages dropped because the core did not take them in time.</summary>
+        public int DroppedReceived
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    return _droppedReceived;
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        public bool IsConnected
+        {
+            get { return _client.IsConnected; }
+        }
+
+        /// <inheritdoc />
+        public bool Connect(MqttConnectOptions options)
+        {
+            bool hasWill = options.WillTopic != null;
+            MqttReasonCode code = _client.Connect(
+                options.ClientId,
+                options.Username,
+                options.Password,
+                options.WillRetain,
+                ToQos(options.WillQos),
+                hasWill,
+                options.WillTopic,
+                options.WillMessage,
+                options.CleanSession,
+                (ushort)options.KeepAliveSeconds);
+            return code == MqttReasonCode.Success;
+        }
+
+        /// <inheritdoc />
+        public void Disconnect()
+        {
+            if (_client.IsConnected)
+            {
+                _client.Disconnect();
+            }
+        }
+
+        /// <inheritdoc />
+        public int Publish(string topic, byte[] payload, int qos, bool retain)
+        {
+            if (!_client.IsConnected)
+            {
+                return -1;
+            }
+
+            // The 6-argument overload is the one that takes QoS and retain; the 4-argument form in old samples is gone.
+            ushort packetId = _client.Publish(topic, payload, null, null, ToQos(qos), retain);
+            return qos == 0 ? 0 : packetId;
+        }
+
+        /// <inheritdoc />
+        public bool Subscribe(string topicFilter, int qos)
+        {
+            if (!_client.IsConnected)
+            {
+                return false;
+            }
+
+            _client.Subscribe(new string[] { topicFilter }, new MqttQoSLevel[] { ToQos(qos) });
+            return true;
+        }
+
+        /// <inheritdoc />
+        public MqttMessage TakeReceived()
+        {
+            lock (_sync)
+            {
+                if (_received.Count == 0)
+                {
+                    return null;
+                }
+
+                MqttMessage message = (MqttMessage)_received[0];
+                _received.RemoveAt(0);
+                return message;
+            }
+        }
+
+        /// <inheritdoc />
+        public bool TryTakeAcknowledged(out int packetId)
+        {
+            lock (_sync)
+            {
+                if (_acknowledged.Count == 0)
+                {
+                    packetId = 0;
+                    return false;
+                }
+
+                packetId = (int)_acknowledged[0];
+                _acknowledged.RemoveAt(0);
+                return true;
+            }
+        }
+
+        /// <summary>Disconnects and releases the client.</summary>
+        public void Dispose()
+        {
+            _client.MqttMsgPublishReceived -= OnPublishReceived;
+            _client.MqttMsgPublished -= OnPublished;
+            _client.Dispose();
+        }
+
+        private static MqttQoSLevel ToQos(int qos)
+        {
+            return qos >= 1 ? MqttQoSLevel.AtLeastOnce : MqttQoSLevel.AtMostOnce;
+        }
+
+        private void OnPublishReceived(object sender, MqttMsgPublishEventArgs e)
+        {
+            lock (_sync)
+            {
+                if (_received.Count >= QueueLimit)
+                {
+                    _received.RemoveAt(0);
+                    _droppedReceived++;
+                }
+
+                _received.Add(new MqttMessage(e.Topic, e.Message));
+            }
+        }
+
+        private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
+        {
+            if (!e.IsPublished)
+            {
+                return;
+            }
+
+            lock (_sync)
+            {
+                if (_acknowledged.Count >= QueueLimit)
+                {
+                    _acknowledged.RemoveAt(0);
+                }
+
+                _acknowledged.Add((int)e.MessageId);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace TimingMat.Portability.Tests.Guard;
+
+/// <summary>One nanoFramework public API listing file: type header lines and their member lines.</summary>
+public sealed class ApiListing
+{
+    private readonly Dictionary<string, HashSet<string>> _members = new(StringComparer.Ordinal);
+
+    private ApiListing(string path)
+    {
+        HashSet<string>? current = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(line[0]))
+            {
+                current?.Add(line.Trim());
+            }
+            else if (!_members.TryGetValue(line.TrimEnd(), out current))
+            {
+                _members[line.TrimEnd()] = current = new HashSet<string>(StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Reads a listing file.</summary>
+    public static ApiListing Load(string path) => new(path);
+
+    /// <summary>Tells whether the listing has this exact type header line.</summary>
+    public bool HasType(string header) => _members.ContainsKey(header);
+
+    /// <summary>Tells whether the type has this exact member line.</summary>
+    public bool HasMember(string header, string member) => _members.TryGetValue(header, out var set) && set.Contains(member);
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# System packages the test suite needs beyond the .NET SDK, and how to get them. Sourced by tools/test and .ci/run.
+
+# Prints the path of the mosquitto broker binary, or nothing. Debian installs it in /usr/sbin, which is not on
+# every user's PATH.
+find_mosquitto() {
+  command -v mosquitto 2>/dev/null || { [ -x /usr/sbin/mosquitto ] && echo /usr/sbin/mosquitto; } || true
+}
+
+# Installs missing Debian packages when this shell may (root, or passwordless sudo); otherwise says what is missing.
+ensure_requirements() {
+  local missing=()
+  [ -n "$(find_mosquitto)" ] || missing+=(mosquitto)
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
+  fi
+  if [ "$sudo" != "none" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${missing[*]} (the MQTT tests start their own broker on a free loopback port)..."
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+
+  if [ -z "$(find_mosquitto)" ]; then
+    echo "Missing: mosquitto (the MQTT tests start their own broker). Install it with: sudo apt-get install mosquitto" >&2
+    return 3
+  fi
+}
