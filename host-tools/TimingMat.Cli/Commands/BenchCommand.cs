@@ -1,0 +1,19 @@
+using System.CommandLine;
+using TimingMat.Cli.Infrastructure;
+
+namespace TimingMat.Cli.Commands;
+
+/// <summary>
+/// <c>timingmat bench &lt;what&gt;</c>: accuracy benchmarks that run the emulators against the real firmware core on
+/// simulated time and print figures (throughput benchmarks live in host-tools/TimingMat.Benchmarks, BenchmarkDotNet).
+/// Each benchmark adds its subcommand in <see cref="Create"/>.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(CommandOutput output)
+    {
+        var command = new Command("bench", "Accuracy benchmarks of the firmware core on emulated hardware, on simulated time");
+        _ = output;
+        return command;
+    }
+}
