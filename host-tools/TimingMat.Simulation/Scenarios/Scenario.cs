@@ -1,0 +1,120 @@
+namespace TimingMat.Simulation.Scenarios;
+
+/// <summary>A whole race to simulate: course, corrals and waves, the runner field, the hardware models and faults.</summary>
+/// <remarks>Build one with <see cref="ScenarioLoader"/>, which validates every field; all times are UTC µs since 1970.</remarks>
+public sealed record Scenario
+{
+    /// <summary>Gets the scenario's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Gets a one-line description.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>Gets the default seed (the command line may override it).</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Gets the course length in km.</summary>
+    public required double DistanceKm { get; init; }
+
+    /// <summary>Gets the timing points: check-in mats first, then the course mats in km order.</summary>
+    public required IReadOnlyList<MatSpec> Mats { get; init; }
+
+    /// <summary>Gets the start corrals.</summary>
+    public required IReadOnlyList<CorralSpec> Corrals { get; init; }
+
+    /// <summary>Gets the waves, in gun order.</summary>
+    public required IReadOnlyList<WaveSpec> Waves { get; init; }
+
+    /// <summary>Gets the runner field.</summary>
+    public required RunnerSpec Runners { get; init; }
+
+    /// <summary>Gets the GPS, oscillator and PPS-latency model every unit uses.</summary>
+    public required GpsSpec Gps { get; init; }
+
+    /// <summary>Gets the faults, in time order.</summary>
+    public required IReadOnlyList<FaultSpec> Faults { get; init; }
+
+    /// <summary>Gets the first mat with a role, or null.</summary>
+    public MatSpec? MatWithRole(MatRoleName role) => Mats.FirstOrDefault(m => m.Role == role);
+}
+
+/// <summary>One timing point (one mat unit).</summary>
+/// <param name="UnitId">The unit's id, 1-based in scenario order.</param>
+/// <param name="Name">Unique name, e.g. <c>10k</c>.</param>
+/// <param name="Role">Role on the course.</param>
+/// <param name="Km">Course distance of the mat in km (0 for check-in mats).</param>
+/// <param name="Corrals">Corrals a check-in mat serves; empty for course mats.</param>
+/// <param name="OpensUtcMicros">When the mat is armed.</param>
+/// <param name="CutoffUtcMicros">When the mat stops counting (its section's cut-off).</param>
+/// <param name="Reader">The reader module and its read rate.</param>
+public sealed record MatSpec(int UnitId, string Name, MatRoleName Role, double Km, IReadOnlyList<string> Corrals, long OpensUtcMicros, long CutoffUtcMicros, ReaderSpec Reader);
+
+/// <summary>The reader module of a mat.</summary>
+/// <param name="Type">Protocol: <c>m6e</c> (ThingMagic Mercury) or <c>r2000</c> (0xA0).</param>
+/// <param name="ReadsPerSecond">Inventory rate the module sustains, shared by all chips in its field.</param>
+/// <param name="Antennas">Antenna ports used across the mat.</param>
+public sealed record ReaderSpec(string Type, int ReadsPerSecond, int Antennas);
+
+/// <summary>A start corral.</summary>
+/// <param name="Name">Corral name, e.g. <c>A</c>.</param>
+/// <param name="Wave">Wave number the corral starts with.</param>
+/// <param name="Share">Share of the field in this corral (all corrals sum to 1).</param>
+public sealed record CorralSpec(string Name, int Wave, double Share);
+
+/// <summary>A wave.</summary>
+/// <param name="Number">Wave number, from 1.</param>
+/// <param name="GunUtcMicros">Gun time.</param>
+public sealed record WaveSpec(int Number, long GunUtcMicros);
+
+/// <summary>The runner field.</summary>
+public sealed record RunnerSpec
+{
+    /// <summary>Gets the number of starters (registered athletes who run).</summary>
+    public required int Count { get; init; }
+
+    /// <summary>Gets the median pace in seconds per km.</summary>
+    public required double MedianPaceSecondsPerKm { get; init; }
+
+    /// <summary>Gets the spread of the pace (standard deviation of its natural log).</summary>
+    public required double PaceSpread { get; init; }
+
+    /// <summary>Gets the fastest allowed pace in s/km.</summary>
+    public required double FastestPaceSecondsPerKm { get; init; }
+
+    /// <summary>Gets the slowest allowed pace in s/km.</summary>
+    public required double SlowestPaceSecondsPerKm { get; init; }
+
+    /// <summary>Gets how many runners per second a corral pushes over the start mat.</summary>
+    public required double StartRatePerSecond { get; init; }
+
+    /// <summary>Gets the share of runners carrying a second (non-running) athlete's chip.</summary>
+    public required double TwoChipsShare { get; init; }
+
+    /// <summary>Gets the share of runners whose bib sits badly (crumpled, under a jacket): far fewer reads.</summary>
+    public required double BadBibShare { get; init; }
+
+    /// <summary>Gets the share of runners who drop out somewhere on the course.</summary>
+    public required double DropoutShare { get; init; }
+
+    /// <summary>Gets the share of runners who skip one split mat (cut the course or walk round it).</summary>
+    public required double SkipMatShare { get; init; }
+
+    /// <summary>Gets the share of runners who start late, after their corral has gone.</summary>
+    public required double LateStartShare { get; init; }
+
+    /// <summary>Gets the share of runners who cross their corral's check-in mat.</summary>
+    public required double CheckInShare { get; init; }
+}
+
+/// <summary>The GPS receiver, crystal and PPS-latency model of every unit.</summary>
+/// <param name="OscillatorPpm">Largest initial crystal offset; each unit draws one in ±this.</param>
+/// <param name="WanderPpm">Temperature wander amplitude.</param>
+/// <param name="Latency">PPS handler latency model name: <c>heavy</c> or <c>uniform2</c>.</param>
+public sealed record GpsSpec(double OscillatorPpm, double WanderPpm, string Latency);
+
+/// <summary>A fault on the timeline.</summary>
+/// <param name="Kind">What fails.</param>
+/// <param name="Mat">The mat it hits, or null for broker-wide faults.</param>
+/// <param name="AtUtcMicros">When it starts (LoRa-only mats: the whole race).</param>
+/// <param name="DurationMicros">How long it lasts (0 for instantaneous faults or whole-race ones).</param>
+public sealed record FaultSpec(FaultKind Kind, string? Mat, long AtUtcMicros, long DurationMicros);

@@ -1,0 +1,443 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+
+namespace TimingMat.Simulation.Scenarios;
+
+/// <summary>
+/// Reads and validates scenario files (format: docs/scenario-format.md). Every error names the file and the exact
+/// JSON path (or line and column for syntax errors) and says what is expected; nothing is silently defaulted from a
+/// misspelt key.
+/// </summary>
+public static class ScenarioLoader
+{
+    private const long MicrosPerSecond = 1_000_000;
+
+    private static readonly Dictionary<string, MatRoleName> s_roles = new(StringComparer.Ordinal)
+    {
+        ["checkin"] = MatRoleName.CheckIn,
+        ["start"] = MatRoleName.Start,
+        ["split"] = MatRoleName.Split,
+        ["turnaround"] = MatRoleName.Turnaround,
+        ["finish"] = MatRoleName.Finish,
+    };
+
+    private static readonly Dictionary<string, FaultKind> s_faults = new(StringComparer.Ordinal)
+    {
+        ["uplink_outage"] = FaultKind.UplinkOutage,
+        ["broker_restart"] = FaultKind.BrokerRestart,
+        ["gps_loss"] = FaultKind.GpsLoss,
+        ["power_cut"] = FaultKind.PowerCut,
+        ["reader_silence"] = FaultKind.ReaderSilence,
+        ["lora_only"] = FaultKind.LoraOnly,
+    };
+
+    /// <summary>Gets the names of the built-in scenarios.</summary>
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["half", "full"];
+
+    /// <summary>Loads a built-in scenario.</summary>
+    /// <param name="name"><c>half</c> or <c>full</c>.</param>
+    /// <returns>The scenario.</returns>
+    /// <exception cref="ArgumentException">No built-in scenario has that name.</exception>
+    public static Scenario LoadBuiltIn(string name)
+    {
+        if (!BuiltInNames.Contains(name))
+        {
+            throw new ArgumentException($"no built-in scenario '{name}'; built-in: {string.Join(", ", BuiltInNames)}", nameof(name));
+        }
+
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"TimingMat.Simulation.Scenarios.{name}.json")!;
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), name);
+    }
+
+    /// <summary>Returns the JSON text of a built-in scenario, e.g. to start a custom file from it.</summary>
+    /// <param name="name"><c>half</c> or <c>full</c>.</param>
+    /// <returns>The JSON text.</returns>
+    public static string BuiltInText(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"TimingMat.Simulation.Scenarios.{name}.json")
+            ?? throw new ArgumentException($"no built-in scenario '{name}'", nameof(name));
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Parses and validates scenario JSON.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="source">File or scenario name, for messages.</param>
+    /// <returns>The scenario.</returns>
+    /// <exception cref="ScenarioException">The text is not valid JSON or not a valid scenario.</exception>
+    public static Scenario Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException(source, $"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}", "not valid JSON: " + FirstSentence(e.Message));
+        }
+
+        using (document)
+        {
+            return new Reader().Read(new JsonCursor(source, document.RootElement, "$"));
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private sealed class Reader
+    {
+        private DateOnly _date;
+        private TimeSpan _offset;
+
+        public Scenario Read(JsonCursor root)
+        {
+            var name = root.String("name");
+            var description = root.String("description", string.Empty);
+            var seed = root.Int("seed", 0, int.MaxValue, 1);
+            _date = ParseDate(root);
+            _offset = ParseOffset(root);
+
+            var waves = ReadWaves(root);
+            var corrals = ReadCorrals(root, waves);
+            var course = root.Object("course");
+            var distance = course.Number("distance_km", 0.1, 250);
+            var mats = ReadMats(course, distance, corrals, waves);
+            course.RejectUnknownKeys();
+            var runners = ReadRunners(root.Object("runners"));
+            var gps = ReadGps(root);
+            var faults = ReadFaults(root, mats);
+            root.RejectUnknownKeys();
+
+            return new Scenario
+            {
+                Name = name,
+                Description = description,
+                Seed = seed,
+                DistanceKm = distance,
+                Mats = mats,
+                Corrals = corrals,
+                Waves = waves,
+                Runners = runners,
+                Gps = gps,
+                Faults = faults,
+            };
+        }
+
+        private static DateOnly ParseDate(JsonCursor root)
+        {
+            var text = root.String("date");
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                throw root.Error(root.PathOf("date"), $"'{text}' is not a date; expected YYYY-MM-DD");
+            }
+
+            return date;
+        }
+
+        private static TimeSpan ParseOffset(JsonCursor root)
+        {
+            var text = root.String("utc_offset", "+00:00");
+            if (text.Length != 6 || (text[0] != '+' && text[0] != '-')
+                || !TimeSpan.TryParseExact(text[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var magnitude) || magnitude > TimeSpan.FromHours(14))
+            {
+                throw root.Error(root.PathOf("utc_offset"), $"'{text}' is not a UTC offset; expected +HH:MM or -HH:MM");
+            }
+
+            return text[0] == '-' ? -magnitude : magnitude;
+        }
+
+        private long LocalTime(JsonCursor cursor, string key)
+        {
+            var text = cursor.String(key);
+            string[] formats = [@"hh\:mm", @"hh\:mm\:ss", @"hh\:mm\:ss\.FFF"];
+            if (!TimeSpan.TryParseExact(text, formats, CultureInfo.InvariantCulture, out var time) || time >= TimeSpan.FromDays(1))
+            {
+                throw cursor.Error(cursor.PathOf(key), $"'{text}' is not a time of day; expected HH:MM or HH:MM:SS (local time, utc_offset applies)");
+            }
+
+            var utc = new DateTimeOffset(_date.ToDateTime(TimeOnly.FromTimeSpan(time)), _offset).UtcDateTime;
+            return (utc - DateTime.UnixEpoch).Ticks / 10;
+        }
+
+        private List<WaveSpec> ReadWaves(JsonCursor root)
+        {
+            var waves = new List<WaveSpec>();
+            foreach (var wave in root.Objects("waves", 1, 20))
+            {
+                var number = wave.Int("number", 1, 20);
+                var gun = LocalTime(wave, "gun");
+                wave.RejectUnknownKeys();
+                if (number != waves.Count + 1)
+                {
+                    throw wave.Error(wave.PathOf("number"), $"waves must be numbered 1, 2, 3 … in order; expected {waves.Count + 1}, found {number}");
+                }
+
+                if (waves.Count > 0 && gun <= waves[^1].GunUtcMicros)
+                {
+                    throw wave.Error(wave.PathOf("gun"), $"wave {number} fires before or with wave {number - 1}; guns must be in order");
+                }
+
+                waves.Add(new WaveSpec(number, gun));
+            }
+
+            return waves;
+        }
+
+        private static List<CorralSpec> ReadCorrals(JsonCursor root, List<WaveSpec> waves)
+        {
+            var corrals = new List<CorralSpec>();
+            var entries = root.Objects("corrals", 1, 26);
+            foreach (var corral in entries)
+            {
+                var name = corral.String("name");
+                var wave = corral.Int("wave", 1, 20);
+                var share = corral.Number("share", 0, 1);
+                corral.RejectUnknownKeys();
+                if (corrals.Any(c => c.Name == name))
+                {
+                    throw corral.Error(corral.PathOf("name"), $"corral '{name}' is defined twice");
+                }
+
+                if (wave > waves.Count)
+                {
+                    throw corral.Error(corral.PathOf("wave"), $"wave {wave} does not exist; the scenario has {waves.Count} wave(s)");
+                }
+
+                corrals.Add(new CorralSpec(name, wave, share));
+            }
+
+            var total = corrals.Sum(c => c.Share);
+            if (Math.Abs(total - 1) > 0.001)
+            {
+                throw root.Error(root.PathOf("corrals"), $"corral shares add up to {total.ToString("0.###", CultureInfo.InvariantCulture)}; they must add up to 1");
+            }
+
+            foreach (var wave in waves.Where(w => corrals.All(c => c.Wave != w.Number)))
+            {
+                throw root.Error(root.PathOf("corrals"), $"wave {wave.Number} has no corral");
+            }
+
+            return corrals;
+        }
+
+        private List<MatSpec> ReadMats(JsonCursor course, double distance, List<CorralSpec> corrals, List<WaveSpec> waves)
+        {
+            var entries = course.Objects("mats", 2, 64);
+            var checkIns = new List<MatSpec>();
+            var onCourse = new List<MatSpec>();
+            var unitId = 0;
+            foreach (var mat in entries)
+            {
+                unitId++;
+                var name = mat.String("name");
+                var roleText = mat.String("role");
+                if (!s_roles.TryGetValue(roleText, out var role))
+                {
+                    throw mat.Error(mat.PathOf("role"), $"unknown role '{roleText}'; expected one of: {string.Join(", ", s_roles.Keys)}");
+                }
+
+                if (checkIns.Concat(onCourse).Any(m => m.Name == name))
+                {
+                    throw mat.Error(mat.PathOf("name"), $"mat '{name}' is defined twice");
+                }
+
+                var reader = ReadReader(mat);
+                MatSpec spec;
+                if (role == MatRoleName.CheckIn)
+                {
+                    spec = ReadCheckIn(mat, unitId, name, reader, corrals, waves);
+                    checkIns.Add(spec);
+                }
+                else
+                {
+                    var km = mat.Number("km", 0, distance);
+                    if (onCourse.Count > 0 && km <= onCourse[^1].Km)
+                    {
+                        throw mat.Error(mat.PathOf("km"), $"{km.ToString(CultureInfo.InvariantCulture)} km is not after the previous course mat '{onCourse[^1].Name}' at {onCourse[^1].Km.ToString(CultureInfo.InvariantCulture)} km; list course mats in course order");
+                    }
+
+                    var opens = mat.Has("opens") ? LocalTime(mat, "opens") : waves[0].GunUtcMicros - (30 * 60 * MicrosPerSecond);
+                    var cutoff = LocalTime(mat, "cutoff");
+                    if (cutoff <= waves[^1].GunUtcMicros)
+                    {
+                        throw mat.Error(mat.PathOf("cutoff"), "the cut-off is before the last wave's gun");
+                    }
+
+                    spec = new MatSpec(unitId, name, role, km, [], opens, cutoff, reader);
+                    onCourse.Add(spec);
+                }
+
+                mat.RejectUnknownKeys();
+            }
+
+            var starts = onCourse.Where(m => m.Role == MatRoleName.Start).ToList();
+            var finishes = onCourse.Where(m => m.Role == MatRoleName.Finish).ToList();
+            if (starts.Count != 1 || finishes.Count != 1)
+            {
+                throw course.Error(course.PathOf("mats"), $"a course needs exactly one start and one finish mat; found {starts.Count} start and {finishes.Count} finish");
+            }
+
+            if (onCourse[0] != starts[0] || starts[0].Km != 0)
+            {
+                throw course.Error(course.PathOf("mats"), $"the start mat '{starts[0].Name}' must be the first course mat, at 0 km");
+            }
+
+            if (onCourse[^1] != finishes[0] || Math.Abs(finishes[0].Km - distance) > 0.001)
+            {
+                throw course.Error(course.PathOf("mats"), $"the finish mat '{finishes[0].Name}' must be the last course mat, at distance_km ({distance.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            if (onCourse.Count(m => m.Role == MatRoleName.Turnaround) > 1)
+            {
+                throw course.Error(course.PathOf("mats"), "a course has at most one turnaround mat");
+            }
+
+            return [.. checkIns, .. onCourse];
+        }
+
+        private MatSpec ReadCheckIn(JsonCursor mat, int unitId, string name, ReaderSpec reader, List<CorralSpec> corrals, List<WaveSpec> waves)
+        {
+            if (!mat.Has("corrals"))
+            {
+                throw mat.Error(mat.PathOf("corrals"), "a check-in mat needs the list of corrals it serves");
+            }
+
+            var list = mat.Element.GetProperty("corrals");
+            if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0 || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+            {
+                throw mat.Error(mat.PathOf("corrals"), "expected a non-empty array of corral names");
+            }
+
+            var served = list.EnumerateArray().Select(e => e.GetString()!).ToList();
+            foreach (var corral in served.Where(c => corrals.All(k => k.Name != c)))
+            {
+                throw mat.Error(mat.PathOf("corrals"), $"corral '{corral}' does not exist; corrals: {string.Join(", ", corrals.Select(c => c.Name))}");
+            }
+
+            var firstGun = served.Min(c => waves[corrals.First(k => k.Name == c).Wave - 1].GunUtcMicros);
+            var opens = LocalTime(mat, "opens");
+            var cutoff = LocalTime(mat, "cutoff");
+            if (cutoff <= opens || cutoff > firstGun)
+            {
+                throw mat.Error(mat.PathOf("cutoff"), "a check-in closes after it opens and no later than its first corral's gun");
+            }
+
+            return new MatSpec(unitId, name, MatRoleName.CheckIn, 0, served, opens, cutoff, reader);
+        }
+
+        private static ReaderSpec ReadReader(JsonCursor mat)
+        {
+            if (!mat.Has("reader"))
+            {
+                return new ReaderSpec("r2000", 600, 4);
+            }
+
+            var reader = mat.Object("reader");
+            var type = reader.String("type");
+            if (type is not ("m6e" or "r2000"))
+            {
+                throw reader.Error(reader.PathOf("type"), $"unknown reader type '{type}'; expected m6e (ThingMagic Mercury) or r2000 (0xA0 protocol)");
+            }
+
+            var spec = new ReaderSpec(type, reader.Int("reads_per_s", 10, 5000), reader.Int("antennas", 1, 8, type == "m6e" ? 1 : 4));
+            reader.RejectUnknownKeys();
+            return spec;
+        }
+
+        private static RunnerSpec ReadRunners(JsonCursor runners)
+        {
+            var pace = runners.Object("pace_s_per_km");
+            var spec = new RunnerSpec
+            {
+                Count = runners.Int("count", 1, 100_000),
+                MedianPaceSecondsPerKm = pace.Number("median", 120, 1200),
+                PaceSpread = pace.Number("spread", 0, 0.8),
+                FastestPaceSecondsPerKm = pace.Number("fastest", 100, 1200),
+                SlowestPaceSecondsPerKm = pace.Number("slowest", 100, 2400),
+                StartRatePerSecond = runners.Number("start_rate_per_s", 1, 100, 25),
+                TwoChipsShare = runners.Number("two_chips_share", 0, 0.2, 0),
+                BadBibShare = runners.Number("bad_bib_share", 0, 1, 0),
+                DropoutShare = runners.Number("dropout_share", 0, 1, 0),
+                SkipMatShare = runners.Number("skip_mat_share", 0, 1, 0),
+                LateStartShare = runners.Number("late_start_share", 0, 1, 0),
+                CheckInShare = runners.Number("checkin_share", 0, 1, 1),
+            };
+            pace.RejectUnknownKeys();
+            runners.RejectUnknownKeys();
+            if (spec.FastestPaceSecondsPerKm > spec.MedianPaceSecondsPerKm || spec.SlowestPaceSecondsPerKm < spec.MedianPaceSecondsPerKm)
+            {
+                throw pace.Error("fastest <= median <= slowest must hold (seconds per km: a smaller number is faster)");
+            }
+
+            return spec;
+        }
+
+        private static GpsSpec ReadGps(JsonCursor root)
+        {
+            if (!root.Has("gps"))
+            {
+                return new GpsSpec(20, 0.5, "heavy");
+            }
+
+            var gps = root.Object("gps");
+            var latency = gps.String("latency", "heavy");
+            if (latency is not ("heavy" or "uniform2"))
+            {
+                throw gps.Error(gps.PathOf("latency"), $"unknown latency model '{latency}'; expected heavy or uniform2");
+            }
+
+            var spec = new GpsSpec(gps.Number("oscillator_ppm", 0, 100, 20), gps.Number("wander_ppm", 0, 10, 0.5), latency);
+            gps.RejectUnknownKeys();
+            return spec;
+        }
+
+        private List<FaultSpec> ReadFaults(JsonCursor root, List<MatSpec> mats)
+        {
+            if (!root.Has("faults"))
+            {
+                return [];
+            }
+
+            var faults = new List<FaultSpec>();
+            foreach (var fault in root.Objects("faults", 0, 200))
+            {
+                var kindText = fault.String("kind");
+                if (!s_faults.TryGetValue(kindText, out var kind))
+                {
+                    throw fault.Error(fault.PathOf("kind"), $"unknown fault '{kindText}'; expected one of: {string.Join(", ", s_faults.Keys)}");
+                }
+
+                string? mat = null;
+                if (kind != FaultKind.BrokerRestart)
+                {
+                    mat = fault.String("mat");
+                    if (mats.All(m => m.Name != mat))
+                    {
+                        throw fault.Error(fault.PathOf("mat"), $"no mat named '{mat}'; mats: {string.Join(", ", mats.Select(m => m.Name))}");
+                    }
+                }
+
+                long at = 0;
+                long duration = 0;
+                if (kind != FaultKind.LoraOnly)
+                {
+                    at = LocalTime(fault, "at");
+                    var needsDuration = kind is FaultKind.UplinkOutage or FaultKind.GpsLoss or FaultKind.PowerCut or FaultKind.ReaderSilence;
+                    duration = (long)(fault.Number("for_s", 0.001, 24 * 3600, needsDuration ? null : 5) * MicrosPerSecond);
+                }
+
+                fault.RejectUnknownKeys();
+                faults.Add(new FaultSpec(kind, mat, at, duration));
+            }
+
+            return [.. faults.OrderBy(f => f.AtUtcMicros)];
+        }
+    }
+}

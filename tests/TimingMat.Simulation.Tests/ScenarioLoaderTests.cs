@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using TimingMat.Simulation.Scenarios;
+using Xunit;
+
+namespace TimingMat.Simulation.Tests;
+
+public class ScenarioLoaderTests
+{
+    [Fact]
+    public void HalfMarathon_HasTheDocumentedShape()
+    {
+        var half = ScenarioLoader.LoadBuiltIn("half");
+
+        Assert.Equal(8000, half.Runners.Count);
+        Assert.Equal(2, half.Waves.Count);
+        Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], half.Mats.Select(m => m.Name));
+        Assert.Equal(Enumerable.Range(1, 9), half.Mats.Select(m => m.UnitId));
+        Assert.Equal(21.0975, half.MatWithRole(MatRoleName.Finish)!.Km);
+        Assert.Equal(5, half.Faults.Count);
+        Assert.Equal(new DateTimeOffset(2026, 10, 4, 8, 0, 0, TimeSpan.FromHours(2)).ToUnixTimeMilliseconds() * 1000, half.Waves[0].GunUtcMicros);
+        Assert.Equal(["A", "B"], half.Mats[0].Corrals);
+        Assert.True(half.Faults.Zip(half.Faults.Skip(1)).All(p => p.First.AtUtcMicros <= p.Second.AtUtcMicros));
+    }
+
+    [Fact]
+    public void FullMarathon_Has35000RunnersAnd12Mats()
+    {
+        var full = ScenarioLoader.LoadBuiltIn("full");
+
+        Assert.Equal(35_000, full.Runners.Count);
+        Assert.Equal(12, full.Mats.Count);
+        Assert.Equal(3, full.Waves.Count);
+        Assert.Equal(42.195, full.DistanceKm);
+    }
+
+    [Fact]
+    public void UnknownBuiltIn_IsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ScenarioLoader.LoadBuiltIn("ultra"));
+        Assert.Contains("half, full", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SyntaxError_NamesLineAndColumn()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("{\n  \"name\": \"x\",\n  \"seed\": ,\n}", "bad.json"));
+
+        Assert.Equal("bad.json", error.Source);
+        Assert.StartsWith("line 3, column", error.Location, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", error.Problem, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, string> Mutations => new()
+    {
+        { "$.course.mats[3].km", "12", "$.course.mats[4].km: 10 km is not after the previous course mat '5k' at 12 km" },
+        { "$.course.mats[3].cutof", "\"09:30\"", "unknown key 'cutof' (did you mean 'cutoff'?)" },
+        { "$.course.mats[3].role", "\"midpoint\"", "$.course.mats[3].role: unknown role 'midpoint'" },
+        { "$.course.mats[2].km", "0.5", "the start mat 'start' must be the first course mat, at 0 km" },
+        { "$.course.mats[8].km", "21", "the finish mat 'finish' must be the last course mat" },
+        { "$.course.mats[0].corrals", "[\"Z\"]", "$.course.mats[0].corrals: corral 'Z' does not exist" },
+        { "$.course.mats[0].cutoff", "\"08:30\"", "a check-in closes after it opens and no later than its first corral's gun" },
+        { "$.course.mats[5].cutoff", "\"25:00\"", "$.course.mats[5].cutoff: '25:00' is not a time of day" },
+        { "$.course.mats[5].reader.type", "\"impinj\"", "unknown reader type 'impinj'" },
+        { "$.corrals[0].share", "0.5", "corral shares add up to 1.25" },
+        { "$.corrals[1].wave", "3", "$.corrals[1].wave: wave 3 does not exist" },
+        { "$.waves[1].gun", "\"07:59\"", "wave 2 fires before or with wave 1" },
+        { "$.runners.count", "0", "$.runners.count: 0 is out of range; expected 1 to 100000" },
+        { "$.runners.count", "\"many\"", "$.runners.count: expected a number, found the string \"many\"" },
+        { "$.runners.pace_s_per_km.fastest", "400", "fastest <= median <= slowest" },
+        { "$.runners.dropout_share", "1.5", "$.runners.dropout_share: 1.5 is out of range" },
+        { "$.faults[0].kind", "\"meteor\"", "unknown fault 'meteor'" },
+        { "$.faults[0].mat", "\"16k\"", "$.faults[0].mat: no mat named '16k'" },
+        { "$.gps.latency", "\"gentle\"", "unknown latency model 'gentle'" },
+        { "$.date", "\"04/10/2026\"", "'04/10/2026' is not a date; expected YYYY-MM-DD" },
+        { "$.utc_offset", "\"2\"", "is not a UTC offset" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mutations))]
+    public void InvalidField_IsRejected_WithItsPath(string path, string json, string expected)
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(Mutate(path, json), "race.json"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("race.json: $", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingRequiredField_IsNamed()
+    {
+        var node = Half();
+        node["runners"]!.AsObject().Remove("count");
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(node.ToJsonString(), "race.json"));
+
+        Assert.Equal("$.runners.count", error.Location);
+        Assert.Equal("is required", error.Problem);
+    }
+
+    [Fact]
+    public void DurationFault_WithoutDuration_IsRejected()
+    {
+        var node = Half();
+        node["faults"]![0]!.AsObject().Remove("for_s");
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(node.ToJsonString(), "race.json"));
+
+        Assert.Equal("$.faults[0].for_s", error.Location);
+    }
+
+    private static JsonNode Half()
+    {
+        var text = string.Join('\n', ScenarioLoader.BuiltInText("half").Split('\n').Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)));
+        return JsonNode.Parse(text)!;
+    }
+
+    private static string Mutate(string path, string json)
+    {
+        var root = Half();
+        var parts = path[2..].Split('.');
+        JsonNode node = root;
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            node = Step(node, parts[i]);
+        }
+
+        var last = parts[^1];
+        node.AsObject()[last] = JsonNode.Parse(json);
+        return root.ToJsonString();
+    }
+
+    private static JsonNode Step(JsonNode node, string part)
+    {
+        var bracket = part.IndexOf('[');
+        if (bracket < 0)
+        {
+            return node[part]!;
+        }
+
+        var index = int.Parse(part[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
+        return node[part[..bracket]]![index]!;
+    }
+}
