@@ -1,0 +1,35 @@
+using System.Globalization;
+using TimingMat.Core.Hardware;
+
+namespace TimingMat.Host.Ports;
+
+/// <summary>Parses where a unit's module is: <c>tcp://host:port</c> (a TCP serial bridge) or a device path such as <c>/dev/ttyUSB0</c>.</summary>
+public static class BytePortAddress
+{
+    /// <summary>Creates the port an address names. Does not open it.</summary>
+    /// <param name="address"><c>tcp://host:port</c> or <c>/dev/tty…</c>.</param>
+    /// <param name="baud">Line speed for a tty.</param>
+    /// <returns>The port.</returns>
+    /// <exception cref="FormatException">The address is neither form.</exception>
+    public static IBytePort Create(string address, int baud)
+    {
+        if (address.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = address[6..].TrimEnd('/');
+            var colon = rest.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                throw new FormatException($"'{address}' is not tcp://host:port");
+            }
+
+            return new TcpBytePort(rest[..colon], port);
+        }
+
+        if (address.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            return new TtyBytePort(address, baud);
+        }
+
+        throw new FormatException($"'{address}' is not a port: use tcp://host:port for a TCP serial bridge or a device such as /dev/ttyUSB0");
+    }
+}

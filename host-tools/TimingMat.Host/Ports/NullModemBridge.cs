@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace TimingMat.Host.Ports;
+
+/// <summary>
+/// A null-modem cable over TCP: two listening ports, and whatever one connected peer sends the other receives. In the
+/// tests it stands in for the USB-serial adapters between the HIL harness and a board: the harness connects to one
+/// end, the unit under test to the other. Either peer may drop and reconnect; bytes sent while the other side is
+/// away are lost, as on a real unplugged cable.
+/// </summary>
+public sealed class NullModemBridge : IDisposable
+{
+    private readonly TcpListener _a;
+    private readonly TcpListener _b;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _sync = new();
+    private NetworkStream? _streamA;
+    private NetworkStream? _streamB;
+    private long _aToB;
+    private long _bToA;
+
+    /// <summary>Initializes a new instance of the <see cref="NullModemBridge"/> class listening on two loopback ports.</summary>
+    /// <param name="portA">Port of end A (0 picks a free one).</param>
+    /// <param name="portB">Port of end B (0 picks a free one).</param>
+    public NullModemBridge(int portA = 0, int portB = 0)
+    {
+        _a = new TcpListener(IPAddress.Loopback, portA);
+        _b = new TcpListener(IPAddress.Loopback, portB);
+        _a.Start();
+        _b.Start();
+        _ = Task.Run(() => Serve(_a, isA: true));
+        _ = Task.Run(() => Serve(_b, isA: false));
+    }
+
+    /// <summary>Gets the port of end A.</summary>
+    public int PortA => ((IPEndPoint)_a.LocalEndpoint).Port;
+
+    /// <summary>Gets the port of end B.</summary>
+    public int PortB => ((IPEndPoint)_b.LocalEndpoint).Port;
+
+    /// <summary>Gets the bytes relayed from A to B and from B to A.</summary>
+    public (long AToB, long BToA) Relayed => (Interlocked.Read(ref _aToB), Interlocked.Read(ref _bToA));
+
+    /// <summary>Stops listening and drops both peers.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _a.Stop();
+        _b.Stop();
+        lock (_sync)
+        {
+            _streamA?.Dispose();
+            _streamB?.Dispose();
+        }
+    }
+
+    private async Task Serve(TcpListener listener, bool isA)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            client.NoDelay = true;
+            var stream = client.GetStream();
+            lock (_sync)
+            {
+                // A new peer on an end replaces the old one, as replugging a cable does.
+                if (isA)
+                {
+                    _streamA?.Dispose();
+                    _streamA = stream;
+                }
+                else
+                {
+                    _streamB?.Dispose();
+                    _streamB = stream;
+                }
+            }
+
+            _ = Task.Run(() => Relay(stream, isA));
+        }
+    }
+
+    private async Task Relay(NetworkStream from, bool fromA)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await from.ReadAsync(buffer, _stop.Token).ConfigureAwait(false)) > 0)
+            {
+                NetworkStream? to;
+                lock (_sync)
+                {
+                    to = fromA ? _streamB : _streamA;
+                }
+
+                if (to == null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token).ConfigureAwait(false);
+                    Interlocked.Add(ref fromA ? ref _aToB : ref _bToA, n);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    // The other peer went away; keep reading from this one.
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    }
+}
