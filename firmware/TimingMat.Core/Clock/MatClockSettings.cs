@@ -29,8 +29,9 @@ namespace TimingMat.Core.Clock
         }
 
         /// <summary>
-        /// Gets or sets the PPS stamps the fit keeps (one per second). Longer windows average more handler runs
-        /// but follow temperature changes of the crystal more slowly; 128 s measured best. At least 8.
+        /// Gets or sets the PPS stamps the fit keeps (one per second). Longer windows pin the slope better but
+        /// follow the crystal's temperature wander more slowly and cost 28 bytes of RAM per stamp. On the clock
+        /// benchmark 256 halved the 30-minute holdover error of 128; 512 gained under 5 % for twice the RAM. At least 8.
         /// </summary>
         public int WindowEdges { get; set; }
 

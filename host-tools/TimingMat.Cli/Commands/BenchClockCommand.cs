@@ -46,7 +46,8 @@ internal static class BenchClockCommand
             throw new CliException(ExitCode.InvalidInput, $"--minutes must be between 2 and 1440, not {options.Minutes}.");
         }
 
-        if (options.HoldoverAtMinutes < 2 || options.HoldoverForMinutes < 0 || options.HoldoverAtMinutes + options.HoldoverForMinutes > options.Minutes)
+        if (options.HoldoverForMinutes < 0
+            || (options.HoldoverForMinutes > 0 && (options.HoldoverAtMinutes < 2 || options.HoldoverAtMinutes + options.HoldoverForMinutes > options.Minutes)))
         {
             throw new CliException(
                 ExitCode.InvalidInput,
