@@ -2,15 +2,19 @@ namespace TimingMat.Core.Clock
 {
     /// <summary>
     /// Fits the line under a sliding window of PPS stamps (second, local µs) whose errors are all late: the
-    /// managed PPS handler runs 0.1–25 ms after the edge, never before. Of all lines lying on or below every
-    /// stamp it picks the one closest to them in total (the minimum-delay fit of network clock synchronisation,
-    /// solved exactly as the lower convex hull edge that spans the window's mean second).
+    /// managed PPS handler runs 0.1–25 ms after the edge, never before. The line rests on the lower convex hull of
+    /// the stamps (a minimum-delay fit, as in network clock synchronisation): its slope is the hull's chord
+    /// between the inner corners nearest the window's quarters (or the hull edge over the mean second, the
+    /// linear-programming optimum, when that one is wider), and it is lowered onto the stamp lowest against that
+    /// slope, so it lies on or below every stamp.
     /// </summary>
     /// <remarks>
     /// A plain average of the stamps is biased by the mean latency (about 4 ms with a busy managed thread) and
     /// scattered by its spread; the lower envelope follows the quickest handler runs, which sit within tens of µs of
-    /// the true edge. Both ends of the window hold the line down, so a few slow stamps cannot tilt it. Everything
-    /// is integer maths over preallocated arrays: a solve is O(n) and allocation-free.
+    /// the true edge. The chord averages the slope over half the window, where a single short hull edge could be
+    /// tilted by the latencies of its two stamps; the window's end stamps are hull corners whatever their latency,
+    /// so they never set the slope. Everything is integer maths over preallocated arrays (28 bytes per stamp): a
+    /// solve is O(n) and allocation-free.
     /// </remarks>
     public sealed class LowerEnvelopeFit
     {
