@@ -13,7 +13,7 @@ internal static class DecodeCommand
     public static Command Create(CommandOutput output)
     {
         var command = new Command("decode", "Decode a captured reader or GPS serial log with the firmware's parsers (JSON lines)");
-        _ = output;
+        command.Subcommands.Add(DecodeNmeaCommand.Create(output));
         return command;
     }
 }
