@@ -13,7 +13,7 @@ internal static class BenchCommand
     public static Command Create(CommandOutput output)
     {
         var command = new Command("bench", "Accuracy benchmarks of the firmware core on emulated hardware, on simulated time");
-        _ = output;
+        command.Subcommands.Add(BenchCrossingCommand.Create(output));
         return command;
     }
 }
