@@ -32,6 +32,9 @@ namespace TimingMat.Core.Crossings
         // Largest number of reads one kept entry averages (keeps the fit's sums within 64 bits).
         private const int MaxStride = 128;
 
+        // How many entries back (or ahead, when compacting) a read looks for an entry of its own antenna to join.
+        private const int MergeReach = 8;
+
         private readonly CrossingSettings _settings;
         private readonly DetectionMode _mode;
         private readonly long _reaction;
@@ -97,7 +100,7 @@ namespace TimingMat.Core.Crossings
             _sink = sink;
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
             _queue = new PassingQueue(settings.PendingPassings);
-            _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma);
+            _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
 
             int chips = settings.ChipCapacity;
             _chipCrossing = new short[chips];
@@ -272,7 +275,7 @@ namespace TimingMat.Core.Crossings
                     continue;
                 }
 
-                if (localMicros - _chipPresence[chip] >= _stray)
+                if (IsStray(chip))
                 {
                     _xLingering[s] = true;
                     _xStray[s] = true;
@@ -327,7 +330,7 @@ namespace TimingMat.Core.Crossings
                     continue;
                 }
 
-                if (localMicros - _chipPresence[_xChip[s]] >= _stray)
+                if (IsStray(_xChip[s]))
                 {
                     _xStray[s] = true;
                 }
@@ -392,6 +395,13 @@ namespace TimingMat.Core.Crossings
                     _table.Remove(chip);
                 }
             }
+        }
+
+        // Stray: read without a gap of a reaction window for longer than the stray limit (up to its latest read, so a
+        // chip that left long before a late poll does not count as present all that time).
+        private bool IsStray(int chip)
+        {
+            return _chipLastRead[chip] - _chipPresence[chip] >= _stray;
         }
 
         private bool IsExpired(int chip, long now)
@@ -561,52 +571,57 @@ namespace TimingMat.Core.Crossings
             _xKept[slot] = kept + 1;
         }
 
+        // Averages the read into one of the latest entries of its antenna that has room under the stride.
         private bool MergeIntoLast(int slot, int last, int offset, short rssi, byte antenna)
         {
-            if (_sAntenna[last] != antenna || _sWeight[last] >= _xStride[slot])
+            int first = slot * _samplesPer;
+            for (int i = last; i >= first && i > last - MergeReach; i--)
             {
-                return false;
+                if (_sAntenna[i] == antenna && _sWeight[i] < _xStride[slot])
+                {
+                    Merge(i, offset, rssi, 1);
+                    return true;
+                }
             }
 
-            Merge(last, offset, rssi, 1);
-            return true;
+            return false;
         }
 
-        // Merges pairs of neighbouring entries of one antenna whose weights fit the stride; returns the entries left.
+        // Merges each entry with the next entry of its antenna (antennas interleave read by read on multiplexed
+        // readers) when their weights fit the stride, then closes the gaps; returns the entries left.
         private int Compact(int start, int kept, int stride)
         {
             int end = start + kept;
+            bool merged = false;
+            for (int i = start; i < end; i++)
+            {
+                if (_sWeight[i] == 0)
+                {
+                    continue;
+                }
+
+                for (int j = i + 1; j < end && j <= i + MergeReach; j++)
+                {
+                    if (_sWeight[j] != 0 && _sAntenna[j] == _sAntenna[i] && _sWeight[i] + _sWeight[j] <= stride)
+                    {
+                        Merge(i, _sTime[j], _sRssi[j], _sWeight[j]);
+                        _sWeight[j] = 0;
+                        merged = true;
+                        break;
+                    }
+                }
+            }
+
+            // Nothing merged (more antennas interleave than the reach): thin evenly, keeping every other entry.
+            int step = merged ? 1 : 2;
             int write = start;
-            int read = start;
-            while (read < end)
+            for (int read = start; read < end; read += step)
             {
-                if (write != read)
+                if (_sWeight[read] == 0)
                 {
-                    _sTime[write] = _sTime[read];
-                    _sRssi[write] = _sRssi[read];
-                    _sAntenna[write] = _sAntenna[read];
-                    _sWeight[write] = _sWeight[read];
+                    continue;
                 }
 
-                if (read + 1 < end && _sAntenna[read + 1] == _sAntenna[write] && _sWeight[write] + _sWeight[read + 1] <= stride)
-                {
-                    Merge(write, _sTime[read + 1], _sRssi[read + 1], _sWeight[read + 1]);
-                    read++;
-                }
-
-                read++;
-                write++;
-            }
-
-            if (write < end)
-            {
-                return write - start;
-            }
-
-            // Nothing merged (antennas alternate read by read): thin evenly instead, keeping every other entry.
-            write = start;
-            for (read = start; read < end; read += 2)
-            {
                 _sTime[write] = _sTime[read];
                 _sRssi[write] = _sRssi[read];
                 _sAntenna[write] = _sAntenna[read];

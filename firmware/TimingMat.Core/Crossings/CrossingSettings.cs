@@ -44,6 +44,7 @@ namespace TimingMat.Core.Crossings
             MinFitReads = 5;
             OutlierPasses = 1;
             OutlierTenthsOfSigma = 20;
+            FitSpanCentiDb = 0;
         }
 
         /// <summary>Gets or sets the detection mode.</summary>
@@ -91,6 +92,14 @@ namespace TimingMat.Core.Crossings
         /// <summary>Gets or sets the residual beyond which a read is an outlier, in tenths of σ (20 = 2σ, CrossMgr's choice).</summary>
         public int OutlierTenthsOfSigma { get; set; }
 
+        /// <summary>
+        /// Gets or sets how far below the strongest read the fit window reaches, in centi-dB: the parabola is fitted to
+        /// every read between the first and the last read within this depth (0 = every read of the crossing, the
+        /// default). A window keeps a plateau far below the peak (a runner who stops just past the mat) out of the
+        /// fit, but costs accuracy on ordinary crossings, whose shoulders carry most of the timing information.
+        /// </summary>
+        public int FitSpanCentiDb { get; set; }
+
         /// <summary>Gets the approximate device heap the detector preallocates for these capacities, in bytes.</summary>
         public int EstimatedBytes
         {
@@ -135,6 +144,7 @@ namespace TimingMat.Core.Crossings
             Check(PendingPassings >= 2 && PendingPassings <= 4096, "PendingPassings must be 2-4096.");
             Check(MinFitReads >= 3 && MinFitReads <= SamplesPerCrossing, "MinFitReads must be 3 to SamplesPerCrossing.");
             Check(OutlierPasses >= 0 && OutlierPasses <= 8, "OutlierPasses must be 0-8.");
+            Check(FitSpanCentiDb >= 0 && FitSpanCentiDb <= 10000, "FitSpanCentiDb must be 0-10000 (0-100 dB).");
             Check(OutlierTenthsOfSigma >= 10 && OutlierTenthsOfSigma <= 100, "OutlierTenthsOfSigma must be 10-100 (1σ to 10σ).");
         }
 

@@ -50,6 +50,7 @@ namespace TimingMat.Core.Crossings
         private readonly int _minReads;
         private readonly int _outlierPasses;
         private readonly long _outlierLimit;
+        private readonly int _spanCentiDb;
         private int _groups;
         private int _count;
         private long _aFixed;
@@ -62,7 +63,8 @@ namespace TimingMat.Core.Crossings
         /// <param name="minReads">Fewest reads a parabola is fitted to (at least 3).</param>
         /// <param name="outlierPasses">Rounds of outlier rejection.</param>
         /// <param name="outlierTenthsOfSigma">Residual beyond which a read is an outlier, in tenths of σ (20 = 2σ, as CrossMgr).</param>
-        public PeakFit(int capacity, int minReads, int outlierPasses, int outlierTenthsOfSigma)
+        /// <param name="spanCentiDb">Depth below the strongest read that bounds the fit window in time, centi-dB (0 = every read).</param>
+        public PeakFit(int capacity, int minReads, int outlierPasses, int outlierTenthsOfSigma, int spanCentiDb)
         {
             _u = new long[capacity];
             _y = new long[capacity];
@@ -82,6 +84,7 @@ namespace TimingMat.Core.Crossings
             _minReads = minReads < 3 ? 3 : minReads;
             _outlierPasses = outlierPasses;
             _outlierLimit = (long)outlierTenthsOfSigma * outlierTenthsOfSigma;
+            _spanCentiDb = spanCentiDb;
         }
 
         /// <summary>Gets how many reads the last successful fit kept after outlier rejection.</summary>
@@ -202,15 +205,24 @@ namespace TimingMat.Core.Crossings
 
         private void Scale(int[] times, short[] rssi, byte[] antennas, byte[] weights, int offset, int count, out long center, out long unit)
         {
-            long minT = long.MaxValue;
-            long maxT = long.MinValue;
             int maxRssi = int.MinValue;
             for (int i = 0; i < count; i++)
             {
-                long t = times[offset + i];
-                minT = t < minT ? t : minT;
-                maxT = t > maxT ? t : maxT;
                 maxRssi = rssi[offset + i] > maxRssi ? rssi[offset + i] : maxRssi;
+            }
+
+            // The fit window runs from the first to the last read within the span below the strongest one: a plateau
+            // far below the peak (a runner standing just past the mat, the far tails) does not bend the parabola.
+            long minT = long.MaxValue;
+            long maxT = long.MinValue;
+            for (int i = 0; i < count; i++)
+            {
+                if (_spanCentiDb <= 0 || rssi[offset + i] >= maxRssi - _spanCentiDb)
+                {
+                    long t = times[offset + i];
+                    minT = t < minT ? t : minT;
+                    maxT = t > maxT ? t : maxT;
+                }
             }
 
             center = minT + ((maxT - minT) / 2);
@@ -225,12 +237,13 @@ namespace TimingMat.Core.Crossings
             _count = count;
             for (int i = 0; i < count; i++)
             {
-                _u[i] = RoundDiv(times[offset + i] - center, unit);
+                long t = times[offset + i];
+                _u[i] = RoundDiv(t - center, unit);
                 int y = rssi[offset + i] - maxRssi;
                 _y[i] = y < MinRelativeCentiDbm ? MinRelativeCentiDbm : y;
                 _group[i] = GroupOf(antennas[offset + i]);
                 _weight[i] = weights[offset + i];
-                _used[i] = _group[i] >= 0 && _weight[i] > 0;
+                _used[i] = _group[i] >= 0 && _weight[i] > 0 && t >= minT && t <= maxT;
             }
         }
 

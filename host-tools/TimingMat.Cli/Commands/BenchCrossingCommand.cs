@@ -25,6 +25,7 @@ internal static class BenchCrossingCommand
         var readsPerSecond = new Option<double>("--reads-per-s") { Description = "Read-rate limit of each reader, shared by the chips in its field", DefaultValueFactory = _ => new CrossingModelSettings().ReaderReadsPerSecond };
         var readers = new Option<int>("--readers") { Description = "Readers on the mat (the 4 antennas per reader spread across its 5 m)", DefaultValueFactory = _ => 1 };
         var twoChips = new Option<double>("--two-chips") { Description = "Share of runners wearing two chips, 0-1", DefaultValueFactory = _ => 0.0 };
+        var chips = new Option<int>("--chips") { Description = "Detector chip capacity, as board.cfg crossings.chips (1024+ keeps 64 reads per crossing)", DefaultValueFactory = _ => 256 };
         var json = JsonOption.Create();
         var command = new Command("crossing", "Crossing-time accuracy: the crossing model's reads through the real detector, error against the true crossing times")
         {
@@ -36,11 +37,12 @@ internal static class BenchCrossingCommand
             readsPerSecond,
             readers,
             twoChips,
+            chips,
             json,
         };
         command.SetAction(parse => Run(
             output,
-            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(twoChips)),
+            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(twoChips), parse.GetValue(chips)),
             parse.GetValue(readsOut),
             JsonOption.Target(parse, json)));
         return command;
@@ -110,7 +112,7 @@ internal static class BenchCrossingCommand
         var model = settings.Model;
         var c = CultureInfo.InvariantCulture;
         text.WriteLine(string.Create(c, $"TimingMat bench crossing: {result.Crossings} chip crossings, {args.RunnersPerSecond:0.##} runners/s, noise {args.NoiseDb:0.##} dB, seed {result.Seed}"));
-        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
+        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
         text.WriteLine();
         text.WriteLine("  mode    p50 ms   p99 ms   max ms   bias ms");
         Row(text, "peak", result.Peak);
@@ -129,7 +131,7 @@ internal static class BenchCrossingCommand
     private static void Row(TextWriter text, string mode, ErrorSummary s) =>
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {mode,-5} {s.P50Ms,8:0.0} {s.P99Ms,8:0.0} {s.MaxMs,8:0.0} {s.MeanSignedMs,9:+0.0;-0.0;0.0}"));
 
-    private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, double TwoChips)
+    private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, double TwoChips, int Chips)
     {
         public CrossingBenchSettings ToSettings()
         {
@@ -139,11 +141,13 @@ internal static class BenchCrossingCommand
             Check(ReadsPerSecond is >= 1 and <= 100_000, $"--reads-per-s must be between 1 and 100000, not {ReadsPerSecond.ToString(CultureInfo.InvariantCulture)}.");
             Check(Readers is >= 1 and <= 8, $"--readers must be between 1 and 8, not {Readers}.");
             Check(TwoChips is >= 0 and <= 1, $"--two-chips must be between 0 and 1, not {TwoChips.ToString(CultureInfo.InvariantCulture)}.");
+            Check(Chips is >= 16 and <= 16384, $"--chips must be between 16 and 16384, not {Chips}.");
             var model = new CrossingModelSettings();
             return new CrossingBenchSettings
             {
                 Seed = Seed,
                 Crossings = Crossings,
+                ChipCapacity = Chips,
                 Runners = new RandomRunnerSettings { RunnersPerSecond = RunnersPerSecond, TwoChipFraction = TwoChips },
                 Model = model with
                 {

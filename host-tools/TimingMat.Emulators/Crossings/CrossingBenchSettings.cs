@@ -17,19 +17,22 @@ public sealed record CrossingBenchSettings
     /// <summary>Gets the mat, radio and readers.</summary>
     public CrossingModelSettings Model { get; init; } = new();
 
+    /// <summary>Gets the chip capacity of the detector (board.cfg <c>crossings.chips</c>; open crossings and kept reads follow from it).</summary>
+    public int ChipCapacity { get; init; } = CrossingSettings.DefaultChipCapacity;
+
     /// <summary>Gets how often the unit's loop polls the detector, µs.</summary>
     public long PollMicros { get; init; } = 10_000;
 
     /// <summary>Gets a change applied to every detector's settings (a different reaction window, fewer kept reads), or <c>null</c>.</summary>
     public Action<CrossingSettings>? ConfigureDetector { get; init; }
 
-    /// <summary>Builds the detector settings for one mode (everything else at its defaults, capacity for a dense start).</summary>
+    /// <summary>Builds the detector settings for one mode: the unit's defaults with <see cref="ChipCapacity"/>, then <see cref="ConfigureDetector"/>.</summary>
     /// <param name="mode">The detection mode.</param>
     /// <returns>The settings.</returns>
     public CrossingSettings Detector(DetectionMode mode)
     {
         var settings = new CrossingSettings { Mode = mode, UnitId = 1 };
-        settings.SetCapacity(1024);
+        settings.SetCapacity(ChipCapacity);
         ConfigureDetector?.Invoke(settings);
         return settings;
     }
