@@ -79,7 +79,7 @@ public class CrossingDetectorBenchmarks
             _detector.OnTagRead(_read);
         }
 
-        _detector.CloseAll(_offset + _span);
+        _detector.CloseAll();
         _offset += _span;
         return _detector.PassingsDelivered;
     }

@@ -318,9 +318,8 @@ namespace TimingMat.Core.Crossings
         }
 
         /// <summary>Closes every open crossing now (end of a timing session) and offers the passings to the sink.</summary>
-        /// <param name="localMicros">The unit's local time now, in µs.</param>
         /// <returns><c>true</c> when every crossing was closed; <c>false</c> when the queue filled up first (poll and call again).</returns>
-        public bool CloseAll(long localMicros)
+        public bool CloseAll()
         {
             Flush();
             for (int s = 0; s < _xChip.Length; s++)

@@ -4,14 +4,14 @@ namespace TimingMat.Core.Crossings
     public static class DetectionModeText
     {
         private static readonly string[] s_names = new string[] { "peak", "first", "last", "first+last", "continuous" };
+        private static readonly string[] s_alternatives = new string[] { "firstlast", "first-last" };
 
         /// <summary>Gets the name of a mode, e.g. <c>first+last</c>.</summary>
         /// <param name="mode">The mode.</param>
         /// <returns>Its lower-case name, or <c>unknown</c> for a value outside the enum.</returns>
         public static string Name(DetectionMode mode)
         {
-            int index = (int)mode;
-            return index >= 0 && index < s_names.Length ? s_names[index] : "unknown";
+            return NameTable.Name(s_names, (int)mode);
         }
 
         /// <summary>Parses a mode name (case-insensitive; <c>firstlast</c> and <c>first-last</c> are accepted for <c>first+last</c>).</summary>
@@ -20,28 +20,15 @@ namespace TimingMat.Core.Crossings
         /// <returns><c>true</c> when the name is known.</returns>
         public static bool TryParse(string text, out DetectionMode mode)
         {
-            mode = DetectionMode.Peak;
-            if (text == null)
+            int index = NameTable.IndexOf(s_names, text);
+            if (index < 0)
             {
-                return false;
+                // Spellings without the '+', which some keyboards and shells make awkward.
+                index = NameTable.IndexOf(s_alternatives, text) < 0 ? -1 : (int)DetectionMode.FirstAndLast;
             }
 
-            string name = text.Trim().ToLower();
-            if (name == "firstlast" || name == "first-last")
-            {
-                name = "first+last";
-            }
-
-            for (int i = 0; i < s_names.Length; i++)
-            {
-                if (s_names[i] == name)
-                {
-                    mode = (DetectionMode)i;
-                    return true;
-                }
-            }
-
-            return false;
+            mode = index < 0 ? DetectionMode.Peak : (DetectionMode)index;
+            return index >= 0;
         }
     }
 }

@@ -1,3 +1,5 @@
+using TimingMat.Core.Crossings;
+
 namespace TimingMat.Core.RaceDay
 {
     /// <summary>Texts of the race-day modes and command results, for status pages and command answers (enums print as numbers on nanoFramework).</summary>
@@ -21,8 +23,7 @@ namespace TimingMat.Core.RaceDay
         /// <returns>Its name, or <c>unknown</c> for a value outside the enum.</returns>
         public static string Name(RaceDayResult result)
         {
-            int index = (int)result;
-            return index >= 0 && index < s_results.Length ? s_results[index] : "unknown";
+            return NameTable.Name(s_results, (int)result);
         }
     }
 }

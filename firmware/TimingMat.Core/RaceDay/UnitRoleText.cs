@@ -6,14 +6,14 @@ namespace TimingMat.Core.RaceDay
     public static class UnitRoleText
     {
         private static readonly string[] s_names = new string[] { "check-in", "start", "split", "turnaround", "finish" };
+        private static readonly string[] s_checkIn = new string[] { "checkin" };
 
         /// <summary>Gets the name of a role, e.g. <c>check-in</c>.</summary>
         /// <param name="role">The role.</param>
         /// <returns>Its name, or <c>unknown</c> for a value outside the enum.</returns>
         public static string Name(UnitRole role)
         {
-            int index = (int)role;
-            return index >= 0 && index < s_names.Length ? s_names[index] : "unknown";
+            return NameTable.Name(s_names, (int)role);
         }
 
         /// <summary>Parses a role name (case-insensitive; <c>checkin</c> is accepted).</summary>
@@ -22,28 +22,14 @@ namespace TimingMat.Core.RaceDay
         /// <returns><c>true</c> when the name is known.</returns>
         public static bool TryParse(string text, out UnitRole role)
         {
-            role = UnitRole.Split;
-            if (text == null)
+            int index = NameTable.IndexOf(s_names, text);
+            if (index < 0 && NameTable.IndexOf(s_checkIn, text) == 0)
             {
-                return false;
+                index = (int)UnitRole.CheckIn;
             }
 
-            string name = text.Trim().ToLower();
-            if (name == "checkin")
-            {
-                name = "check-in";
-            }
-
-            for (int i = 0; i < s_names.Length; i++)
-            {
-                if (s_names[i] == name)
-                {
-                    role = (UnitRole)i;
-                    return true;
-                }
-            }
-
-            return false;
+            role = index < 0 ? UnitRole.Split : (UnitRole)index;
+            return index >= 0;
         }
 
         /// <summary>

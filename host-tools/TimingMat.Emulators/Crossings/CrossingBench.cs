@@ -75,7 +75,7 @@ public static class CrossingBench
 
         foreach (var detector in detectors)
         {
-            detector.CloseAll(now);
+            detector.CloseAll();
         }
 
         Drain();

@@ -82,33 +82,25 @@ public sealed record CrossingModelSettings
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
-        Check(MatWidthM is > 0.2 and <= 50, "MatWidthM must be 0.2-50 m.");
-        Check(Readers is >= 1 and <= 16, "Readers must be 1-16.");
-        Check(AntennasPerReader is >= 1 and <= 16, "AntennasPerReader must be 1-16.");
-        Check(PathLossExponent is >= 2 and <= 8, "PathLossExponent must be 2-8.");
-        Check(BeamExponent is >= 0 and <= 20, "BeamExponent must be 0-20.");
-        Check(SensitivityDbm < RssiAt1mDbm, "SensitivityDbm must be below RssiAt1mDbm.");
-        Check(NoiseDb is >= 0 and <= 20, "NoiseDb must be 0-20 dB.");
-        Check(FadeFraction is >= 0 and <= 1, "FadeFraction must be 0-1.");
-        Check(FadeMaxDb is >= 0 and <= 60, "FadeMaxDb must be 0-60 dB.");
-        Check(OrientationLossMaxDb is >= 0 and <= 40, "OrientationLossMaxDb must be 0-40 dB.");
-        Check(BlockedFraction is >= 0 and <= 1, "BlockedFraction must be 0-1.");
-        Check(BlockedLossDb is >= 0 and <= 60, "BlockedLossDb must be 0-60 dB.");
-        Check(BodyShadowDb is >= 0 and <= 40, "BodyShadowDb must be 0-40 dB.");
-        Check(ReaderReadsPerSecond is >= 1 and <= 100_000, "ReaderReadsPerSecond must be 1-100000.");
-        Check(ChipReadsPerSecond >= 1 && ChipReadsPerSecond <= ReaderReadsPerSecond, "ChipReadsPerSecond must be 1 to ReaderReadsPerSecond.");
-        Check(AntennaDwellMicros is >= 1_000 and <= 10_000_000, "AntennaDwellMicros must be 1 ms to 10 s.");
-        Check(HopDwellMicros is >= 1_000 and <= 10_000_000, "HopDwellMicros must be 1 ms to 10 s.");
-        Check(ChannelsKhz.Count > 0, "ChannelsKhz must name at least one channel.");
-        Check(MinSpeedMps is >= 0.2 and <= 20, "MinSpeedMps must be 0.2-20 m/s.");
-        Check(MinChipHeightM is >= 0.02 and <= 3, "MinChipHeightM must be 0.02-3 m.");
-    }
-
-    private static void Check(bool ok, string message)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException(message);
-        }
+        SettingsCheck.Require(MatWidthM is > 0.2 and <= 50, "MatWidthM must be 0.2-50 m.");
+        SettingsCheck.Require(Readers is >= 1 and <= 16, "Readers must be 1-16.");
+        SettingsCheck.Require(AntennasPerReader is >= 1 and <= 16, "AntennasPerReader must be 1-16.");
+        SettingsCheck.Require(PathLossExponent is >= 2 and <= 8, "PathLossExponent must be 2-8.");
+        SettingsCheck.Require(BeamExponent is >= 0 and <= 20, "BeamExponent must be 0-20.");
+        SettingsCheck.Require(SensitivityDbm < RssiAt1mDbm, "SensitivityDbm must be below RssiAt1mDbm.");
+        SettingsCheck.Require(NoiseDb is >= 0 and <= 20, "NoiseDb must be 0-20 dB.");
+        SettingsCheck.Require(FadeFraction is >= 0 and <= 1, "FadeFraction must be 0-1.");
+        SettingsCheck.Require(FadeMaxDb is >= 0 and <= 60, "FadeMaxDb must be 0-60 dB.");
+        SettingsCheck.Require(OrientationLossMaxDb is >= 0 and <= 40, "OrientationLossMaxDb must be 0-40 dB.");
+        SettingsCheck.Require(BlockedFraction is >= 0 and <= 1, "BlockedFraction must be 0-1.");
+        SettingsCheck.Require(BlockedLossDb is >= 0 and <= 60, "BlockedLossDb must be 0-60 dB.");
+        SettingsCheck.Require(BodyShadowDb is >= 0 and <= 40, "BodyShadowDb must be 0-40 dB.");
+        SettingsCheck.Require(ReaderReadsPerSecond is >= 1 and <= 100_000, "ReaderReadsPerSecond must be 1-100000.");
+        SettingsCheck.Require(ChipReadsPerSecond >= 1 && ChipReadsPerSecond <= ReaderReadsPerSecond, "ChipReadsPerSecond must be 1 to ReaderReadsPerSecond.");
+        SettingsCheck.Require(AntennaDwellMicros is >= 1_000 and <= 10_000_000, "AntennaDwellMicros must be 1 ms to 10 s.");
+        SettingsCheck.Require(HopDwellMicros is >= 1_000 and <= 10_000_000, "HopDwellMicros must be 1 ms to 10 s.");
+        SettingsCheck.Require(ChannelsKhz.Count > 0, "ChannelsKhz must name at least one channel.");
+        SettingsCheck.Require(MinSpeedMps is >= 0.2 and <= 20, "MinSpeedMps must be 0.2-20 m/s.");
+        SettingsCheck.Require(MinChipHeightM is >= 0.02 and <= 3, "MinChipHeightM must be 0.02-3 m.");
     }
 }

@@ -37,19 +37,11 @@ public sealed record RandomRunnerSettings
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
-        Check(RunnersPerSecond is > 0 and <= 1000, "RunnersPerSecond must be above 0 and at most 1000.");
-        Check(ChipCrossings >= 0, "ChipCrossings must not be negative.");
-        Check(MinSpeedMps > 0 && MaxSpeedMps >= MinSpeedMps && MaxSpeedMps <= 20, "speeds must satisfy 0 < MinSpeedMps <= MaxSpeedMps <= 20 m/s.");
-        Check(MinChipHeightM > 0 && MaxChipHeightM >= MinChipHeightM && MaxChipHeightM <= 3, "chip heights must satisfy 0 < MinChipHeightM <= MaxChipHeightM <= 3 m.");
-        Check(TwoChipFraction is >= 0 and <= 1, "TwoChipFraction must be 0-1.");
-        Check(LaneWidthM >= 0, "LaneWidthM must not be negative.");
-    }
-
-    private static void Check(bool ok, string message)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException(message);
-        }
+        SettingsCheck.Require(RunnersPerSecond is > 0 and <= 1000, "RunnersPerSecond must be above 0 and at most 1000.");
+        SettingsCheck.Require(ChipCrossings >= 0, "ChipCrossings must not be negative.");
+        SettingsCheck.Require(MinSpeedMps > 0 && MaxSpeedMps >= MinSpeedMps && MaxSpeedMps <= 20, "speeds must satisfy 0 < MinSpeedMps <= MaxSpeedMps <= 20 m/s.");
+        SettingsCheck.Require(MinChipHeightM > 0 && MaxChipHeightM >= MinChipHeightM && MaxChipHeightM <= 3, "chip heights must satisfy 0 < MinChipHeightM <= MaxChipHeightM <= 3 m.");
+        SettingsCheck.Require(TwoChipFraction is >= 0 and <= 1, "TwoChipFraction must be 0-1.");
+        SettingsCheck.Require(LaneWidthM >= 0, "LaneWidthM must not be negative.");
     }
 }

@@ -409,7 +409,7 @@ public class CrossingDetectorTests
         rig.Read(DetectorRig.Chip(1), 1_000_000, -6000);
         rig.Read(DetectorRig.Chip(2), 1_000_000, -6000);
 
-        Assert.True(rig.Detector.CloseAll(1_100_000));
+        Assert.True(rig.Detector.CloseAll());
 
         Assert.Equal(2, rig.Sink.Taken.Count);
         Assert.Equal(0, rig.Detector.OpenCrossings);

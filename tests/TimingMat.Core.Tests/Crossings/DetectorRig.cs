@@ -30,16 +30,20 @@ internal sealed class DetectorRig
 
     public static long Local(Passings.Passing passing) => passing.TimeUtcMicros - UtcAtZero;
 
-    public void Read(byte[] epc, long micros, int rssiCentiDbm, int antenna = 1, int reader = 0)
+    /// <summary>Fills a reused read the way a reader driver does.</summary>
+    public static TagRead Fill(TagRead read, byte[] epc, long micros, int rssiCentiDbm, int antenna = 1, int reader = 0)
     {
-        Array.Copy(epc, _read.Epc, epc.Length);
-        _read.EpcLength = epc.Length;
-        _read.LocalMicros = micros;
-        _read.RssiCentiDbm = rssiCentiDbm;
-        _read.Antenna = antenna;
-        _read.ReaderIndex = reader;
-        Detector.OnTagRead(_read);
+        Array.Copy(epc, read.Epc, epc.Length);
+        read.EpcLength = epc.Length;
+        read.LocalMicros = micros;
+        read.RssiCentiDbm = rssiCentiDbm;
+        read.Antenna = antenna;
+        read.ReaderIndex = reader;
+        return read;
     }
+
+    public void Read(byte[] epc, long micros, int rssiCentiDbm, int antenna = 1, int reader = 0) =>
+        Detector.OnTagRead(Fill(_read, epc, micros, rssiCentiDbm, antenna, reader));
 
     /// <summary>Reads a chip every <paramref name="stepMicros"/> from <paramref name="fromMicros"/> to <paramref name="toMicros"/>
     /// with RSSI = peak − curvature·(t − apex)² (centi-dBm, exact), polling after each read.</summary>

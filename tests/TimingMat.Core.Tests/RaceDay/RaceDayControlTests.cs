@@ -3,6 +3,7 @@ using TimingMat.Core.Crossings;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader;
+using TimingMat.Core.Tests.Crossings;
 using TimingMat.Emulators.Crossings;
 using Xunit;
 
@@ -220,14 +221,6 @@ public class RaceDayControlTests
 
     private RaceDayControl Control(UnitRole role) => new(role, _detector, _qualifier, _time);
 
-    private void Read(RaceDayControl control, byte[] epc, long micros, int rssi, int antenna = 1, int reader = 0)
-    {
-        Array.Copy(epc, _read.Epc, epc.Length);
-        _read.EpcLength = epc.Length;
-        _read.LocalMicros = micros;
-        _read.RssiCentiDbm = rssi;
-        _read.Antenna = antenna;
-        _read.ReaderIndex = reader;
-        control.OnTagRead(_read);
-    }
+    private void Read(RaceDayControl control, byte[] epc, long micros, int rssi, int antenna = 1, int reader = 0) =>
+        control.OnTagRead(DetectorRig.Fill(_read, epc, micros, rssi, antenna, reader));
 }
