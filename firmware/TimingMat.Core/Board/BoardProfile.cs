@@ -24,6 +24,7 @@ namespace TimingMat.Core.Board
             "gps.uart", "gps.rx", "gps.tx", "gps.baud", "gps.pps",
             "lora.bus", "lora.mosi", "lora.miso", "lora.sck", "lora.cs", "lora.reset", "lora.dio0",
             "led", "bench.pps_drive",
+            "crossings.chips",
         };
 
         // Pin keys and whether the ESP32 drives them (an input-only GPIO 34–39 cannot be used for those).
@@ -89,6 +90,13 @@ namespace TimingMat.Core.Board
         /// </summary>
         public int BenchPpsDrivePin { get; private set; }
 
+        /// <summary>
+        /// Gets how many chips the crossing detector follows at once (<c>crossings.chips</c>; its open crossings are a
+        /// quarter of it). Defaults to 256, which fits the ~100 KB heap of a module without PSRAM; a WROVER board with
+        /// PSRAM can set 1024 or more for the densest start lines.
+        /// </summary>
+        public int CrossingChips { get; private set; }
+
         /// <summary>Parses a board profile.</summary>
         /// <param name="text">The contents of a <c>board.cfg</c> file.</param>
         /// <returns>The validated profile.</returns>
@@ -116,6 +124,7 @@ namespace TimingMat.Core.Board
             profile.Lora = ParseLora(values, lines);
             profile.LedPin = OptionalInt(values, lines, "led", NoPin);
             profile.BenchPpsDrivePin = OptionalInt(values, lines, "bench.pps_drive", NoPin);
+            profile.CrossingChips = ParseCrossingChips(values, lines);
             CheckPins(values, lines, profile.Target, profile.Uplink == UplinkKind.Ethernet);
             if (profile.Reader.Port == profile.Gps.Port)
             {
@@ -219,6 +228,18 @@ namespace TimingMat.Core.Board
             }
 
             return result;
+        }
+
+        private static int ParseCrossingChips(string[] values, int[] lines)
+        {
+            // The PSRAM targets also run on modules without PSRAM (a WROOM on a DevKitC), so the default fits the small heap.
+            int chips = OptionalInt(values, lines, "crossings.chips", 256);
+            if (chips < 16 || chips > 16384)
+            {
+                throw new BoardProfileException(lines[IndexOf("crossings.chips")], "'crossings.chips' must be between 16 and 16384, found " + chips.ToString() + ".");
+            }
+
+            return chips;
         }
 
         private static UplinkKind ParseUplink(string[] values, int[] lines)

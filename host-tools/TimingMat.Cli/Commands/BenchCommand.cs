@@ -14,6 +14,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Accuracy benchmarks of the firmware core on emulated hardware, on simulated time");
         command.Subcommands.Add(BenchClockCommand.Create(output));
+        command.Subcommands.Add(BenchCrossingCommand.Create(output));
         return command;
     }
 }

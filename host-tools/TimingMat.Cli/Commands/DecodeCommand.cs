@@ -13,6 +13,8 @@ internal static class DecodeCommand
     public static Command Create(CommandOutput output)
     {
         var command = new Command("decode", "Decode a captured reader or GPS serial log with the firmware's parsers (JSON lines)");
+        command.Subcommands.Add(DecodeMercuryCommand.Create(output));
+        command.Subcommands.Add(DecodeR2000Command.Create(output));
         command.Subcommands.Add(DecodeNmeaCommand.Create(output));
         return command;
     }

@@ -1,0 +1,753 @@
+using TimingMat.Core.Clock;
+using TimingMat.Core.Passings;
+using TimingMat.Core.Reader;
+
+namespace TimingMat.Core.Crossings
+{
+    /// <summary>
+    /// Turns the raw reads of a mat (all its readers and antennas) into passings: one per chip crossing, timed at peak
+    /// signal (or the first or last read, per <see cref="DetectionMode"/>), with dead time, stray flagging and fixed
+    /// capacity. Polled from the unit's loop; receiving a read and closing a crossing allocate nothing.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Reads are grouped per chip (EPC) whatever antenna or reader saw them. A crossing closes in Peak mode once the
+    /// chip has gone <see cref="CrossingSettings.ReactionMicros"/> without a new strongest read (RACE RESULT's reaction
+    /// time), in the other modes once it has gone that long without any read. Reads of the chip within the dead time
+    /// after its passing are absorbed. A chip that stays in the field longer than the stray limit (a finisher
+    /// standing on the mat) gives one passing flagged <see cref="PassingFlags.Stray"/> when it finally leaves, not one
+    /// every dead time.
+    /// </para>
+    /// <para>
+    /// When the chip table or the open crossings are full, the oldest crossing is closed early and flagged
+    /// <see cref="PassingFlags.CapacityClosed"/>; chips forgotten in dead time and reads that found no room are counted.
+    /// Finished passings wait in a queue while the sink applies back-pressure and are offered again at every poll.
+    /// </para>
+    /// </remarks>
+    public sealed class CrossingDetector : ITagReadSink
+    {
+        private const long NoTime = long.MinValue;
+        private const int SweepPerPoll = 16;
+
+        // Largest number of reads one kept entry averages (keeps the fit's sums within 64 bits).
+        private const int MaxStride = 128;
+
+        // How many entries back (or ahead, when compacting) a read looks for an entry of its own antenna to join.
+        private const int MergeReach = 8;
+
+        private readonly CrossingSettings _settings;
+        private readonly DetectionMode _mode;
+        private readonly long _reaction;
+        private readonly long _deadTime;
+        private readonly long _stray;
+        private readonly long _interval;
+        private readonly int _samplesPer;
+        private readonly IMatTimeSource _time;
+        private readonly IPassingSink _sink;
+        private readonly ChipTable _table;
+        private readonly PassingQueue _queue;
+        private readonly PeakFit _fit;
+
+        // Per chip entry of the table.
+        private readonly short[] _chipCrossing;
+        private readonly long[] _chipLastRead;
+        private readonly long[] _chipPresence;
+        private readonly long[] _chipLastPassing;
+
+        // Per open-crossing slot.
+        private readonly short[] _xChip;
+        private readonly long[] _xBase;
+        private readonly long[] _xFirst;
+        private readonly long[] _xLast;
+        private readonly long[] _xLastPeak;
+        private readonly long[] _xMaxTimeSum;
+        private readonly int[] _xMaxCount;
+        private readonly int[] _xMaxRssi;
+        private readonly byte[] _xBestAntenna;
+        private readonly int[] _xHits;
+        private readonly int[] _xKept;
+        private readonly int[] _xStride;
+        private readonly bool[] _xLingering;
+        private readonly bool[] _xStray;
+        private readonly short[] _freeSlots;
+        private int _freeSlotCount;
+
+        // Reads kept for the peak fit: SamplesPerCrossing per slot in time order, µs after the slot's base time; an
+        // entry may stand for several neighbouring reads of one antenna (weight), averaged.
+        private readonly int[] _sTime;
+        private readonly short[] _sRssi;
+        private readonly byte[] _sAntenna;
+        private readonly byte[] _sWeight;
+
+        private int _sweepCursor;
+
+        /// <summary>Initializes a new instance of the <see cref="CrossingDetector"/> class and preallocates everything it needs.</summary>
+        /// <param name="settings">Mode, windows and capacities; checked with <see cref="CrossingSettings.Validate"/>.</param>
+        /// <param name="time">Converts local µs to mat time (the mat clock).</param>
+        /// <param name="sink">Receives the passings (the RAM ring in front of the journal).</param>
+        /// <exception cref="System.ArgumentException">A setting is out of range.</exception>
+        public CrossingDetector(CrossingSettings settings, IMatTimeSource time, IPassingSink sink)
+        {
+            settings.Validate();
+            _settings = settings;
+            _mode = settings.Mode;
+            _reaction = settings.ReactionMicros;
+            _deadTime = settings.DeadTimeMicros;
+            _stray = settings.StrayMicros;
+            _interval = settings.ContinuousIntervalMicros;
+            _samplesPer = settings.SamplesPerCrossing;
+            _time = time;
+            _sink = sink;
+            _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
+            _queue = new PassingQueue(settings.PendingPassings);
+            _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
+
+            int chips = settings.ChipCapacity;
+            _chipCrossing = new short[chips];
+            _chipLastRead = new long[chips];
+            _chipPresence = new long[chips];
+            _chipLastPassing = new long[chips];
+
+            int slots = settings.OpenCrossingCapacity;
+            _xChip = new short[slots];
+            _xBase = new long[slots];
+            _xFirst = new long[slots];
+            _xLast = new long[slots];
+            _xLastPeak = new long[slots];
+            _xMaxTimeSum = new long[slots];
+            _xMaxCount = new int[slots];
+            _xMaxRssi = new int[slots];
+            _xBestAntenna = new byte[slots];
+            _xHits = new int[slots];
+            _xKept = new int[slots];
+            _xStride = new int[slots];
+            _xLingering = new bool[slots];
+            _xStray = new bool[slots];
+            _freeSlots = new short[slots];
+            for (int s = 0; s < slots; s++)
+            {
+                _xChip[s] = -1;
+                _freeSlots[s] = (short)(slots - 1 - s);
+            }
+
+            _freeSlotCount = slots;
+            int samples = _mode == DetectionMode.Peak ? slots * _samplesPer : 0;
+            _sTime = new int[samples];
+            _sRssi = new short[samples];
+            _sAntenna = new byte[samples];
+            _sWeight = new byte[samples];
+        }
+
+        /// <summary>Gets the settings the detector runs with.</summary>
+        public CrossingSettings Settings
+        {
+            get { return _settings; }
+        }
+
+        /// <summary>Gets the number of reads received.</summary>
+        public long Reads { get; private set; }
+
+        /// <summary>Gets the number of reads ignored because their EPC was empty or longer than <see cref="CrossingSettings.MaxEpcBytes"/>.</summary>
+        public long RejectedReads { get; private set; }
+
+        /// <summary>Gets the number of reads that found no room: every crossing open and the passing queue full (sustained back-pressure).</summary>
+        public long RefusedReads { get; private set; }
+
+        /// <summary>Gets the number of reads absorbed because their chip was within its dead time.</summary>
+        public long DeadTimeReads { get; private set; }
+
+        /// <summary>Gets the number of crossings opened.</summary>
+        public long CrossingsOpened { get; private set; }
+
+        /// <summary>Gets the number of passings (and markers) queued for the sink.</summary>
+        public long PassingsQueued { get; private set; }
+
+        /// <summary>Gets the number of passings (and markers) the sink took.</summary>
+        public long PassingsDelivered { get; private set; }
+
+        /// <summary>Gets the number of crossings closed early because the chip table or the open crossings were full.</summary>
+        public long CapacityClosed { get; private set; }
+
+        /// <summary>Gets the number of chips forgotten before their dead time ended, to make room (a later read may give a second passing).</summary>
+        public long ForgottenChips { get; private set; }
+
+        /// <summary>Gets the number of Peak-mode passings timed at the strongest read because the parabola fit failed.</summary>
+        public long FitFallbacks { get; private set; }
+
+        /// <summary>Gets the number of flushes the sink cut short by refusing a passing.</summary>
+        public long BackPressureStalls { get; private set; }
+
+        /// <summary>Gets the number of crossings open now.</summary>
+        public int OpenCrossings
+        {
+            get { return _xChip.Length - _freeSlotCount; }
+        }
+
+        /// <summary>Gets the number of chips the table follows now (open crossings and chips in dead time).</summary>
+        public int ChipsTracked
+        {
+            get { return _table.Count; }
+        }
+
+        /// <summary>Gets the number of passings waiting for the sink.</summary>
+        public int PendingPassings
+        {
+            get { return _queue.Count; }
+        }
+
+        /// <summary>Takes one read: finds or adds its chip, applies the dead time, and adds the read to the chip's open crossing.</summary>
+        /// <param name="read">The read; its <see cref="TagRead.LocalMicros"/> is the arrival time on the unit's clock.</param>
+        public void OnTagRead(TagRead read)
+        {
+            Reads++;
+            int length = read.EpcLength;
+            if (length <= 0 || length > _table.MaxEpcBytes)
+            {
+                RejectedReads++;
+                return;
+            }
+
+            long now = read.LocalMicros;
+            int chip = _table.Find(read.Epc, length);
+            if (chip < 0)
+            {
+                chip = AcquireChip(read.Epc, length, now);
+                if (chip < 0)
+                {
+                    RefusedReads++;
+                    return;
+                }
+
+                _chipCrossing[chip] = -1;
+                _chipPresence[chip] = now;
+                _chipLastRead[chip] = now;
+                _chipLastPassing[chip] = NoTime;
+            }
+            else
+            {
+                // A gap of a reaction window ends the chip's presence; continuous presence is what makes a stray.
+                if (now - _chipLastRead[chip] >= _reaction)
+                {
+                    _chipPresence[chip] = now;
+                }
+
+                if (now > _chipLastRead[chip])
+                {
+                    _chipLastRead[chip] = now;
+                }
+            }
+
+            int slot = _chipCrossing[chip];
+            if (slot < 0)
+            {
+                if (_mode != DetectionMode.Continuous && _chipLastPassing[chip] != NoTime && now - _chipLastPassing[chip] < _deadTime)
+                {
+                    DeadTimeReads++;
+                    return;
+                }
+
+                slot = OpenCrossing(chip, now);
+                if (slot < 0)
+                {
+                    RefusedReads++;
+                    return;
+                }
+            }
+
+            AddRead(slot, read, now);
+        }
+
+        /// <summary>
+        /// Closes the crossings whose window has passed, frees chips whose dead time is over and offers waiting
+        /// passings to the sink. Call it from the unit's loop (every few ms to every 100 ms).
+        /// </summary>
+        /// <param name="localMicros">The unit's local time now, in µs.</param>
+        /// <returns>The number of passings the sink took during this call.</returns>
+        public int Poll(long localMicros)
+        {
+            int delivered = Flush();
+            Sweep(localMicros);
+            for (int s = 0; s < _xChip.Length; s++)
+            {
+                int chip = _xChip[s];
+                if (chip < 0)
+                {
+                    continue;
+                }
+
+                if (IsStray(chip))
+                {
+                    _xLingering[s] = true;
+                    _xStray[s] = true;
+                }
+
+                bool gone = localMicros - _chipLastRead[chip] >= _reaction;
+                bool due;
+                if (_mode == DetectionMode.Continuous)
+                {
+                    if (!gone && _xHits[s] > 0 && localMicros - _xFirst[s] >= _interval)
+                    {
+                        if (_queue.Free == 0)
+                        {
+                            break;
+                        }
+
+                        EmitInterval(s);
+                        continue;
+                    }
+
+                    due = gone;
+                }
+                else if (_mode == DetectionMode.Peak && !_xLingering[s])
+                {
+                    due = localMicros - _xLastPeak[s] >= _reaction;
+                }
+                else
+                {
+                    due = gone;
+                }
+
+                if (due && !Close(s, PassingFlags.None))
+                {
+                    // The queue is full: the rest waits for the next poll.
+                    break;
+                }
+            }
+
+            return delivered + Flush();
+        }
+
+        /// <summary>Closes every open crossing now (end of a timing session) and offers the passings to the sink.</summary>
+        /// <returns><c>true</c> when every crossing was closed; <c>false</c> when the queue filled up first (poll and call again).</returns>
+        public bool CloseAll()
+        {
+            Flush();
+            for (int s = 0; s < _xChip.Length; s++)
+            {
+                if (_xChip[s] < 0)
+                {
+                    continue;
+                }
+
+                if (IsStray(_xChip[s]))
+                {
+                    _xStray[s] = true;
+                }
+
+                if (!Close(s, PassingFlags.None))
+                {
+                    Flush();
+                    return false;
+                }
+            }
+
+            Flush();
+            return true;
+        }
+
+        /// <summary>Queues a record made elsewhere (a race marker) behind the passings, for the same sink and back-pressure.</summary>
+        /// <param name="record">The record; it is copied.</param>
+        /// <returns><c>true</c> when queued; <c>false</c> when the queue is full (offer it again after a poll).</returns>
+        public bool TryEnqueue(Passing record)
+        {
+            Passing slot = _queue.Reserve();
+            if (slot == null)
+            {
+                return false;
+            }
+
+            slot.CopyFrom(record);
+            _queue.Commit();
+            PassingsQueued++;
+            return true;
+        }
+
+        private static short ClampRssi(int centiDbm)
+        {
+            return (short)(centiDbm > short.MaxValue ? short.MaxValue : (centiDbm < short.MinValue ? short.MinValue : centiDbm));
+        }
+
+        private int Flush()
+        {
+            bool refused;
+            int taken = _queue.FlushTo(_sink, out refused);
+            if (refused)
+            {
+                BackPressureStalls++;
+            }
+
+            PassingsDelivered += taken;
+            return taken;
+        }
+
+        // Frees chips whose dead time is over and that have left, a few entries per poll so a poll stays short.
+        private void Sweep(long now)
+        {
+            int capacity = _table.Capacity;
+            int budget = capacity / 16 > SweepPerPoll ? capacity / 16 : SweepPerPoll;
+            for (int i = 0; i < budget && i < capacity; i++)
+            {
+                int chip = _sweepCursor;
+                _sweepCursor = (_sweepCursor + 1) % capacity;
+                if (_table.IsUsed(chip) && _chipCrossing[chip] < 0 && IsExpired(chip, now))
+                {
+                    _table.Remove(chip);
+                }
+            }
+        }
+
+        // Stray: read without a gap of a reaction window for longer than the stray limit (up to its latest read, so a
+        // chip that left long before a late poll does not count as present all that time).
+        private bool IsStray(int chip)
+        {
+            return _chipLastRead[chip] - _chipPresence[chip] >= _stray;
+        }
+
+        private bool IsExpired(int chip, long now)
+        {
+            bool deadTimeOver = _mode == DetectionMode.Continuous || _chipLastPassing[chip] == NoTime || now - _chipLastPassing[chip] >= _deadTime;
+            return deadTimeOver && now - _chipLastRead[chip] >= _reaction;
+        }
+
+        private int AcquireChip(byte[] epc, int length, long now)
+        {
+            int chip = _table.Add(epc, length);
+            if (chip >= 0)
+            {
+                return chip;
+            }
+
+            // Full: forget the idle chip heard longest ago; if every chip has an open crossing, close the oldest early.
+            int victim = -1;
+            long oldest = long.MaxValue;
+            for (int i = 0; i < _table.Capacity; i++)
+            {
+                if (_table.IsUsed(i) && _chipCrossing[i] < 0 && _chipLastRead[i] < oldest)
+                {
+                    oldest = _chipLastRead[i];
+                    victim = i;
+                }
+            }
+
+            if (victim < 0)
+            {
+                int slot = OldestSlot();
+                victim = _xChip[slot];
+                if (!Close(slot, PassingFlags.CapacityClosed))
+                {
+                    return -1;
+                }
+            }
+
+            if (!IsExpired(victim, now))
+            {
+                ForgottenChips++;
+            }
+
+            _table.Remove(victim);
+            return _table.Add(epc, length);
+        }
+
+        private int OldestSlot()
+        {
+            int oldest = -1;
+            for (int s = 0; s < _xChip.Length; s++)
+            {
+                if (_xChip[s] >= 0 && (oldest < 0 || _xFirst[s] < _xFirst[oldest]))
+                {
+                    oldest = s;
+                }
+            }
+
+            return oldest;
+        }
+
+        private int OpenCrossing(int chip, long now)
+        {
+            if (_freeSlotCount == 0 && !Close(OldestSlot(), PassingFlags.CapacityClosed))
+            {
+                return -1;
+            }
+
+            int slot = _freeSlots[--_freeSlotCount];
+            _xChip[slot] = (short)chip;
+            _xBase[slot] = now;
+            _xHits[slot] = 0;
+            _xKept[slot] = 0;
+            _xStride[slot] = 1;
+
+            // Opened while the chip never left since its last passing: it stands in the field and closes only when gone.
+            _xLingering[slot] = _chipPresence[chip] < now;
+            _xStray[slot] = false;
+            _chipCrossing[chip] = (short)slot;
+            CrossingsOpened++;
+            return slot;
+        }
+
+        private void AddRead(int slot, TagRead read, long now)
+        {
+            int rssi = read.RssiCentiDbm;
+            if (_xHits[slot] == 0)
+            {
+                // First read of the crossing (or, in Continuous mode, of the interval).
+                _xFirst[slot] = now;
+                _xLast[slot] = now;
+                _xMaxRssi[slot] = int.MinValue;
+            }
+
+            _xHits[slot]++;
+            if (now < _xFirst[slot])
+            {
+                _xFirst[slot] = now;
+            }
+
+            if (now > _xLast[slot])
+            {
+                _xLast[slot] = now;
+            }
+
+            if (rssi > _xMaxRssi[slot])
+            {
+                _xMaxRssi[slot] = rssi;
+                _xMaxTimeSum[slot] = now - _xBase[slot];
+                _xMaxCount[slot] = 1;
+                _xBestAntenna[slot] = (byte)read.Antenna;
+                _xLastPeak[slot] = now;
+            }
+            else if (rssi == _xMaxRssi[slot])
+            {
+                // Readers report whole dBm, so the strongest level is often reached several times: keep their mean time.
+                _xMaxTimeSum[slot] += now - _xBase[slot];
+                _xMaxCount[slot]++;
+                if (now > _xLastPeak[slot])
+                {
+                    _xLastPeak[slot] = now;
+                }
+            }
+
+            if (_mode == DetectionMode.Peak)
+            {
+                long offset = now - _xBase[slot];
+                offset = offset > int.MaxValue ? int.MaxValue : (offset < int.MinValue ? int.MinValue : offset);
+                Keep(slot, (int)offset, ClampRssi(rssi), (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F)));
+            }
+        }
+
+        // Keeps the crossing's reads for the fit. When the slot fills, neighbouring reads of one antenna are merged into
+        // weighted averages and later reads are averaged in groups of the new stride: a long crossing keeps all its
+        // information, evenly spread in time, in fixed memory.
+        private void Keep(int slot, int offset, short rssi, byte antenna)
+        {
+            int start = slot * _samplesPer;
+            int kept = _xKept[slot];
+            if (kept > 0 && MergeIntoLast(slot, start + kept - 1, offset, rssi, antenna))
+            {
+                return;
+            }
+
+            if (kept == _samplesPer)
+            {
+                if (_xStride[slot] >= MaxStride)
+                {
+                    // A very long crossing (a chip standing in the field): its later reads count as hits only.
+                    return;
+                }
+
+                _xStride[slot] *= 2;
+                kept = Compact(start, kept, _xStride[slot]);
+                _xKept[slot] = kept;
+                if (MergeIntoLast(slot, start + kept - 1, offset, rssi, antenna))
+                {
+                    return;
+                }
+            }
+
+            int index = start + kept;
+            _sTime[index] = offset;
+            _sRssi[index] = rssi;
+            _sAntenna[index] = antenna;
+            _sWeight[index] = 1;
+            _xKept[slot] = kept + 1;
+        }
+
+        // Averages the read into one of the latest entries of its antenna that has room under the stride.
+        private bool MergeIntoLast(int slot, int last, int offset, short rssi, byte antenna)
+        {
+            int first = slot * _samplesPer;
+            for (int i = last; i >= first && i > last - MergeReach; i--)
+            {
+                if (_sAntenna[i] == antenna && _sWeight[i] < _xStride[slot])
+                {
+                    Merge(i, offset, rssi, 1);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // Merges each entry with the next entry of its antenna (antennas interleave read by read on multiplexed
+        // readers) when their weights fit the stride, then closes the gaps; returns the entries left.
+        private int Compact(int start, int kept, int stride)
+        {
+            int end = start + kept;
+            bool merged = false;
+            for (int i = start; i < end; i++)
+            {
+                if (_sWeight[i] == 0)
+                {
+                    continue;
+                }
+
+                for (int j = i + 1; j < end && j <= i + MergeReach; j++)
+                {
+                    if (_sWeight[j] != 0 && _sAntenna[j] == _sAntenna[i] && _sWeight[i] + _sWeight[j] <= stride)
+                    {
+                        Merge(i, _sTime[j], _sRssi[j], _sWeight[j]);
+                        _sWeight[j] = 0;
+                        merged = true;
+                        break;
+                    }
+                }
+            }
+
+            // Nothing merged (more antennas interleave than the reach): thin evenly, keeping every other entry.
+            int step = merged ? 1 : 2;
+            int write = start;
+            for (int read = start; read < end; read += step)
+            {
+                if (_sWeight[read] == 0)
+                {
+                    continue;
+                }
+
+                _sTime[write] = _sTime[read];
+                _sRssi[write] = _sRssi[read];
+                _sAntenna[write] = _sAntenna[read];
+                _sWeight[write] = _sWeight[read];
+                write++;
+            }
+
+            return write - start;
+        }
+
+        private void Merge(int index, int offset, short rssi, int weight)
+        {
+            long w = _sWeight[index];
+            long total = w + weight;
+            _sTime[index] = (int)(((_sTime[index] * w) + ((long)offset * weight)) / total);
+            _sRssi[index] = (short)(((_sRssi[index] * w) + ((long)rssi * weight)) / total);
+            _sWeight[index] = (byte)total;
+        }
+
+        private long StrongestReadTime(int slot)
+        {
+            return _xBase[slot] + (_xMaxTimeSum[slot] / _xMaxCount[slot]);
+        }
+
+        private bool Close(int slot, PassingFlags flags)
+        {
+            int chip = _xChip[slot];
+            if (_xHits[slot] == 0)
+            {
+                Release(slot);
+                return true;
+            }
+
+            long time;
+            long second = NoTime;
+            if (_mode == DetectionMode.Peak)
+            {
+                long apex;
+                if (_xStray[slot])
+                {
+                    // A chip standing in the field has no single peak; its strongest read is as good a time as any.
+                    time = StrongestReadTime(slot);
+                }
+                else if (_xKept[slot] >= _settings.MinFitReads && _fit.TryFit(_sTime, _sRssi, _sAntenna, _sWeight, slot * _samplesPer, _xKept[slot], out apex))
+                {
+                    time = _xBase[slot] + apex;
+                }
+                else
+                {
+                    time = StrongestReadTime(slot);
+                    FitFallbacks++;
+                }
+            }
+            else if (_mode == DetectionMode.Last)
+            {
+                time = _xLast[slot];
+            }
+            else if (_mode == DetectionMode.Continuous)
+            {
+                time = StrongestReadTime(slot);
+            }
+            else
+            {
+                time = _xFirst[slot];
+                if (_mode == DetectionMode.FirstAndLast && _xLast[slot] != _xFirst[slot])
+                {
+                    second = _xLast[slot];
+                }
+            }
+
+            if (_queue.Free < (second == NoTime ? 1 : 2))
+            {
+                return false;
+            }
+
+            if (_xStray[slot])
+            {
+                flags |= PassingFlags.Stray;
+            }
+
+            if ((flags & PassingFlags.CapacityClosed) != 0)
+            {
+                CapacityClosed++;
+            }
+
+            Emit(slot, chip, time, flags);
+            if (second != NoTime)
+            {
+                Emit(slot, chip, second, flags);
+            }
+
+            _chipLastPassing[chip] = time;
+            Release(slot);
+            return true;
+        }
+
+        private void EmitInterval(int slot)
+        {
+            Emit(slot, _xChip[slot], StrongestReadTime(slot), _xStray[slot] ? PassingFlags.Stray : PassingFlags.None);
+            _xHits[slot] = 0;
+        }
+
+        private void Emit(int slot, int chip, long time, PassingFlags flags)
+        {
+            Passing passing = _queue.Reserve();
+            passing.Kind = PassingKind.Crossing;
+            passing.UnitId = _settings.UnitId;
+            passing.EpcLength = _table.CopyEpc(chip, passing.Epc);
+            MatTime at = _time.ToMatTime(time);
+            passing.TimeUtcMicros = at.UtcMicros;
+            passing.ClockState = at.State;
+            passing.UncertaintyMicros = at.UncertaintyMicros;
+            passing.FirstReadUtcMicros = _time.ToMatTime(_xFirst[slot]).UtcMicros;
+            passing.LastReadUtcMicros = _time.ToMatTime(_xLast[slot]).UtcMicros;
+            passing.Hits = _xHits[slot];
+            passing.MaxRssiCentiDbm = _xMaxRssi[slot];
+            passing.BestAntenna = _xBestAntenna[slot];
+            passing.Flags = flags;
+            _queue.Commit();
+            PassingsQueued++;
+        }
+
+        private void Release(int slot)
+        {
+            _chipCrossing[_xChip[slot]] = -1;
+            _xChip[slot] = -1;
+            _freeSlots[_freeSlotCount++] = (short)slot;
+        }
+    }
+}

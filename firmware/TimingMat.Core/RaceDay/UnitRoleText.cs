@@ -1,0 +1,54 @@
+using TimingMat.Core.Crossings;
+
+namespace TimingMat.Core.RaceDay
+{
+    /// <summary>Names of the unit roles for configuration, commands and status (enums print as numbers on nanoFramework).</summary>
+    public static class UnitRoleText
+    {
+        private static readonly string[] s_names = new string[] { "check-in", "start", "split", "turnaround", "finish" };
+        private static readonly string[] s_checkIn = new string[] { "checkin" };
+
+        /// <summary>Gets the name of a role, e.g. <c>check-in</c>.</summary>
+        /// <param name="role">The role.</param>
+        /// <returns>Its name, or <c>unknown</c> for a value outside the enum.</returns>
+        public static string Name(UnitRole role)
+        {
+            return NameTable.Name(s_names, (int)role);
+        }
+
+        /// <summary>Parses a role name (case-insensitive; <c>checkin</c> is accepted).</summary>
+        /// <param name="text">The name.</param>
+        /// <param name="role">The role when the name is known.</param>
+        /// <returns><c>true</c> when the name is known.</returns>
+        public static bool TryParse(string text, out UnitRole role)
+        {
+            int index = NameTable.IndexOf(s_names, text);
+            if (index < 0 && NameTable.IndexOf(s_checkIn, text) == 0)
+            {
+                index = (int)UnitRole.CheckIn;
+            }
+
+            role = index < 0 ? UnitRole.Split : (UnitRole)index;
+            return index >= 0;
+        }
+
+        /// <summary>
+        /// Gets the detection mode a role starts with: the first read at a check-in (presence is what counts, and
+        /// runners linger in the corral), peak signal everywhere else.
+        /// </summary>
+        /// <param name="role">The role.</param>
+        /// <returns>The mode.</returns>
+        public static DetectionMode DefaultMode(UnitRole role)
+        {
+            return role == UnitRole.CheckIn ? DetectionMode.First : DetectionMode.Peak;
+        }
+
+        /// <summary>Tells whether a unit in a role takes gun and wave-start markers (start, and finish for one-mat courses).</summary>
+        /// <param name="role">The role.</param>
+        /// <returns><c>true</c> when it does.</returns>
+        public static bool TakesStartMarkers(UnitRole role)
+        {
+            return role == UnitRole.Start || role == UnitRole.Finish;
+        }
+    }
+}

@@ -1,0 +1,604 @@
+using System;
+using TimingMat.Core.Hardware;
+
+namespace TimingMat.Core.Reader
+{
+    /// <summary>
+    /// The state machine that keeps a UHF reader module streaming, whatever happens on the line: open → settle →
+    /// configure (each command's answer checked) → start → read, and on silence, an error status or a garbage storm:
+    /// stop, back off, reconfigure, restart. Each read goes to an <see cref="ITagReadSink"/> as a reused
+    /// <see cref="TagRead"/> stamped with the local microsecond clock at the poll its frame arrived in.
+    /// </summary>
+    /// <remarks>
+    /// <para>Polled from the unit's loop: <see cref="Poll"/> reads what has arrived, handles it and the timeouts on the
+    /// local clock, and never blocks. Nothing is allocated after construction.</para>
+    /// <para>Protocol drivers (<see cref="Mercury.MercuryReaderDriver"/>, <see cref="R2000.R2000ReaderDriver"/>) supply
+    /// the commands and classify the frames; the recovery rules live here:</para>
+    /// <list type="bullet">
+    /// <item>Silence: nothing valid for <see cref="ReaderDriverOptions.SilenceTimeoutMicros"/> while reading.</item>
+    /// <item>Error status: a configuration command refused, or an error frame while reading (a Mercury temperature
+    /// throttle is not an error: it is counted and surfaced as <see cref="IsThrottled"/>).</item>
+    /// <item>Garbage storm: <see cref="ReaderDriverOptions.GarbageStormBytes"/> bytes outside valid frames within
+    /// <see cref="ReaderDriverOptions.GarbageWindowMicros"/>. Less garbage only causes resyncs.</item>
+    /// <item>No answer to a configuration or start command within <see cref="ReaderDriverOptions.ResponseTimeoutMicros"/>.</item>
+    /// </list>
+    /// <para>Each restart waits a backoff that starts at <see cref="ReaderDriverOptions.BackoffInitialMicros"/>, doubles
+    /// up to <see cref="ReaderDriverOptions.BackoffMaxMicros"/>, and resets after
+    /// <see cref="ReaderDriverOptions.HealthyMicros"/> of streaming. When an attempt fails before streaming for lack of
+    /// an answer or for garbage, the next of <see cref="ReaderDriverOptions.BaudRates"/> is tried.</para>
+    /// </remarks>
+    public abstract class ReaderDriver : IFrameSink
+    {
+        private readonly IBytePort _port;
+        private readonly IMicrosecondClock _clock;
+        private readonly ITagReadSink _sink;
+        private readonly ReaderDriverOptions _options;
+        private readonly FrameDeframer _deframer;
+        private readonly byte[] _receive = new byte[256];
+        private readonly byte[] _transmit = new byte[64];
+        private readonly TagRead _read = new TagRead();
+        private readonly ReaderCounters _counters = new ReaderCounters();
+        private long _now;
+        private long _deadline;
+        private long _lastByteMicros;
+        private long _lastFrameMicros;
+        private long _readingSinceMicros;
+        private long _backoffMicros;
+        private long _windowStartMicros;
+        private long _windowStartSkipped;
+        private int _step;
+        private int _baudIndex;
+        private bool _reachedReading;
+
+        /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
+        /// <param name="port">Port of the module; opened by the driver when closed.</param>
+        /// <param name="clock">The unit's microsecond clock.</param>
+        /// <param name="sink">Where reads go.</param>
+        /// <param name="options">Timing and recovery settings.</param>
+        /// <param name="deframer">The protocol's deframer for module answers; the driver becomes its sink.</param>
+        /// <exception cref="ArgumentNullException">An argument is <c>null</c>, or the options name no baud rate.</exception>
+        protected ReaderDriver(IBytePort port, IMicrosecondClock clock, ITagReadSink sink, ReaderDriverOptions options, FrameDeframer deframer)
+        {
+            if (port == null)
+            {
+                throw new ArgumentNullException("port");
+            }
+
+            if (clock == null)
+            {
+                throw new ArgumentNullException("clock");
+            }
+
+            if (sink == null)
+            {
+                throw new ArgumentNullException("sink");
+            }
+
+            if (options == null || options.BaudRates == null || options.BaudRates.Length == 0)
+            {
+                throw new ArgumentNullException("options");
+            }
+
+            if (deframer == null)
+            {
+                throw new ArgumentNullException("deframer");
+            }
+
+            _port = port;
+            _clock = clock;
+            _sink = sink;
+            _options = options;
+            _deframer = deframer;
+            _deframer.Sink = this;
+            _backoffMicros = options.BackoffInitialMicros;
+            State = ReaderState.Stopped;
+        }
+
+        /// <summary>Gets where the driver is in its cycle.</summary>
+        public ReaderState State { get; private set; }
+
+        /// <summary>Gets the local time the driver entered <see cref="State"/>, µs.</summary>
+        public long StateSinceMicros { get; private set; }
+
+        /// <summary>Gets the running totals (one instance, updated in place).</summary>
+        public ReaderCounters Counters
+        {
+            get { return _counters; }
+        }
+
+        /// <summary>Gets why the module was last restarted.</summary>
+        public ReaderRestartReason LastRestartReason { get; private set; }
+
+        /// <summary>Gets the last error status the module sent (protocol-specific code), or 0.</summary>
+        public int LastErrorStatus { get; private set; }
+
+        /// <summary>
+        /// Gets a value indicating whether the module reported temperature throttling and has not sent a keep-alive
+        /// since (its read rate is reduced; the unit should report it, there is nothing to restart).
+        /// </summary>
+        public bool IsThrottled { get; private set; }
+
+        /// <summary>Gets the baud rate the driver uses now.</summary>
+        public int BaudRate
+        {
+            get { return _options.BaudRates[_baudIndex]; }
+        }
+
+        /// <summary>Gets the local time of the last valid frame, µs.</summary>
+        public long LastFrameMicros
+        {
+            get { return _lastFrameMicros; }
+        }
+
+        /// <summary>Gets the current backoff before the next reconfiguration, µs.</summary>
+        public long BackoffMicros
+        {
+            get { return _backoffMicros; }
+        }
+
+        /// <summary>Gets the options the driver runs with.</summary>
+        protected ReaderDriverOptions Options
+        {
+            get { return _options; }
+        }
+
+        /// <summary>Gets the local time of the current poll, µs.</summary>
+        protected long Now
+        {
+            get { return _now; }
+        }
+
+        /// <summary>Gets the index of the configuration step whose answer is awaited (while <see cref="ReaderState.Configuring"/>).</summary>
+        protected int ConfigurationStep
+        {
+            get { return _step; }
+        }
+
+        /// <summary>Gets the number of configuration commands sent before the start command.</summary>
+        protected abstract int ConfigurationSteps { get; }
+
+        /// <summary>Starts the cycle: opens the port, sends stop (the module may still stream from before a reboot of
+        /// the unit), lets it settle, then configures. Does nothing unless <see cref="ReaderState.Stopped"/>.</summary>
+        public void Start()
+        {
+            if (State != ReaderState.Stopped)
+            {
+                return;
+            }
+
+            _now = _clock.GetMicroseconds();
+            _reachedReading = false;
+            if (!OpenPort())
+            {
+                EnterBackoff(ReaderRestartReason.PortError);
+                return;
+            }
+
+            SendStop();
+            _deadline = _now + _options.SettleMicros;
+            Enter(ReaderState.Settling);
+        }
+
+        /// <summary>Stops reading: sends the module's stop command and leaves the port open.</summary>
+        public void Stop()
+        {
+            _now = _clock.GetMicroseconds();
+            if (State != ReaderState.Stopped && _port.IsOpen)
+            {
+                SendStop();
+            }
+
+            IsThrottled = false;
+            Enter(ReaderState.Stopped);
+        }
+
+        /// <summary>Reads what has arrived, delivers reads, and handles timeouts and recovery. Never blocks.</summary>
+        public void Poll()
+        {
+            _now = _clock.GetMicroseconds();
+            ReaderState state = State;
+            if (state == ReaderState.Stopped)
+            {
+                return;
+            }
+
+            if (state == ReaderState.Settling || state == ReaderState.Backoff)
+            {
+                if (_port.IsOpen)
+                {
+                    _port.DiscardInput();
+                }
+
+                if (_now >= _deadline)
+                {
+                    BeginConfiguration();
+                }
+
+                return;
+            }
+
+            ReceiveAvailable();
+            if (!IsActive(State))
+            {
+                return;
+            }
+
+            if (_deframer.HeldBytes > 0 && _now - _lastByteMicros >= _options.InterByteTimeoutMicros)
+            {
+                _deframer.Flush();
+                SyncDeframerCounters();
+                if (!IsActive(State))
+                {
+                    return;
+                }
+            }
+
+            if (_now - _windowStartMicros >= _options.GarbageWindowMicros)
+            {
+                _windowStartMicros = _now;
+                _windowStartSkipped = _deframer.SkippedBytes;
+            }
+            else if (_deframer.SkippedBytes - _windowStartSkipped >= _options.GarbageStormBytes)
+            {
+                Recover(ReaderRestartReason.GarbageStorm);
+                return;
+            }
+
+            state = State;
+            if (state == ReaderState.Configuring || state == ReaderState.Starting)
+            {
+                if (_now >= _deadline)
+                {
+                    Recover(ReaderRestartReason.ResponseTimeout);
+                }
+
+                return;
+            }
+
+            if (_now - _lastFrameMicros >= _options.SilenceTimeoutMicros)
+            {
+                Recover(ReaderRestartReason.Silence);
+                return;
+            }
+
+            if (_now - _readingSinceMicros >= _options.HealthyMicros)
+            {
+                _backoffMicros = _options.BackoffInitialMicros;
+            }
+
+            OnReadingPoll();
+        }
+
+        /// <inheritdoc />
+        void IFrameSink.OnFrame(byte[] buffer, int offset, int length)
+        {
+            _counters.Frames++;
+            if (IsActive(State))
+            {
+                HandleFrame(buffer, offset, length);
+            }
+        }
+
+        /// <summary>Encodes configuration command <paramref name="step"/> (0-based) into a buffer.</summary>
+        /// <param name="step">Step index, below <see cref="ConfigurationSteps"/>.</param>
+        /// <param name="buffer">Buffer of 64 bytes.</param>
+        /// <returns>The frame length.</returns>
+        protected abstract int EncodeConfiguration(int step, byte[] buffer);
+
+        /// <summary>Encodes the command that starts streaming.</summary>
+        /// <param name="buffer">Buffer of 64 bytes.</param>
+        /// <returns>The frame length.</returns>
+        protected abstract int EncodeStart(byte[] buffer);
+
+        /// <summary>Encodes the command that stops streaming.</summary>
+        /// <param name="buffer">Buffer of 64 bytes.</param>
+        /// <returns>The frame length, or 0 when the protocol has none.</returns>
+        protected abstract int EncodeStop(byte[] buffer);
+
+        /// <summary>Handles one valid frame while configuring, starting or reading.</summary>
+        /// <param name="frame">Buffer holding the frame (valid during the call).</param>
+        /// <param name="offset">Index of the header byte.</param>
+        /// <param name="length">Frame length.</param>
+        protected abstract void HandleFrame(byte[] frame, int offset, int length);
+
+        /// <summary>Called at the end of every poll while reading, after the silence check (e.g. to re-issue an inventory).</summary>
+        protected virtual void OnReadingPoll()
+        {
+        }
+
+        /// <summary>Records the answer to the configuration command of the current step: next step, or recovery.</summary>
+        /// <param name="success">Whether the module accepted the command.</param>
+        /// <param name="status">The module's status code when it refused.</param>
+        protected void ConfigurationAnswered(bool success, int status)
+        {
+            if (State != ReaderState.Configuring)
+            {
+                return;
+            }
+
+            MarkAlive();
+            if (!success)
+            {
+                ErrorStatus(status);
+                return;
+            }
+
+            _step++;
+            SendCurrentStep();
+        }
+
+        /// <summary>Records that the module streams: <see cref="ReaderState.Starting"/> becomes <see cref="ReaderState.Reading"/>.</summary>
+        protected void StreamingConfirmed()
+        {
+            if (State != ReaderState.Starting)
+            {
+                return;
+            }
+
+            _reachedReading = true;
+            _readingSinceMicros = _now;
+            IsThrottled = false;
+            Enter(ReaderState.Reading);
+            MarkAlive();
+        }
+
+        /// <summary>Records a sign of life (any frame that shows the module works); resets the silence timer.</summary>
+        protected void MarkAlive()
+        {
+            _lastFrameMicros = _now;
+        }
+
+        /// <summary>Records a keep-alive: alive, and no longer throttled.</summary>
+        protected void KeepAliveReceived()
+        {
+            _counters.KeepAlives++;
+            IsThrottled = false;
+            MarkAlive();
+        }
+
+        /// <summary>Records an R2000 round summary.</summary>
+        protected void RoundSummaryReceived()
+        {
+            _counters.RoundSummaries++;
+            MarkAlive();
+        }
+
+        /// <summary>Records a temperature throttle: counted and surfaced, not restarted.</summary>
+        /// <param name="status">The status code.</param>
+        protected void ThrottleReceived(int status)
+        {
+            _counters.TemperatureThrottles++;
+            LastErrorStatus = status;
+            IsThrottled = true;
+            MarkAlive();
+        }
+
+        /// <summary>Records an error status and restarts the module.</summary>
+        /// <param name="status">The status code.</param>
+        protected void ErrorStatus(int status)
+        {
+            _counters.ErrorStatuses++;
+            LastErrorStatus = status;
+            Recover(ReaderRestartReason.ErrorStatus);
+        }
+
+        /// <summary>Records a valid frame that does not fit the current state.</summary>
+        protected void FrameIgnored()
+        {
+            _counters.IgnoredFrames++;
+        }
+
+        /// <summary>Records a valid frame whose tag record could not be parsed.</summary>
+        protected void MalformedRecord()
+        {
+            _counters.MalformedRecords++;
+            MarkAlive();
+        }
+
+        /// <summary>Gets the read instance protocol drivers fill before <see cref="DeliverRead"/>.</summary>
+        /// <returns>The reused read.</returns>
+        protected TagRead ReadToFill()
+        {
+            return _read;
+        }
+
+        /// <summary>Stamps the read (local arrival time, reader index) and hands it to the sink.</summary>
+        protected void DeliverRead()
+        {
+            _read.LocalMicros = _now;
+            _read.ReaderIndex = _options.ReaderIndex;
+            _counters.TagReads++;
+            MarkAlive();
+            _sink.OnTagRead(_read);
+        }
+
+        /// <summary>Sends a command built by the protocol driver.</summary>
+        /// <param name="buffer">Frame bytes.</param>
+        /// <param name="length">Frame length.</param>
+        /// <returns><c>true</c> when the port took it.</returns>
+        protected bool Send(byte[] buffer, int length)
+        {
+            try
+            {
+                _port.Write(buffer, 0, length);
+                return true;
+            }
+            catch (Exception)
+            {
+                _counters.PortErrors++;
+                return false;
+            }
+        }
+
+        /// <summary>Gets the driver's transmit buffer (64 bytes) for building a command.</summary>
+        /// <returns>The buffer.</returns>
+        protected byte[] TransmitBuffer()
+        {
+            return _transmit;
+        }
+
+        private static bool IsActive(ReaderState state)
+        {
+            return state == ReaderState.Configuring || state == ReaderState.Starting || state == ReaderState.Reading;
+        }
+
+        private void ReceiveAvailable()
+        {
+            while (IsActive(State))
+            {
+                int n;
+                try
+                {
+                    n = _port.Read(_receive, 0, _receive.Length);
+                }
+                catch (Exception)
+                {
+                    _counters.PortErrors++;
+                    Recover(ReaderRestartReason.PortError);
+                    return;
+                }
+
+                if (n <= 0)
+                {
+                    return;
+                }
+
+                _counters.BytesReceived += n;
+                _lastByteMicros = _now;
+                _deframer.Feed(_receive, 0, n);
+                SyncDeframerCounters();
+            }
+        }
+
+        private void SyncDeframerCounters()
+        {
+            _counters.CrcErrors = _deframer.CrcErrors;
+            _counters.TruncatedFrames = _deframer.TruncatedFrames;
+            _counters.MalformedFrames = _deframer.MalformedFrames;
+            _counters.SkippedBytes = _deframer.SkippedBytes;
+            _counters.Resyncs = _deframer.Resyncs;
+        }
+
+        private void BeginConfiguration()
+        {
+            if (!OpenPort())
+            {
+                Recover(ReaderRestartReason.PortError);
+                return;
+            }
+
+            _port.BaudRate = _options.BaudRates[_baudIndex];
+            _port.DiscardInput();
+            _deframer.Reset();
+            _lastByteMicros = _now;
+            _windowStartMicros = _now;
+            _windowStartSkipped = _deframer.SkippedBytes;
+            _step = 0;
+            Enter(ReaderState.Configuring);
+            SendCurrentStep();
+        }
+
+        private void SendCurrentStep()
+        {
+            int length;
+            if (_step < ConfigurationSteps)
+            {
+                length = EncodeConfiguration(_step, _transmit);
+            }
+            else
+            {
+                length = EncodeStart(_transmit);
+                Enter(ReaderState.Starting);
+            }
+
+            _deadline = _now + _options.ResponseTimeoutMicros;
+            if (!Send(_transmit, length))
+            {
+                Recover(ReaderRestartReason.PortError);
+            }
+        }
+
+        private void Recover(ReaderRestartReason reason)
+        {
+            _counters.Restarts++;
+            switch (reason)
+            {
+                case ReaderRestartReason.Silence:
+                    _counters.SilenceRestarts++;
+                    break;
+                case ReaderRestartReason.ErrorStatus:
+                    _counters.ErrorRestarts++;
+                    break;
+                case ReaderRestartReason.GarbageStorm:
+                    _counters.GarbageRestarts++;
+                    break;
+                case ReaderRestartReason.ResponseTimeout:
+                    _counters.TimeoutRestarts++;
+                    break;
+            }
+
+            // A module that never streamed and never answered sensibly may be at another line speed.
+            if (!_reachedReading && (reason == ReaderRestartReason.ResponseTimeout || reason == ReaderRestartReason.GarbageStorm))
+            {
+                _baudIndex = (_baudIndex + 1) % _options.BaudRates.Length;
+            }
+
+            if (_port.IsOpen)
+            {
+                SendStop();
+            }
+
+            EnterBackoff(reason);
+        }
+
+        private void EnterBackoff(ReaderRestartReason reason)
+        {
+            LastRestartReason = reason;
+            _reachedReading = false;
+            IsThrottled = false;
+            _deadline = _now + _backoffMicros;
+            _backoffMicros *= 2;
+            if (_backoffMicros > _options.BackoffMaxMicros)
+            {
+                _backoffMicros = _options.BackoffMaxMicros;
+            }
+
+            Enter(ReaderState.Backoff);
+        }
+
+        private void SendStop()
+        {
+            int length = EncodeStop(_transmit);
+            if (length > 0)
+            {
+                Send(_transmit, length);
+            }
+        }
+
+        private bool OpenPort()
+        {
+            if (_port.IsOpen)
+            {
+                return true;
+            }
+
+            try
+            {
+                _port.BaudRate = _options.BaudRates[_baudIndex];
+                _port.Open();
+                return _port.IsOpen;
+            }
+            catch (Exception)
+            {
+                _counters.PortErrors++;
+                return false;
+            }
+        }
+
+        private void Enter(ReaderState state)
+        {
+            State = state;
+            StateSinceMicros = _now;
+        }
+    }
+}

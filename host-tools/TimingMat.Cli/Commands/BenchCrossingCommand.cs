@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Globalization;
+using TimingMat.Cli.Infrastructure;
+using TimingMat.Emulators.Crossings;
+
+namespace TimingMat.Cli.Commands;
+
+/// <summary>
+/// <c>timingmat bench crossing</c>: runs random runners over the modelled mat, the readers' reads through the read path
+/// into the real crossing detector (Peak, First and Last mode) on simulated time, and prints the timing error of each
+/// mode against the true crossing times.
+/// </summary>
+internal static class BenchCrossingCommand
+{
+    /// <summary>Goal of the Peak-mode p99 error at 3 dB noise and 20 runners/s, ms (issue 5).</summary>
+    private const double PeakP99GoalMs = 20;
+
+    public static Command Create(CommandOutput output)
+    {
+        var noise = new Option<double>("--noise-db") { Description = "Standard deviation of the per-read path-loss noise, dB", DefaultValueFactory = _ => 3.0 };
+        var crossings = new Option<int>("--crossings") { Description = "Chip crossings to run", DefaultValueFactory = _ => 2000 };
+        var rate = new Option<double>("--runners-per-s") { Description = "Runners crossing the mat per second (Poisson arrivals)", DefaultValueFactory = _ => 20.0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the runners and the radio (runs are reproducible)", DefaultValueFactory = _ => 1 };
+        var readsOut = new Option<string?>("--reads-out") { Description = "Also write every read as CSV: chip,true_crossing_us,read_time_us,rssi_dbm,antenna", HelpName = "FILE.csv" };
+        var readsPerSecond = new Option<double>("--reads-per-s") { Description = "Read-rate limit of each reader, shared by the chips in its field", DefaultValueFactory = _ => new CrossingModelSettings().ReaderReadsPerSecond };
+        var readers = new Option<int>("--readers") { Description = "Readers on the mat (the 4 antennas per reader spread across its 5 m)", DefaultValueFactory = _ => 1 };
+        var twoChips = new Option<double>("--two-chips") { Description = "Share of runners wearing two chips, 0-1", DefaultValueFactory = _ => 0.0 };
+        var chips = new Option<int>("--chips") { Description = "Detector chip capacity, as board.cfg crossings.chips (1024+ keeps 64 reads per crossing)", DefaultValueFactory = _ => 256 };
+        var json = JsonOption.Create();
+        var command = new Command("crossing", "Crossing-time accuracy: the crossing model's reads through the real detector, error against the true crossing times")
+        {
+            noise,
+            crossings,
+            rate,
+            seed,
+            readsOut,
+            readsPerSecond,
+            readers,
+            twoChips,
+            chips,
+            json,
+        };
+        command.SetAction(parse => Run(
+            output,
+            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(twoChips), parse.GetValue(chips)),
+            parse.GetValue(readsOut),
+            JsonOption.Target(parse, json)));
+        return command;
+    }
+
+    private static int Run(CommandOutput output, Arguments args, string? readsOut, string? json)
+    {
+        var settings = args.ToSettings();
+        CrossingBenchResult result;
+        using (var csv = OpenReadsOut(readsOut))
+        {
+            result = CrossingBench.Run(settings, csv);
+            try
+            {
+                csv?.Flush();
+            }
+            catch (IOException e)
+            {
+                throw new CliException(ExitCode.StorageFailed, $"cannot write '{readsOut}': {e.Message}");
+            }
+        }
+
+        if (json != JsonOption.StandardOutput)
+        {
+            WriteText(output.Out, args, settings, result, readsOut);
+        }
+
+        if (json != null)
+        {
+            output.WriteJson(
+                new
+                {
+                    Peak = Figures(result.Peak),
+                    First = Figures(result.First),
+                    Last = Figures(result.Last),
+                    result.Missed,
+                    result.Crossings,
+                    result.Seed,
+                },
+                json == JsonOption.StandardOutput ? null : json);
+        }
+
+        return (int)ExitCode.Ok;
+    }
+
+    private static object Figures(ErrorSummary summary) => new { summary.P50Ms, summary.P99Ms, summary.MaxMs };
+
+    private static StreamWriter? OpenReadsOut(string? path)
+    {
+        if (path == null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException(ExitCode.StorageFailed, $"cannot write '{path}': {e.Message}", "give a writable file path; its folder must exist.");
+        }
+    }
+
+    private static void WriteText(TextWriter text, Arguments args, CrossingBenchSettings settings, CrossingBenchResult result, string? readsOut)
+    {
+        var model = settings.Model;
+        var c = CultureInfo.InvariantCulture;
+        text.WriteLine(string.Create(c, $"TimingMat bench crossing: {result.Crossings} chip crossings, {args.RunnersPerSecond:0.##} runners/s, noise {args.NoiseDb:0.##} dB, seed {result.Seed}"));
+        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
+        text.WriteLine();
+        text.WriteLine("  mode    p50 ms   p99 ms   max ms   bias ms");
+        Row(text, "peak", result.Peak);
+        Row(text, "first", result.First);
+        Row(text, "last", result.Last);
+        text.WriteLine();
+        text.WriteLine(string.Create(c, $"missed {result.Missed} (covered tags {result.Blocked}), duplicates {result.Duplicates}, fit fallbacks {result.FitFallbacks}, capacity-closed {result.CapacityClosed}"));
+        var met = result.Peak.P99Ms <= PeakP99GoalMs;
+        text.WriteLine(string.Create(c, $"goal: peak p99 <= {PeakP99GoalMs:0} ms at 3 dB and 20 runners/s -> {result.Peak.P99Ms:0.0} ms, {(met ? "met" : "not met")}"));
+        if (readsOut != null)
+        {
+            text.WriteLine($"reads written to {readsOut}");
+        }
+    }
+
+    private static void Row(TextWriter text, string mode, ErrorSummary s) =>
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {mode,-5} {s.P50Ms,8:0.0} {s.P99Ms,8:0.0} {s.MaxMs,8:0.0} {s.MeanSignedMs,9:+0.0;-0.0;0.0}"));
+
+    private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, double TwoChips, int Chips)
+    {
+        public CrossingBenchSettings ToSettings()
+        {
+            Check(NoiseDb is >= 0 and <= 20, $"--noise-db must be between 0 and 20, not {NoiseDb.ToString(CultureInfo.InvariantCulture)}.");
+            Check(Crossings is >= 1 and <= 1_000_000, $"--crossings must be between 1 and 1000000, not {Crossings}.");
+            Check(RunnersPerSecond is > 0 and <= 200, $"--runners-per-s must be above 0 and at most 200, not {RunnersPerSecond.ToString(CultureInfo.InvariantCulture)}.");
+            Check(ReadsPerSecond is >= 1 and <= 100_000, $"--reads-per-s must be between 1 and 100000, not {ReadsPerSecond.ToString(CultureInfo.InvariantCulture)}.");
+            Check(Readers is >= 1 and <= 8, $"--readers must be between 1 and 8, not {Readers}.");
+            Check(TwoChips is >= 0 and <= 1, $"--two-chips must be between 0 and 1, not {TwoChips.ToString(CultureInfo.InvariantCulture)}.");
+            Check(Chips is >= 16 and <= 16384, $"--chips must be between 16 and 16384, not {Chips}.");
+            var model = new CrossingModelSettings();
+            return new CrossingBenchSettings
+            {
+                Seed = Seed,
+                Crossings = Crossings,
+                ChipCapacity = Chips,
+                Runners = new RandomRunnerSettings { RunnersPerSecond = RunnersPerSecond, TwoChipFraction = TwoChips },
+                Model = model with
+                {
+                    NoiseDb = NoiseDb,
+                    Readers = Readers,
+                    ReaderReadsPerSecond = ReadsPerSecond,
+                    ChipReadsPerSecond = Math.Min(model.ChipReadsPerSecond, ReadsPerSecond),
+                },
+            };
+        }
+
+        private static void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new CliException(ExitCode.InvalidInput, message, "run 'timingmat bench crossing --help' for the ranges.");
+            }
+        }
+    }
+}

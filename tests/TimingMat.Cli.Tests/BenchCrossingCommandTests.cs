@@ -1,0 +1,112 @@
+using System.Text.Json;
+using TimingMat.Cli.Infrastructure;
+using Xunit;
+
+namespace TimingMat.Cli.Tests;
+
+public class BenchCrossingCommandTests
+{
+    [Fact]
+    public void Json_HasExactlyTheDocumentedFields_ThroughARealProcess()
+    {
+        var (code, stdout, stderr) = CliRunner.Process("bench", "crossing", "--crossings", "300", "--seed", "4", "--json");
+
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        var root = report.RootElement;
+        Assert.Equal(["peak", "first", "last", "missed", "crossings", "seed"], root.EnumerateObject().Select(p => p.Name));
+        foreach (var mode in new[] { "peak", "first", "last" })
+        {
+            Assert.Equal(["p50_ms", "p99_ms", "max_ms"], root.GetProperty(mode).EnumerateObject().Select(p => p.Name));
+        }
+
+        Assert.Equal(300, root.GetProperty("crossings").GetInt32());
+        Assert.Equal(4, root.GetProperty("seed").GetInt32());
+        Assert.InRange(root.GetProperty("missed").GetInt32(), 0, 5);
+        var peak = root.GetProperty("peak");
+        var first = root.GetProperty("first");
+        Assert.True(peak.GetProperty("p50_ms").GetDouble() < first.GetProperty("p50_ms").GetDouble() / 10);
+        Assert.True(peak.GetProperty("p50_ms").GetDouble() <= peak.GetProperty("p99_ms").GetDouble());
+        Assert.True(peak.GetProperty("p99_ms").GetDouble() <= peak.GetProperty("max_ms").GetDouble());
+    }
+
+    [Fact]
+    public void SameSeed_GivesTheSameFigures_AndAnotherSeedOthers()
+    {
+        var a = CliRunner.InProcess("bench", "crossing", "--crossings", "200", "--seed", "9", "--json");
+        var b = CliRunner.InProcess("bench", "crossing", "--crossings", "200", "--seed", "9", "--json");
+        var c = CliRunner.InProcess("bench", "crossing", "--crossings", "200", "--seed", "10", "--json");
+
+        Assert.Equal(0, a.Code);
+        Assert.Equal(a.Out, b.Out);
+        Assert.NotEqual(a.Out, c.Out);
+    }
+
+    [Fact]
+    public void Text_ShowsEachModeAndTheGoal()
+    {
+        var (code, stdout, _) = CliRunner.InProcess("bench", "crossing", "--crossings", "200", "--noise-db", "1", "--runners-per-s", "10");
+
+        Assert.Equal(0, code);
+        Assert.Contains("200 chip crossings, 10 runners/s, noise 1 dB, seed 1", stdout, StringComparison.Ordinal);
+        Assert.Contains("  mode    p50 ms   p99 ms   max ms   bias ms", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\n  peak\s+\d+\.\d", stdout);
+        Assert.Matches(@"\n  first\s+\d+\.\d", stdout);
+        Assert.Matches(@"\n  last\s+\d+\.\d", stdout);
+        Assert.Matches(@"goal: peak p99 <= 20 ms at 3 dB and 20 runners/s -> \d+\.\d ms, (met|not met)", stdout);
+    }
+
+    [Fact]
+    public void ReadsOut_WritesTheCsvOtherAlgorithmsCanUse()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tm-reads-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Process("bench", "crossing", "--crossings", "50", "--reads-out", path);
+
+            Assert.True(code == 0, stderr);
+            Assert.Contains($"reads written to {path}", stdout, StringComparison.Ordinal);
+            var lines = File.ReadAllLines(path);
+            Assert.Equal("chip,true_crossing_us,read_time_us,rssi_dbm,antenna", lines[0]);
+            Assert.True(lines.Length > 500);
+            Assert.All(lines.Skip(1), l => Assert.Matches(@"^[0-9A-F]{24},\d+,\d+,-\d+,[1-4]$", l));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("--noise-db", "-1", "--noise-db must be between 0 and 20, not -1.")]
+    [InlineData("--crossings", "0", "--crossings must be between 1 and 1000000, not 0.")]
+    [InlineData("--runners-per-s", "0", "--runners-per-s must be above 0 and at most 200, not 0.")]
+    [InlineData("--two-chips", "1.5", "--two-chips must be between 0 and 1, not 1.5.")]
+    public void OutOfRangeValues_ExitWithTheInvalidInputCode(string option, string value, string message)
+    {
+        var (code, stdout, stderr) = CliRunner.InProcess("bench", "crossing", option, value);
+
+        Assert.Equal((int)ExitCode.InvalidInput, code);
+        Assert.Contains("error TM12 invalid-input: " + message, stderr, StringComparison.Ordinal);
+        Assert.Contains("fix: run 'timingmat bench crossing --help'", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
+    public void UnwritableReadsOut_IsAStorageError_ThroughARealProcess()
+    {
+        var (code, _, stderr) = CliRunner.Process("bench", "crossing", "--crossings", "10", "--reads-out", "/nonexistent-dir/reads.csv");
+
+        Assert.Equal((int)ExitCode.StorageFailed, code);
+        Assert.Contains("error TM60 storage-failed: cannot write '/nonexistent-dir/reads.csv'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BenchGroup_IsListedInHelp()
+    {
+        var (code, stdout, _) = CliRunner.InProcess("bench", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("crossing", stdout, StringComparison.Ordinal);
+    }
+}

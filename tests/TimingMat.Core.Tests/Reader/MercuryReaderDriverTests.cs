@@ -1,0 +1,307 @@
+using TimingMat.Core.Reader;
+using TimingMat.Core.Reader.Mercury;
+using TimingMat.Emulators.Reader;
+using Xunit;
+
+namespace TimingMat.Core.Tests.Reader;
+
+public class MercuryReaderDriverTests
+{
+    private readonly ReaderBench _bench = new();
+    private readonly MercuryNanoEmulator _module;
+    private readonly MercuryReaderOptions _options = new();
+
+    public MercuryReaderDriverTests()
+    {
+        _module = new MercuryNanoEmulator(_bench.Line, _bench.Tags, seed: 3);
+        _bench.Module = _module;
+    }
+
+    private MercuryReaderDriver Driver => (MercuryReaderDriver)_bench.Driver!;
+
+    [Fact]
+    public void Start_ConfiguresInOrder_ThenStreamsEveryRead()
+    {
+        _options.Region = MercuryRegion.Europe;
+        _options.ReadPowerCentiDbm = 2500;
+        _bench.Tags.Add(ReaderBench.Epc(1), 2_000_000, 2_500_000, 100, RssiCurve.Peak(-7000, -4500), frequencyKhz: 865_700);
+        _bench.Tags.Add(ReaderBench.Epc(2), 2_100_000, 2_400_000, 50, RssiCurve.Flat(-6349));
+        Start();
+
+        _bench.Run(3_000_000);
+
+        Assert.Equal(
+            [MercuryOpcode.MultiProtocolTagOp, MercuryOpcode.Version, MercuryOpcode.SetRegion, MercuryOpcode.SetReadTxPower, MercuryOpcode.SetTagProtocol, MercuryOpcode.SetAntennaPort, MercuryOpcode.SetReaderOptionalParams, MercuryOpcode.MultiProtocolTagOp],
+            _module.Opcodes);
+        Assert.Equal([ReaderState.Settling, ReaderState.Configuring, ReaderState.Starting, ReaderState.Reading], _bench.States);
+        Assert.Equal(MercuryRegion.Europe, _module.Region);
+        Assert.Equal(2500, _module.ReadPowerCentiDbm);
+        Assert.False(_module.ReadFilter);
+        Assert.True(_module.IsReading);
+        Assert.Equal(MercuryMetadata.Standard, _module.MetadataFlags);
+
+        Assert.Equal(65, _module.ReadsSent);
+        Assert.Equal(65, _bench.Reads.Count);
+        Assert.Equal(65, Driver.Counters.TagReads);
+        Assert.Equal(50, _bench.Reads.Count(r => r.EpcEquals(ReaderBench.Epc(1), 0, 12)));
+        var flat = _bench.Reads.Where(r => r.EpcEquals(ReaderBench.Epc(2), 0, 12)).ToList();
+        Assert.Equal(15, flat.Count);
+        Assert.All(flat, r => Assert.Equal(-6300, r.RssiCentiDbm));
+        Assert.All(_bench.Reads, r => Assert.Equal(1, r.Antenna));
+        Assert.All(_bench.Reads.Where(r => r.EpcEquals(ReaderBench.Epc(1), 0, 12)), r => Assert.Equal(865_700, r.FrequencyKhz));
+        Assert.All(_bench.Reads, r => Assert.InRange(r.ReaderTimestamp, 0, 999));
+        Assert.All(_bench.Reads, r => Assert.InRange(r.LocalMicros, 2_000_000, 2_500_000 + 10_000));
+        Assert.Equal(0, Driver.Counters.Restarts);
+        Assert.Equal(0, Driver.Counters.CrcErrors);
+    }
+
+    [Fact]
+    public void Reads_ArriveAtTheRightSimulatedTime()
+    {
+        var tags = new ChipsInFieldTagSource(seed: 2) { Jitter = 0 };
+        tags.Add(ReaderBench.Epc(7), 2_000_000, 2_100_000, 100, RssiCurve.Flat(-5000));
+        _module.Tags = tags;
+        Start();
+
+        _bench.Run(2_500_000);
+
+        // Reads at 2.005 s, 2.015 s, …; a 47-byte record takes 47 × 87 µs on the wire, the poll is every 1 ms.
+        Assert.Equal(10, _bench.Reads.Count);
+        for (var i = 0; i < 10; i++)
+        {
+            var readAt = 2_005_000 + (i * 10_000);
+            Assert.InRange(_bench.Reads[i].LocalMicros, readAt + (47 * 87), readAt + (47 * 87) + 2000);
+        }
+    }
+
+    [Fact]
+    public void EmptyField_KeepAlivesKeepItReading()
+    {
+        Start();
+
+        _bench.Run(10_000_000);
+
+        Assert.Equal(ReaderState.Reading, Driver.State);
+        Assert.InRange(Driver.Counters.KeepAlives, 9, 10);
+        Assert.Equal(_module.KeepAlivesSent, Driver.Counters.KeepAlives);
+        Assert.Equal(0, Driver.Counters.Restarts);
+    }
+
+    [Fact]
+    public void Silence_RestartsAfterThreeSeconds_AndReadingResumes()
+    {
+        _bench.Tags.Add(ReaderBench.Epc(3), 1_000_000, 20_000_000, 20, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(3_000_000);
+        var before = _bench.Reads.Count;
+
+        _module.SilenceFor(5_000_000);
+        var silentFrom = _bench.Clock.Now;
+        Assert.True(_bench.RunUntil(() => Driver.Counters.SilenceRestarts == 1, 4_000_000));
+        var restartAfter = _bench.Clock.Now - silentFrom;
+        Assert.True(_bench.RunUntil(() => Driver.State == ReaderState.Reading && _module.IsReading, 10_000_000));
+        _bench.Run(2_000_000);
+
+        // The last frame came ≤ 50 ms before the module hung, so the silence timeout fires 2.95-3.0 s later.
+        Assert.InRange(restartAfter, 2_900_000, 3_010_000);
+        Assert.Equal(1, Driver.Counters.SilenceRestarts);
+
+        // While the module is still hung, reconfiguration attempts time out and back off.
+        Assert.True(Driver.Counters.TimeoutRestarts >= 1);
+        Assert.True(_bench.Reads.Count > before + 30);
+        Assert.Equal(ReaderState.Reading, Driver.State);
+    }
+
+    [Fact]
+    public void PowerCycledModule_IsReconfigured()
+    {
+        _bench.Tags.Add(ReaderBench.Epc(4), 1_000_000, 30_000_000, 10, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(2_000_000);
+
+        _module.PowerCycle();
+        Assert.False(_module.IsReading);
+        Assert.True(_bench.RunUntil(() => _module.IsReading, 6_000_000));
+
+        Assert.Equal(1, Driver.Counters.SilenceRestarts);
+        Assert.Equal(2, _module.Opcodes.Count(o => o == MercuryOpcode.SetRegion));
+        Assert.False(_module.ReadFilter);
+    }
+
+    [Fact]
+    public void GarbageBursts_AreResynced_WithoutLosingReads_OrRestarting()
+    {
+        _bench.Tags.Add(ReaderBench.Epc(5), 1_000_000, 6_000_000, 40, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(1_500_000);
+
+        for (var i = 0; i < 20; i++)
+        {
+            _module.InjectGarbage(24);
+            _bench.Run(200_000);
+        }
+
+        _bench.Run(1_000_000);
+        Assert.Equal(0, Driver.Counters.Restarts);
+        Assert.InRange(Driver.Counters.Resyncs, 15, 20);
+        Assert.Equal(_module.ReadsSent, _bench.Reads.Count);
+        Assert.Equal(20 * 24, _module.GarbageBytesSent);
+        Assert.InRange(Driver.Counters.SkippedBytes, (20 * 24) - 10, 20 * 24);
+    }
+
+    [Fact]
+    public void GarbageStorm_RestartsTheModule()
+    {
+        Start();
+        _bench.Run(1_500_000);
+
+        _module.GarbageBytesPerSecond = 3000;
+        _bench.Run(1_000_000);
+
+        Assert.True(Driver.Counters.GarbageRestarts >= 1);
+        Assert.Equal(ReaderRestartReason.GarbageStorm, Driver.LastRestartReason);
+        _module.GarbageBytesPerSecond = 0;
+        Assert.True(_bench.RunUntil(() => Driver.State == ReaderState.Reading, 20_000_000));
+    }
+
+    [Fact]
+    public void BadChecksums_AreCountedAsCrcErrors_AndTheOtherReadsArrive()
+    {
+        _bench.Tags.Add(ReaderBench.Epc(6), 1_000_000, 11_000_000, 50, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(1_500_000);
+
+        _module.BadChecksumProbability = 0.1;
+        _bench.Run(10_000_000);
+
+        Assert.True(_module.FramesCorrupted > 20);
+        Assert.Equal(_module.FramesCorrupted, Driver.Counters.CrcErrors);
+        Assert.Equal(_module.ReadsSent - _module.FramesCorrupted, _bench.Reads.Count);
+        Assert.Equal(0, Driver.Counters.Restarts);
+    }
+
+    [Fact]
+    public void DroppedBytes_TruncateFrames_AndTheStreamRecovers()
+    {
+        _bench.Tags.Add(ReaderBench.Epc(8), 1_000_000, 11_000_000, 50, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(1_500_000);
+
+        _module.DropByteProbability = 0.002;
+        _bench.Run(10_000_000);
+
+        Assert.True(_module.BytesDropped > 10);
+        Assert.True(Driver.Counters.TruncatedFrames > 5);
+        Assert.True(Driver.Counters.TruncatedFrames + Driver.Counters.CrcErrors <= _module.BytesDropped);
+        Assert.True(_bench.Reads.Count >= _module.ReadsSent - _module.BytesDropped);
+        Assert.Equal(ReaderState.Reading, Driver.State);
+    }
+
+    [Fact]
+    public void TemperatureThrottle_IsSurfaced_NotRestarted()
+    {
+        _bench.Tags.Add(ReaderBench.Epc(9), 1_000_000, 20_000_000, 40, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(2_000_000);
+
+        _module.ThrottleFor(3_000_000);
+        _bench.Run(1_500_000);
+        Assert.True(Driver.IsThrottled);
+        _bench.Run(4_000_000);
+
+        Assert.InRange(Driver.Counters.TemperatureThrottles, 3, 4);
+        Assert.Equal(_module.ThrottleFramesSent, Driver.Counters.TemperatureThrottles);
+        Assert.Equal(MercuryStatus.TemperatureExceedsLimits, Driver.LastErrorStatus);
+        Assert.True(_module.ReadsThrottled > 20);
+        Assert.Equal(0, Driver.Counters.Restarts);
+
+        // Throttling ends with the next keep-alive; with tags in the field there is none until they leave.
+        Assert.True(Driver.IsThrottled);
+        _bench.Run(15_000_000);
+        Assert.False(Driver.IsThrottled);
+    }
+
+    [Fact]
+    public void ErrorStatusWhileStreaming_RestartsTheModule()
+    {
+        Start();
+        _bench.Run(2_000_000);
+
+        _module.InjectStatusFrame(MercuryStatus.HighReturnLoss);
+        _bench.Run(100_000);
+
+        Assert.Equal(ReaderState.Backoff, Driver.State);
+        Assert.Equal(1, Driver.Counters.ErrorRestarts);
+        Assert.Equal(MercuryStatus.HighReturnLoss, Driver.LastErrorStatus);
+        Assert.True(_bench.RunUntil(() => Driver.State == ReaderState.Reading, 3_000_000));
+    }
+
+    [Fact]
+    public void RefusedPower_IsAnErrorStatus_WithGrowingBackoff()
+    {
+        _options.ReadPowerCentiDbm = 3000;
+        Start();
+
+        _bench.Run(10_000_000);
+
+        Assert.False(_module.IsReading);
+        Assert.Equal(MercuryStatus.PowerTooHigh, Driver.LastErrorStatus);
+        Assert.Equal(ReaderRestartReason.ErrorStatus, Driver.LastRestartReason);
+        Assert.DoesNotContain(ReaderState.Reading, _bench.States);
+
+        // Refused at 0.25 s, then after waits of 0.5, 1, 2 and 4 s; the fifth wait is 8 s, the next one 16 s (the cap).
+        Assert.Equal(5, Driver.Counters.ErrorRestarts);
+        Assert.Equal(16_000_000, Driver.BackoffMicros);
+        Assert.Equal(ReaderState.Backoff, Driver.State);
+    }
+
+    [Fact]
+    public void BaudMismatch_IsFoundByTryingTheNextRate()
+    {
+        _options.BaudRates = [115200, 9600];
+        _module.SetBaudRate(9600);
+        _bench.Tags.Add(ReaderBench.Epc(10), 1_000_000, 30_000_000, 5, RssiCurve.Flat(-6000));
+        Start();
+
+        Assert.True(_bench.RunUntil(() => Driver.State == ReaderState.Reading, 10_000_000));
+        _bench.Run(3_000_000);
+
+        Assert.Equal(9600, Driver.BaudRate);
+        Assert.Equal(9600, _bench.Line.UnitEnd.BaudRate);
+        Assert.True(Driver.Counters.Restarts >= 1);
+        Assert.True(_bench.Reads.Count >= 10);
+        Assert.All(_bench.Reads, r => Assert.True(r.EpcEquals(ReaderBench.Epc(10), 0, 12)));
+    }
+
+    [Fact]
+    public void BaudMismatch_WithOneRate_NeverReads_AndKeepsTrying()
+    {
+        _module.SetBaudRate(57600);
+        Start();
+
+        _bench.Run(20_000_000);
+
+        Assert.DoesNotContain(ReaderState.Reading, _bench.States);
+        Assert.True(Driver.Counters.Restarts >= 3);
+        Assert.Empty(_bench.Reads);
+    }
+
+    [Fact]
+    public void Stop_SendsStop_AndTheModuleStops()
+    {
+        Start();
+        _bench.Run(2_000_000);
+
+        Driver.Stop();
+        _bench.Run(100_000);
+
+        Assert.Equal(ReaderState.Stopped, Driver.State);
+        Assert.False(_module.IsReading);
+    }
+
+    private void Start()
+    {
+        _bench.Driver = new MercuryReaderDriver(_bench.Line.UnitEnd, _bench.Clock, _bench, _options);
+        _bench.Driver.Start();
+    }
+}
