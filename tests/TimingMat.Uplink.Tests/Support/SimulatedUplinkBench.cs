@@ -1,10 +1,10 @@
 using TimingMat.Collector;
-using TimingMat.Core.Clock;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;
 using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Mqtt;
+using TimingMat.Emulators.Passings;
 using TimingMat.Emulators.Storage;
 using Xunit;
 
@@ -130,7 +130,7 @@ internal sealed class SimulatedUplinkBench : IDisposable
     }
 
     /// <summary>Gets the running numbers of the passings the collector holds for a unit, in sequence order.</summary>
-    public List<int> CollectedNumbers(int unit) => [.. Store.ReadPassings(unit).Select(p => SimulatedUnit.NumberOf(p.Passing))];
+    public List<int> CollectedNumbers(int unit) => [.. Store.ReadPassings(unit).Select(p => SyntheticPassings.NumberOf(p.Passing))];
 
     public void Dispose()
     {
@@ -195,8 +195,6 @@ internal sealed class SimulatedUnit
 
     public bool Powered { get; private set; } = true;
 
-    public static int NumberOf(Passing p) => (p.Epc[8] << 24) | (p.Epc[9] << 16) | (p.Epc[10] << 8) | p.Epc[11];
-
     /// <summary>Power cut and reboot: RAM (ring, unflushed journal bytes, MQTT session) is lost, the flash stays.</summary>
     /// <param name="journal">Journal settings after the reboot, or the defaults.</param>
     public void PowerCycle(JournalOptions? journal = null)
@@ -210,7 +208,7 @@ internal sealed class SimulatedUnit
         var cursor = Journal.CreateCursor();
         cursor.Seek(Journal.LastSequence);
         var p = new Passing();
-        Generated = cursor.TryRead(p) ? NumberOf(p) : 0;
+        Generated = cursor.TryRead(p) ? SyntheticPassings.NumberOf(p) : 0;
         Pending = null;
     }
 
@@ -236,32 +234,7 @@ internal sealed class SimulatedUnit
         Uplink.Poll();
     }
 
-    private Passing Make(int number)
-    {
-        var utc = _bench.UtcMicros;
-        var p = new Passing
-        {
-            Kind = PassingKind.Crossing,
-            UnitId = Id,
-            EpcLength = 12,
-            TimeUtcMicros = utc,
-            FirstReadUtcMicros = utc - 200_000,
-            LastReadUtcMicros = utc + 150_000,
-            Hits = 30 + (number % 40),
-            MaxRssiCentiDbm = -4500 - (number % 2000),
-            BestAntenna = 1 + (number % 4),
-            ClockState = ClockState.Locked,
-            UncertaintyMicros = 4,
-        };
-        p.Epc[0] = 0xE2;
-        p.Epc[1] = 0x80;
-        p.Epc[2] = (byte)Id;
-        p.Epc[8] = (byte)(number >> 24);
-        p.Epc[9] = (byte)(number >> 16);
-        p.Epc[10] = (byte)(number >> 8);
-        p.Epc[11] = (byte)number;
-        return p;
-    }
+    private Passing Make(int number) => SyntheticPassings.Make(Id, number, _bench.UtcMicros);
 
     private void Boot(JournalOptions? journal = null)
     {
