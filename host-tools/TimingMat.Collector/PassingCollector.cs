@@ -148,20 +148,6 @@ public sealed class PassingCollector
         return messages.Count;
     }
 
-    /// <summary>Polls until cancelled, waiting when idle.</summary>
-    /// <param name="token">Stops the loop.</param>
-    /// <param name="idleWait">Waits for up to the given time or until the link has something (e.g. the desktop link's activity signal).</param>
-    public void Run(CancellationToken token, Action<TimeSpan> idleWait)
-    {
-        while (!token.IsCancellationRequested)
-        {
-            if (Poll() == 0)
-            {
-                idleWait(TimeSpan.FromMilliseconds(_online ? 20 : 100));
-            }
-        }
-    }
-
     /// <summary>Asks a unit to send its passings again from a sequence number.</summary>
     /// <param name="unit">Unit id.</param>
     /// <param name="from">First sequence number.</param>

@@ -64,14 +64,14 @@ public sealed class MqttLink : IMqttLink, IDisposable
             _client.MessageReceived += (_, e) =>
             {
                 _received.Enqueue(new MqttMessage(e.Message.Topic, e.Message.Payload));
-                _activity.Set();
+                Signal();
             };
             _client.PublishAcknowledged += (_, e) =>
             {
                 _acknowledged.Enqueue(e.PacketId);
-                _activity.Set();
+                Signal();
             };
-            _client.ConnectionChanged += (_, _) => _activity.Set();
+            _client.ConnectionChanged += (_, _) => Signal();
         }
         else
         {
@@ -106,6 +106,18 @@ public sealed class MqttLink : IMqttLink, IDisposable
     {
         _client?.Dispose();
         _activity.Dispose();
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            _activity.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The receive thread reported a last event while the link was being disposed.
+        }
     }
 
     private static void Copy(MqttClientOptions from, MqttClientOptions to)

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using TimingMat.Core.Passings;
 using TimingMat.Emulators.Passings;
 using TimingMat.Host.Uplink;
 using TimingMat.Mqtt;
@@ -31,70 +29,35 @@ if (!uplink.Open())
     return 3;
 }
 
-var resumeAfter = 0;
-var cursor = uplink.Journal.CreateCursor();
-cursor.Seek(uplink.Journal.LastSequence);
-var last = new Passing();
-if (cursor.TryRead(last))
-{
-    resumeAfter = SyntheticPassings.NumberOf(last);
-}
-
+var resumeAfter = SyntheticPassings.LastNumberIn(uplink.Journal);
 Emit(new { @event = "started", unit, journal_id = uplink.Journal.JournalId, resume_after = resumeAfter, durable = uplink.Journal.DurableSequence, acked = uplink.Journal.AckedSequence });
 uplink.Start();
 
-var generated = resumeAfter;
-using var stop = new CancellationTokenSource();
+using var detector = new SyntheticDetector(uplink.Ring, unit, rate, count, resumeAfter);
+var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     stop.Cancel();
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-
-var feeder = new Thread(() =>
-{
-    var passing = new Passing();
-    var clock = Stopwatch.StartNew();
-    var start = generated;
-    while (generated < count && !stop.IsCancellationRequested)
-    {
-        var due = start + (long)(clock.Elapsed.TotalSeconds * rate);
-        if (generated >= due)
-        {
-            Thread.Sleep(1);
-            continue;
-        }
-
-        SyntheticPassings.Fill(passing, unit, generated + 1, SyntheticPassings.UtcNowMicros());
-        while (!uplink.Ring.TryAccept(passing))
-        {
-            // Back-pressure: the journal is behind or full; hold the passing and offer it again.
-            Thread.Sleep(1);
-        }
-
-        Interlocked.Increment(ref generated);
-    }
-})
-{ IsBackground = true, Name = "synthetic-detector" };
-feeder.Start();
+detector.Start();
 
 while (!stop.IsCancellationRequested)
 {
     Thread.Sleep(200);
     var s = uplink.Snapshot;
-    Emit(new { @event = "progress", generated = Volatile.Read(ref generated), durable = s.DurableSequence, acked = s.AckedSequence, online = s.Online, in_flight = s.InFlight, ring = s.RingCount, error = s.LastError });
-    if (exitWhenAcked && Volatile.Read(ref generated) >= count && s.RingCount == 0 && s.DurableSequence > 0 && s.AckedSequence == s.DurableSequence)
+    Emit(new { @event = "progress", generated = detector.Generated, durable = s.DurableSequence, acked = s.AckedSequence, online = s.Online, in_flight = s.InFlight, ring = s.RingCount, error = s.LastError });
+    if (exitWhenAcked && detector.Finished && s.RingCount == 0 && s.DurableSequence > 0 && s.AckedSequence == s.DurableSequence)
     {
         break;
     }
 }
 
-stop.Cancel();
-feeder.Join();
+detector.Stop();
 uplink.Stop();
 var final = uplink.Snapshot;
-Emit(new { @event = "done", generated, durable = final.DurableSequence, acked = final.AckedSequence });
+Emit(new { @event = "done", generated = detector.Generated, durable = final.DurableSequence, acked = final.AckedSequence });
 return 0;
 
 static void Emit(object value)

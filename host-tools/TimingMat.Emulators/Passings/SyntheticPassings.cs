@@ -1,4 +1,5 @@
 using TimingMat.Core.Clock;
+using TimingMat.Core.Journal;
 using TimingMat.Core.Passings;
 
 namespace TimingMat.Emulators.Passings;
@@ -63,6 +64,17 @@ public static class SyntheticPassings
     /// <returns>The number.</returns>
     public static int NumberOf(Passing passing) =>
         (passing.Epc[8] << 24) | (passing.Epc[9] << 16) | (passing.Epc[10] << 8) | passing.Epc[11];
+
+    /// <summary>Gets the running number of the newest passing in a journal: where a restarted synthetic detector resumes.</summary>
+    /// <param name="journal">An open journal of synthetic passings.</param>
+    /// <returns>The number, or 0 for an empty journal.</returns>
+    public static int LastNumberIn(PassingJournal journal)
+    {
+        var cursor = journal.CreateCursor();
+        cursor.Seek(journal.LastSequence);
+        var last = new Passing();
+        return cursor.TryRead(last) ? NumberOf(last) : 0;
+    }
 
     /// <summary>Gets the current UTC time in µs since 1970, the timebase of passings.</summary>
     /// <returns>UTC µs.</returns>
