@@ -64,6 +64,7 @@ public static class CliApp
     {
         var root = new RootCommand("TimingMat: flash, provision, monitor and simulate UHF RFID timing-mat units.");
         root.Subcommands.Add(SimulateCommand.Create(output));
+        root.Subcommands.Add(CollectCommand.Create(output));
         return root;
     }
 
