@@ -241,26 +241,12 @@ public sealed class PassingStore : IDisposable
     /// <summary>Counts stored passings.</summary>
     /// <param name="unit">One unit, or <c>null</c> for all.</param>
     /// <returns>The count.</returns>
-    public long CountPassings(int? unit = null)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = unit == null ? "SELECT COUNT(*) FROM passings" : "SELECT COUNT(*) FROM passings WHERE unit = $unit";
-        if (unit != null)
-        {
-            command.Parameters.AddWithValue("$unit", unit.Value);
-        }
-
-        return (long)command.ExecuteScalar()!;
-    }
+    public long CountPassings(int? unit = null) =>
+        Count(unit == null ? "SELECT COUNT(*) FROM passings" : "SELECT COUNT(*) FROM passings WHERE unit = $unit", unit);
 
     /// <summary>Counts conflicting passings kept aside.</summary>
     /// <returns>The count.</returns>
-    public long CountConflicts()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM conflicts";
-        return (long)command.ExecuteScalar()!;
-    }
+    public long CountConflicts() => Count("SELECT COUNT(*) FROM conflicts", null);
 
     /// <summary>Reads a unit's passings in sequence order.</summary>
     /// <param name="unit">Unit id.</param>
@@ -305,11 +291,13 @@ public sealed class PassingStore : IDisposable
     }
 
     /// <summary>Reads the delay from each passing's time to its arrival at the collector, in µs (UTC-timed passings only).</summary>
-    /// <returns>One delay per passing.</returns>
-    public List<long> ReadArrivalDelays()
+    /// <param name="fromTimeUtcMicros">Only passings timed at or after this UTC µs.</param>
+    /// <returns>One delay per passing, by unit and sequence number.</returns>
+    public List<long> ReadArrivalDelays(long fromTimeUtcMicros = long.MinValue)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT received_us - time_us FROM passings WHERE clock <> 'unsynced'";
+        command.CommandText = "SELECT received_us - time_us FROM passings WHERE clock <> 'unsynced' AND time_us >= $from ORDER BY unit, seq";
+        command.Parameters.AddWithValue("$from", fromTimeUtcMicros);
         var delays = new List<long>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -392,6 +380,18 @@ public sealed class PassingStore : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private long Count(string sql, int? unit)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        if (unit != null)
+        {
+            command.Parameters.AddWithValue("$unit", unit.Value);
+        }
+
+        return (long)command.ExecuteScalar()!;
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)

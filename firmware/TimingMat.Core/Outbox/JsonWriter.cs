@@ -100,6 +100,33 @@ namespace TimingMat.Core.Outbox
             _afterName = true;
         }
 
+        /// <summary>Writes an object member with an integer value.</summary>
+        /// <param name="name">Member name.</param>
+        /// <param name="value">The value.</param>
+        public void Member(string name, long value)
+        {
+            Name(name);
+            Number(value);
+        }
+
+        /// <summary>Writes an object member with a string value.</summary>
+        /// <param name="name">Member name.</param>
+        /// <param name="value">The text, or <c>null</c>.</param>
+        public void Member(string name, string value)
+        {
+            Name(name);
+            String(value);
+        }
+
+        /// <summary>Writes an object member with a Boolean value.</summary>
+        /// <param name="name">Member name.</param>
+        /// <param name="value">The value.</param>
+        public void Member(string name, bool value)
+        {
+            Name(name);
+            Boolean(value);
+        }
+
         /// <summary>Writes a string value.</summary>
         /// <param name="value">The text, or <c>null</c> for JSON null.</param>
         public void String(string value)

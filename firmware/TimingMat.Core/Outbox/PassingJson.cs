@@ -22,12 +22,9 @@ namespace TimingMat.Core.Outbox
         public static void Write(JsonWriter writer, Passing passing)
         {
             writer.BeginObject();
-            writer.Name("unit");
-            writer.Number(passing.UnitId);
-            writer.Name("seq");
-            writer.Number(passing.Sequence);
-            writer.Name("kind");
-            writer.String(KindName(passing.Kind));
+            writer.Member("unit", passing.UnitId);
+            writer.Member("seq", passing.Sequence);
+            writer.Member("kind", KindName(passing.Kind));
             writer.Name("epc");
             writer.HexString(passing.Epc, 0, passing.EpcLength);
             writer.Name("time");
@@ -40,22 +37,15 @@ namespace TimingMat.Core.Outbox
                 writer.Timestamp(passing.TimeUtcMicros);
             }
 
-            writer.Name("time_us");
-            writer.Number(passing.TimeUtcMicros);
-            writer.Name("first_read_us");
-            writer.Number(passing.FirstReadUtcMicros);
-            writer.Name("last_read_us");
-            writer.Number(passing.LastReadUtcMicros);
-            writer.Name("hits");
-            writer.Number(passing.Hits);
+            writer.Member("time_us", passing.TimeUtcMicros);
+            writer.Member("first_read_us", passing.FirstReadUtcMicros);
+            writer.Member("last_read_us", passing.LastReadUtcMicros);
+            writer.Member("hits", passing.Hits);
             writer.Name("rssi_dbm");
             writer.Decimal(passing.MaxRssiCentiDbm, 2);
-            writer.Name("antenna");
-            writer.Number(passing.BestAntenna);
-            writer.Name("clock");
-            writer.String(ClockName(passing.ClockState));
-            writer.Name("uncertainty_us");
-            writer.Number(passing.UncertaintyMicros);
+            writer.Member("antenna", passing.BestAntenna);
+            writer.Member("clock", ClockName(passing.ClockState));
+            writer.Member("uncertainty_us", passing.UncertaintyMicros);
             writer.Name("flags");
             writer.BeginArray();
             WriteFlag(writer, passing.Flags, PassingFlags.TestTag, "test_tag");
@@ -63,8 +53,7 @@ namespace TimingMat.Core.Outbox
             WriteFlag(writer, passing.Flags, PassingFlags.Stray, "stray");
             WriteFlag(writer, passing.Flags, PassingFlags.CapacityClosed, "capacity_closed");
             writer.EndArray();
-            writer.Name("marker");
-            writer.Number(passing.MarkerValue);
+            writer.Member("marker", passing.MarkerValue);
             writer.EndObject();
         }
 
@@ -75,22 +64,14 @@ namespace TimingMat.Core.Outbox
         public static void WriteBatch(JsonWriter writer, BatchReader batch, Passing scratch)
         {
             writer.BeginObject();
-            writer.Name("format");
-            writer.Number(BatchFormat.Version);
-            writer.Name("unit");
-            writer.Number(batch.UnitId);
-            writer.Name("journal_id");
-            writer.Number(batch.JournalId);
-            writer.Name("first_seq");
-            writer.Number(batch.FirstSequence);
-            writer.Name("last_seq");
-            writer.Number(batch.LastSequence);
-            writer.Name("count");
-            writer.Number(batch.Count);
-            writer.Name("acked_seq");
-            writer.Number(batch.AckedSequence);
-            writer.Name("replay");
-            writer.Boolean(batch.IsReplay);
+            writer.Member("format", BatchFormat.Version);
+            writer.Member("unit", batch.UnitId);
+            writer.Member("journal_id", batch.JournalId);
+            writer.Member("first_seq", batch.FirstSequence);
+            writer.Member("last_seq", batch.LastSequence);
+            writer.Member("count", batch.Count);
+            writer.Member("acked_seq", batch.AckedSequence);
+            writer.Member("replay", batch.IsReplay);
             writer.Name("passings");
             writer.BeginArray();
             while (batch.TryRead(scratch))

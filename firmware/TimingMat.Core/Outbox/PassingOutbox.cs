@@ -44,11 +44,9 @@ namespace TimingMat.Core.Outbox
         private readonly bool[] _flightReplay;
         private int _inFlight;
         private long _publishOrder;
+        private readonly SequenceRange _resend = new SequenceRange();
+        private readonly SequenceRange _replay = new SequenceRange();
         private long _sendNext;
-        private long _resendNext;
-        private long _resendEnd;
-        private long _replayNext;
-        private long _replayEnd;
         private long _pendingSince;
         private long _ackTimeout;
         private bool _connected;
@@ -76,10 +74,6 @@ namespace TimingMat.Core.Outbox
             _flightOrder = new long[window];
             _flightReplay = new bool[window];
             _sendNext = journal.DurableSequence + 1;
-            _resendNext = 1;
-            _resendEnd = 0;
-            _replayNext = 1;
-            _replayEnd = 0;
             _pendingSince = -1;
             _ackTimeout = options.AckTimeoutMicros;
             LastAckMicros = -1;
@@ -100,13 +94,13 @@ namespace TimingMat.Core.Outbox
         /// <summary>Gets the number of passings waiting in the backlog flow (not yet sent since the link came up, or lost).</summary>
         public long BacklogPending
         {
-            get { return _resendNext <= _resendEnd ? _resendEnd - _resendNext + 1 : 0; }
+            get { return _resend.Count; }
         }
 
         /// <summary>Gets the number of passings still to send for replay requests.</summary>
         public long ReplayPending
         {
-            get { return _replayNext <= _replayEnd ? _replayEnd - _replayNext + 1 : 0; }
+            get { return _replay.Count; }
         }
 
         /// <summary>Gets the number of batches published since start.</summary>
@@ -237,20 +231,7 @@ namespace TimingMat.Core.Outbox
                 from = _journal.FirstSequence;
             }
 
-            if (from > to)
-            {
-                return;
-            }
-
-            if (_replayNext > _replayEnd)
-            {
-                _replayNext = from;
-                _replayEnd = to;
-                return;
-            }
-
-            _replayNext = from < _replayNext ? from : _replayNext;
-            _replayEnd = to > _replayEnd ? to : _replayEnd;
+            _replay.Add(from, to);
         }
 
         /// <summary>Publishes whatever is due; call it from the unit's loop after taking acks and commands.</summary>
@@ -295,27 +276,27 @@ namespace TimingMat.Core.Outbox
             }
 
             TrimResend();
-            while (_resendNext <= _resendEnd && _inFlight < window - 1)
+            if (SendFrom(_resend, false, now, window))
             {
-                long last = SendRange(_backlog, _resendNext, _resendEnd, false, now);
+                SendFrom(_replay, true, now, window);
+            }
+        }
+
+        // Sends full batches from a range while the window has room, leaving its last slot to live passings.
+        private bool SendFrom(SequenceRange range, bool replay, long now, int window)
+        {
+            while (!range.IsEmpty && _inFlight < window - 1)
+            {
+                long last = SendRange(_backlog, range.Next, range.End, replay, now);
                 if (last < 0)
                 {
-                    return;
+                    return false;
                 }
 
-                _resendNext = last + 1;
+                range.SkipTo(last + 1);
             }
 
-            while (_replayNext <= _replayEnd && _inFlight < window - 1)
-            {
-                long last = SendRange(_backlog, _replayNext, _replayEnd, true, now);
-                if (last < 0)
-                {
-                    return;
-                }
-
-                _replayNext = last + 1;
-            }
+            return true;
         }
 
         private long SendRange(JournalCursor cursor, long from, long to, bool replay, long now)
@@ -437,34 +418,17 @@ namespace TimingMat.Core.Outbox
                 to = _sendNext - 1;
             }
 
-            if (from > to)
-            {
-                return;
-            }
-
-            if (_resendNext > _resendEnd)
-            {
-                _resendNext = from;
-                _resendEnd = to;
-                return;
-            }
-
-            _resendNext = from < _resendNext ? from : _resendNext;
-            _resendEnd = to > _resendEnd ? to : _resendEnd;
+            _resend.Add(from, to);
         }
 
         private void TrimResend()
         {
-            long acked = _journal.AckedSequence;
-            if (_resendNext <= acked)
-            {
-                _resendNext = acked + 1;
-            }
+            _resend.SkipTo(_journal.AckedSequence + 1);
         }
 
         private bool IsCovered(long sequence)
         {
-            if (sequence >= _sendNext || (sequence >= _resendNext && sequence <= _resendEnd))
+            if (sequence >= _sendNext || _resend.Contains(sequence))
             {
                 return true;
             }

@@ -26,10 +26,13 @@ namespace TimingMat.Core.Outbox
     /// </remarks>
     public sealed class UnitUplink
     {
+        // Alarm bits; bit i is reported as s_alarmNames[i].
         private const int AlarmRingFull = 1;
         private const int AlarmJournalFull = 2;
         private const int AlarmStorageFault = 4;
         private const int AlarmJournalDamaged = 8;
+
+        private static readonly string[] s_alarmNames = new string[] { "ring_full", "journal_full", "storage_fault", "journal_damaged" };
 
         private readonly IMqttLink _link;
         private readonly IMicrosecondClock _clock;
@@ -207,83 +210,49 @@ namespace TimingMat.Core.Outbox
             int alarms = Alarms();
             writer.Clear();
             writer.BeginObject();
-            writer.Name("unit");
-            writer.Number(_options.UnitId);
-            writer.Name("state");
-            writer.String(state);
+            writer.Member("unit", _options.UnitId);
+            writer.Member("state", state);
             writer.Name("uptime_s");
             writer.Decimal((now - _startMicros) / 1000, 3);
             writer.Name("journal");
             writer.BeginObject();
-            writer.Name("id");
-            writer.Number(Journal.JournalId);
-            writer.Name("first_seq");
-            writer.Number(Journal.FirstSequence);
-            writer.Name("last_seq");
-            writer.Number(Journal.DurableSequence);
-            writer.Name("acked_seq");
-            writer.Number(Journal.AckedSequence);
-            writer.Name("unacked");
-            writer.Number(Journal.UnacknowledgedCount);
-            writer.Name("capacity_bytes");
-            writer.Number(Journal.CapacityBytes);
-            writer.Name("used_bytes");
-            writer.Number(Journal.UsedBytes);
+            writer.Member("id", Journal.JournalId);
+            writer.Member("first_seq", Journal.FirstSequence);
+            writer.Member("last_seq", Journal.DurableSequence);
+            writer.Member("acked_seq", Journal.AckedSequence);
+            writer.Member("unacked", Journal.UnacknowledgedCount);
+            writer.Member("capacity_bytes", Journal.CapacityBytes);
+            writer.Member("used_bytes", Journal.UsedBytes);
             writer.Name("fill_pct");
             writer.Decimal(Journal.FillPermille, 1);
-            writer.Name("segments");
-            writer.Number(Journal.SegmentCount);
-            writer.Name("refused");
-            writer.Number(Journal.RefusedAppends);
+            writer.Member("segments", Journal.SegmentCount);
+            writer.Member("refused", Journal.RefusedAppends);
             writer.EndObject();
             writer.Name("ring");
             writer.BeginObject();
-            writer.Name("capacity");
-            writer.Number(Ring.Capacity);
-            writer.Name("count");
-            writer.Number(Ring.Count);
-            writer.Name("high_water");
-            writer.Number(Ring.HighWater);
-            writer.Name("refused");
-            writer.Number(Ring.Refused);
-            writer.Name("full_events");
-            writer.Number(Ring.FullEvents);
+            writer.Member("capacity", Ring.Capacity);
+            writer.Member("count", Ring.Count);
+            writer.Member("high_water", Ring.HighWater);
+            writer.Member("refused", Ring.Refused);
+            writer.Member("full_events", Ring.FullEvents);
             writer.EndObject();
             writer.Name("outbox");
             writer.BeginObject();
-            writer.Name("in_flight");
-            writer.Number(_outbox == null ? 0 : _outbox.InFlight);
-            writer.Name("backlog");
-            writer.Number(_outbox == null ? 0 : _outbox.BacklogPending);
-            writer.Name("batches_sent");
-            writer.Number(_outbox == null ? 0 : _outbox.BatchesSent);
-            writer.Name("batches_requeued");
-            writer.Number(_outbox == null ? 0 : _outbox.BatchesRequeued);
-            writer.Name("replay_requests");
-            writer.Number(_outbox == null ? 0 : _outbox.ReplayRequests);
-            writer.Name("connections");
-            writer.Number(Connections);
+            writer.Member("in_flight", _outbox == null ? 0 : _outbox.InFlight);
+            writer.Member("backlog", _outbox == null ? 0 : _outbox.BacklogPending);
+            writer.Member("batches_sent", _outbox == null ? 0 : _outbox.BatchesSent);
+            writer.Member("batches_requeued", _outbox == null ? 0 : _outbox.BatchesRequeued);
+            writer.Member("replay_requests", _outbox == null ? 0 : _outbox.ReplayRequests);
+            writer.Member("connections", Connections);
             writer.EndObject();
             writer.Name("alarms");
             writer.BeginArray();
-            if ((alarms & AlarmRingFull) != 0)
+            for (int i = 0; i < s_alarmNames.Length; i++)
             {
-                writer.String("ring_full");
-            }
-
-            if ((alarms & AlarmJournalFull) != 0)
-            {
-                writer.String("journal_full");
-            }
-
-            if ((alarms & AlarmStorageFault) != 0)
-            {
-                writer.String("storage_fault");
-            }
-
-            if ((alarms & AlarmJournalDamaged) != 0)
-            {
-                writer.String("journal_damaged");
+                if ((alarms & (1 << i)) != 0)
+                {
+                    writer.String(s_alarmNames[i]);
+                }
             }
 
             writer.EndArray();

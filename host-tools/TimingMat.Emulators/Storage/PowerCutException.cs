@@ -1,7 +1,7 @@
 namespace TimingMat.Emulators.Storage;
 
 /// <summary>
-/// Thrown by <see cref="PowerCutFileStore"/> when power fails: it stands for the CPU stopping, so it deliberately is
+/// Thrown by <see cref="MemoryFileStore"/> when an armed power cut strikes: it stands for the CPU stopping, so it deliberately is
 /// not an <see cref="IOException"/> the code under test could catch and carry on from.
 /// </summary>
 public sealed class PowerCutException : Exception

@@ -17,7 +17,7 @@ public class JournalPowerCutFuzzTests
     public void TenThousandRandomPowerCuts_LoseNoDurableRecord_AcceptNoCorruptOne_RepeatNoSequenceNumber()
     {
         var random = new Random(20261004);
-        var store = new PowerCutFileStore(seed: 4242);
+        var store = new MemoryFileStore(capacityBytes: 64 * 1024 * 1024, tearSeed: 4242);
         var contents = new Dictionary<long, byte[]>();
         var body = new byte[PassingBody.MaxBytes];
         long durable = 0;
