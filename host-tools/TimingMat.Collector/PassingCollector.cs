@@ -16,8 +16,8 @@ namespace TimingMat.Collector;
 /// passing (the ack). The first batch of a unit, or of a new journal of it, starts the run at the unit's own acked
 /// mark (the batch header says it), so a collector started mid-race does not wait for passings an earlier collector
 /// already has. When a batch shows that the unit believes more is stored than this collector holds (a database
-/// restored from an older copy), it asks the unit to replay the gap, at most every
-/// <see cref="CollectorOptions.ReplayRequestIntervalMicros"/>.
+/// restored from an older copy), it asks the unit to replay the gap, <see cref="CollectorOptions.ReplayRequestIntervalMicros"/>
+/// apart and less often while the requests fill nothing (<see cref="UnitLedgerEntry.ReplayRequestDue"/>).
 /// </para>
 /// <para>
 /// Messages are taken in groups (one transaction each); acks go out only after the commit, so an ack always means
@@ -275,11 +275,9 @@ public sealed class PassingCollector
         var topics = new UplinkTopics(_options.TopicPrefix, unit);
         _outgoing.Add((topics.Acks, ack));
 
-        if (entry.Contiguous < _batch.AckedSequence
-            && (entry.LastReplayRequestMicros < 0 || now - entry.LastReplayRequestMicros >= _options.ReplayRequestIntervalMicros))
+        if (entry.Contiguous < _batch.AckedSequence && entry.ReplayRequestDue(now, _options.ReplayRequestIntervalMicros))
         {
             // The unit believes more is stored than this database holds: ask for the gap.
-            entry.LastReplayRequestMicros = now;
             ReplayRequests++;
             _outgoing.Add((topics.Commands, Encoding.ASCII.GetBytes($"replay {entry.Contiguous + 1} {_batch.AckedSequence}")));
         }

@@ -4,6 +4,7 @@ namespace TimingMat.Collector;
 public sealed class UnitLedgerEntry
 {
     private readonly SortedSet<long> _storedAbove = [];
+    private long _contiguousAtRequest;
 
     /// <summary>Initializes a new instance of the <see cref="UnitLedgerEntry"/> class.</summary>
     /// <param name="unit">Unit id.</param>
@@ -38,8 +39,38 @@ public sealed class UnitLedgerEntry
     /// <summary>Gets or sets the number of conflicting passings kept aside.</summary>
     public long Conflicts { get; set; }
 
-    /// <summary>Gets or sets the local time of the last replay request in µs, or −1.</summary>
-    public long LastReplayRequestMicros { get; set; } = -1;
+    /// <summary>Gets the local time of the last replay request in µs, or −1.</summary>
+    public long LastReplayRequestMicros { get; private set; } = -1;
+
+    /// <summary>Gets the number of replay requests in a row that did not move <see cref="Contiguous"/>.</summary>
+    public int FruitlessReplayRequests { get; private set; }
+
+    /// <summary>
+    /// Tells whether to ask the unit for a replay now, and notes the request. The wait doubles after each request
+    /// that did not move the contiguous mark (the unit may have pruned what is missing: re-sending its whole journal
+    /// every few seconds would swamp the link), up to 64 times the base interval.
+    /// </summary>
+    /// <param name="now">Local time in µs.</param>
+    /// <param name="intervalMicros">Least time between requests.</param>
+    /// <returns><c>true</c> when a request is due.</returns>
+    public bool ReplayRequestDue(long now, long intervalMicros)
+    {
+        if (LastReplayRequestMicros >= 0)
+        {
+            FruitlessReplayRequests = Contiguous == _contiguousAtRequest ? FruitlessReplayRequests : 0;
+            var wait = intervalMicros << Math.Min(FruitlessReplayRequests, 6);
+            if (now - LastReplayRequestMicros < wait)
+            {
+                return false;
+            }
+
+            FruitlessReplayRequests += Contiguous == _contiguousAtRequest ? 1 : 0;
+        }
+
+        LastReplayRequestMicros = now;
+        _contiguousAtRequest = Contiguous;
+        return true;
+    }
 
     /// <summary>Gets the number of passings stored above <see cref="Contiguous"/> (waiting for a gap to fill).</summary>
     public int WaitingAboveGap => _storedAbove.Count;

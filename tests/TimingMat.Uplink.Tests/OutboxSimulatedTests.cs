@@ -225,6 +225,40 @@ public sealed class OutboxSimulatedTests : IDisposable
     }
 
     [Fact]
+    public void AGapTheUnitCannotFill_IsAskedForLessAndLessOften()
+    {
+        _bench = new SimulatedUplinkBench(configureCollector: o => o.ReplayRequestIntervalMicros = 2_000_000);
+        var unit = _bench.Unit;
+        unit.PowerCycle(new Core.Journal.JournalOptions(1) { SegmentBytes = 2048, KeepAcknowledged = false, NewJournalId = 1001 });
+        unit.PassingsPerSecond = 100;
+        _bench.Run(1_000_000);
+        _bench.Drain();
+        var copy = _bench.DatabasePath + ".copy";
+        _bench.Store.Dispose();
+        File.Copy(_bench.DatabasePath, copy, overwrite: true);
+        _bench.StartCollector();
+        unit.PassingsPerSecond = 100;
+        _bench.Run(3_000_000);
+        _bench.Drain();
+        _bench.Run(6_000_000);
+        Assert.True(unit.Journal.FirstSequence > 200, $"acknowledged segments should be pruned, first is {unit.Journal.FirstSequence}");
+        _bench.StopCollector();
+        File.Copy(copy, _bench.DatabasePath, overwrite: true);
+        File.Delete(copy);
+        _bench.StartCollector();
+
+        unit.PassingsPerSecond = 10;
+        _bench.Run(70_000_000);
+
+        // Every 2 s for 70 s would be 35 requests, each re-sending the unit's whole journal; backing off: 0, 2, 6, 14, 30, 62 s.
+        var ledger = _bench.Collector.Ledger[1];
+        Assert.InRange(_bench.Collector.ReplayRequests, 5, 7);
+        Assert.True(ledger.FruitlessReplayRequests >= 3);
+        Assert.Equal(100, ledger.Contiguous);
+        Assert.Equal(101, ledger.Gaps()[0].From);
+    }
+
+    [Fact]
     public void AWipedUnitJournal_IsFollowedAfresh_AndItsClashingNumbersAreKeptAsConflicts()
     {
         _bench = new SimulatedUplinkBench();
