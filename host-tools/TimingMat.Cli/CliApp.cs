@@ -66,6 +66,7 @@ public static class CliApp
         root.Subcommands.Add(SimulateCommand.Create(output));
         root.Subcommands.Add(DecodeCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(CollectCommand.Create(output));
         return root;
     }
 

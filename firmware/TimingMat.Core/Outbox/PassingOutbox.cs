@@ -1,0 +1,447 @@
+using TimingMat.Core.Hardware;
+using TimingMat.Core.Journal;
+
+namespace TimingMat.Core.Outbox
+{
+    /// <summary>
+    /// Store-and-forward from the journal to the collector: batches durable passings (by count or age), publishes
+    /// them with QoS 1, and forgets nothing until the collector's own ack says it has stored them.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Three flows share a window of <see cref="OutboxOptions.MaxInFlightBatches"/> unanswered batches:
+    /// <b>live</b> (passings that became durable since the link came up; a batch goes when it holds
+    /// <see cref="OutboxOptions.BatchMaxCount"/> passings or its oldest has waited <see cref="OutboxOptions.BatchMaxAgeMicros"/>),
+    /// <b>backlog</b> (everything not acknowledged when the link came up, plus anything lost on the way; sent
+    /// oldest first in full batches, never taking the last window slot so live passings keep flowing), and
+    /// <b>replay</b> (ranges a <c>replay FROM [TO]</c> command asked for, acknowledged or not).
+    /// </para>
+    /// <para>
+    /// A broker PUBACK only says the broker has a batch; it may still die before the collector stores it. A batch is
+    /// answered by the collector's ack (<see cref="CollectorAck"/>); its acked number moves the journal's mark,
+    /// which alone lets the journal prune. A batch unanswered for <see cref="OutboxOptions.AckTimeoutMicros"/>
+    /// (doubling up to <see cref="OutboxOptions.AckTimeoutMaxMicros"/> while the collector stays silent), or still open
+    /// when the collector answers a batch published after it, goes back to the backlog. Duplicates are harmless:
+    /// the collector stores by (unit, seq).
+    /// </para>
+    /// <para>Polled; allocates one exact-size payload array per batch published (the link keeps it until PUBACK).</para>
+    /// </remarks>
+    public sealed class PassingOutbox
+    {
+        private readonly PassingJournal _journal;
+        private readonly IMqttLink _link;
+        private readonly IMicrosecondClock _clock;
+        private readonly OutboxOptions _options;
+        private readonly string _topic;
+        private readonly byte[] _batch;
+        private readonly JournalCursor _live;
+        private readonly JournalCursor _backlog;
+        private readonly CollectorAck _ack = new CollectorAck();
+        private readonly long[] _flightFirst;
+        private readonly int[] _flightCount;
+        private readonly long[] _flightSentAt;
+        private readonly long[] _flightOrder;
+        private readonly bool[] _flightReplay;
+        private int _inFlight;
+        private long _publishOrder;
+        private readonly SequenceRange _resend = new SequenceRange();
+        private readonly SequenceRange _replay = new SequenceRange();
+        private long _sendNext;
+        private long _pendingSince;
+        private long _ackTimeout;
+        private bool _connected;
+
+        /// <summary>Initializes a new instance of the <see cref="PassingOutbox"/> class.</summary>
+        /// <param name="journal">The open journal.</param>
+        /// <param name="link">The MQTT link (connected and subscribed by the caller, see <see cref="UnitUplink"/>).</param>
+        /// <param name="clock">The unit's microsecond clock.</param>
+        /// <param name="options">Batching and ack settings.</param>
+        public PassingOutbox(PassingJournal journal, IMqttLink link, IMicrosecondClock clock, OutboxOptions options)
+        {
+            _journal = journal;
+            _link = link;
+            _clock = clock;
+            _options = options;
+            _topic = new UplinkTopics(options.TopicPrefix, journal.UnitId).Passings;
+            int bytes = options.BatchMaxBytes < BatchFormat.HeaderBytes + PassingBody.MaxBytes ? BatchFormat.HeaderBytes + PassingBody.MaxBytes : options.BatchMaxBytes;
+            _batch = new byte[bytes];
+            _live = journal.CreateCursor();
+            _backlog = journal.CreateCursor();
+            int window = options.MaxInFlightBatches < 2 ? 2 : options.MaxInFlightBatches;
+            _flightFirst = new long[window];
+            _flightCount = new int[window];
+            _flightSentAt = new long[window];
+            _flightOrder = new long[window];
+            _flightReplay = new bool[window];
+            _sendNext = journal.DurableSequence + 1;
+            _pendingSince = -1;
+            _ackTimeout = options.AckTimeoutMicros;
+            LastAckMicros = -1;
+        }
+
+        /// <summary>Gets the number of batches awaiting the collector's answer.</summary>
+        public int InFlight
+        {
+            get { return _inFlight; }
+        }
+
+        /// <summary>Gets the number of durable passings the collector has not acknowledged.</summary>
+        public long Unacknowledged
+        {
+            get { return _journal.UnacknowledgedCount; }
+        }
+
+        /// <summary>Gets the number of passings waiting in the backlog flow (not yet sent since the link came up, or lost).</summary>
+        public long BacklogPending
+        {
+            get { return _resend.Count; }
+        }
+
+        /// <summary>Gets the number of passings still to send for replay requests.</summary>
+        public long ReplayPending
+        {
+            get { return _replay.Count; }
+        }
+
+        /// <summary>Gets the number of batches published since start.</summary>
+        public long BatchesSent { get; private set; }
+
+        /// <summary>Gets the number of passings published since start (re-sends included).</summary>
+        public long PassingsSent { get; private set; }
+
+        /// <summary>Gets the number of batches given up on (timeout, or lost before a later one was answered) and queued again.</summary>
+        public long BatchesRequeued { get; private set; }
+
+        /// <summary>Gets the number of replay requests received.</summary>
+        public int ReplayRequests { get; private set; }
+
+        /// <summary>Gets the number of broker PUBACKs seen.</summary>
+        public long BrokerAcks { get; private set; }
+
+        /// <summary>Gets the number of valid collector acks for this unit and journal.</summary>
+        public long CollectorAcks { get; private set; }
+
+        /// <summary>Gets the number of ack messages ignored (malformed, or for another unit or journal).</summary>
+        public int IgnoredAcks { get; private set; }
+
+        /// <summary>Gets the local time of the last collector ack in µs, or −1 before the first.</summary>
+        public long LastAckMicros { get; private set; }
+
+        /// <summary>Starts sending after the link connected: everything unacknowledged goes to the backlog flow.</summary>
+        public void OnConnected()
+        {
+            _connected = true;
+            _inFlight = 0;
+            _pendingSince = -1;
+            _ackTimeout = _options.AckTimeoutMicros;
+            long durable = _journal.DurableSequence;
+            _sendNext = durable + 1;
+            Requeue(_journal.AckedSequence + 1, durable);
+            TrimResend();
+        }
+
+        /// <summary>Stops sending after the link dropped; open batches are sent again after the next connect.</summary>
+        public void OnDisconnected()
+        {
+            _connected = false;
+            _inFlight = 0;
+        }
+
+        /// <summary>Notes a broker PUBACK (statistics only: it does not complete a batch).</summary>
+        /// <param name="packetId">The acknowledged packet id.</param>
+        public void OnBrokerAck(int packetId)
+        {
+            BrokerAcks++;
+        }
+
+        /// <summary>Handles a message from the ack topic.</summary>
+        /// <param name="payload">The message body.</param>
+        /// <returns><c>true</c> when it was a valid ack for this unit and journal.</returns>
+        public bool HandleAck(byte[] payload)
+        {
+            if (!_ack.Read(payload, payload.Length) || _ack.UnitId != _journal.UnitId || _ack.JournalId != _journal.JournalId)
+            {
+                IgnoredAcks++;
+                return false;
+            }
+
+            CollectorAcks++;
+            LastAckMicros = _clock.GetMicroseconds();
+            bool progress = _journal.Acknowledge(_ack.AckedSequence);
+            long acked = _journal.AckedSequence;
+            long answeredOrder = -1;
+            for (int i = _inFlight - 1; i >= 0; i--)
+            {
+                bool covered = _flightFirst[i] + _flightCount[i] - 1 <= acked;
+                bool answered = _flightFirst[i] == _ack.BatchFirstSequence && _flightCount[i] == _ack.BatchCount;
+                if (covered || answered)
+                {
+                    if (answered && _flightOrder[i] > answeredOrder)
+                    {
+                        answeredOrder = _flightOrder[i];
+                    }
+
+                    RemoveInFlight(i);
+                    progress = true;
+                }
+            }
+
+            if (answeredOrder >= 0)
+            {
+                // The collector gets batches in the order they were published: one published before the batch it just
+                // answered and still open was lost on the way (e.g. by a broker restart).
+                for (int i = _inFlight - 1; i >= 0; i--)
+                {
+                    if (_flightOrder[i] < answeredOrder)
+                    {
+                        GiveUp(i);
+                    }
+                }
+            }
+
+            if (_ack.BatchFirstSequence > 0 && acked < _ack.BatchFirstSequence - 1 && !IsCovered(acked + 1))
+            {
+                // The collector holds this batch but misses passings before it that nothing is carrying any more.
+                Requeue(acked + 1, _ack.BatchFirstSequence - 1);
+            }
+
+            if (progress)
+            {
+                _ackTimeout = _options.AckTimeoutMicros;
+            }
+
+            TrimResend();
+            return true;
+        }
+
+        /// <summary>Queues a replay: every stored passing from one sequence number on is sent again.</summary>
+        /// <param name="from">First sequence number (clamped to the oldest stored).</param>
+        /// <param name="to">Last sequence number, or <see cref="UnitCommand.OpenEnd"/> for everything durable now.</param>
+        public void Replay(long from, long to)
+        {
+            ReplayRequests++;
+            long durable = _journal.DurableSequence;
+            if (to == UnitCommand.OpenEnd || to > durable)
+            {
+                to = durable;
+            }
+
+            if (from < _journal.FirstSequence)
+            {
+                from = _journal.FirstSequence;
+            }
+
+            _replay.Add(from, to);
+        }
+
+        /// <summary>Publishes whatever is due; call it from the unit's loop after taking acks and commands.</summary>
+        public void Poll()
+        {
+            if (!_connected)
+            {
+                return;
+            }
+
+            long now = _clock.GetMicroseconds();
+            ExpireInFlight(now);
+            int window = _flightFirst.Length;
+            long durable = _journal.DurableSequence;
+            if (_sendNext <= durable)
+            {
+                if (_pendingSince < 0)
+                {
+                    _pendingSince = now;
+                }
+
+                while (_sendNext <= durable && _inFlight < window)
+                {
+                    if (durable - _sendNext + 1 < _options.BatchMaxCount && now - _pendingSince < _options.BatchMaxAgeMicros)
+                    {
+                        break;
+                    }
+
+                    long last = SendRange(_live, _sendNext, durable, false, now);
+                    if (last < 0)
+                    {
+                        return;
+                    }
+
+                    _sendNext = last + 1;
+                }
+
+                if (_sendNext > durable)
+                {
+                    _pendingSince = -1;
+                }
+            }
+
+            TrimResend();
+            if (SendFrom(_resend, false, now, window))
+            {
+                SendFrom(_replay, true, now, window);
+            }
+        }
+
+        // Sends full batches from a range while the window has room, leaving its last slot to live passings.
+        private bool SendFrom(SequenceRange range, bool replay, long now, int window)
+        {
+            while (!range.IsEmpty && _inFlight < window - 1)
+            {
+                long last = SendRange(_backlog, range.Next, range.End, replay, now);
+                if (last < 0)
+                {
+                    return false;
+                }
+
+                range.SkipTo(last + 1);
+            }
+
+            return true;
+        }
+
+        private long SendRange(JournalCursor cursor, long from, long to, bool replay, long now)
+        {
+            if (cursor.NextSequence != from)
+            {
+                cursor.Seek(from);
+            }
+
+            int position = BatchFormat.HeaderBytes;
+            int count = 0;
+            long first = 0;
+            int bodyLength;
+            long sequence;
+            while (count < _options.BatchMaxCount && position + PassingBody.MaxBytes <= _batch.Length && cursor.NextSequence <= to)
+            {
+                if (!cursor.TryReadBody(_batch, position, out bodyLength, out sequence))
+                {
+                    break;
+                }
+
+                if (sequence > to || (count > 0 && sequence != first + count))
+                {
+                    // Past the range, or a gap (damaged records): this batch ends before it.
+                    cursor.Seek(sequence);
+                    break;
+                }
+
+                if (count == 0)
+                {
+                    first = sequence;
+                }
+
+                position += bodyLength;
+                count++;
+            }
+
+            if (count == 0)
+            {
+                // Nothing stored in the range any more (pruned, or lost to damage): it is done.
+                return to;
+            }
+
+            long acked = _journal.AckedSequence;
+            int flags = replay || first <= acked ? BatchFormat.FlagReplay : 0;
+            int length = BatchFormat.Seal(_batch, flags, _journal.UnitId, _journal.JournalId, first, acked, count, position - BatchFormat.HeaderBytes);
+            byte[] payload = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                payload[i] = _batch[i];
+            }
+
+            if (_link.Publish(_topic, payload, 1, false) < 0)
+            {
+                return -1;
+            }
+
+            int slot = _inFlight++;
+            _flightFirst[slot] = first;
+            _flightCount[slot] = count;
+            _flightSentAt[slot] = now;
+            _flightOrder[slot] = _publishOrder++;
+            _flightReplay[slot] = replay;
+            BatchesSent++;
+            PassingsSent += count;
+            return first + count - 1;
+        }
+
+        private void ExpireInFlight(long now)
+        {
+            bool expired = false;
+            for (int i = _inFlight - 1; i >= 0; i--)
+            {
+                if (now - _flightSentAt[i] >= _ackTimeout)
+                {
+                    GiveUp(i);
+                    expired = true;
+                }
+            }
+
+            if (expired)
+            {
+                // The collector is silent: wait longer before the next round of re-sends.
+                _ackTimeout = _ackTimeout * 2 > _options.AckTimeoutMaxMicros ? _options.AckTimeoutMaxMicros : _ackTimeout * 2;
+            }
+        }
+
+        private void GiveUp(int index)
+        {
+            if (!_flightReplay[index])
+            {
+                Requeue(_flightFirst[index], _flightFirst[index] + _flightCount[index] - 1);
+            }
+
+            BatchesRequeued++;
+            RemoveInFlight(index);
+        }
+
+        private void RemoveInFlight(int index)
+        {
+            int last = --_inFlight;
+            _flightFirst[index] = _flightFirst[last];
+            _flightCount[index] = _flightCount[last];
+            _flightSentAt[index] = _flightSentAt[last];
+            _flightOrder[index] = _flightOrder[last];
+            _flightReplay[index] = _flightReplay[last];
+        }
+
+        private void Requeue(long from, long to)
+        {
+            long acked = _journal.AckedSequence;
+            if (from <= acked)
+            {
+                from = acked + 1;
+            }
+
+            if (to >= _sendNext)
+            {
+                to = _sendNext - 1;
+            }
+
+            _resend.Add(from, to);
+        }
+
+        private void TrimResend()
+        {
+            _resend.SkipTo(_journal.AckedSequence + 1);
+        }
+
+        private bool IsCovered(long sequence)
+        {
+            if (sequence >= _sendNext || _resend.Contains(sequence))
+            {
+                return true;
+            }
+
+            for (int i = 0; i < _inFlight; i++)
+            {
+                if (!_flightReplay[i] && sequence >= _flightFirst[i] && sequence < _flightFirst[i] + _flightCount[i])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

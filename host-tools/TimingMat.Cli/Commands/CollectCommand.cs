@@ -1,0 +1,187 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using TimingMat.Cli.Infrastructure;
+using TimingMat.Collector;
+using TimingMat.Core.Outbox;
+using TimingMat.Mqtt;
+
+namespace TimingMat.Cli.Commands;
+
+/// <summary>
+/// <c>timingmat collect --broker mqtt://host:port --db FILE</c>: the race collector. Takes every unit's passing
+/// batches from the broker, stores them by (unit, seq) in a SQLite file and acknowledges each batch to its unit once
+/// it is on disk; a unit forgets nothing until then. Prints a line a second (units, passings, duplicates, gaps), or
+/// each new passing as a JSON line with <c>--passings</c>; <c>--json</c> prints a summary when it stops.
+/// </summary>
+internal static class CollectCommand
+{
+    public static Command Create(CommandOutput output)
+    {
+        var broker = new Option<string>("--broker") { Description = "Broker URL: mqtt://host:port (TCP, default port 1883) or mqtts://host:port (TLS, 8883)", DefaultValueFactory = _ => "mqtt://127.0.0.1:1883" };
+        var db = new Option<string>("--db") { Description = "SQLite file the passings go to (created when missing; reopening continues it)", Required = true, HelpName = "FILE" };
+        var prefix = new Option<string>("--prefix") { Description = "Topic prefix of the units", DefaultValueFactory = _ => UplinkTopics.DefaultPrefix };
+        var clientId = new Option<string>("--client-id") { Description = "MQTT client id; keep it the same across restarts so the broker queues batches while the collector is down", DefaultValueFactory = _ => "timingmat-collector" };
+        var username = new Option<string?>("--username") { Description = "Broker user name" };
+        var password = new Option<string?>("--password") { Description = "Broker password" };
+        var ca = new Option<string?>("--ca") { Description = "PEM file of the CA that signed the broker's certificate (mqtts:// on a race network with its own CA)", HelpName = "FILE" };
+        var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds (0: run until Ctrl+C)", DefaultValueFactory = _ => 0 };
+        var wait = new Option<bool>("--wait") { Description = "Keep trying when the broker cannot be reached at start, instead of failing" };
+        var passings = new Option<bool>("--passings") { Description = "Print every new passing as a JSON line instead of the once-a-second summary" };
+        var json = JsonOption.Create();
+        var command = new Command("collect", "Collect passings from the mat units over MQTT into a SQLite file, acknowledging each batch once stored")
+        {
+            broker, db, prefix, clientId, username, password, ca, seconds, wait, passings, json,
+        };
+        command.SetAction((parse, token) => Task.FromResult(Run(
+            output,
+            new Settings(parse.GetValue(broker)!, parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(username), parse.GetValue(password), parse.GetValue(ca), parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings)),
+            JsonOption.Target(parse, json),
+            token)));
+        return command;
+    }
+
+    private static int Run(CommandOutput output, Settings settings, string? json, CancellationToken token)
+    {
+        if (!MqttBrokerAddress.TryParse(settings.Broker, out var broker, out var error))
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--broker: {error}.", "give the broker as mqtt://host:port, e.g. mqtt://192.168.1.10:1883.");
+        }
+
+        if (settings.Seconds < 0)
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--seconds must be 0 or more, not {settings.Seconds}.");
+        }
+
+        var trusted = settings.Ca == null ? null : LoadCa(settings.Ca);
+        CheckDatabasePath(settings.Database);
+        var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = settings.Username, Password = settings.Password };
+        using var service = OpenService(broker!, settings.Database, options, trusted);
+        var human = json != JsonOption.StandardOutput && !settings.PrintPassings;
+        if (settings.PrintPassings)
+        {
+            service.Collector.PassingStored += (_, e) => WritePassing(output, e.Passing);
+        }
+
+        if (!service.Connect() && !settings.Wait)
+        {
+            throw new CliException(ExitCode.BrokerUnreachable, $"cannot reach the broker at {broker}: {service.Link.LastError ?? "refused"}.", "check that the broker runs and the URL, or add --wait to keep trying.");
+        }
+
+        if (human)
+        {
+            output.Out.WriteLine($"Collecting from {broker} (topics {settings.Prefix}/+/passings) into {Path.GetFullPath(settings.Database)}. Ctrl+C stops.");
+        }
+
+        service.Start();
+        var clock = Stopwatch.StartNew();
+        long lastCount = 0;
+        while (!token.IsCancellationRequested)
+        {
+            var remaining = settings.Seconds == 0 ? 1000 : (settings.Seconds * 1000L) - clock.ElapsedMilliseconds;
+            if (remaining <= 0)
+            {
+                break;
+            }
+
+            token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(1000, remaining)));
+            if (human)
+            {
+                output.Out.WriteLine(service.Read((c, _) => SummaryLine(c, ref lastCount)));
+            }
+        }
+
+        service.Stop();
+        var summary = service.Read((c, store) => Summary(broker!, settings.Database, c, store));
+        if (json != null)
+        {
+            output.WriteJson(summary, json == JsonOption.StandardOutput ? null : json);
+        }
+
+        if (human)
+        {
+            output.Out.WriteLine($"Stopped: {summary.PassingsStored} new passing(s) this run, {summary.TotalPassings} in the database, {summary.Duplicates} duplicate(s) ignored, {summary.BatchesRejected} batch(es) rejected.");
+        }
+
+        return (int)ExitCode.Ok;
+    }
+
+    private static void CheckDatabasePath(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new CliException(ExitCode.FileUnreadable, $"--db '{path}' is a folder, not a file.", "give a file name inside it, e.g. race.db.");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder != null && !Directory.Exists(folder))
+        {
+            throw new CliException(ExitCode.FileNotFound, $"the folder of --db '{path}' does not exist.", "create the folder first, or give another path.");
+        }
+    }
+
+    private static X509Certificate2 LoadCa(string path)
+    {
+        InputFiles.ReadAllBytes(path);
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(path);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--ca '{path}' is not a PEM or DER certificate: {e.Message}");
+        }
+    }
+
+    private static CollectorService OpenService(MqttBrokerAddress broker, string database, CollectorOptions options, X509Certificate2? trusted)
+    {
+        try
+        {
+            return new CollectorService(broker, database, options, client => client.TlsTrustedCa = trusted);
+        }
+        catch (CollectorDatabaseException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, e.Message, "give a new file name, or the database an earlier 'timingmat collect' wrote.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCode.FileUnreadable, $"cannot open --db '{database}': {e.Message}");
+        }
+    }
+
+    private static void WritePassing(CommandOutput output, CollectedPassing passing)
+    {
+        var writer = new JsonWriter(2048);
+        PassingJson.Write(writer, passing.Passing);
+        output.Out.WriteLine(Encoding.ASCII.GetString(writer.Buffer, 0, writer.Length));
+    }
+
+    private static string SummaryLine(PassingCollector collector, ref long lastCount)
+    {
+        var rate = collector.PassingsStored - lastCount;
+        lastCount = collector.PassingsStored;
+        var gaps = collector.Ledger.Values.Where(u => u.WaitingAboveGap > 0).Select(u => $"unit {u.Unit} waits for {string.Join(",", u.Gaps(3).Select(g => g.From == g.To ? $"{g.From}" : $"{g.From}-{g.To}"))}").ToList();
+        return $"  {(collector.IsOnline ? "online " : "OFFLINE")}  units {collector.Ledger.Count}  passings {collector.PassingsStored} (+{rate}/s)  duplicates {collector.Duplicates}  rejected {collector.BatchesRejected}"
+            + (gaps.Count > 0 ? "  " + string.Join("; ", gaps) : string.Empty);
+    }
+
+    private static CollectSummary Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store) => new(
+        broker.ToString(),
+        Path.GetFullPath(database),
+        collector.PassingsStored,
+        store.CountPassings(),
+        collector.Duplicates,
+        collector.BatchesStored,
+        collector.BatchesRejected,
+        collector.LastRejection,
+        store.CountConflicts(),
+        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))]);
+
+    private sealed record Settings(string Broker, string Database, string Prefix, string ClientId, string? Username, string? Password, string? Ca, int Seconds, bool Wait, bool PrintPassings);
+
+    private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units);
+
+    private sealed record UnitSummary(int Unit, int JournalId, long ContiguousSeq, long HighestSeq, long Batches, long Duplicates, List<long[]> Gaps);
+}

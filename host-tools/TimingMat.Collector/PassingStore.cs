@@ -1,0 +1,409 @@
+using Microsoft.Data.Sqlite;
+using TimingMat.Core.Clock;
+using TimingMat.Core.Journal;
+using TimingMat.Core.Outbox;
+using TimingMat.Core.Passings;
+
+namespace TimingMat.Collector;
+
+/// <summary>
+/// The collector's SQLite database: passings keyed by (unit, seq), each unit's ledger, its last status and any
+/// conflicting passings. Writes go in explicit transactions (<see cref="Begin"/>/<see cref="Commit"/>) so a batch of
+/// messages costs one disk sync; the collector acks only after <see cref="Commit"/> returned.
+/// </summary>
+/// <remarks>
+/// Tables: <c>meta</c> (application and schema version), <c>passings</c> (one row per (unit, seq), the decoded
+/// fields plus the raw PassingBody v1 bytes), <c>units</c> (the ledger: journal followed, contiguous and highest
+/// seq, counters), <c>unit_status</c> (last retained status JSON), <c>conflicts</c> (a different passing for an
+/// existing (unit, seq), e.g. from a wiped unit journal). WAL mode; <c>synchronous=FULL</c> unless opened otherwise.
+/// </remarks>
+public sealed class PassingStore : IDisposable
+{
+    /// <summary>The schema version this code writes and reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private const string Application = "timingmat-collector";
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _existing;
+    private readonly SqliteCommand _conflict;
+    private readonly SqliteCommand _unit;
+    private readonly SqliteCommand _status;
+    private SqliteTransaction? _transaction;
+
+    private PassingStore(SqliteConnection connection)
+    {
+        _connection = connection;
+        _insert = Prepare(
+            "INSERT OR IGNORE INTO passings(unit, seq, journal_id, kind, epc, time_us, first_read_us, last_read_us, hits, rssi_cdbm, antenna, clock, uncertainty_us, flags, marker, body, received_us) " +
+            "VALUES($unit, $seq, $journal, $kind, $epc, $time, $first, $last, $hits, $rssi, $antenna, $clock, $uncertainty, $flags, $marker, $body, $received)",
+            "$unit", "$seq", "$journal", "$kind", "$epc", "$time", "$first", "$last", "$hits", "$rssi", "$antenna", "$clock", "$uncertainty", "$flags", "$marker", "$body", "$received");
+        _existing = Prepare("SELECT body FROM passings WHERE unit = $unit AND seq = $seq", "$unit", "$seq");
+        _conflict = Prepare(
+            "INSERT OR IGNORE INTO conflicts(unit, seq, journal_id, body, received_us) VALUES($unit, $seq, $journal, $body, $received)",
+            "$unit", "$seq", "$journal", "$body", "$received");
+        _unit = Prepare(
+            "INSERT INTO units(unit, journal_id, contiguous_seq, highest_seq, batches, duplicates, conflicts) VALUES($unit, $journal, $contiguous, $highest, $batches, $duplicates, $conflicts) " +
+            "ON CONFLICT(unit) DO UPDATE SET journal_id = excluded.journal_id, contiguous_seq = excluded.contiguous_seq, highest_seq = excluded.highest_seq, " +
+            "batches = excluded.batches, duplicates = excluded.duplicates, conflicts = excluded.conflicts",
+            "$unit", "$journal", "$contiguous", "$highest", "$batches", "$duplicates", "$conflicts");
+        _status = Prepare(
+            "INSERT INTO unit_status(unit, status, received_us) VALUES($unit, $status, $received) ON CONFLICT(unit) DO UPDATE SET status = excluded.status, received_us = excluded.received_us",
+            "$unit", "$status", "$received");
+    }
+
+    /// <summary>Gets the database file path, or <c>:memory:</c>.</summary>
+    public string Path => _connection.DataSource;
+
+    /// <summary>Opens a collector database, creating it (and its tables) when the file is new or empty.</summary>
+    /// <param name="path">Database file, or <c>:memory:</c> for a database in RAM (simulations).</param>
+    /// <param name="durable">Whether each commit is synced to disk (<c>synchronous=FULL</c>); off trades crash safety for speed.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="CollectorDatabaseException">The file is not SQLite, belongs to something else, or has a newer schema.</exception>
+    public static PassingStore Open(string path, bool durable = true)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            var tables = new List<string>();
+            using (var list = connection.CreateCommand())
+            {
+                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+                using var reader = list.ExecuteReader();
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            if (tables.Count == 0)
+            {
+                CreateSchema(connection);
+            }
+            else
+            {
+                CheckSchema(connection, path, tables);
+            }
+
+            Execute(connection, path == ":memory:" ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL");
+            Execute(connection, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF");
+            return new PassingStore(connection);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new CollectorDatabaseException($"'{path}' is not a SQLite database ({e.Message.TrimEnd('.')}).", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a transaction; every store call until <see cref="Commit"/> joins it.</summary>
+    public void Begin()
+    {
+        _transaction = _connection.BeginTransaction();
+        foreach (var command in new[] { _insert, _existing, _conflict, _unit, _status })
+        {
+            command.Transaction = _transaction;
+        }
+    }
+
+    /// <summary>Commits the transaction: the passings are on disk when this returns.</summary>
+    public void Commit()
+    {
+        _transaction?.Commit();
+        _transaction?.Dispose();
+        _transaction = null;
+    }
+
+    /// <summary>Stores one passing unless the same (unit, seq) is there already.</summary>
+    /// <param name="passing">The passing, with unit and sequence number.</param>
+    /// <param name="journalId">The unit journal it came from.</param>
+    /// <param name="body">Buffer holding its PassingBody v1 bytes.</param>
+    /// <param name="bodyOffset">Offset of the body.</param>
+    /// <param name="bodyLength">Length of the body.</param>
+    /// <param name="receivedUtcMicros">Collector time, UTC µs.</param>
+    /// <returns>What happened.</returns>
+    public StoreOutcome Store(Passing passing, int journalId, byte[] body, int bodyOffset, int bodyLength, long receivedUtcMicros)
+    {
+        var raw = body.AsSpan(bodyOffset, bodyLength).ToArray();
+        var p = _insert.Parameters;
+        p[0].Value = passing.UnitId;
+        p[1].Value = passing.Sequence;
+        p[2].Value = journalId;
+        p[3].Value = PassingJson.KindName(passing.Kind);
+        p[4].Value = Convert.ToHexString(passing.Epc, 0, passing.EpcLength);
+        p[5].Value = passing.TimeUtcMicros;
+        p[6].Value = passing.FirstReadUtcMicros;
+        p[7].Value = passing.LastReadUtcMicros;
+        p[8].Value = passing.Hits;
+        p[9].Value = passing.MaxRssiCentiDbm;
+        p[10].Value = passing.BestAntenna;
+        p[11].Value = PassingJson.ClockName(passing.ClockState);
+        p[12].Value = passing.UncertaintyMicros;
+        p[13].Value = (int)passing.Flags;
+        p[14].Value = passing.MarkerValue;
+        p[15].Value = raw;
+        p[16].Value = receivedUtcMicros;
+        if (_insert.ExecuteNonQuery() == 1)
+        {
+            return StoreOutcome.Inserted;
+        }
+
+        _existing.Parameters[0].Value = passing.UnitId;
+        _existing.Parameters[1].Value = passing.Sequence;
+        if (_existing.ExecuteScalar() is byte[] stored && stored.AsSpan().SequenceEqual(raw))
+        {
+            return StoreOutcome.Duplicate;
+        }
+
+        var c = _conflict.Parameters;
+        c[0].Value = passing.UnitId;
+        c[1].Value = passing.Sequence;
+        c[2].Value = journalId;
+        c[3].Value = raw;
+        c[4].Value = receivedUtcMicros;
+        _conflict.ExecuteNonQuery();
+        return StoreOutcome.Conflict;
+    }
+
+    /// <summary>Saves a unit's ledger entry.</summary>
+    /// <param name="entry">The entry.</param>
+    public void SaveUnit(UnitLedgerEntry entry)
+    {
+        var p = _unit.Parameters;
+        p[0].Value = entry.Unit;
+        p[1].Value = entry.JournalId;
+        p[2].Value = entry.Contiguous;
+        p[3].Value = entry.Highest;
+        p[4].Value = entry.Batches;
+        p[5].Value = entry.Duplicates;
+        p[6].Value = entry.Conflicts;
+        _unit.ExecuteNonQuery();
+    }
+
+    /// <summary>Saves a unit's last status message.</summary>
+    /// <param name="unit">Unit id.</param>
+    /// <param name="status">The status JSON as received.</param>
+    /// <param name="receivedUtcMicros">Collector time, UTC µs.</param>
+    public void SaveStatus(int unit, string status, long receivedUtcMicros)
+    {
+        _status.Parameters[0].Value = unit;
+        _status.Parameters[1].Value = status;
+        _status.Parameters[2].Value = receivedUtcMicros;
+        _status.ExecuteNonQuery();
+    }
+
+    /// <summary>Loads every unit's ledger, with the passings stored above its contiguous mark.</summary>
+    /// <returns>The entries.</returns>
+    public List<UnitLedgerEntry> LoadLedger()
+    {
+        var entries = new List<UnitLedgerEntry>();
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "SELECT unit, journal_id, contiguous_seq, batches, duplicates, conflicts FROM units ORDER BY unit";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                entries.Add(new UnitLedgerEntry(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2))
+                {
+                    Batches = reader.GetInt64(3),
+                    Duplicates = reader.GetInt64(4),
+                    Conflicts = reader.GetInt64(5),
+                });
+            }
+        }
+
+        foreach (var entry in entries)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText =
+                "SELECT seq FROM passings WHERE unit = $unit AND journal_id = $journal AND seq > $from " +
+                "UNION SELECT seq FROM conflicts WHERE unit = $unit AND journal_id = $journal AND seq > $from";
+            command.Parameters.AddWithValue("$unit", entry.Unit);
+            command.Parameters.AddWithValue("$journal", entry.JournalId);
+            command.Parameters.AddWithValue("$from", entry.Contiguous);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                entry.Stored(reader.GetInt64(0));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Counts stored passings.</summary>
+    /// <param name="unit">One unit, or <c>null</c> for all.</param>
+    /// <returns>The count.</returns>
+    public long CountPassings(int? unit = null) =>
+        Count(unit == null ? "SELECT COUNT(*) FROM passings" : "SELECT COUNT(*) FROM passings WHERE unit = $unit", unit);
+
+    /// <summary>Counts conflicting passings kept aside.</summary>
+    /// <returns>The count.</returns>
+    public long CountConflicts() => Count("SELECT COUNT(*) FROM conflicts", null);
+
+    /// <summary>Reads a unit's passings in sequence order.</summary>
+    /// <param name="unit">Unit id.</param>
+    /// <param name="fromSequence">First sequence number.</param>
+    /// <param name="max">Most passings returned.</param>
+    /// <returns>The passings.</returns>
+    public List<CollectedPassing> ReadPassings(int unit, long fromSequence = 1, int max = int.MaxValue)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT seq, journal_id, body, received_us FROM passings WHERE unit = $unit AND seq >= $from ORDER BY seq LIMIT $max";
+        command.Parameters.AddWithValue("$unit", unit);
+        command.Parameters.AddWithValue("$from", fromSequence);
+        command.Parameters.AddWithValue("$max", max);
+        var result = new List<CollectedPassing>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var body = (byte[])reader.GetValue(2);
+            var passing = new Passing();
+            if (PassingBody.Read(body, 0, body.Length, passing) != body.Length)
+            {
+                throw new CollectorDatabaseException($"passing ({unit}, {reader.GetInt64(0)}) in '{Path}' has a damaged body.");
+            }
+
+            passing.UnitId = unit;
+            passing.Sequence = reader.GetInt64(0);
+            result.Add(new CollectedPassing(passing, reader.GetInt32(1), reader.GetInt64(3)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads a unit's last status JSON.</summary>
+    /// <param name="unit">Unit id.</param>
+    /// <returns>The JSON, or <c>null</c> when none arrived.</returns>
+    public string? ReadStatus(int unit)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT status FROM unit_status WHERE unit = $unit";
+        command.Parameters.AddWithValue("$unit", unit);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Reads the delay from each passing's time to its arrival at the collector, in µs (UTC-timed passings only).</summary>
+    /// <param name="fromTimeUtcMicros">Only passings timed at or after this UTC µs.</param>
+    /// <returns>One delay per passing, by unit and sequence number.</returns>
+    public List<long> ReadArrivalDelays(long fromTimeUtcMicros = long.MinValue)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT received_us - time_us FROM passings WHERE clock <> 'unsynced' AND time_us >= $from ORDER BY unit, seq";
+        command.Parameters.AddWithValue("$from", fromTimeUtcMicros);
+        var delays = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            delays.Add(reader.GetInt64(0));
+        }
+
+        return delays;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _transaction?.Dispose();
+        foreach (var command in new[] { _insert, _existing, _conflict, _unit, _status })
+        {
+            command.Dispose();
+        }
+
+        _connection.Dispose();
+    }
+
+    private static void CreateSchema(SqliteConnection connection)
+    {
+        Execute(connection, """
+            CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE passings(
+                unit INTEGER NOT NULL, seq INTEGER NOT NULL, journal_id INTEGER NOT NULL,
+                kind TEXT NOT NULL, epc TEXT NOT NULL, time_us INTEGER NOT NULL, first_read_us INTEGER NOT NULL,
+                last_read_us INTEGER NOT NULL, hits INTEGER NOT NULL, rssi_cdbm INTEGER NOT NULL, antenna INTEGER NOT NULL,
+                clock TEXT NOT NULL, uncertainty_us INTEGER NOT NULL, flags INTEGER NOT NULL, marker INTEGER NOT NULL,
+                body BLOB NOT NULL, received_us INTEGER NOT NULL,
+                PRIMARY KEY(unit, seq)) WITHOUT ROWID;
+            CREATE TABLE units(
+                unit INTEGER PRIMARY KEY, journal_id INTEGER NOT NULL, contiguous_seq INTEGER NOT NULL,
+                highest_seq INTEGER NOT NULL, batches INTEGER NOT NULL, duplicates INTEGER NOT NULL, conflicts INTEGER NOT NULL);
+            CREATE TABLE unit_status(unit INTEGER PRIMARY KEY, status TEXT NOT NULL, received_us INTEGER NOT NULL);
+            CREATE TABLE conflicts(
+                unit INTEGER NOT NULL, seq INTEGER NOT NULL, journal_id INTEGER NOT NULL, body BLOB NOT NULL,
+                received_us INTEGER NOT NULL, PRIMARY KEY(unit, seq, journal_id));
+            """);
+        Execute(connection, $"INSERT INTO meta(key, value) VALUES('application', '{Application}'), ('schema_version', '{SchemaVersion}')");
+    }
+
+    private static void CheckSchema(SqliteConnection connection, string path, List<string> tables)
+    {
+        string? application = null;
+        string? version = null;
+        if (tables.Contains("meta"))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.GetString(0) == "application")
+                {
+                    application = reader.GetString(1);
+                }
+                else
+                {
+                    version = reader.GetString(1);
+                }
+            }
+        }
+
+        if (application != Application)
+        {
+            throw new CollectorDatabaseException($"'{path}' is a SQLite database of something else (tables: {string.Join(", ", tables)}), not a TimingMat collector database.");
+        }
+
+        if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new CollectorDatabaseException($"'{path}' has collector schema version {version}; this timingmat reads version {SchemaVersion}.");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private long Count(string sql, int? unit)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        if (unit != null)
+        {
+            command.Parameters.AddWithValue("$unit", unit.Value);
+        }
+
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+}

@@ -1,0 +1,129 @@
+using TimingMat.Core.Hardware;
+
+namespace TimingMat.Emulators.Mqtt;
+
+/// <summary>
+/// One client's connection to a <see cref="MqttBrokerEmulator"/>, as the core's <see cref="IMqttLink"/>: what the
+/// device's M2Mqtt adapter and the desktop client do, in process, with a network that a test can cut.
+/// </summary>
+public sealed class EmulatedMqttLink : IMqttLink
+{
+    private readonly MqttBrokerEmulator _broker;
+    private readonly Queue<MqttMessage> _received = new();
+    private readonly Queue<int> _acknowledged = new();
+    private int _nextPacketId;
+
+    internal EmulatedMqttLink(MqttBrokerEmulator broker) => _broker = broker;
+
+    /// <inheritdoc />
+    public bool IsConnected
+    {
+        get
+        {
+            _broker.Pump();
+            return Session != null;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the network between this client and the broker is cut.</summary>
+    public bool NetworkCut { get; private set; }
+
+    /// <summary>Gets the number of messages published through this link.</summary>
+    public long Published { get; private set; }
+
+    /// <summary>Gets the number of connects that succeeded.</summary>
+    public int Connects { get; private set; }
+
+    internal MqttBrokerEmulator.Session? Session { get; set; }
+
+    /// <summary>Cuts the network: the broker sees the connection die (and publishes the will); messages in transit are lost.</summary>
+    public void CutNetwork()
+    {
+        NetworkCut = true;
+        _broker.Disconnect(this, graceful: false);
+        Dropped();
+    }
+
+    /// <summary>Restores the network; the client must connect again.</summary>
+    public void RestoreNetwork() => NetworkCut = false;
+
+    /// <inheritdoc />
+    public bool Connect(MqttConnectOptions options)
+    {
+        if (NetworkCut || Session != null)
+        {
+            return Session != null && !NetworkCut;
+        }
+
+        if (!_broker.Connect(this, options))
+        {
+            return false;
+        }
+
+        Connects++;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Disconnect()
+    {
+        _broker.Disconnect(this, graceful: true);
+        Dropped();
+    }
+
+    /// <inheritdoc />
+    public int Publish(string topic, byte[] payload, int qos, bool retain)
+    {
+        if (!IsConnected)
+        {
+            return -1;
+        }
+
+        var id = 0;
+        if (qos > 0)
+        {
+            _nextPacketId = (_nextPacketId % 65535) + 1;
+            id = _nextPacketId;
+        }
+
+        Published++;
+        _broker.Publish(this, topic, payload, qos, retain, id);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public bool Subscribe(string topicFilter, int qos)
+    {
+        if (!IsConnected)
+        {
+            return false;
+        }
+
+        _broker.Subscribe(this, topicFilter, qos);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public MqttMessage TakeReceived()
+    {
+        _broker.Pump();
+        return _received.TryDequeue(out var message) ? message : null!;
+    }
+
+    /// <inheritdoc />
+    public bool TryTakeAcknowledged(out int packetId)
+    {
+        _broker.Pump();
+        return _acknowledged.TryDequeue(out packetId);
+    }
+
+    internal void Deliver(MqttMessage message) => _received.Enqueue(message);
+
+    internal void Acknowledged(int packetId) => _acknowledged.Enqueue(packetId);
+
+    internal void Dropped()
+    {
+        Session = null;
+        _acknowledged.Clear();
+    }
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TimingMat.Mqtt.Broker;
+
+/// <summary>
+/// A Mosquitto broker run as a child process on a loopback port with its own configuration and data folder: the
+/// timing tent laptop's broker, and the real broker the tests kill and restart.
+/// </summary>
+/// <remarks>
+/// The binary is <c>$TIMINGMAT_MOSQUITTO</c>, else <c>mosquitto</c> on the PATH, else <c>/usr/sbin/mosquitto</c>
+/// (where Debian puts it). <see cref="Kill"/> is a crash (SIGKILL: queued messages since the last autosave are
+/// lost); <see cref="Stop"/> is an orderly shutdown (the persistence file is written). Restarting keeps the port and
+/// the data folder.
+/// </remarks>
+public sealed class MosquittoProcess : IDisposable
+{
+    private const int SigTerm = 15;
+
+    private readonly string _binary;
+    private readonly bool _ownsDirectory;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    /// <summary>Initializes a new instance of the <see cref="MosquittoProcess"/> class; <see cref="Start"/> runs it.</summary>
+    /// <param name="settings">Broker settings; defaults when <c>null</c>.</param>
+    /// <param name="dataDirectory">Folder for the configuration, persistence and log; a new temporary one when <c>null</c>.</param>
+    /// <exception cref="FileNotFoundException">Mosquitto is not installed.</exception>
+    public MosquittoProcess(MosquittoSettings? settings = null, string? dataDirectory = null)
+    {
+        _binary = FindBinary() ?? throw new FileNotFoundException("mosquitto is not installed (sudo apt-get install mosquitto), or set TIMINGMAT_MOSQUITTO to its path");
+        Settings = settings ?? new MosquittoSettings();
+        _ownsDirectory = dataDirectory == null;
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("tm-mosquitto-").FullName;
+        Port = Settings.Port ?? FreeLoopbackPort();
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public MosquittoSettings Settings { get; }
+
+    /// <summary>Gets the folder holding the configuration, persistence database and log.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Gets the TCP port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>Gets the broker's address.</summary>
+    public MqttBrokerAddress Address => new("127.0.0.1", Port, Settings.TlsCertificateFile != null);
+
+    /// <summary>Gets a value indicating whether the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Gets the broker's log so far.</summary>
+    public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : string.Empty;
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private string LogPath => Path.Combine(DataDirectory, "mosquitto.log");
+
+    /// <summary>Finds the Mosquitto binary.</summary>
+    /// <returns>Its path, or <c>null</c> when it is not installed.</returns>
+    public static string? FindBinary()
+    {
+        var configured = Environment.GetEnvironmentVariable("TIMINGMAT_MOSQUITTO");
+        if (!string.IsNullOrEmpty(configured) && File.Exists(configured))
+        {
+            return configured;
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin").Append("/usr/local/sbin"))
+        {
+            var candidate = Path.Combine(dir, "mosquitto");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Gets a TCP port on 127.0.0.1 that is free now.</summary>
+    /// <returns>The port.</returns>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Writes a Mosquitto 2 password file line (<c>user:$6$salt$hash</c>, salted SHA-512).</summary>
+    /// <param name="username">User name.</param>
+    /// <param name="password">Password.</param>
+    /// <returns>The line.</returns>
+    public static string PasswordLine(string username, string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(12);
+        var hash = SHA512.HashData([.. Encoding.UTF8.GetBytes(password), .. salt]);
+        return $"{username}:$6${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    /// <summary>Starts the broker and waits until it accepts connections.</summary>
+    /// <exception cref="InvalidOperationException">It did not start within 10 s; the message holds its log.</exception>
+    public void Start()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var config = Path.Combine(DataDirectory, "mosquitto.conf");
+        File.WriteAllText(config, Configuration());
+        _process = Process.Start(new ProcessStartInfo(_binary)
+        {
+            ArgumentList = { "-c", config },
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _output.Clear();
+        _process.OutputDataReceived += (_, e) => Note(e.Data);
+        _process.ErrorDataReceived += (_, e) => Note(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        throw new InvalidOperationException($"mosquitto did not start on port {Port}:\n{Log}{Output}");
+    }
+
+    /// <summary>Crashes the broker (SIGKILL) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Stops the broker in order (SIGTERM): it writes its persistence file first.</summary>
+    public void Stop()
+    {
+        if (_process is not { HasExited: false })
+        {
+            return;
+        }
+
+        if (SendSignal(_process.Id, SigTerm) != 0 || !_process.WaitForExit(10_000))
+        {
+            Kill();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        if (_ownsDirectory)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open: the temporary folder stays.
+            }
+        }
+    }
+
+    private void Note(string? line)
+    {
+        if (line != null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private string Configuration()
+    {
+        var text = new StringBuilder();
+
+        // Started as root, Mosquitto drops to the 'mosquitto' user, which cannot read our private folder: stay us.
+        text.AppendLine(CultureInfo.InvariantCulture, $"user {Environment.UserName}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"listener {Port} 127.0.0.1");
+        if (Settings.TlsCertificateFile != null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"certfile {Settings.TlsCertificateFile}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"keyfile {Settings.TlsKeyFile}");
+        }
+
+        if (Settings.Users.Count > 0)
+        {
+            var passwords = Path.Combine(DataDirectory, "passwords");
+            File.WriteAllLines(passwords, Settings.Users.Select(u => PasswordLine(u.Key, u.Value)));
+            text.AppendLine("allow_anonymous false");
+            text.AppendLine(CultureInfo.InvariantCulture, $"password_file {passwords}");
+        }
+        else
+        {
+            text.AppendLine("allow_anonymous true");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"persistence {(Settings.Persistence ? "true" : "false")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"persistence_location {DataDirectory}/");
+        text.AppendLine(CultureInfo.InvariantCulture, $"autosave_interval {Settings.AutosaveIntervalSeconds}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"max_queued_messages {Settings.MaxQueuedMessages}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"log_dest file {LogPath}");
+        text.AppendLine("log_type error");
+        text.AppendLine("log_type warning");
+        text.AppendLine("log_type notice");
+        text.AppendLine("log_type information");
+        text.AppendLine("connection_messages true");
+        return text.ToString();
+    }
+}

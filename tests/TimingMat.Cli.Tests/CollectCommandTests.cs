@@ -1,0 +1,149 @@
+using System.Text.Json;
+using TimingMat.Collector;
+using TimingMat.Emulators.Passings;
+using TimingMat.Host.Uplink;
+using TimingMat.Mqtt.Broker;
+using Xunit;
+
+namespace TimingMat.Cli.Tests;
+
+public sealed class CollectCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tm-collect-").FullName;
+
+    [Fact]
+    public async Task Collect_AsARealProcess_StoresEveryPassingOfAUnit_AndPrintsTheSummary()
+    {
+        using var broker = new MosquittoProcess();
+        broker.Start();
+        var db = Path.Combine(_dir, "race.db");
+        var collect = Task.Run(() => CliRunner.Process("collect", "--broker", broker.Address.ToString(), "--db", db, "--seconds", "8", "--json"));
+        var options = new DesktopUnitOptions(12, Path.Combine(_dir, "unit-12"), broker.Address);
+        using (var unit = new DesktopUnitUplink(options))
+        {
+            unit.Start();
+            using var detector = new SyntheticDetector(unit.Ring, 12, 200, 300);
+            detector.Start();
+            var deadline = DateTime.UtcNow.AddSeconds(7);
+            while (unit.Snapshot.AckedSequence < 300 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+
+            Assert.Equal(300, unit.Snapshot.AckedSequence);
+        }
+
+        var (code, stdout, stderr) = await collect;
+
+        Assert.True(code == 0, stderr);
+        using var summary = JsonDocument.Parse(stdout);
+        var root = summary.RootElement;
+        Assert.Equal(300, root.GetProperty("passings_stored").GetInt64());
+        Assert.Equal(300, root.GetProperty("total_passings").GetInt64());
+        var unitSummary = root.GetProperty("units")[0];
+        Assert.Equal(12, unitSummary.GetProperty("unit").GetInt32());
+        Assert.Equal(300, unitSummary.GetProperty("contiguous_seq").GetInt64());
+        Assert.Equal(0, unitSummary.GetProperty("gaps").GetArrayLength());
+        using var store = PassingStore.Open(db);
+        Assert.Equal(Enumerable.Range(1, 300), store.ReadPassings(12).Select(p => SyntheticPassings.NumberOf(p.Passing)));
+        Assert.Contains("\"state\":\"offline\"", store.ReadStatus(12), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_IntoAFileThatIsNotADatabase_FailsWithInvalidInput_AndLeavesTheFileAlone()
+    {
+        var notes = Path.Combine(_dir, "notes.txt");
+        File.WriteAllText(notes, "start list, do not overwrite\n");
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", notes, "--broker", "mqtt://127.0.0.1:1");
+
+        Assert.Equal(12, code);
+        Assert.Contains("error TM12 invalid-input: 'notes.txt' is not a SQLite database", stderr.Replace(_dir + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal("start list, do not overwrite\n", File.ReadAllText(notes));
+    }
+
+    [Fact]
+    public void Collect_IntoAnotherApplicationsDatabase_IsRefused()
+    {
+        var other = Path.Combine(_dir, "other.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE runners(bib INTEGER)";
+            command.ExecuteNonQuery();
+        }
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", other);
+
+        Assert.Equal(12, code);
+        Assert.Contains("not a TimingMat collector database", stderr, StringComparison.Ordinal);
+        Assert.Contains("runners", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_IntoAMissingFolder_IsFileNotFound()
+    {
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", Path.Combine(_dir, "no-such-folder", "race.db"));
+
+        Assert.Equal(10, code);
+        Assert.Contains("error TM10 file-not-found", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_IntoAFolder_IsFileUnreadable()
+    {
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", _dir);
+
+        Assert.Equal(11, code);
+        Assert.Contains("is a folder, not a file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_WithoutABroker_IsBrokerUnreachable()
+    {
+        var port = MosquittoProcess.FreeLoopbackPort();
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--broker", $"mqtt://127.0.0.1:{port}", "--db", Path.Combine(_dir, "race.db"));
+
+        Assert.Equal(40, code);
+        Assert.Contains($"error TM40 broker-unreachable: cannot reach the broker at mqtt://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Contains("--wait", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1883")]
+    [InlineData("mqtt://host:1883/topic")]
+    public void Collect_WithABadBrokerUrl_IsInvalidInput(string url)
+    {
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--broker", url, "--db", Path.Combine(_dir, "race.db"));
+
+        Assert.Equal(12, code);
+        Assert.Contains("--broker:", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "race.db")));
+    }
+
+    [Fact]
+    public void Collect_WithACaFileThatIsNoCertificate_IsInvalidInput()
+    {
+        var ca = Path.Combine(_dir, "ca.pem");
+        File.WriteAllText(ca, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--broker", "mqtts://127.0.0.1:1", "--ca", ca, "--db", Path.Combine(_dir, "race.db"));
+
+        Assert.Equal(12, code);
+        Assert.Contains("is not a PEM or DER certificate", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_WithoutDb_IsAUsageError()
+    {
+        var (code, _, stderr) = CliRunner.InProcess("collect");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--db", stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
