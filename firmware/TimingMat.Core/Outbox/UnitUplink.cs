@@ -173,6 +173,26 @@ namespace TimingMat.Core.Outbox
             }
         }
 
+        /// <summary>Moves what is in the ring into the journal and commits it now (power failing; nothing waits for the commit interval).</summary>
+        /// <returns><c>true</c> when the ring is empty and the journal committed.</returns>
+        public bool Persist()
+        {
+            if (_outbox == null)
+            {
+                return false;
+            }
+
+            MoveRingToJournal();
+            bool committed = Journal.Commit();
+            if (committed)
+            {
+                _appendedSinceCommit = false;
+                _lastCommit = _clock.GetMicroseconds();
+            }
+
+            return committed && Ring.Count == 0;
+        }
+
         /// <summary>
         /// Shuts down cleanly: stores what is in the ring, commits, saves the acked mark, publishes the retained
         /// <c>offline</c> status and disconnects. <see cref="Start"/> resumes.

@@ -1,89 +1,167 @@
 using System.CommandLine;
-using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
 using TimingMat.Cli.Infrastructure;
-using TimingMat.Core.BringUp;
+using TimingMat.Simulation.Engine;
+using TimingMat.Simulation.Scenarios;
 
 namespace TimingMat.Cli.Commands;
 
 /// <summary>
-/// <c>timingmat simulate</c>: runs the firmware core on emulated hardware on simulated time. Until the race engine
-/// (scenarios, runners, one unit per mat) is built, it runs the bring-up demo: one emulated mat unit through the
-/// core's wiring check, as a technician sees it on the debug console of a freshly wired board.
+/// <c>timingmat simulate</c>: runs a whole race through the real firmware core — one unit per mat with an emulated
+/// reader, GPS, storage and uplink — on simulated time, and shows what the timing crew would see plus what only a
+/// simulation can show: the error against the truth and proof that nothing was lost.
 /// </summary>
 internal static class SimulateCommand
 {
     public static Command Create(CommandOutput output)
     {
-        var seconds = new Option<int>("--seconds") { Description = "Simulated seconds of unit time to run", DefaultValueFactory = _ => 10 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the emulated PPS latency (runs are reproducible)", DefaultValueFactory = _ => 1 };
-        var json = JsonOption.Create();
-        var command = new Command("simulate", "Run the firmware core on emulated hardware, on simulated time (today: the bring-up demo of one mat unit)")
+        var scenario = new Option<string>("--scenario")
         {
-            seconds,
+            Description = "Scenario: a JSON file, or a built-in name (half: 8,000 runners, 9 mats; full: 35,000 runners, 12 mats)",
+            DefaultValueFactory = _ => "half",
+            HelpName = "FILE|half|full",
+        };
+        var runners = new Option<int?>("--runners") { Description = "Run with this many starters instead of the scenario's count" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of every random choice (default: the scenario's); the same seed gives the same race" };
+        var broker = new Option<string?>("--broker") { Description = "Use a real MQTT broker (mqtt://host:port) instead of the in-process one", HelpName = "URL" };
+        var json = JsonOption.Create();
+        var command = new Command("simulate", "Simulate a whole race on the real firmware core: one unit per mat, emulated readers, GPS, storage and uplink")
+        {
+            scenario,
+            runners,
             seed,
+            broker,
             json,
         };
-        command.SetAction(parse => Run(output, parse.GetValue(seconds), parse.GetValue(seed), JsonOption.Target(parse, json)));
+        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), JsonOption.Target(parse, json)));
         return command;
     }
 
-    private static int Run(CommandOutput output, int seconds, int seed, string? json)
+    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? json)
     {
-        if (seconds is < 1 or > 86_400)
+        if (runners is < 1 or > 100_000)
         {
-            throw new CliException(ExitCode.InvalidInput, $"--seconds must be between 1 and 86400, not {seconds}.");
+            throw new CliException(ExitCode.InvalidInput, $"--runners must be between 1 and 100000, not {runners}.");
         }
 
-        var wall = Stopwatch.StartNew();
-        var bench = new DemoBench(seed);
-        var reports = new List<WiringReport>();
+        var scenario = Load(scenarioName);
+        var options = new SimulationOptions { Seed = seed, Runners = runners };
+        RaceEngine engine;
+        try
+        {
+            engine = brokerUrl == null ? new RaceEngine(scenario, options) : throw new CliException(ExitCode.InvalidInput, "--broker is not supported yet.");
+        }
+        catch (ScenarioException e)
+        {
+            throw new CliException(ExitCode.ScenarioInvalid, e.Message);
+        }
+
         var human = json != JsonOption.StandardOutput;
         if (human)
         {
-            output.Out.WriteLine("TimingMat simulate: bring-up demo (the race engine arrives with the simulation work).");
-            output.Out.WriteLine("One emulated mat unit: reader keep-alives on its UART, NMEA at 9600 baud after each PPS edge, SX1276 on SPI, storage in RAM.");
+            output.Out.WriteLine($"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {scenario.Mats.Count} mats, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}.");
         }
 
-        foreach (var report in bench.Run(seconds))
-        {
-            reports.Add(report);
-            if (human)
-            {
-                output.Out.WriteLine($"  t={report.AtMicros / 1_000_000,4} s  {report}");
-            }
-        }
-
-        wall.Stop();
+        var report = engine.Run(new ProgressLine(output.Error));
         if (human)
         {
-            output.Out.WriteLine($"{seconds} s of unit time simulated in {wall.Elapsed.TotalSeconds:0.000} s.");
+            WriteSummary(output.Out, report);
         }
 
         if (json != null)
         {
-            output.WriteJson(
-                new
-                {
-                    Mode = "bring-up-demo",
-                    SimulatedSeconds = seconds,
-                    Seed = seed,
-                    Reports = reports.Select(r => new
-                    {
-                        AtS = r.AtMicros / 1_000_000.0,
-                        r.ReaderBytes,
-                        r.GpsBytes,
-                        r.GpsSentences,
-                        r.PpsEdges,
-                        PpsIntervalUs = r.LastPpsIntervalMicros,
-                        r.PpsDropped,
-                        Storage = WiringReport.ProbeText(r.Storage),
-                        Radio = WiringReport.ProbeText(r.Radio),
-                    }),
-                    WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 3),
-                },
-                json == JsonOption.StandardOutput ? null : json);
+            output.WriteJson(report, json == JsonOption.StandardOutput ? null : json);
+        }
+
+        if (report.PassingsLost > 0)
+        {
+            throw new CliException(ExitCode.PassingsLost, $"{report.PassingsLost} read crossing(s) have no delivered passing.");
         }
 
         return (int)ExitCode.Ok;
+    }
+
+    private static Scenario Load(string name)
+    {
+        try
+        {
+            if (ScenarioLoader.BuiltInNames.Contains(name))
+            {
+                return ScenarioLoader.LoadBuiltIn(name);
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(InputFiles.ReadAllBytes(name));
+            return ScenarioLoader.Parse(text, name);
+        }
+        catch (ScenarioException e)
+        {
+            throw new CliException(ExitCode.ScenarioInvalid, e.Message);
+        }
+        catch (CliException e) when (e.Code == ExitCode.FileNotFound)
+        {
+            throw new CliException(ExitCode.FileNotFound, $"'{name}' is neither a scenario file nor a built-in scenario ({string.Join(", ", ScenarioLoader.BuiltInNames)}).");
+        }
+    }
+
+    private static void WriteSummary(TextWriter writer, SimulationReport r)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        var mats = new Table().Border(TableBorder.Simple).Title("Mats");
+        foreach (var column in new[] { "unit", "mat", "reads", "passings", "delivered", "lost", "clock", "clock p99 ms", "boots", "restamped", "reader restarts" })
+        {
+            mats.AddColumn(column);
+        }
+
+        foreach (var m in r.MatDetails)
+        {
+            mats.AddRow(m.Unit.ToString(CultureInfo.InvariantCulture), m.Name, m.Reads.ToString("N0", CultureInfo.InvariantCulture), m.Passings.ToString("N0", CultureInfo.InvariantCulture),
+                m.Delivered.ToString("N0", CultureInfo.InvariantCulture), m.Lost.ToString(CultureInfo.InvariantCulture), m.ClockState,
+                m.ClockErrorP99Ms.ToString("0.###", CultureInfo.InvariantCulture), m.Boots.ToString(CultureInfo.InvariantCulture),
+                m.Restamped.ToString(CultureInfo.InvariantCulture), m.ReaderRestarts.ToString(CultureInfo.InvariantCulture));
+        }
+
+        console.Write(mats);
+        var lines = new[]
+        {
+            $"Passings: {r.PassingsExpected:N0} expected, {r.PassingsRecorded:N0} recorded, {r.PassingsDelivered:N0} delivered, {r.PassingsLost:N0} lost, {r.PassingsNeverRead:N0} never read by a reader, {r.DuplicatesDelivered:N0} duplicate, {r.PhantomPassings:N0} phantom.",
+            $"Crossing time error: p50 {r.CrossingErrorMs.P50:0.###} ms, p99 {r.CrossingErrorMs.P99:0.###} ms, max {r.CrossingErrorMs.Max:0.###} ms.",
+            $"Mat clocks vs true UTC: p50 {r.ClockErrorMs.P50:0.###} ms, p99 {r.ClockErrorMs.P99:0.###} ms, max {r.ClockErrorMs.Max:0.###} ms.",
+            $"Athletes: {r.Athletes.Ranked:N0} ranked; unranked: {r.Athletes.UnrankedMissingMat:N0} missing a mat, {r.Athletes.OutOfSequence:N0} out of sequence, {r.Athletes.AfterCutoff:N0} after a cut-off.",
+            $"Two-chip runners: {r.TwoChipPairs.Injected} carried a second chip, {r.TwoChipPairs.Flagged} flagged by the audit ({r.TwoChipFalseFlags} other pair(s) flagged).",
+            $"Faults injected: {r.FaultsInjected}; broker resends de-duplicated: {r.ResendsDeduplicated:N0}; markers delivered: {r.MarkersDelivered}.",
+            $"{r.ReadsGenerated:N0} reads, {r.SimulatedSeconds / 3600:0.0} h of race simulated in {r.WallSeconds:0.0} s.",
+        };
+        foreach (var line in lines)
+        {
+            writer.WriteLine(line.Replace('\u00A0', ' '));
+        }
+    }
+
+    /// <summary>Progress on standard error: a bar on a terminal, a line per 10 % otherwise.</summary>
+    private sealed class ProgressLine(TextWriter error) : IProgress<double>
+    {
+        private int _shown = -1;
+
+        public void Report(double value)
+        {
+            var percent = (int)(value * 100);
+            var terminal = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+            if (terminal && percent != _shown)
+            {
+                var filled = percent / 2;
+                error.Write($"\r[{new string('#', filled)}{new string('.', 50 - filled)}] {percent,3}%");
+                if (percent >= 100)
+                {
+                    error.WriteLine();
+                }
+            }
+            else if (!terminal && percent / 10 != _shown / 10)
+            {
+                error.WriteLine($"simulated {percent / 10 * 10}%");
+            }
+
+            _shown = percent;
+        }
     }
 }

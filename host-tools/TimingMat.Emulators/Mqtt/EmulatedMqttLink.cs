@@ -20,10 +20,27 @@ public sealed class EmulatedMqttLink : IMqttLink
     {
         get
         {
-            _broker.Pump();
+            if (PumpsBroker)
+            {
+                _broker.Pump();
+            }
+
             return Session != null;
         }
     }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether asking <see cref="IsConnected"/> first delivers what is due in the
+    /// broker (handy in tests that never pump). A simulator that pumps the broker itself turns it off: the unit's
+    /// uplink asks on every poll.
+    /// </summary>
+    public bool PumpsBroker { get; set; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether a received message or an acknowledgement may be waiting. Read without a lock by a
+    /// multi-threaded simulator as a hint; a stale <c>false</c> only delays the message to the next poll.
+    /// </summary>
+    public bool MayHavePending => _received.Count > 0 || _acknowledged.Count > 0;
 
     /// <summary>Gets a value indicating whether the network between this client and the broker is cut.</summary>
     public bool NetworkCut { get; private set; }

@@ -370,8 +370,7 @@ public sealed class MercuryNanoEmulator : ReaderModuleEmulator
         var length = MercuryCodec.EncodeStreamedTagRead(_frame, 0, r);
         if (length > 0)
         {
-            ReadsSent++;
-            SendFrame(_frame, length);
+            SendRead(_frame, length, read);
         }
     }
 

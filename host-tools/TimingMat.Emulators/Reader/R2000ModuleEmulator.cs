@@ -299,8 +299,7 @@ public sealed class R2000ModuleEmulator : ReaderModuleEmulator
         var length = R2000Codec.EncodeTagFrame(_frame, 0, t, AntennaPorts);
         if (length > 0)
         {
-            ReadsSent++;
-            SendFrame(_frame, length);
+            SendRead(_frame, length, read);
         }
     }
 

@@ -73,6 +73,9 @@ public abstract class ReaderModuleEmulator : IFrameSink
     /// <summary>Gets the tag reads sent.</summary>
     public long ReadsSent { get; protected set; }
 
+    /// <summary>Raised for every read the module reports on the wire (after silence, throttling and backlog drops).</summary>
+    public event Action<EmulatedRead>? ReadReported;
+
     /// <summary>Gets the reads lost because the transmit backlog was full (the line is slower than the reads).</summary>
     public long ReadsDroppedBacklog { get; protected set; }
 
@@ -113,7 +116,7 @@ public abstract class ReaderModuleEmulator : IFrameSink
         var garbage = new byte[count];
         _faults.NextBytes(garbage);
         GarbageBytesSent += count;
-        WriteRaw(garbage, 0, count);
+        WriteRaw(garbage, 0, count, Clock.Now);
     }
 
     /// <summary>Breaks the checksum of the next frames sent.</summary>
@@ -209,7 +212,29 @@ public abstract class ReaderModuleEmulator : IFrameSink
     /// <summary>Sends a frame through the fault injection (broken checksum, dropped bytes).</summary>
     /// <param name="frame">Buffer holding the frame; its last byte is (part of) its checksum.</param>
     /// <param name="length">Frame length.</param>
-    protected void SendFrame(byte[] frame, int length)
+    protected void SendFrame(byte[] frame, int length) => SendFrame(frame, length, Clock.Now);
+
+    /// <summary>Sends the frame of one read, as the module transmits it when it made the read, and reports the read.</summary>
+    /// <param name="frame">Buffer holding the frame.</param>
+    /// <param name="length">Frame length.</param>
+    /// <param name="read">The read the frame carries.</param>
+    protected void SendRead(byte[] frame, int length, EmulatedRead read)
+    {
+        if (IsSilent)
+        {
+            return;
+        }
+
+        ReadsSent++;
+        ReadReported?.Invoke(read);
+        SendFrame(frame, length, read.AtMicros);
+    }
+
+    /// <summary>Sends a frame through the fault injection (broken checksum, dropped bytes), starting no earlier than a time.</summary>
+    /// <param name="frame">Buffer holding the frame; its last byte is (part of) its checksum.</param>
+    /// <param name="length">Frame length.</param>
+    /// <param name="atMicros">When the module starts sending it (clamped to now and to the end of the previous frame).</param>
+    protected void SendFrame(byte[] frame, int length, long atMicros)
     {
         if (IsSilent)
         {
@@ -230,7 +255,7 @@ public abstract class ReaderModuleEmulator : IFrameSink
 
         if (_dropNext == 0 && DropByteProbability <= 0)
         {
-            WriteRaw(frame, 0, length);
+            WriteRaw(frame, 0, length, atMicros);
             return;
         }
 
@@ -253,7 +278,7 @@ public abstract class ReaderModuleEmulator : IFrameSink
             }
         }
 
-        WriteRaw(kept, 0, n);
+        WriteRaw(kept, 0, n, atMicros);
     }
 
     private void SendNoise(long now)
@@ -278,11 +303,11 @@ public abstract class ReaderModuleEmulator : IFrameSink
         }
     }
 
-    private void WriteRaw(byte[] buffer, int offset, int count)
+    private void WriteRaw(byte[] buffer, int offset, int count, long atMicros)
     {
         if (count > 0)
         {
-            Line.ModuleEnd.Write(buffer, offset, count);
+            Line.ModuleEnd.WriteAt(buffer, offset, count, atMicros);
         }
     }
 }

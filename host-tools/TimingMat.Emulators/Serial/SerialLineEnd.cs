@@ -81,7 +81,19 @@ public sealed class SerialLineEnd : IBytePort
     }
 
     /// <inheritdoc />
-    public void Write(byte[] buffer, int offset, int count)
+    public void Write(byte[] buffer, int offset, int count) => WriteAt(buffer, offset, count, _line.Clock.Now);
+
+    /// <summary>
+    /// Puts bytes on the wire as if the sender had started transmitting at a given time (or as soon as the line was
+    /// free after it): an emulator polled every few milliseconds sends a frame when its module would have, not when
+    /// the emulator got round to it.
+    /// </summary>
+    /// <param name="buffer">Source buffer.</param>
+    /// <param name="offset">First index sent.</param>
+    /// <param name="count">Number of bytes.</param>
+    /// <param name="startMicros">When transmission starts at the earliest, µs on the line's clock (not in the future).</param>
+    /// <exception cref="InvalidOperationException">This end is closed.</exception>
+    public void WriteAt(byte[] buffer, int offset, int count, long startMicros)
     {
         if (!IsOpen)
         {
@@ -89,7 +101,7 @@ public sealed class SerialLineEnd : IBytePort
         }
 
         var byteMicros = SerialLine.ByteMicros(BaudRate);
-        var at = Math.Max(_transmitFreeAt, _line.Clock.Now);
+        var at = Math.Max(_transmitFreeAt, Math.Min(startMicros, _line.Clock.Now));
         for (var i = 0; i < count; i++)
         {
             at += byteMicros;

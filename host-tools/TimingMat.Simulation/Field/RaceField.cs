@@ -9,9 +9,9 @@ namespace TimingMat.Simulation.Field;
 public sealed class RaceField
 {
     private const long Second = 1_000_000;
-    private readonly Dictionary<int, List<TrueCrossing>> _byUnit;
+    private readonly Dictionary<int, List<TrueMatCrossing>> _byUnit;
 
-    private RaceField(Scenario scenario, List<Athlete> athletes, List<RunnerPlan> runners, Dictionary<int, List<TrueCrossing>> byUnit)
+    private RaceField(Scenario scenario, List<Athlete> athletes, List<RunnerPlan> runners, Dictionary<int, List<TrueMatCrossing>> byUnit)
     {
         Scenario = scenario;
         Athletes = athletes;
@@ -37,7 +37,7 @@ public sealed class RaceField
     /// <summary>Gets the true crossings of one mat in time order.</summary>
     /// <param name="unitId">The mat's unit id.</param>
     /// <returns>The crossings, earliest first.</returns>
-    public IReadOnlyList<TrueCrossing> CrossingsAt(int unitId) => _byUnit.TryGetValue(unitId, out var list) ? list : [];
+    public IReadOnlyList<TrueMatCrossing> CrossingsAt(int unitId) => _byUnit.TryGetValue(unitId, out var list) ? list : [];
 
     /// <summary>Generates the field and its truth.</summary>
     /// <param name="scenario">The scenario.</param>
@@ -155,9 +155,9 @@ public sealed class RaceField
         };
     }
 
-    private static Dictionary<int, List<TrueCrossing>> BuildCrossings(Scenario scenario, List<RunnerPlan> runners, Random random)
+    private static Dictionary<int, List<TrueMatCrossing>> BuildCrossings(Scenario scenario, List<RunnerPlan> runners, Random random)
     {
-        var byUnit = scenario.Mats.ToDictionary(m => m.UnitId, _ => new List<TrueCrossing>());
+        var byUnit = scenario.Mats.ToDictionary(m => m.UnitId, _ => new List<TrueMatCrossing>());
         foreach (var runner in runners)
         {
             foreach (var mat in scenario.Mats)
@@ -166,7 +166,7 @@ public sealed class RaceField
                 {
                     if (runner.CheckInUtcMicros is { } at && mat.Corrals.Contains(runner.Athlete.Corral))
                     {
-                        byUnit[mat.UnitId].Add(new TrueCrossing(mat.UnitId, at, runner, 1.0 + (random.NextDouble() * 0.6)));
+                        byUnit[mat.UnitId].Add(new TrueMatCrossing(mat.UnitId, at, runner, 1.0 + (random.NextDouble() * 0.6)));
                     }
 
                     continue;
@@ -179,7 +179,7 @@ public sealed class RaceField
 
                 // Crowded starts are crossed at a jog; elsewhere at the runner's current pace.
                 var speed = mat.Role == MatRoleName.Start ? 1.5 + random.NextDouble() : 1000 / (runner.PaceSecondsPerKm * (1 + (runner.Fade * mat.Km / scenario.DistanceKm)));
-                byUnit[mat.UnitId].Add(new TrueCrossing(mat.UnitId, runner.TimeAtKm(mat.Km, scenario.DistanceKm), runner, speed));
+                byUnit[mat.UnitId].Add(new TrueMatCrossing(mat.UnitId, runner.TimeAtKm(mat.Km, scenario.DistanceKm), runner, speed));
             }
         }
 

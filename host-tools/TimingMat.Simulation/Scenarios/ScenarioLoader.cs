@@ -336,7 +336,7 @@ public static class ScenarioLoader
         {
             if (!mat.Has("reader"))
             {
-                return new ReaderSpec("r2000", 600, 4);
+                return new ReaderSpec("r2000", 540, 4);
             }
 
             var reader = mat.Object("reader");
@@ -348,6 +348,15 @@ public static class ScenarioLoader
 
             var spec = new ReaderSpec(type, reader.Int("reads_per_s", 10, 5000), reader.Int("antennas", 1, 8, type == "m6e" ? 1 : 4));
             reader.RejectUnknownKeys();
+
+            // A tag frame is 47 bytes in Mercury (metadata 0x01FF, 96-bit EPC) and 21 in the 0xA0 protocol; at 115,200
+            // baud (10 bits a byte) that is about 245 and 548 frames/s. A faster read rate would only be dropped in the module.
+            var limit = type == "m6e" ? 240 : 540;
+            if (spec.ReadsPerSecond > limit)
+            {
+                throw reader.Error(reader.PathOf("reads_per_s"), $"{spec.ReadsPerSecond} reads/s is more than a {type} module can report over its 115,200-baud UART (about {limit} tag frames/s); use at most {limit}");
+            }
+
             return spec;
         }
 

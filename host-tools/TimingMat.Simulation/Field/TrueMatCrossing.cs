@@ -5,4 +5,4 @@ namespace TimingMat.Simulation.Field;
 /// <param name="UtcMicros">True time the runner's bib is over the antennas (the time a perfect detector reports).</param>
 /// <param name="Runner">The runner.</param>
 /// <param name="SpeedMetersPerSecond">How fast the runner crosses the mat (it shapes the signal over time).</param>
-public sealed record TrueCrossing(int UnitId, long UtcMicros, RunnerPlan Runner, double SpeedMetersPerSecond);
+public sealed record TrueMatCrossing(int UnitId, long UtcMicros, RunnerPlan Runner, double SpeedMetersPerSecond);

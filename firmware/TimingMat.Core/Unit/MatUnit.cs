@@ -1,0 +1,128 @@
+using TimingMat.Core.Clock;
+using TimingMat.Core.Crossings;
+using TimingMat.Core.Hardware;
+using TimingMat.Core.Journal;
+using TimingMat.Core.Outbox;
+using TimingMat.Core.RaceDay;
+using TimingMat.Core.Reader;
+using TimingMat.Core.Reader.Mercury;
+using TimingMat.Core.Reader.R2000;
+
+namespace TimingMat.Core.Unit
+{
+    /// <summary>
+    /// One timing-mat unit: the whole firmware pipeline from the reader's bytes to the collector's acks, wired and
+    /// polled as the device runs it (and as the race simulator runs one per mat).
+    /// </summary>
+    /// <remarks>
+    /// <para>Data path: reader driver → race-day control (test or timing mode) → crossing detector (stamped by the mat
+    /// clock) → clock gate (holds passings until the clock has UTC) → qualifier (test tags, armed window) → RAM ring →
+    /// journal → outbox → MQTT.</para>
+    /// <para>Everything runs in <see cref="Poll"/> on one thread and never blocks. The unit starts in test mode, as
+    /// commercial decoders do: <see cref="RaceDay"/> arms it and enters timing mode.</para>
+    /// </remarks>
+    public sealed class MatUnit
+    {
+        private readonly IMicrosecondClock _clock;
+
+        /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class; call <see cref="Start"/> next.</summary>
+        /// <param name="settings">Configuration.</param>
+        /// <param name="clock">The unit's microsecond clock.</param>
+        /// <param name="reader">Port of the reader module.</param>
+        /// <param name="gps">Port of the GPS module's NMEA output.</param>
+        /// <param name="pps">The GPS PPS edges.</param>
+        /// <param name="store">Storage for the journal.</param>
+        /// <param name="link">The MQTT session to the broker.</param>
+        public MatUnit(MatUnitSettings settings, IMicrosecondClock clock, IBytePort reader, IBytePort gps, IPpsSource pps, IFileStore store, IMqttLink link)
+        {
+            Settings = settings;
+            _clock = clock;
+            Clock = new MatClock(clock, gps, pps, settings.Clock);
+            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(store, settings.Journal), link, clock, settings.Uplink);
+            Qualifier = new PassingQualifier(Uplink.Ring);
+            Gate = new ClockGate(Clock, Qualifier, settings.ClockGateCapacity);
+            Detector = new CrossingDetector(settings.Crossings, Clock, Gate);
+            RaceDay = new RaceDayControl(settings.Role, Detector, Qualifier, Clock);
+            if (settings.ReaderProtocol == ReaderProtocol.R2000)
+            {
+                Reader = new R2000ReaderDriver(reader, clock, RaceDay, settings.R2000);
+            }
+            else
+            {
+                Reader = new MercuryReaderDriver(reader, clock, RaceDay, settings.Mercury);
+            }
+        }
+
+        /// <summary>Gets the configuration.</summary>
+        public MatUnitSettings Settings { get; private set; }
+
+        /// <summary>Gets the GPS-disciplined clock.</summary>
+        public MatClock Clock { get; private set; }
+
+        /// <summary>Gets the reader driver.</summary>
+        public ReaderDriver Reader { get; private set; }
+
+        /// <summary>Gets the race-day control (mode, role, armed window, markers).</summary>
+        public RaceDayControl RaceDay { get; private set; }
+
+        /// <summary>Gets the crossing detector.</summary>
+        public CrossingDetector Detector { get; private set; }
+
+        /// <summary>Gets the gate holding passings until the clock has UTC.</summary>
+        public ClockGate Gate { get; private set; }
+
+        /// <summary>Gets the qualifier (test tags, armed window).</summary>
+        public PassingQualifier Qualifier { get; private set; }
+
+        /// <summary>Gets the uplink: ring, journal and outbox.</summary>
+        public UnitUplink Uplink { get; private set; }
+
+        /// <summary>Starts the reader and opens the journal (recovering it after a power cut).</summary>
+        /// <returns><c>true</c> when the journal is usable; timing continues into the ring either way.</returns>
+        public bool Start()
+        {
+            Reader.Start();
+            return Uplink.Start();
+        }
+
+        /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal and uplink. Never blocks.</summary>
+        public void Poll()
+        {
+            Reader.Poll();
+            Clock.Poll();
+            Detector.Poll(_clock.GetMicroseconds());
+            Gate.Poll();
+            Uplink.Poll();
+        }
+
+        /// <summary>
+        /// The power is failing (the board's brown-out or hold-up warning): close every open crossing now, send held
+        /// passings on as they are, and commit everything to the journal before the supply goes.
+        /// </summary>
+        /// <returns><c>true</c> when every passing the unit had is committed.</returns>
+        public bool PowerFailing()
+        {
+            bool closed = Detector.CloseAll();
+            bool released = Gate.ReleaseAll();
+            bool persisted = Uplink.Persist();
+
+            // The ring holds only a few passings: a second round empties what the first could not place.
+            if (!closed || !released)
+            {
+                closed = Detector.CloseAll();
+                released = Gate.ReleaseAll();
+                persisted = Uplink.Persist();
+            }
+
+            return closed && released && persisted;
+        }
+
+        /// <summary>Stops cleanly: closes open crossings, stores and commits everything, says offline, disconnects.</summary>
+        public void Stop()
+        {
+            PowerFailing();
+            Reader.Stop();
+            Uplink.Stop();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using TimingMat.Core.Clock;
+using TimingMat.Core.Crossings;
+using TimingMat.Core.Journal;
+using TimingMat.Core.Outbox;
+using TimingMat.Core.RaceDay;
+using TimingMat.Core.Reader.Mercury;
+using TimingMat.Core.Reader.R2000;
+
+namespace TimingMat.Core.Unit
+{
+    /// <summary>Everything a <see cref="MatUnit"/> is configured with, defaulted for a typical mat.</summary>
+    public sealed class MatUnitSettings
+    {
+        /// <summary>Initializes a new instance of the <see cref="MatUnitSettings"/> class with defaults.</summary>
+        /// <param name="unitId">The unit (mat) id, 1–65535.</param>
+        public MatUnitSettings(int unitId)
+        {
+            UnitId = unitId;
+            Role = UnitRole.Split;
+            ReaderProtocol = ReaderProtocol.Mercury;
+            Mercury = new MercuryReaderOptions();
+            R2000 = new R2000ReaderOptions();
+            Clock = new MatClockSettings();
+            Crossings = new CrossingSettings();
+            Crossings.UnitId = unitId;
+            RingCapacity = 64;
+            ClockGateCapacity = 256;
+            Journal = new JournalOptions(unitId);
+            Uplink = new UplinkOptions(unitId);
+        }
+
+        /// <summary>Gets the unit (mat) id.</summary>
+        public int UnitId { get; private set; }
+
+        /// <summary>Gets or sets the unit's role on the course.</summary>
+        public UnitRole Role { get; set; }
+
+        /// <summary>Gets or sets which protocol the reader module speaks.</summary>
+        public ReaderProtocol ReaderProtocol { get; set; }
+
+        /// <summary>Gets the driver settings used when the module speaks Mercury.</summary>
+        public MercuryReaderOptions Mercury { get; private set; }
+
+        /// <summary>Gets the driver settings used when the module speaks the R2000 protocol.</summary>
+        public R2000ReaderOptions R2000 { get; private set; }
+
+        /// <summary>Gets the mat clock's settings.</summary>
+        public MatClockSettings Clock { get; private set; }
+
+        /// <summary>Gets the crossing detector's settings.</summary>
+        public CrossingSettings Crossings { get; private set; }
+
+        /// <summary>Gets or sets the RAM ring's capacity in passings.</summary>
+        public int RingCapacity { get; set; }
+
+        /// <summary>
+        /// Gets or sets how many passings made before the clock has UTC are held for re-stamping (about 200 B each:
+        /// 256 suit a PSRAM board; a board without PSRAM should use fewer).
+        /// </summary>
+        public int ClockGateCapacity { get; set; }
+
+        /// <summary>Gets the journal's settings.</summary>
+        public JournalOptions Journal { get; private set; }
+
+        /// <summary>Gets the uplink's settings.</summary>
+        public UplinkOptions Uplink { get; private set; }
+    }
+}

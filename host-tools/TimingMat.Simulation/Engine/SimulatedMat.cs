@@ -1,0 +1,294 @@
+using TimingMat.Core.Clock;
+using TimingMat.Core.Hardware;
+using TimingMat.Core.Passings;
+using TimingMat.Core.RaceDay;
+using TimingMat.Core.Reader.Mercury;
+using TimingMat.Core.Unit;
+using TimingMat.Emulators.Crossings;
+using TimingMat.Emulators.Gps;
+using TimingMat.Emulators.Mqtt;
+using TimingMat.Emulators.Reader;
+using TimingMat.Emulators.Serial;
+using TimingMat.Emulators.Storage;
+using TimingMat.Simulation.Field;
+using TimingMat.Simulation.Scenarios;
+
+namespace TimingMat.Simulation.Engine;
+
+/// <summary>
+/// One mat on simulated time: its crystal and GPS, its reader module on a UART fed by the crossing model, its
+/// journal storage, its link to the broker, and the real firmware core (<see cref="MatUnit"/>) polled every step.
+/// A power cut kills the unit and its modules; power back boots fresh ones on the same crystal and storage.
+/// </summary>
+internal sealed class SimulatedMat
+{
+    private const long Second = 1_000_000;
+
+    // The unit's loop polls its modules this often on the device; reads are stamped at the poll that sees them.
+    private const long ReaderBaud = 115_200;
+
+    private readonly Scenario _scenario;
+    private readonly RaceField _field;
+    private readonly Func<IMqttLink> _newLink;
+    private readonly int _seed;
+    private readonly CrystalOscillator _crystal;
+    private readonly MemoryFileStore _store;
+    private readonly List<(long AtUtc, PassingKind Kind, int Value)> _markers = [];
+    private readonly Dictionary<int, int> _readsByBib = [];
+    private readonly List<long> _clockErrors = [];
+    private int _nextMarker;
+    private long _nextClockSample;
+    private long _readsFromPreviousBoots;
+    private GpsRig? _rig;
+    private ReaderModuleEmulator? _reader;
+    private ReadCountingSource? _tags;
+    private CrossingModel? _model;
+    private IMqttLink? _link;
+
+    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, Func<IMqttLink> newLink, int seed)
+    {
+        Spec = spec;
+        _scenario = scenario;
+        _field = field;
+        _newLink = newLink;
+        _seed = seed;
+        var random = new Random(Seeds.Mix(seed, spec.UnitId, 17));
+        var ppm = (random.NextDouble() * 2 - 1) * scenario.Gps.OscillatorPpm;
+        _crystal = new CrystalOscillator(ppm, agingPpmPerDay: 0.5, wanderPpm: scenario.Gps.WanderPpm, seed: Seeds.Mix(seed, spec.UnitId, 23), referenceUtcMicros: scenario.Waves[0].GunUtcMicros);
+        _store = new MemoryFileStore(capacityBytes: 8L * 1024 * 1024, tearSeed: Seeds.Mix(seed, spec.UnitId, 31));
+        PlanMarkers();
+    }
+
+    public MatSpec Spec { get; }
+
+    public MatUnit? Unit { get; private set; }
+
+    public MatFaultState Faults { get; } = new();
+
+    public bool IsPowered => Unit != null;
+
+    public int Boots { get; private set; }
+
+    public long ReadsGenerated => _readsFromPreviousBoots + (_tags?.Reads ?? 0);
+
+    public IReadOnlyList<long> ClockErrorsMicros => _clockErrors;
+
+    public GpsRig Rig => _rig ?? throw new InvalidOperationException("the mat is not powered");
+
+    /// <summary>
+    /// Tells whether nothing can happen at the mat in a stretch of true time: no runner within 15 s of it and nothing
+    /// open or queued in the firmware. The engine then polls it once for the stretch instead of every step: the core
+    /// is time-driven, so only its housekeeping (clock, uplink) runs, and that does not depend on the poll rate.
+    /// </summary>
+    /// <param name="fromUtc">Start of the stretch, true UTC µs.</param>
+    /// <param name="toUtc">End of the stretch.</param>
+    /// <returns><c>true</c> when the mat is idle.</returns>
+    public bool IsIdle(long fromUtc, long toUtc)
+    {
+        if (Unit == null || Unit.Detector.OpenCrossings > 0 || Unit.Detector.PendingPassings > 0 || Unit.Gate.Held > 0)
+        {
+            return false;
+        }
+
+        var crossings = _field.CrossingsAt(Spec.UnitId);
+        var margin = 15 * Second;
+        var lo = 0;
+        var hi = crossings.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (crossings[mid].UtcMicros < fromUtc - margin)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo >= crossings.Count || crossings[lo].UtcMicros > toUtc + margin;
+    }
+
+    public ReaderModuleEmulator Reader => _reader ?? throw new InvalidOperationException("the mat is not powered");
+
+    public IMqttLink Link => _link ?? throw new InvalidOperationException("the mat is not powered");
+
+    /// <summary>Powers the unit on at a true time: crystal counter from near zero, GPS acquiring, reader configuring.</summary>
+    /// <param name="trueUtc">True UTC µs.</param>
+    /// <param name="gpsAcquisitionSeconds">Time to first fix: a cold start in the morning, a hot start (backup battery) after a power cut.</param>
+    public void PowerOn(long trueUtc, double gpsAcquisitionSeconds)
+    {
+        Boots++;
+        var random = new Random(Seeds.Mix(_seed, Spec.UnitId, Boots));
+        var gpsOptions = new GpsEmulatorOptions
+        {
+            Seed = Seeds.Mix(_seed, Spec.UnitId, Boots, 5),
+            Latency = PpsLatencyModel.Parse(_scenario.Gps.Latency),
+            AcquisitionSeconds = gpsAcquisitionSeconds,
+            Schedule = _scenario.Faults
+                .Where(f => f.Kind == FaultKind.GpsLoss && f.Mat == Spec.Name && f.AtUtcMicros + f.DurationMicros > trueUtc)
+                .Select(f => new GpsCondition(GpsConditionKind.NoFix, f.AtUtcMicros, f.AtUtcMicros + f.DurationMicros))
+                .ToList(),
+        };
+        _rig = new GpsRig(_crystal, trueUtc, gpsOptions, baudRate: 9600, localAtBoot: 500_000 + random.Next(2_000_000));
+        var readerLine = new SerialLine(_rig.Clock, (int)ReaderBaud);
+        readerLine.UnitEnd.Open();
+        readerLine.ModuleEnd.Open();
+
+        // Runners already crossing when the reader wakes are only partly read; the model starts just after boot.
+        var modelSettings = new CrossingModelSettings
+        {
+            Readers = 1,
+            AntennasPerReader = Spec.Reader.Antennas,
+            ReaderReadsPerSecond = Spec.Reader.ReadsPerSecond,
+            ChipReadsPerSecond = Math.Min(200, Spec.Reader.ReadsPerSecond),
+        };
+        var runners = new FieldRunnerStream(_field.CrossingsAt(Spec.UnitId), trueUtc + (3 * Second), _rig.Timebase, modelSettings.MatWidthM, _seed);
+        _model = new CrossingModel(modelSettings, runners, Seeds.Mix(_seed, Spec.UnitId, Boots, 7));
+        _tags = new ReadCountingSource(_model.Reader(0));
+        _reader = Spec.Reader.Type == "m6e"
+            ? new MercuryNanoEmulator(readerLine, _tags, Seeds.Mix(_seed, Spec.UnitId, 11))
+            : new R2000ModuleEmulator(readerLine, _tags, Seeds.Mix(_seed, Spec.UnitId, 13));
+
+        // A crossing counts as read only when the module reported a read of it on the wire: reads made while it was
+        // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
+        _reader.ReadReported += read =>
+        {
+            var bib = ReadCountingSource.BibOf(read.Epc);
+            _readsByBib[bib] = _readsByBib.GetValueOrDefault(bib) + 1;
+        };
+
+        _link = _newLink();
+        if (Faults.NetworkDownUntil > trueUtc)
+        {
+            CutNetwork();
+        }
+
+        var settings = new MatUnitSettings(Spec.UnitId)
+        {
+            Role = Spec.Role switch
+            {
+                MatRoleName.CheckIn => UnitRole.CheckIn,
+                MatRoleName.Start => UnitRole.Start,
+                MatRoleName.Turnaround => UnitRole.Turnaround,
+                MatRoleName.Finish => UnitRole.Finish,
+                _ => UnitRole.Split,
+            },
+            ReaderProtocol = Spec.Reader.Type == "m6e" ? ReaderProtocol.Mercury : ReaderProtocol.R2000,
+        };
+        settings.Mercury.Region = MercuryRegion.Europe;
+        settings.Uplink.ClientId = "timingmat-unit-" + Spec.UnitId;
+        settings.Crossings.ChipCapacity = Spec.Role is MatRoleName.Start or MatRoleName.Finish ? 1024 : 512;
+        Unit = new MatUnit(settings, _rig.Clock, readerLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link);
+        Unit.Start();
+        Unit.RaceDay.ArmAt(Spec.OpensUtcMicros);
+        Unit.RaceDay.CutOffAt(Spec.CutoffUtcMicros);
+        Unit.RaceDay.EnterTimingMode();
+        _nextClockSample = trueUtc;
+    }
+
+    /// <summary>Runs the mat up to a true time: GPS and reader bytes, then one poll of the firmware.</summary>
+    /// <param name="trueUtc">True UTC µs.</param>
+    public void Step(long trueUtc)
+    {
+        if (Unit == null)
+        {
+            return;
+        }
+
+        _rig!.Gps.StepTo(trueUtc);
+        _reader!.Poll();
+        IssueDueMarkers(trueUtc);
+        Unit.Poll();
+        if (trueUtc >= _nextClockSample)
+        {
+            SampleClock(trueUtc);
+            _nextClockSample = trueUtc + (10 * Second);
+        }
+    }
+
+    /// <summary>The supply fails: the hold-up warning lets the firmware commit, then power goes at an arbitrary byte.</summary>
+    /// <param name="arbitraryBytes">How many more bytes the flash takes before the cut tears a write.</param>
+    public void PowerCut(long arbitraryBytes)
+    {
+        if (Unit == null)
+        {
+            return;
+        }
+
+        Unit.PowerFailing();
+        try
+        {
+            // The hold-up time runs out somewhere in whatever the unit writes next.
+            _store.ArmCut(arbitraryBytes);
+            Unit.Poll();
+            _store.CutPowerNow();
+        }
+        catch (PowerCutException)
+        {
+            // The firmware stops mid-write, as it would.
+        }
+
+        _readsFromPreviousBoots += _tags!.Reads;
+        Unit = null;
+        _reader = null;
+        _tags = null;
+        _model = null;
+        _link = null;
+    }
+
+    /// <summary>Power returns: the storage is readable again and the unit boots with a hot-starting GPS.</summary>
+    /// <param name="trueUtc">True UTC µs.</param>
+    public void PowerBack(long trueUtc)
+    {
+        _store.Restore();
+        PowerOn(trueUtc, gpsAcquisitionSeconds: 2);
+    }
+
+    public void CutNetwork() => Emulated()?.CutNetwork();
+
+    public void RestoreNetwork() => Emulated()?.RestoreNetwork();
+
+    /// <summary>Gets the reads the module reported per bib over all boots.</summary>
+    public IReadOnlyDictionary<int, int> ReadsByBib() => _readsByBib;
+
+    private EmulatedMqttLink? Emulated() => (_link as LockedMqttLink)?.Inner as EmulatedMqttLink ?? _link as EmulatedMqttLink;
+
+    private void PlanMarkers()
+    {
+        if (Spec.Role == MatRoleName.Start)
+        {
+            _markers.AddRange(_scenario.Waves.Select(w => (w.GunUtcMicros, _scenario.Waves.Count == 1 ? PassingKind.GunStart : PassingKind.WaveStart, w.Number)));
+        }
+        else if (Spec.Role == MatRoleName.CheckIn)
+        {
+            _markers.AddRange(Spec.Corrals.Select(c => (Spec.OpensUtcMicros, PassingKind.CorralOpen, _scenario.Corrals.ToList().FindIndex(k => k.Name == c) + 1)));
+        }
+    }
+
+    private void IssueDueMarkers(long trueUtc)
+    {
+        while (_nextMarker < _markers.Count && _markers[_nextMarker].AtUtc <= trueUtc)
+        {
+            var (at, kind, value) = _markers[_nextMarker];
+            var result = Unit!.RaceDay.IssueMarker(kind, value, _rig!.Timebase.ToLocal(at));
+            if (result == RaceDayResult.QueueFull)
+            {
+                return; // issued again at the next step with the same time, as the race-day API asks
+            }
+
+            _nextMarker++;
+        }
+    }
+
+    private void SampleClock(long trueUtc)
+    {
+        var local = _rig!.Clock.Now;
+        var time = Unit!.Clock.ToMatTime(local);
+        if (time.State != ClockState.Unsynced)
+        {
+            _clockErrors.Add(time.UtcMicros - _rig.Gps.PosixOf(_rig.Gps.TrueUtcOf(local)));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace TimingMat.Simulation.Engine;
+
+/// <summary>How to run a scenario.</summary>
+public sealed record SimulationOptions
+{
+    /// <summary>Gets the seed, or null for the scenario's own.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Gets the number of starters, or null for the scenario's count.</summary>
+    public int? Runners { get; init; }
+
+    /// <summary>Gets how often each unit's firmware is polled, in µs of simulated time (the device's main loop period).</summary>
+    public long StepMicros { get; init; } = 10_000;
+
+    /// <summary>Gets how long mats run in parallel between two rounds of the broker and the collector, in µs.</summary>
+    public long WindowMicros { get; init; } = 100_000;
+
+    /// <summary>Gets how many mats step at the same time.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+}
