@@ -14,11 +14,21 @@ public class BenchCrossingCommandTests
         Assert.True(code == 0, stderr);
         using var report = JsonDocument.Parse(stdout);
         var root = report.RootElement;
-        Assert.Equal(["peak", "first", "last", "missed", "crossings", "seed"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["peak", "first", "last", "missed", "crossings", "seed", "reads_per_crossing", "bound", "bound_known_curve"], root.EnumerateObject().Select(p => p.Name));
         foreach (var mode in new[] { "peak", "first", "last" })
         {
             Assert.Equal(["p50_ms", "p99_ms", "max_ms"], root.GetProperty(mode).EnumerateObject().Select(p => p.Name));
         }
+
+        foreach (var bound in new[] { "bound", "bound_known_curve" })
+        {
+            Assert.Equal(["p50_ms", "p99_ms"], root.GetProperty(bound).EnumerateObject().Select(p => p.Name));
+        }
+
+        // One 500 reads/s reader at 20 runners/s: about 18 reads per crossing; the known curve bounds tighter.
+        Assert.InRange(root.GetProperty("reads_per_crossing").GetDouble(), 15, 22);
+        var atBound = root.GetProperty("bound").GetProperty("p50_ms").GetDouble();
+        Assert.InRange(root.GetProperty("bound_known_curve").GetProperty("p50_ms").GetDouble(), atBound * 0.8, atBound);
 
         Assert.Equal(300, root.GetProperty("crossings").GetInt32());
         Assert.Equal(4, root.GetProperty("seed").GetInt32());
@@ -53,6 +63,9 @@ public class BenchCrossingCommandTests
         Assert.Matches(@"\n  peak\s+\d+\.\d", stdout);
         Assert.Matches(@"\n  first\s+\d+\.\d", stdout);
         Assert.Matches(@"\n  last\s+\d+\.\d", stdout);
+        Assert.Matches(@"\n  bound\s+\d+\.\d\s+(\d+\.\d|inf)\n", stdout);
+        Assert.Matches(@"\n  known\s+\d+\.\d\s+(\d+\.\d|inf)\n", stdout);
+        Assert.Matches(@"\(\d+\.\d per crossing\)", stdout);
         Assert.Matches(@"goal: peak p99 <= 20 ms at 3 dB and 20 runners/s -> \d+\.\d ms, (met|not met)", stdout);
     }
 

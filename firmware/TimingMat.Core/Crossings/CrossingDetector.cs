@@ -171,7 +171,7 @@ namespace TimingMat.Core.Crossings
         /// <summary>Gets the number of chips forgotten before their dead time ended, to make room (a later read may give a second passing).</summary>
         public long ForgottenChips { get; private set; }
 
-        /// <summary>Gets the number of Peak-mode passings timed at the strongest read because the parabola fit failed.</summary>
+        /// <summary>Gets the number of Peak-mode passings timed at the strongest read because the peak fit failed.</summary>
         public long FitFallbacks { get; private set; }
 
         /// <summary>Gets the number of flushes the sink cut short by refusing a passing.</summary>

@@ -42,7 +42,7 @@ namespace TimingMat.Core.Crossings
             MaxEpcBytes = 16;
             PendingPassings = 32;
             MinFitReads = 5;
-            OutlierPasses = 1;
+            OutlierPasses = 2;
             OutlierTenthsOfSigma = 20;
             FitSpanCentiDb = 0;
         }
@@ -83,17 +83,24 @@ namespace TimingMat.Core.Crossings
         /// <summary>Gets or sets how many finished passings wait for the sink when it applies back-pressure.</summary>
         public int PendingPassings { get; set; }
 
-        /// <summary>Gets or sets the fewest reads a parabola is fitted to; fewer fall back to the strongest read.</summary>
+        /// <summary>Gets or sets the fewest reads the peak curve is fitted to; fewer fall back to the strongest read.</summary>
         public int MinFitReads { get; set; }
 
-        /// <summary>Gets or sets how many rounds of outlier rejection the peak fit runs (0 = none).</summary>
+        /// <summary>
+        /// Gets or sets how many times the peak fit refits after its first pass, each time weighting the reads by the
+        /// fitted curve and scaling down the weight of reads beyond <see cref="OutlierTenthsOfSigma"/> (0 = one
+        /// pass weighted by the reads' own levels; default 2, after which the estimate no longer moves).
+        /// </summary>
         public int OutlierPasses { get; set; }
 
-        /// <summary>Gets or sets the residual beyond which a read is an outlier, in tenths of σ (20 = 2σ, CrossMgr's choice).</summary>
+        /// <summary>
+        /// Gets or sets the residual beyond which a read counts as an outlier, in tenths of σ (20 = 2σ, CrossMgr's
+        /// limit): its weight is scaled by limit / residual (Huber) rather than the read being dropped.
+        /// </summary>
         public int OutlierTenthsOfSigma { get; set; }
 
         /// <summary>
-        /// Gets or sets how far below the strongest read the fit window reaches, in centi-dB: the parabola is fitted to
+        /// Gets or sets how far below the strongest read the fit window reaches, in centi-dB: the peak curve is fitted to
         /// every read between the first and the last read within this depth (0 = every read of the crossing, the
         /// default). A window keeps a plateau far below the peak (a runner who stops just past the mat) out of the
         /// fit, but costs accuracy on ordinary crossings, whose shoulders carry most of the timing information.

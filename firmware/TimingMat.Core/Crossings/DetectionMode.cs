@@ -3,7 +3,7 @@ namespace TimingMat.Core.Crossings
     /// <summary>Which moment of a crossing a passing is timed at (RACE RESULT's detection modes plus peak signal).</summary>
     public enum DetectionMode
     {
-        /// <summary>Peak signal, directly over the antenna: a parabola fitted to RSSI over time (the default).</summary>
+        /// <summary>Peak signal, directly over the antenna: the closest approach fitted to RSSI over time (the default).</summary>
         Peak = 0,
 
         /// <summary>The crossing's first read (finish or split where the first contact counts); closes after the chip left.</summary>

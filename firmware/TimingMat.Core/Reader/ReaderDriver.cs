@@ -7,7 +7,8 @@ namespace TimingMat.Core.Reader
     /// The state machine that keeps a UHF reader module streaming, whatever happens on the line: open → settle →
     /// configure (each command's answer checked) → start → read, and on silence, an error status or a garbage storm:
     /// stop, back off, reconfigure, restart. Each read goes to an <see cref="ITagReadSink"/> as a reused
-    /// <see cref="TagRead"/> stamped with the local microsecond clock at the poll its frame arrived in.
+    /// <see cref="TagRead"/> stamped with the local microsecond time its frame began to arrive, worked out at the poll
+    /// it arrived in from the bytes that followed it (so reads are not late by their wire time and the poll interval).
     /// </summary>
     /// <remarks>
     /// <para>Polled from the unit's loop: <see cref="Poll"/> reads what has arrived, handles it and the timeouts on the
@@ -41,6 +42,8 @@ namespace TimingMat.Core.Reader
         private long _now;
         private long _deadline;
         private long _lastByteMicros;
+        private long _drainedMicros;
+        private long _pollStartBytes;
         private long _lastFrameMicros;
         private long _readingSinceMicros;
         private long _backoffMicros;
@@ -402,10 +405,10 @@ namespace TimingMat.Core.Reader
             return _read;
         }
 
-        /// <summary>Stamps the read (local arrival time, reader index) and hands it to the sink.</summary>
+        /// <summary>Stamps the read (local time its frame started on the line, reader index) and hands it to the sink.</summary>
         protected void DeliverRead()
         {
-            _read.LocalMicros = _now;
+            _read.LocalMicros = FrameStartMicros();
             _read.ReaderIndex = _options.ReaderIndex;
             _counters.TagReads++;
             MarkAlive();
@@ -442,7 +445,46 @@ namespace TimingMat.Core.Reader
             return state == ReaderState.Configuring || state == ReaderState.Starting || state == ReaderState.Reading;
         }
 
+        // When the read's frame began to arrive. Bytes come in one after another at the line speed, so the bytes
+        // around the frame bound its start: a frame that was still coming in when the previous poll drained the
+        // port went on from there at line speed, which fixes its start; a frame that arrived whole within this poll
+        // started after the bytes before it and early enough for the bytes after it to arrive by now, and the middle
+        // of that window is the unbiased guess. Stamping at the poll instead would make reads late by the frame's
+        // wire time (2-4 ms at 115200 baud) plus half a poll interval on average.
+        private long FrameStartMicros()
+        {
+            long nanosPerByte = 10000000000L / BaudRate;
+            long fed = _deframer.BytesFed;
+            long frame = _deframer.FrameOffset;
+            if (frame > fed || fed - frame > FrameDeframer.BufferSize)
+            {
+                return _now;
+            }
+
+            if (fed == _pollStartBytes)
+            {
+                // Delivered by a flush: its bytes came by the last poll that received any.
+                return _lastByteMicros - (((fed - frame) * nanosPerByte) / 1000);
+            }
+
+            if (frame < _pollStartBytes)
+            {
+                return _drainedMicros - (((_pollStartBytes - frame) * nanosPerByte) / 1000);
+            }
+
+            long earliest = _drainedMicros + (((frame - _pollStartBytes) * nanosPerByte) / 1000);
+            long latest = _now - (((fed - frame) * nanosPerByte) / 1000);
+            return latest <= earliest ? latest : earliest + ((latest - earliest) / 2);
+        }
+
         private void ReceiveAvailable()
+        {
+            _pollStartBytes = _deframer.BytesFed;
+            ReceiveChunks();
+            _drainedMicros = _now;
+        }
+
+        private void ReceiveChunks()
         {
             while (IsActive(State))
             {
@@ -491,6 +533,7 @@ namespace TimingMat.Core.Reader
             _port.DiscardInput();
             _deframer.Reset();
             _lastByteMicros = _now;
+            _drainedMicros = _now;
             _windowStartMicros = _now;
             _windowStartSkipped = _deframer.SkippedBytes;
             _step = 0;

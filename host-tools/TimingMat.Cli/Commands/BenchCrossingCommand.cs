@@ -81,6 +81,9 @@ internal static class BenchCrossingCommand
                     result.Missed,
                     result.Crossings,
                     result.Seed,
+                    result.ReadsPerCrossing,
+                    Bound = BoundFigures(result.Bound),
+                    BoundKnownCurve = BoundFigures(result.BoundKnownCurve),
                 },
                 json == JsonOption.StandardOutput ? null : json);
         }
@@ -89,6 +92,8 @@ internal static class BenchCrossingCommand
     }
 
     private static object Figures(ErrorSummary summary) => new { summary.P50Ms, summary.P99Ms, summary.MaxMs };
+
+    private static object BoundFigures(BoundSummary bound) => new { bound.P50Ms, bound.P99Ms };
 
     private static StreamWriter? OpenReadsOut(string? path)
     {
@@ -118,6 +123,9 @@ internal static class BenchCrossingCommand
         Row(text, "peak", result.Peak);
         Row(text, "first", result.First);
         Row(text, "last", result.Last);
+        BoundRow(text, "bound", result.Bound);
+        BoundRow(text, "known", result.BoundKnownCurve);
+        text.WriteLine("  (bound: Cramér–Rao bound for these reads, runner speed and position unknown; known: the exact curve known)");
         text.WriteLine();
         text.WriteLine(string.Create(c, $"missed {result.Missed} (covered tags {result.Blocked}), duplicates {result.Duplicates}, fit fallbacks {result.FitFallbacks}, capacity-closed {result.CapacityClosed}"));
         var met = result.Peak.P99Ms <= PeakP99GoalMs;
@@ -127,6 +135,9 @@ internal static class BenchCrossingCommand
             text.WriteLine($"reads written to {readsOut}");
         }
     }
+
+    private static void BoundRow(TextWriter text, string name, BoundSummary b) =>
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-5} {b.P50Ms,8:0.0} {(b.P99Ms is { } p99 ? p99.ToString("0.0", CultureInfo.InvariantCulture) : "inf"),8}"));
 
     private static void Row(TextWriter text, string mode, ErrorSummary s) =>
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {mode,-5} {s.P50Ms,8:0.0} {s.P99Ms,8:0.0} {s.MaxMs,8:0.0} {s.MeanSignedMs,9:+0.0;-0.0;0.0}"));

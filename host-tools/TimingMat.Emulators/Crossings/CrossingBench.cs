@@ -7,7 +7,7 @@ namespace TimingMat.Emulators.Crossings;
 /// <summary>
 /// The crossing-accuracy bench: random runners cross the modelled mat, its readers' reads go through the read path to
 /// three real <see cref="CrossingDetector"/>s (Peak, First and Last mode) on simulated time, and each passing is
-/// compared with the chip's true crossing time.
+/// compared with the chip's true crossing time and with what the reads allow at best (<see cref="CrossingBound"/>).
 /// </summary>
 public static class CrossingBench
 {
@@ -21,14 +21,18 @@ public static class CrossingBench
     public static CrossingBenchResult Run(CrossingBenchSettings settings, TextWriter? readsOut = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Crossings, 1);
-        var stream = new RandomRunnerStream(settings.Runners with { Seed = settings.Seed, ChipCrossings = settings.Crossings });
+        CrossingBound? bound = null;
+        var stream = new ObservedRunners(
+            new RandomRunnerStream(settings.Runners with { Seed = settings.Seed, ChipCrossings = settings.Crossings }),
+            runner => bound!.Expect(runner));
         var model = new CrossingModel(settings.Model, stream, settings.Seed);
+        bound = new CrossingBound(model);
         var time = new FixedMatTimeSource(UtcAtBoot);
         var modes = new[] { DetectionMode.Peak, DetectionMode.First, DetectionMode.Last };
         var sinks = modes.Select(_ => new RecordingPassingSink()).ToArray();
         var detectors = modes.Select((m, i) => new CrossingDetector(settings.Detector(m), time, sinks[i])).ToArray();
         var readers = Enumerable.Range(0, settings.Model.Readers).Select(model.Reader).ToList();
-        var path = new DirectReadPath(readers, new FanOut(detectors));
+        var path = new DirectReadPath(readers, new FanOut(detectors, bound));
 
         var truth = new Dictionary<string, TrueCrossing>(StringComparer.Ordinal);
         var drained = new List<TrueCrossing>();
@@ -59,10 +63,16 @@ public static class CrossingBench
         }
 
         long now = 0;
+        long settleAt = 0;
         while (!model.IsFinished(now))
         {
             now += settings.PollMicros;
             Step(path, detectors, now);
+            if (now >= settleAt)
+            {
+                bound.Settle(now);
+                settleAt = now + 1_000_000;
+            }
         }
 
         // Let every crossing's window run out, then end the session.
@@ -82,6 +92,7 @@ public static class CrossingBench
         var peak = Errors(truth, sinks[0], time, out var missed, out var duplicates);
         var first = Errors(truth, sinks[1], time, out _, out _);
         var last = Errors(truth, sinks[2], time, out _, out _);
+        var (atBound, knownCurve) = bound.Summarise(settings.Seed);
         return new CrossingBenchResult
         {
             Peak = ErrorSummary.Of(peak),
@@ -93,6 +104,9 @@ public static class CrossingBench
             Duplicates = duplicates,
             Seed = settings.Seed,
             Reads = path.Delivered,
+            ReadsPerCrossing = Math.Round((double)path.Delivered / truth.Count, 1),
+            Bound = atBound,
+            BoundKnownCurve = knownCurve,
             FitFallbacks = detectors[0].FitFallbacks,
             CapacityClosed = detectors[0].CapacityClosed,
             SimulatedSeconds = now / 1e6,
@@ -132,7 +146,7 @@ public static class CrossingBench
         return errors;
     }
 
-    private sealed class FanOut(CrossingDetector[] detectors) : ITagReadSink
+    private sealed class FanOut(CrossingDetector[] detectors, CrossingBound bound) : ITagReadSink
     {
         public void OnTagRead(TagRead read)
         {
@@ -140,6 +154,23 @@ public static class CrossingBench
             {
                 detector.OnTagRead(read);
             }
+
+            bound.OnTagRead(read);
+        }
+    }
+
+    // Shows the bound each runner as the model takes them from the stream.
+    private sealed class ObservedRunners(IRunnerStream inner, Action<RunnerCrossing> seen) : IRunnerStream
+    {
+        public bool TryNext(out RunnerCrossing runner)
+        {
+            if (!inner.TryNext(out runner))
+            {
+                return false;
+            }
+
+            seen(runner);
+            return true;
         }
     }
 }

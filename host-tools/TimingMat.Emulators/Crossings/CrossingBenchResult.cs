@@ -30,6 +30,15 @@ public sealed record CrossingBenchResult
     /// <summary>Gets the reads the readers delivered.</summary>
     public required long Reads { get; init; }
 
+    /// <summary>Gets the reads per chip crossing (every crossing counted, the missed ones too).</summary>
+    public required double ReadsPerCrossing { get; init; }
+
+    /// <summary>Gets the Cramér–Rao bound for these reads with the runner's speed, position and tag loss unknown (what a detector faces).</summary>
+    public required BoundSummary Bound { get; init; }
+
+    /// <summary>Gets the Cramér–Rao bound with the model's exact curve known up to its level (no estimator does better).</summary>
+    public required BoundSummary BoundKnownCurve { get; init; }
+
     /// <summary>Gets the Peak-mode passings timed at the strongest read because the fit failed.</summary>
     public required long FitFallbacks { get; init; }
 

@@ -70,6 +70,11 @@ public sealed class CrossingModel
     /// <summary>Gets the number of chips the model holds now (in or near the field): stays small however long the race.</summary>
     public int ChipsHeld => _field.Count;
 
+    /// <summary>Gets where an antenna lies across the mat, from its centre line, m.</summary>
+    /// <param name="antenna">Antenna over the whole mat, 0-based: reader × <see cref="CrossingModelSettings.AntennasPerReader"/> + port − 1.</param>
+    /// <returns>The lateral position, m.</returns>
+    public double AntennaLateralM(int antenna) => _antennaLateralM[antenna];
+
     /// <summary>Gets one of the mat's readers as a tag source.</summary>
     /// <param name="index">Reader index, 0-based.</param>
     /// <returns>The reader's source of reads.</returns>

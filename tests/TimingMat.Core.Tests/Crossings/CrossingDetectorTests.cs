@@ -13,7 +13,7 @@ public class CrossingDetectorTests
     public void ReadsOfOneChip_BecomeOnePassing_WithEveryFieldFilled()
     {
         var rig = new DetectorRig();
-        rig.Parabola(s_chip, 1_000_000, 700_000, 1_300_000, 20_000);
+        rig.Crossing(s_chip, 1_000_000, 700_000, 1_300_000, 20_000);
         rig.PollUntil(3_000_000);
 
         var passing = Assert.Single(rig.Sink.Taken);
@@ -40,7 +40,7 @@ public class CrossingDetectorTests
     {
         // Reads every 25 ms; the true peak lies 7.3 ms after a read, where no read was taken.
         var rig = new DetectorRig();
-        rig.Parabola(s_chip, 1_007_300, 650_000, 1_350_000, 25_000);
+        rig.Crossing(s_chip, 1_007_300, 650_000, 1_350_000, 25_000);
         rig.PollUntil(3_000_000);
 
         Assert.InRange(DetectorRig.Local(Assert.Single(rig.Sink.Taken)), 1_007_200, 1_007_400);
@@ -50,7 +50,7 @@ public class CrossingDetectorTests
     public void PeakMode_ClosesExactlyOneReactionWindowAfterTheLastPeak()
     {
         var rig = new DetectorRig();
-        rig.Parabola(s_chip, 1_000_000, 800_000, 1_200_000, 10_000);
+        rig.Crossing(s_chip, 1_000_000, 800_000, 1_200_000, 10_000);
 
         // The strongest read was at 1.000 s; the chip stays in the field, weaker, which does not hold the crossing open.
         rig.Detector.Poll(1_849_999);
@@ -63,7 +63,7 @@ public class CrossingDetectorTests
     public void FirstMode_TimesTheFirstRead_AndClosesOnceTheChipIsGone()
     {
         var rig = new DetectorRig(s => s.Mode = DetectionMode.First);
-        rig.Parabola(s_chip, 1_000_000, 700_000, 1_300_000, 10_000);
+        rig.Crossing(s_chip, 1_000_000, 700_000, 1_300_000, 10_000);
 
         rig.Detector.Poll(2_149_999);
         Assert.Empty(rig.Sink.Taken);
@@ -75,7 +75,7 @@ public class CrossingDetectorTests
     public void LastMode_TimesTheLastRead()
     {
         var rig = new DetectorRig(s => s.Mode = DetectionMode.Last);
-        rig.Parabola(s_chip, 1_000_000, 700_000, 1_300_000, 10_000);
+        rig.Crossing(s_chip, 1_000_000, 700_000, 1_300_000, 10_000);
         rig.PollUntil(3_000_000);
 
         Assert.Equal(1_300_000, DetectorRig.Local(Assert.Single(rig.Sink.Taken)));
@@ -85,7 +85,7 @@ public class CrossingDetectorTests
     public void FirstAndLastMode_GivesARecordAtEachEnd_OrOneForASingleRead()
     {
         var rig = new DetectorRig(s => s.Mode = DetectionMode.FirstAndLast);
-        rig.Parabola(s_chip, 1_000_000, 700_000, 1_300_000, 10_000);
+        rig.Crossing(s_chip, 1_000_000, 700_000, 1_300_000, 10_000);
         rig.Read(DetectorRig.Chip(8), 1_000_000, -7000);
         rig.PollUntil(3_000_000);
 
@@ -118,7 +118,7 @@ public class CrossingDetectorTests
     public void DeadTime_AbsorbsReadsUntilItEnds_ThenTheChipCrossesAgain()
     {
         var rig = new DetectorRig(s => s.Mode = DetectionMode.First);
-        rig.Parabola(s_chip, 1_100_000, 1_000_000, 1_200_000, 10_000);
+        rig.Crossing(s_chip, 1_100_000, 1_000_000, 1_200_000, 10_000);
         rig.PollUntil(3_000_000);
         Assert.Single(rig.Sink.Taken);
 
@@ -153,7 +153,7 @@ public class CrossingDetectorTests
         var rig = new DetectorRig();
 
         // Crosses with a peak at 1 s, then stands weaker on the mat until 30 s (a finisher who stopped past the line).
-        rig.Parabola(s_chip, 1_000_000, 700_000, 1_300_000, 20_000);
+        rig.Crossing(s_chip, 1_000_000, 700_000, 1_300_000, 20_000);
         for (var t = 1_350_000L; t <= 30_000_000; t += 50_000)
         {
             rig.Read(s_chip, t, t % 1_000_000 == 0 ? -7400 : -7500);
@@ -202,15 +202,15 @@ public class CrossingDetectorTests
     [Fact]
     public void AntennasAndReaders_AreMergedByChip_EachAtItsOwnLevel()
     {
-        // Antenna 1 of reader 0 sees the whole crossing; antenna 3 of reader 1, 6 dB weaker, only its second half.
-        // One level for both would pull the apex late; a level per antenna keeps it on the true peak.
+        // Antenna 1 of reader 0 sees the whole crossing; antenna 3 of reader 1, farther away (6 dB weaker), only its
+        // second half. One closest distance for both would pull the apex late; one per antenna keeps it on the peak.
         var rig = new DetectorRig(s => s.SamplesPerCrossing = 64);
         for (var t = 700_000L; t <= 1_300_000; t += 20_000)
         {
             rig.Read(s_chip, t, DetectorRig.RssiAt(t, 1_000_000), antenna: 1, reader: 0);
             if (t >= 1_000_000)
             {
-                rig.Read(s_chip, t + 5_000, DetectorRig.RssiAt(t + 5_000, 1_000_000) - 600, antenna: 3, reader: 1);
+                rig.Read(s_chip, t + 5_000, DetectorRig.FartherRssiAt(t + 5_000, 1_000_000, 600), antenna: 3, reader: 1);
             }
 
             rig.Detector.Poll(t);
@@ -420,7 +420,7 @@ public class CrossingDetectorTests
     {
         // 1201 reads at 1 ms spacing: far more than the 32 entries a crossing keeps.
         var rig = new DetectorRig();
-        rig.Parabola(s_chip, 1_000_000, 400_000, 1_600_000, 1_000, centiPerMs2: 0.02);
+        rig.Crossing(s_chip, 1_000_000, 400_000, 1_600_000, 1_000, tauMicros: 450_000);
         rig.PollUntil(4_000_000);
 
         var passing = Assert.Single(rig.Sink.Taken);
@@ -438,7 +438,7 @@ public class CrossingDetectorTests
         for (var t = 500_000L; t <= 1_500_000; t += 2_500, k++)
         {
             var port = (k % 4) + 1;
-            rig.Read(s_chip, t, DetectorRig.RssiAt(t, 1_000_000, centiPerMs2: 0.02) - (port * 300), antenna: port);
+            rig.Read(s_chip, t, DetectorRig.FartherRssiAt(t, 1_000_000, port * 300, tauMicros: 450_000), antenna: port);
             rig.Detector.Poll(t);
         }
 

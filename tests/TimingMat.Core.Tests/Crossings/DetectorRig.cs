@@ -46,21 +46,30 @@ internal sealed class DetectorRig
         Detector.OnTagRead(Fill(_read, epc, micros, rssiCentiDbm, antenna, reader));
 
     /// <summary>Reads a chip every <paramref name="stepMicros"/> from <paramref name="fromMicros"/> to <paramref name="toMicros"/>
-    /// with RSSI = peak − curvature·(t − apex)² (centi-dBm, exact), polling after each read.</summary>
-    public void Parabola(byte[] epc, long apexMicros, long fromMicros, long toMicros, long stepMicros, int peakCentiDbm = -4500, double centiPerMs2 = 0.05, int antenna = 1, int reader = 0, int offsetCentiDbm = 0)
+    /// on the physical crossing curve (<see cref="RssiAt"/>, exact to the centi-dB), polling after each read.</summary>
+    public void Crossing(byte[] epc, long apexMicros, long fromMicros, long toMicros, long stepMicros, int peakCentiDbm = -4500, long tauMicros = 300_000, int antenna = 1, int reader = 0)
     {
         for (var t = fromMicros; t <= toMicros; t += stepMicros)
         {
-            Read(epc, t, RssiAt(t, apexMicros, peakCentiDbm, centiPerMs2) + offsetCentiDbm, antenna, reader);
+            Read(epc, t, RssiAt(t, apexMicros, peakCentiDbm, tauMicros), antenna, reader);
             Detector.Poll(t);
         }
     }
 
-    public static int RssiAt(long t, long apexMicros, int peakCentiDbm = -4500, double centiPerMs2 = 0.05)
+    /// <summary>
+    /// RSSI of a chip passing an antenna, centi-dBm: two-way path loss and the mat antenna's beam give
+    /// peak − 60 dB·log10(1 + ((t − apex) / τ)²), where τ is the closest distance over the runner's speed.
+    /// </summary>
+    public static int RssiAt(long t, long apexMicros, int peakCentiDbm = -4500, long tauMicros = 300_000)
     {
-        var ms = (t - apexMicros) / 1000.0;
-        return (int)Math.Round(peakCentiDbm - (centiPerMs2 * ms * ms));
+        var s = (t - apexMicros) / (double)tauMicros;
+        return (int)Math.Round(peakCentiDbm - (6000 * Math.Log10(1 + (s * s))));
     }
+
+    /// <summary>The same chip seen by an antenna <paramref name="weakerCentiDb"/> weaker because it is farther away:
+    /// its closest distance² is larger by 10^(weaker / 60 dB), so its curve is also wider.</summary>
+    public static int FartherRssiAt(long t, long apexMicros, int weakerCentiDb, int peakCentiDbm = -4500, long tauMicros = 300_000) =>
+        RssiAt(t, apexMicros, peakCentiDbm - weakerCentiDb, (long)Math.Round(tauMicros * Math.Pow(10, weakerCentiDb / 12000.0)));
 
     public void PollUntil(long micros, long step = 10_000)
     {

@@ -25,6 +25,54 @@ public class CrossingBenchTests
     }
 
     [Fact]
+    public void PeakMode_ReachesTheCramerRaoBound_AtEveryReadRate()
+    {
+        // The detector's figures next to what the reads allow: within 10 % of the bound at the median (the p99 of 600
+        // crossings is too noisy to pin); knowing the exact curve bounds tighter; more reads give a tighter bound.
+        CrossingBenchResult Run(double readsPerSecond) => CrossingBench.Run(new CrossingBenchSettings
+        {
+            Seed = 4,
+            Crossings = 600,
+            Model = new CrossingModelSettings { ReaderReadsPerSecond = readsPerSecond },
+        });
+
+        var slow = Run(500);
+        var fast = Run(2000);
+
+        foreach (var r in new[] { slow, fast })
+        {
+            Assert.Equal(r.Peak.Count, r.Bound.Count);
+            Assert.InRange(r.Peak.P50Ms, r.Bound.P50Ms * 0.9, r.Bound.P50Ms * 1.1);
+            Assert.NotNull(r.Bound.P99Ms);
+            Assert.InRange(r.BoundKnownCurve.P50Ms, r.Bound.P50Ms * 0.8, r.Bound.P50Ms);
+        }
+
+        Assert.InRange(slow.ReadsPerCrossing, 16, 21);
+        Assert.InRange(fast.ReadsPerCrossing, 65, 80);
+        Assert.True(fast.Bound.P99Ms < slow.Bound.P99Ms / 2, $"bound p99 {slow.Bound.P99Ms} ms at 500 reads/s, {fast.Bound.P99Ms} ms at 2000");
+        Assert.Equal(Math.Round((double)slow.Reads / slow.Crossings, 1), slow.ReadsPerCrossing);
+    }
+
+    [Fact]
+    public void BoundSummary_DrawsTheNormalPercentiles_AndCountsCrossingsWithoutABound()
+    {
+        var unit = Enumerable.Repeat(1.0, 2000).ToList();
+
+        var summary = BoundSummary.Of(unit, new Random(1));
+
+        // |N(0, 1)|: median 0.674, 99th percentile 2.576.
+        Assert.InRange(summary.P50Ms, 0.66, 0.69);
+        Assert.InRange(summary.P99Ms!.Value, 2.50, 2.65);
+        Assert.Equal(0, summary.Unbounded);
+
+        var some = unit.Take(990).Concat(Enumerable.Repeat(double.PositiveInfinity, 10)).ToList();
+        Assert.Equal(10, BoundSummary.Of(some, new Random(1)).Unbounded);
+        Assert.NotNull(BoundSummary.Of(some, new Random(1)).P99Ms);
+        var many = unit.Take(980).Concat(Enumerable.Repeat(double.PositiveInfinity, 20)).ToList();
+        Assert.Null(BoundSummary.Of(many, new Random(1)).P99Ms);
+    }
+
+    [Fact]
     public void ReadsOut_WritesEveryReadWithItsChipsTruth()
     {
         var csv = new StringWriter();

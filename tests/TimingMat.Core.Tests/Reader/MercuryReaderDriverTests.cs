@@ -56,7 +56,7 @@ public class MercuryReaderDriverTests
     }
 
     [Fact]
-    public void Reads_ArriveAtTheRightSimulatedTime()
+    public void Reads_AreStampedWhenTheirFrameStarted_NotWhenThePollFoundIt()
     {
         var tags = new ChipsInFieldTagSource(seed: 2) { Jitter = 0 };
         tags.Add(ReaderBench.Epc(7), 2_000_000, 2_100_000, 100, RssiCurve.Flat(-5000));
@@ -65,13 +65,46 @@ public class MercuryReaderDriverTests
 
         _bench.Run(2_500_000);
 
-        // Reads at 2.005 s, 2.015 s, …; a 47-byte record takes 47 × 87 µs on the wire, the poll is every 1 ms.
+        // Reads at 2.005 s, 2.015 s, …; a 47-byte record takes 47 × 87 µs = 4.1 ms on the wire and the poll is every
+        // 1 ms. The frame's end arrived in the poll window; the driver takes the middle of what is possible for it
+        // and steps back over the frame's bytes, so the stamp is the read's time within half a poll.
         Assert.Equal(10, _bench.Reads.Count);
         for (var i = 0; i < 10; i++)
         {
             var readAt = 2_005_000 + (i * 10_000);
-            Assert.InRange(_bench.Reads[i].LocalMicros, readAt + (47 * 87), readAt + (47 * 87) + 2000);
+            Assert.InRange(_bench.Reads[i].LocalMicros, readAt - 100, readAt + 600);
         }
+    }
+
+    [Fact]
+    public void SlowPolls_LeaveTheStampsUnbiased()
+    {
+        // One chip read at random moments (60 reads/s, so no record waits behind another) and a unit that polls only
+        // every 10 ms. Stamped at the poll, reads would be 4.1 ms (wire) plus 5 ms (half a poll) late on average;
+        // stamped at their frame's start they are unbiased, each within half a poll.
+        var tags = new RecordingTagSource(new ChipsInFieldTagSource(seed: 5) { Jitter = 0.5 });
+        tags.Inner.Add(ReaderBench.Epc(1), 2_000_000, 6_000_000, 60, RssiCurve.Flat(-5000));
+        _module.Tags = tags;
+        Start();
+        _bench.Run(1_000_000);
+
+        // The module sends each record at its next 1 ms step (0.5 ms late on average); the driver polls every 10 ms.
+        for (var ms = 0; ms < 6_000; ms++)
+        {
+            _bench.Clock.Advance(1_000);
+            _module.Poll();
+            if (ms % 10 == 9)
+            {
+                Driver.Poll();
+            }
+        }
+
+        Assert.Equal(240, _bench.Reads.Count);
+        Assert.Equal(tags.Reads.Count, _bench.Reads.Count);
+        var late = _bench.Reads.Select((r, i) => (r.LocalMicros - tags.Reads[i].AtMicros) / 1000.0).ToList();
+        Assert.InRange(late.Average(), 0.5 - 0.7, 0.5 + 0.7);
+        Assert.InRange(late.Min(), -5.0, -2.0);
+        Assert.InRange(late.Max(), 2.0, 6.0);
     }
 
     [Fact]
@@ -303,5 +336,20 @@ public class MercuryReaderDriverTests
     {
         _bench.Driver = new MercuryReaderDriver(_bench.Line.UnitEnd, _bench.Clock, _bench, _options);
         _bench.Driver.Start();
+    }
+
+    private sealed class RecordingTagSource(ChipsInFieldTagSource inner) : ITagSource
+    {
+        public ChipsInFieldTagSource Inner { get; } = inner;
+
+        public List<EmulatedRead> Reads { get; } = [];
+
+        public int TakeReads(long untilMicros, List<EmulatedRead> into)
+        {
+            var from = into.Count;
+            var n = Inner.TakeReads(untilMicros, into);
+            Reads.AddRange(into.Skip(from));
+            return n;
+        }
     }
 }
