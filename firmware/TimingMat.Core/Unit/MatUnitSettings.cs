@@ -20,6 +20,12 @@ namespace TimingMat.Core.Unit
             ReaderProtocol = ReaderProtocol.Mercury;
             Mercury = new MercuryReaderOptions();
             R2000 = new R2000ReaderOptions();
+
+            // A 0xA0 module reads only while an inventory command runs: one 20 ms round per command leaves it idle for the
+            // command's round trip after every round (about half the time). Ten rounds a command reads ~90 % of the time,
+            // and the summary after each (~200 ms) keeps the line alive for the driver's silence watchdog when no tag
+            // answers (with 255 rounds an empty field is silent for seconds and looks like a dead module).
+            R2000.Repeat = 10;
             Clock = new MatClockSettings();
             Crossings = new CrossingSettings();
             Crossings.UnitId = unitId;

@@ -204,6 +204,8 @@ public sealed class RaceEngine
                 mat.Spec.UnitId,
                 mat.Spec.Name,
                 mat.ReadsGenerated,
+                mat.ReadsReported,
+                mat.ReadsNotReported,
                 RecordedCrossings(mat, delivered),
                 crossingsDelivered.Count(d => d.Unit == mat.Spec.UnitId),
                 matLost,

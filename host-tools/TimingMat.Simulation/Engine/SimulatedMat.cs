@@ -39,6 +39,8 @@ internal sealed class SimulatedMat
     private int _nextMarker;
     private long _nextClockSample;
     private long _readsFromPreviousBoots;
+    private long _reportedPreviousBoots;
+    private long _notReportedPreviousBoots;
     private GpsRig? _rig;
     private ReaderModuleEmulator? _reader;
     private ReadCountingSource? _tags;
@@ -70,6 +72,12 @@ internal sealed class SimulatedMat
     public int Boots { get; private set; }
 
     public long ReadsGenerated => _readsFromPreviousBoots + (_tags?.Reads ?? 0);
+
+    /// <summary>Gets the reads the module reported on the wire, over all boots.</summary>
+    public long ReadsReported => _reportedPreviousBoots + (_reader?.ReadsSent ?? 0);
+
+    /// <summary>Gets the reads the module made but could not report: not inventorying, silent, throttled, or its transmit buffer full.</summary>
+    public long ReadsNotReported => _notReportedPreviousBoots + (_reader == null ? 0 : _reader.ReadsMissed + _reader.ReadsDroppedBacklog + _reader.ReadsThrottled);
 
     public IReadOnlyList<long> ClockErrorsMicros => _clockErrors;
 
@@ -179,7 +187,13 @@ internal sealed class SimulatedMat
         };
         settings.Mercury.Region = MercuryRegion.Europe;
         settings.Uplink.ClientId = "timingmat-unit-" + Spec.UnitId;
-        settings.Crossings.ChipCapacity = Spec.Role is MatRoleName.Start or MatRoleName.Finish ? 1024 : 512;
+        settings.Crossings.SetCapacity(Spec.Role is MatRoleName.Start or MatRoleName.Finish ? 1024 : 512);
+        if (Spec.Role is MatRoleName.Start or MatRoleName.CheckIn)
+        {
+            // Runners walk or jog over these mats: a chip stays in the field 2–3 s, so follow it longer (RACE RESULT:
+            // the reaction time should match the time a chip is in range).
+            settings.Crossings.ReactionMicros = 2 * Second;
+        }
         Unit = new MatUnit(settings, _rig.Clock, readerLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link);
         Unit.Start();
         Unit.RaceDay.ArmAt(Spec.OpensUtcMicros);
@@ -231,6 +245,8 @@ internal sealed class SimulatedMat
         }
 
         _readsFromPreviousBoots += _tags!.Reads;
+        _reportedPreviousBoots += _reader!.ReadsSent;
+        _notReportedPreviousBoots += _reader.ReadsMissed + _reader.ReadsDroppedBacklog + _reader.ReadsThrottled;
         Unit = null;
         _reader = null;
         _tags = null;

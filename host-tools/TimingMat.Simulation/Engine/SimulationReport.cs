@@ -127,6 +127,8 @@ public sealed record TwoChipFigures(int Injected, int Flagged);
 /// <param name="Unit">Unit id.</param>
 /// <param name="Name">Mat name.</param>
 /// <param name="Reads">Reads the modelled reader made.</param>
+/// <param name="ReadsReported">Reads the module reported to the firmware.</param>
+/// <param name="ReadsNotReported">Reads the module made but could not report (between inventories, silent, throttled, transmit buffer full).</param>
 /// <param name="Passings">Crossing passings the unit journaled.</param>
 /// <param name="Delivered">Crossing passings the collector stored from this unit.</param>
 /// <param name="Lost">Read crossings with no delivered passing.</param>
@@ -137,4 +139,4 @@ public sealed record TwoChipFigures(int Injected, int Flagged);
 /// <param name="Boots">How many times the unit booted (1 without power cuts).</param>
 /// <param name="Restamped">Passings re-stamped after the clock locked.</param>
 /// <param name="ReaderRestarts">Times the reader driver restarted the module.</param>
-public sealed record MatFigures(int Unit, string Name, long Reads, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts);
+public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsReported, long ReadsNotReported, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts);
