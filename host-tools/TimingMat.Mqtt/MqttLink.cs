@@ -38,6 +38,12 @@ public sealed class MqttLink : IMqttLink, IDisposable
     /// <inheritdoc />
     public bool IsConnected => _client?.IsConnected == true;
 
+    /// <summary>
+    /// Gets a handle signalled when a message or an acknowledgement arrives or the connection changes (auto-reset), to
+    /// wait on several links at once with <see cref="WaitHandle.WaitAny(WaitHandle[], TimeSpan)"/>.
+    /// </summary>
+    public WaitHandle ActivityHandle => _activity;
+
     /// <summary>Gets why the last connect failed or the connection dropped, or <c>null</c>.</summary>
     public string? LastError => _client?.LastError;
 

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using TimingMat.Cli.Infrastructure;
+using TimingMat.Mqtt;
 using TimingMat.Simulation.Engine;
+using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
 
 namespace TimingMat.Cli.Commands;
@@ -45,12 +47,18 @@ internal static class SimulateCommand
             throw new CliException(ExitCode.InvalidInput, $"--runners must be between 1 and 100000, not {runners}.");
         }
 
+        MqttBrokerAddress? broker = null;
+        if (brokerUrl != null && !MqttBrokerAddress.TryParse(brokerUrl, out broker, out var brokerError))
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--broker: {brokerError}", "give the broker as mqtt://host:port (or mqtts://host:port).");
+        }
+
         var scenario = Load(scenarioName);
-        var options = new SimulationOptions { Seed = seed, Runners = runners };
+        var options = new SimulationOptions { Seed = seed, Runners = runners, Broker = broker };
         RaceEngine engine;
         try
         {
-            engine = brokerUrl == null ? new RaceEngine(scenario, options) : throw new CliException(ExitCode.InvalidInput, "--broker is not supported yet.");
+            engine = new RaceEngine(scenario, options);
         }
         catch (ScenarioException e)
         {
@@ -60,10 +68,19 @@ internal static class SimulateCommand
         var human = json != JsonOption.StandardOutput;
         if (human)
         {
-            output.Out.WriteLine($"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {scenario.Mats.Count} mats, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}.");
+            output.Out.WriteLine($"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {scenario.Mats.Count} mats, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}, broker {broker?.ToString() ?? "in-process"}.".Replace('\u00A0', ' '));
         }
 
-        var report = engine.Run(new ProgressLine(output.Error));
+        SimulationReport report;
+        try
+        {
+            report = engine.Run(new ProgressLine(output.Error));
+        }
+        catch (BrokerUnreachableException e)
+        {
+            throw new CliException(ExitCode.BrokerUnreachable, e.Message + ".", "start Mosquitto there (or check host, port and firewall), or leave --broker out to use the in-process broker.");
+        }
+
         if (human)
         {
             WriteSummary(output.Out, report);
@@ -107,8 +124,11 @@ internal static class SimulateCommand
     private static void WriteSummary(TextWriter writer, SimulationReport r)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+
+        // Redirected output has no terminal width; the table is wide, so give it room rather than wrap every cell.
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
         var mats = new Table().Border(TableBorder.Simple).Title("Mats");
-        foreach (var column in new[] { "unit", "mat", "reads", "passings", "delivered", "lost", "clock", "clock p99 ms", "boots", "restamped", "reader restarts" })
+        foreach (var column in new[] { "unit", "mat", "reads", "passings", "delivered", "lost", "error p50 ms", "error p99 ms", "clock", "clock p99 ms", "boots", "restamped", "reader restarts" })
         {
             mats.AddColumn(column);
         }
@@ -116,7 +136,8 @@ internal static class SimulateCommand
         foreach (var m in r.MatDetails)
         {
             mats.AddRow(m.Unit.ToString(CultureInfo.InvariantCulture), m.Name, m.Reads.ToString("N0", CultureInfo.InvariantCulture), m.Passings.ToString("N0", CultureInfo.InvariantCulture),
-                m.Delivered.ToString("N0", CultureInfo.InvariantCulture), m.Lost.ToString(CultureInfo.InvariantCulture), m.ClockState,
+                m.Delivered.ToString("N0", CultureInfo.InvariantCulture), m.Lost.ToString(CultureInfo.InvariantCulture),
+                m.CrossingErrorP50Ms.ToString("0.#", CultureInfo.InvariantCulture), m.CrossingErrorP99Ms.ToString("0.#", CultureInfo.InvariantCulture), m.ClockState,
                 m.ClockErrorP99Ms.ToString("0.###", CultureInfo.InvariantCulture), m.Boots.ToString(CultureInfo.InvariantCulture),
                 m.Restamped.ToString(CultureInfo.InvariantCulture), m.ReaderRestarts.ToString(CultureInfo.InvariantCulture));
         }
@@ -126,6 +147,7 @@ internal static class SimulateCommand
         {
             $"Passings: {r.PassingsExpected:N0} expected, {r.PassingsRecorded:N0} recorded, {r.PassingsDelivered:N0} delivered, {r.PassingsLost:N0} lost, {r.PassingsNeverRead:N0} never read by a reader, {r.DuplicatesDelivered:N0} duplicate, {r.PhantomPassings:N0} phantom.",
             $"Crossing time error: p50 {r.CrossingErrorMs.P50:0.###} ms, p99 {r.CrossingErrorMs.P99:0.###} ms, max {r.CrossingErrorMs.Max:0.###} ms.",
+            $"Delivery (true crossing to stored by the collector, via {r.Broker}): p50 {r.DeliveryLatencyMs.P50:0} ms, p99 {r.DeliveryLatencyMs.P99:0} ms, max {r.DeliveryLatencyMs.Max:0} ms.",
             $"Mat clocks vs true UTC: p50 {r.ClockErrorMs.P50:0.###} ms, p99 {r.ClockErrorMs.P99:0.###} ms, max {r.ClockErrorMs.Max:0.###} ms.",
             $"Athletes: {r.Athletes.Ranked:N0} ranked; unranked: {r.Athletes.UnrankedMissingMat:N0} missing a mat, {r.Athletes.OutOfSequence:N0} out of sequence, {r.Athletes.AfterCutoff:N0} after a cut-off.",
             $"Two-chip runners: {r.TwoChipPairs.Injected} carried a second chip, {r.TwoChipPairs.Flagged} flagged by the audit ({r.TwoChipFalseFlags} other pair(s) flagged).",

@@ -222,6 +222,10 @@ public sealed class MosquittoProcess : IDisposable
         // Started as root, Mosquitto drops to the 'mosquitto' user, which cannot read our private folder: stay us.
         text.AppendLine(CultureInfo.InvariantCulture, $"user {Environment.UserName}");
         text.AppendLine(CultureInfo.InvariantCulture, $"listener {Port} 127.0.0.1");
+
+        // Mosquitto leaves Nagle on by default: every small QoS 1 packet (a batch, its PUBACK, the collector's ack) then
+        // waits for the previous segment's ACK, several ms a hop. Passings are small and latency-bound, so turn it off.
+        text.AppendLine("set_tcp_nodelay true");
         if (Settings.TlsCertificateFile != null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"certfile {Settings.TlsCertificateFile}");

@@ -1,24 +1,23 @@
 using System.Diagnostics;
 using TimingMat.Collector;
-using TimingMat.Core.Clock;
-using TimingMat.Core.Passings;
 using TimingMat.Emulators.Clock;
-using TimingMat.Emulators.Mqtt;
-using TimingMat.Simulation.Audit;
 using TimingMat.Simulation.Field;
+using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
+using TimingMat.Simulation.Scoring;
 
 namespace TimingMat.Simulation.Engine;
 
 /// <summary>
-/// Runs a whole race through the real firmware core on simulated time: one <see cref="SimulatedMat"/> per mat, an
-/// emulated broker, the real collector storing passings by (unit, seq) and acking them, the scenario's faults on
-/// the timeline, and at the end the comparison with the truth and the race-rules audit.
+/// Runs a whole race through the real firmware core on simulated time: one <see cref="SimulatedMat"/> per mat, a
+/// broker (emulated in process, or a real one through the real MQTT client), the real collector storing passings by
+/// (unit, seq) and acking them, the scenario's faults on the timeline, and at the end the comparison with the truth
+/// and the race-rules audit (<see cref="RaceScorer"/>).
 /// </summary>
 /// <remarks>
-/// Mats only meet at the broker, so they step in parallel within short windows (every link call holds the broker's
-/// lock), and the broker and the collector run between windows. Everything random is seeded: the same scenario and
-/// seed give the same report (except <see cref="SimulationReport.WallSeconds"/>).
+/// Mats only meet at the broker, so they step in parallel within short windows and the network runs between
+/// windows. Everything random is seeded: with the in-process broker the same scenario and seed give the same report
+/// (except <see cref="SimulationReport.WallSeconds"/>); a real broker's timing can move a batch by a window.
 /// </remarks>
 public sealed class RaceEngine
 {
@@ -27,7 +26,6 @@ public sealed class RaceEngine
 
     private readonly Scenario _scenario;
     private readonly SimulationOptions _options;
-    private readonly object _brokerLock = new();
 
     /// <summary>Initializes a new instance of the <see cref="RaceEngine"/> class.</summary>
     /// <param name="scenario">The race.</param>
@@ -48,6 +46,7 @@ public sealed class RaceEngine
     /// <param name="progress">Receives the share of the race simulated so far (0–1), or null.</param>
     /// <param name="cancel">Stops the run early.</param>
     /// <returns>The report.</returns>
+    /// <exception cref="BrokerUnreachableException">The real broker cannot be reached.</exception>
     public SimulationReport Run(IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         var wall = Stopwatch.StartNew();
@@ -58,20 +57,25 @@ public sealed class RaceEngine
         var lastCrossing = _scenario.Mats.Max(m => field.CrossingsAt(m.UnitId).Select(c => c.UtcMicros).DefaultIfEmpty(m.CutoffUtcMicros).Max());
         var raceEnd = lastCrossing + (2 * Minute);
         var trueClock = new SimulatedClock(powerOn);
-        var broker = new MqttBrokerEmulator(trueClock, latencyMicros: 2_000);
 
         using var store = PassingStore.Open(":memory:", durable: false);
-        var collector = new PassingCollector(broker.CreateLink(), store, trueClock, new CollectorOptions(), () => trueClock.Now);
+        using var network = _options.Broker == null
+            ? (RaceNetwork)new InProcessNetwork(trueClock, store)
+            : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed));
         var delivered = new List<DeliveredPassing>();
-        collector.PassingStored += (_, e) => delivered.Add(DeliveredPassing.From(e.Passing.Passing));
+        network.Collector.PassingStored += (_, e) => delivered.Add(DeliveredPassing.From(e.Passing.Passing, trueClock.Now));
+        if (_options.Broker != null)
+        {
+            RequireBroker(network, trueClock);
+        }
 
-        var mats = _scenario.Mats.Select(spec => new SimulatedMat(spec, _scenario, field, () => new LockedMqttLink(QuietLink(broker), _brokerLock), seed)).ToList();
+        var mats = _scenario.Mats.Select(spec => new SimulatedMat(spec, _scenario, field, network, seed)).ToList();
         foreach (var mat in mats)
         {
             mat.PowerOn(powerOn, gpsAcquisitionSeconds: 30);
         }
 
-        var faults = new FaultTimeline(_scenario, mats, broker, seed);
+        var faults = new FaultTimeline(_scenario, mats, network, seed);
         var window = _options.WindowMicros;
         var step = _options.StepMicros;
         var drainLimit = raceEnd + (30 * Minute);
@@ -82,13 +86,11 @@ public sealed class RaceEngine
             cancel.ThrowIfCancellationRequested();
             faults.ApplyDue(t);
             var from = t;
-            var p0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            var idle = 0;
             Parallel.ForEach(mats, parallel, mat =>
             {
-                if (mat.IsIdle(from, from + window)) { Interlocked.Increment(ref idle); }
                 if (mat.IsIdle(from, from + window))
                 {
+                    // Nothing can happen at the mat: its housekeeping is time-driven, one poll covers the window.
                     mat.Step(from + window);
                     return;
                 }
@@ -98,181 +100,41 @@ public sealed class RaceEngine
                     mat.Step(s);
                 }
             });
-            var p1 = System.Diagnostics.Stopwatch.GetTimestamp();
             t += window;
             trueClock.AdvanceTo(t);
-            lock (_brokerLock)
-            {
-                broker.Pump();
-                collector.Poll();
-                broker.Pump();
-            }
-
-            var p2 = System.Diagnostics.Stopwatch.GetTimestamp();
-            PhaseMats += p1 - p0; PhaseBroker += p2 - p1; IdleMats += idle; Windows++;
+            network.Exchange(mats);
             progress?.Report(Math.Min(1.0, (double)(t - powerOn) / (raceEnd - powerOn)));
         }
 
-        return Report(field, mats, delivered, collector, faults.Applied, seed, t - powerOn, wall.Elapsed.TotalSeconds);
+        var run = new RunFacts(seed, faults.Applied, network.Collector.Duplicates, (t - powerOn) / 1e6, wall.Elapsed.TotalSeconds, network.Name);
+        return RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome())], delivered);
     }
 
-#pragma warning disable CS1591
-    public static long PhaseMats, PhaseBroker, IdleMats, Windows;
-#pragma warning restore CS1591
+    private static string RunId(int seed) => $"{seed}-{Environment.ProcessId}-{Random.Shared.Next(1 << 20):x5}";
 
-    private static EmulatedMqttLink QuietLink(MqttBrokerEmulator broker)
+    private static void RequireBroker(RaceNetwork network, SimulatedClock trueClock)
     {
-        var link = broker.CreateLink();
-        link.PumpsBroker = false;
-        return link;
+        // The collector connects on its first poll; a broker that is not there fails the run up front, not at the end.
+        var waited = Stopwatch.StartNew();
+        while (!network.Collector.IsOnline && waited.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            network.Collector.Poll();
+            if (!network.Collector.IsOnline)
+            {
+                Thread.Sleep(50);
+                trueClock.Advance(1 * Second);
+            }
+        }
+
+        if (!network.Collector.IsOnline)
+        {
+            throw new BrokerUnreachableException(network.Name, network.LastError);
+        }
     }
 
     private static bool AllAcknowledged(List<SimulatedMat> mats) => mats.All(m =>
         m.Unit == null || (m.Unit.Uplink.Ring.Count == 0 && m.Unit.Gate.Held == 0 && m.Unit.Detector.OpenCrossings == 0
                            && m.Unit.Uplink.Journal.AckedSequence >= m.Unit.Uplink.Journal.LastSequence));
-
-    private SimulationReport Report(RaceField field, List<SimulatedMat> mats, List<DeliveredPassing> delivered, PassingCollector collector, int faultsApplied, int seed, long simulated, double wallSeconds)
-    {
-        var crossingErrors = new List<long>();
-        var lostSample = new List<LostCrossing>();
-        long expected = 0, lost = 0, neverRead = 0, duplicates = 0, phantoms = 0;
-        var matFigures = new List<MatFigures>();
-        var crossingsDelivered = delivered.Where(d => d.Kind == PassingKind.Crossing).ToList();
-        foreach (var mat in mats)
-        {
-            var reads = mat.ReadsByBib();
-            var byBib = crossingsDelivered.Where(d => d.Unit == mat.Spec.UnitId)
-                .GroupBy(d => d.Bib)
-                .ToDictionary(g => g.Key, g => g.OrderBy(d => d.TimeUtcMicros).ToList());
-            long matLost = 0;
-            var matErrors = new List<long>();
-            foreach (var crossing in field.CrossingsAt(mat.Spec.UnitId))
-            {
-                foreach (var chip in crossing.Runner.Chips)
-                {
-                    expected++;
-                    if (byBib.TryGetValue(chip.Bib, out var candidates) && candidates.Count > 0)
-                    {
-                        var best = candidates.MinBy(c => Math.Abs(c.TimeUtcMicros - crossing.UtcMicros))!;
-                        if (Math.Abs(best.TimeUtcMicros - crossing.UtcMicros) <= 10 * Second)
-                        {
-                            candidates.Remove(best);
-                            if (best.ClockState != ClockState.Unsynced)
-                            {
-                                crossingErrors.Add(best.TimeUtcMicros - crossing.UtcMicros);
-                                matErrors.Add(best.TimeUtcMicros - crossing.UtcMicros);
-                            }
-
-                            continue;
-                        }
-                    }
-
-                    if (reads.GetValueOrDefault(chip.Bib) > 0)
-                    {
-                        lost++;
-                        matLost++;
-                        if (lostSample.Count < 50)
-                        {
-                            var all = crossingsDelivered.Where(d => d.Unit == mat.Spec.UnitId && d.Bib == chip.Bib).ToList();
-                            double? nearest = all.Count == 0 ? null : all.Min(d => (d.TimeUtcMicros - crossing.UtcMicros) / 1000.0);
-                            lostSample.Add(new LostCrossing(mat.Spec.Name, chip.Bib, DateTime.UnixEpoch.AddTicks(crossing.UtcMicros * 10).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture), reads[chip.Bib], nearest));
-                        }
-                    }
-                    else
-                    {
-                        neverRead++;
-                    }
-                }
-            }
-
-            // What remains: passings for a crossing already accounted for, or for none at all.
-            var crossedBibs = field.CrossingsAt(mat.Spec.UnitId).SelectMany(c => c.Runner.Chips).Select(a => a.Bib).ToHashSet();
-            foreach (var (bib, rest) in byBib)
-            {
-                if (crossedBibs.Contains(bib))
-                {
-                    duplicates += rest.Count;
-                }
-                else
-                {
-                    phantoms += rest.Count;
-                }
-            }
-
-            var unit = mat.Unit;
-            matFigures.Add(new MatFigures(
-                mat.Spec.UnitId,
-                mat.Spec.Name,
-                mat.ReadsGenerated,
-                mat.ReadsReported,
-                mat.ReadsNotReported,
-                RecordedCrossings(mat, delivered),
-                crossingsDelivered.Count(d => d.Unit == mat.Spec.UnitId),
-                matLost,
-                ErrorFigures.FromMicros(matErrors).P50,
-                ErrorFigures.FromMicros(matErrors).P99,
-                unit == null ? "off" : unit.Clock.ToMatTime(mat.Rig.Clock.Now).State.ToString().ToLowerInvariant(),
-                ErrorFigures.FromMicros(mat.ClockErrorsMicros).P99,
-                mat.Boots,
-                unit?.Gate.Restamped ?? 0,
-                unit?.Reader.Counters.Restarts ?? 0));
-        }
-
-        var audit = RaceRulesAudit.Run(
-            [.. _scenario.Mats.Select(m => new AuditMat(m.UnitId, m.Name, m.Role, m.Km, m.CutoffUtcMicros))],
-            [.. field.Athletes.Select(a => new AuditAthlete(a.Bib, [a.ChipHex]))],
-            delivered.Select(d => new AuditPassing(d.Unit, d.Sequence, d.ChipHex, d.TimeUtcMicros, d.Kind, d.Flags)));
-        var carried = field.Runners.Where(r => r.Carried != null).Select(r => (r.Athlete.Bib, r.Carried!.Bib)).ToHashSet();
-        var flagged = audit.TwoChipPairs.Count(p => p.BibA is { } a && p.BibB is { } b && (carried.Contains((a, b)) || carried.Contains((b, a))));
-
-        return new SimulationReport
-        {
-            Scenario = _scenario.Name,
-            Seed = seed,
-            Runners = field.Runners.Count,
-            Mats = mats.Count,
-            ReadsGenerated = mats.Sum(m => m.ReadsGenerated),
-            PassingsExpected = expected,
-            PassingsRecorded = matFigures.Sum(m => m.Passings),
-            PassingsDelivered = crossingsDelivered.Count,
-            PassingsLost = lost,
-            DuplicatesDelivered = duplicates,
-            CrossingErrorMs = ErrorFigures.FromMicros(crossingErrors),
-            ClockErrorMs = ErrorFigures.FromMicros(mats.SelectMany(m => m.ClockErrorsMicros)),
-            Athletes = new AthleteFigures(audit.Count(AthleteVerdict.Ranked), audit.Count(AthleteVerdict.MissingMat), audit.Count(AthleteVerdict.OutOfSequence), audit.Count(AthleteVerdict.AfterCutoff)),
-            TwoChipPairs = new TwoChipFigures(carried.Count, flagged),
-            FaultsInjected = faultsApplied,
-            WallSeconds = Math.Round(wallSeconds, 2),
-            PassingsNeverRead = neverRead,
-            PhantomPassings = phantoms,
-            ResendsDeduplicated = collector.Duplicates,
-            UnsyncedDelivered = crossingsDelivered.Count(d => d.ClockState == ClockState.Unsynced),
-            MarkersDelivered = delivered.Count(d => d.Kind != PassingKind.Crossing),
-            TwoChipFalseFlags = audit.TwoChipPairs.Count - flagged,
-            SimulatedSeconds = Math.Round(simulated / 1e6, 1),
-            MatDetails = matFigures,
-            LostCrossings = lostSample,
-        };
-    }
-
-    private static long RecordedCrossings(SimulatedMat mat, List<DeliveredPassing> delivered)
-    {
-        // The journal numbers every record, markers included, from 1 across reboots.
-        var journaled = mat.Unit?.Uplink.Journal.LastSequence ?? delivered.Where(d => d.Unit == mat.Spec.UnitId).Select(d => d.Sequence).DefaultIfEmpty(0).Max();
-        var markers = delivered.Count(d => d.Unit == mat.Spec.UnitId && d.Kind != PassingKind.Crossing);
-        return journaled - markers;
-    }
-
-    /// <summary>The fields of a delivered passing the report needs (the collector's instance is not kept).</summary>
-    private sealed record DeliveredPassing(int Unit, long Sequence, int Bib, string ChipHex, long TimeUtcMicros, PassingKind Kind, PassingFlags Flags, ClockState ClockState)
-    {
-        public static DeliveredPassing From(Passing p)
-        {
-            var epc = p.Epc.AsSpan(0, p.EpcLength).ToArray();
-            var bib = epc.Length == 12 ? ReadCountingSource.BibOf(epc) : -1;
-            return new DeliveredPassing(p.UnitId, p.Sequence, bib, Convert.ToHexString(epc), p.TimeUtcMicros, p.Kind, p.Flags, p.ClockState);
-        }
-    }
 
     /// <summary>The scenario's faults as start and end events on the true timeline.</summary>
     private sealed class FaultTimeline
@@ -280,7 +142,7 @@ public sealed class RaceEngine
         private readonly List<(long At, Action Apply, bool Counts)> _events = [];
         private int _next;
 
-        public FaultTimeline(Scenario scenario, List<SimulatedMat> mats, MqttBrokerEmulator broker, int seed)
+        public FaultTimeline(Scenario scenario, List<SimulatedMat> mats, RaceNetwork network, int seed)
         {
             var random = new Random(Seeds.Mix(seed, 97));
             foreach (var fault in scenario.Faults)
@@ -290,12 +152,12 @@ public sealed class RaceEngine
                 switch (fault.Kind)
                 {
                     case FaultKind.UplinkOutage:
-                        Add(fault.AtUtcMicros, () => { mat!.Faults.NetworkDownUntil = end; mat.CutNetwork(); }, counts: true);
-                        Add(end, () => { if (mat!.Faults.NetworkDownUntil <= end) { mat.RestoreNetwork(); } }, counts: false);
+                        Add(fault.AtUtcMicros, () => { mat!.Faults.NetworkDownUntil = Math.Max(mat.Faults.NetworkDownUntil, end); network.SetUnitReachable(mat.Spec.UnitId, false); }, counts: true);
+                        Add(end, () => { if (mat!.Faults.NetworkDownUntil <= end) { network.SetUnitReachable(mat.Spec.UnitId, true); } }, counts: false);
                         break;
                     case FaultKind.BrokerRestart:
-                        Add(fault.AtUtcMicros, () => broker.Stop(keepState: false), counts: true);
-                        Add(end, broker.Start, counts: false);
+                        Add(fault.AtUtcMicros, () => network.SetBrokerUp(false), counts: true);
+                        Add(end, () => network.SetBrokerUp(true), counts: false);
                         break;
                     case FaultKind.GpsLoss:
                         // Scheduled in each boot's GPS emulator; counted here when it starts.

@@ -1,5 +1,4 @@
 using TimingMat.Emulators.Reader;
-using TimingMat.Simulation.Field;
 
 namespace TimingMat.Simulation.Engine;
 
@@ -14,7 +13,4 @@ internal sealed class ReadCountingSource(ITagSource inner) : ITagSource
         Reads += n;
         return n;
     }
-
-    /// <summary>Reads the bib out of a simulated EPC (<see cref="RaceField.Epc"/>).</summary>
-    public static int BibOf(byte[] epc) => (epc[8] << 24) | (epc[9] << 16) | (epc[10] << 8) | epc[11];
 }

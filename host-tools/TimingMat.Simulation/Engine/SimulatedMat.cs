@@ -6,12 +6,13 @@ using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Unit;
 using TimingMat.Emulators.Crossings;
 using TimingMat.Emulators.Gps;
-using TimingMat.Emulators.Mqtt;
 using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Serial;
 using TimingMat.Emulators.Storage;
 using TimingMat.Simulation.Field;
+using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
+using TimingMat.Simulation.Scoring;
 
 namespace TimingMat.Simulation.Engine;
 
@@ -29,7 +30,7 @@ internal sealed class SimulatedMat
 
     private readonly Scenario _scenario;
     private readonly RaceField _field;
-    private readonly Func<IMqttLink> _newLink;
+    private readonly RaceNetwork _network;
     private readonly int _seed;
     private readonly CrystalOscillator _crystal;
     private readonly MemoryFileStore _store;
@@ -47,12 +48,12 @@ internal sealed class SimulatedMat
     private CrossingModel? _model;
     private IMqttLink? _link;
 
-    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, Func<IMqttLink> newLink, int seed)
+    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed)
     {
         Spec = spec;
         _scenario = scenario;
         _field = field;
-        _newLink = newLink;
+        _network = network;
         _seed = seed;
         var random = new Random(Seeds.Mix(seed, spec.UnitId, 17));
         var ppm = (random.NextDouble() * 2 - 1) * scenario.Gps.OscillatorPpm;
@@ -163,15 +164,11 @@ internal sealed class SimulatedMat
         // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
         _reader.ReadReported += read =>
         {
-            var bib = ReadCountingSource.BibOf(read.Epc);
+            var bib = RaceField.TryBibOf(read.Epc);
             _readsByBib[bib] = _readsByBib.GetValueOrDefault(bib) + 1;
         };
 
-        _link = _newLink();
-        if (Faults.NetworkDownUntil > trueUtc)
-        {
-            CutNetwork();
-        }
+        _link = _network.NewLink(Spec.UnitId);
 
         var settings = new MatUnitSettings(Spec.UnitId)
         {
@@ -186,7 +183,8 @@ internal sealed class SimulatedMat
             ReaderProtocol = Spec.Reader.Type == "m6e" ? ReaderProtocol.Mercury : ReaderProtocol.R2000,
         };
         settings.Mercury.Region = MercuryRegion.Europe;
-        settings.Uplink.ClientId = "timingmat-unit-" + Spec.UnitId;
+        settings.Uplink.ClientId = _network is BrokerNetwork broker ? broker.ClientIdOf(Spec.UnitId) : "timingmat-unit-" + Spec.UnitId;
+        settings.Uplink.Outbox.TopicPrefix = _network.TopicPrefix;
         settings.Crossings.SetCapacity(Spec.Role is MatRoleName.Start or MatRoleName.Finish ? 1024 : 512);
         if (Spec.Role is MatRoleName.Start or MatRoleName.CheckIn)
         {
@@ -262,14 +260,22 @@ internal sealed class SimulatedMat
         PowerOn(trueUtc, gpsAcquisitionSeconds: 2);
     }
 
-    public void CutNetwork() => Emulated()?.CutNetwork();
-
-    public void RestoreNetwork() => Emulated()?.RestoreNetwork();
-
-    /// <summary>Gets the reads the module reported per bib over all boots.</summary>
-    public IReadOnlyDictionary<int, int> ReadsByBib() => _readsByBib;
-
-    private EmulatedMqttLink? Emulated() => (_link as LockedMqttLink)?.Inner as EmulatedMqttLink ?? _link as EmulatedMqttLink;
+    /// <summary>Tells what the mat did, for scoring.</summary>
+    /// <returns>The outcome.</returns>
+    public MatOutcome Outcome() => new()
+    {
+        Spec = Spec,
+        ReadsGenerated = ReadsGenerated,
+        ReadsReported = ReadsReported,
+        ReadsNotReported = ReadsNotReported,
+        ReadsByBib = _readsByBib,
+        JournalLastSequence = Unit?.Uplink.Journal.LastSequence,
+        ClockState = Unit == null ? "off" : Unit.Clock.ToMatTime(_rig!.Clock.Now).State.ToString().ToLowerInvariant(),
+        ClockErrorsMicros = _clockErrors,
+        Boots = Boots,
+        Restamped = Unit?.Gate.Restamped ?? 0,
+        ReaderRestarts = Unit?.Reader.Counters.Restarts ?? 0,
+    };
 
     private void PlanMarkers()
     {

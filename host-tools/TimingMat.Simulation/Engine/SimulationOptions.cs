@@ -1,3 +1,5 @@
+using TimingMat.Mqtt;
+
 namespace TimingMat.Simulation.Engine;
 
 /// <summary>How to run a scenario.</summary>
@@ -14,6 +16,9 @@ public sealed record SimulationOptions
 
     /// <summary>Gets how long mats run in parallel between two rounds of the broker and the collector, in µs.</summary>
     public long WindowMicros { get; init; } = 100_000;
+
+    /// <summary>Gets the real broker the units and the collector use, or null for the in-process broker.</summary>
+    public MqttBrokerAddress? Broker { get; init; }
 
     /// <summary>Gets how many mats step at the same time.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;

@@ -55,6 +55,12 @@ public sealed record SimulationReport
     /// <summary>Gets the wall-clock time the run took.</summary>
     public required double WallSeconds { get; init; }
 
+    /// <summary>Gets where the passings went: "in-process" (the emulated broker) or the real broker's address.</summary>
+    public required string Broker { get; init; }
+
+    /// <summary>Gets the time from a true crossing to the collector storing its passing (reaction time, batching, network).</summary>
+    public required ErrorFigures DeliveryLatencyMs { get; init; }
+
     /// <summary>Gets the true crossings no reader read (a power cut, a covered chip): not a firmware loss.</summary>
     public required long PassingsNeverRead { get; init; }
 

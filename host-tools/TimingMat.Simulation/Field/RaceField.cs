@@ -112,6 +112,19 @@ public sealed class RaceField
     /// <returns>The 12-byte EPC.</returns>
     public static byte[] Epc(int bib) => [0x54, 0x4D, 0, 0, 0, 0, 0, 0, (byte)(bib >> 24), (byte)(bib >> 16), (byte)(bib >> 8), (byte)bib];
 
+    /// <summary>Reads the bib back out of an EPC made by <see cref="Epc"/>.</summary>
+    /// <param name="epc">The EPC bytes.</param>
+    /// <returns>The bib, or -1 when the EPC is not a simulated race chip.</returns>
+    public static int TryBibOf(ReadOnlySpan<byte> epc)
+    {
+        if (epc.Length != 12 || epc[0] != 0x54 || epc[1] != 0x4D)
+        {
+            return -1;
+        }
+
+        return (epc[8] << 24) | (epc[9] << 16) | (epc[10] << 8) | epc[11];
+    }
+
     private static RunnerPlan Plan(Scenario scenario, Random random, Athlete athlete, double pace, long start, bool lateStart, ref int ghostBib, ref int carried, List<Athlete> athletes)
     {
         var spec = scenario.Runners;

@@ -1,7 +1,7 @@
 using TimingMat.Core.Hardware;
 using TimingMat.Emulators.Mqtt;
 
-namespace TimingMat.Simulation.Engine;
+namespace TimingMat.Simulation.Network;
 
 /// <summary>An MQTT link whose every call holds a shared lock: mats step in parallel, the emulated broker is single-threaded.</summary>
 internal sealed class LockedMqttLink(IMqttLink inner, object gate) : IMqttLink

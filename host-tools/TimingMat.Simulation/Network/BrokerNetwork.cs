@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using TimingMat.Collector;
+using TimingMat.Core.Hardware;
+using TimingMat.Emulators.Clock;
+using TimingMat.Mqtt;
+using TimingMat.Simulation.Engine;
+
+namespace TimingMat.Simulation.Network;
+
+/// <summary>
+/// A real broker (<c>--broker mqtt://host:port</c>): every unit and the collector use the real MQTT client, each
+/// through its own <see cref="LinkProxy"/> so the fault timeline can cut a unit's network or take the whole broker
+/// away without touching a broker others may share. Topics and client ids carry a per-run prefix, so a run never
+/// mixes with a real race or another run on the same broker.
+/// </summary>
+/// <remarks>
+/// Simulated time runs far faster than the broker's round trips. After every window the network therefore waits (in
+/// real time, at most <see cref="MaxWaitPerWindow"/>) until each online unit's batches are acknowledged by the
+/// collector, re-polling the units' uplinks at the same simulated instant, so an acknowledgement takes the same
+/// simulated time as with the in-process broker and no batch times out because the host is slower than the race.
+/// </remarks>
+internal sealed class BrokerNetwork : RaceNetwork
+{
+    private static readonly TimeSpan MaxWaitPerWindow = TimeSpan.FromSeconds(2);
+
+    private readonly MqttBrokerAddress _broker;
+    private readonly Dictionary<int, LinkProxy> _proxies = [];
+    private readonly Dictionary<int, MqttLink> _links = [];
+    private readonly LinkProxy _collectorProxy;
+    private readonly MqttLink _collectorLink;
+    private readonly string _runId;
+    private bool _brokerUp = true;
+
+    public BrokerNetwork(MqttBrokerAddress broker, SimulatedClock trueClock, PassingStore store, string runId)
+    {
+        _broker = broker;
+        _runId = runId;
+        TopicPrefix = "timingmat-sim/" + runId;
+        _collectorProxy = new LinkProxy(broker.Host, broker.Port);
+        _collectorLink = Through(_collectorProxy);
+        var options = new CollectorOptions { TopicPrefix = TopicPrefix, ClientId = $"timingmat-sim-{runId}-collector" };
+        Collector = new PassingCollector(_collectorLink, store, trueClock, options, () => trueClock.Now);
+    }
+
+    public override string Name => _broker.ToString();
+
+    public override string TopicPrefix { get; }
+
+    public override PassingCollector Collector { get; }
+
+    public override string? LastError => Probe() ?? _collectorLink.LastError;
+
+    /// <summary>Gets the client id a unit uses on this run.</summary>
+    public string ClientIdOf(int unitId) => $"timingmat-sim-{_runId}-unit-{unitId}";
+
+    public override IMqttLink NewLink(int unitId)
+    {
+        if (!_proxies.TryGetValue(unitId, out var proxy))
+        {
+            proxy = new LinkProxy(_broker.Host, _broker.Port) { Reachable = _brokerUp };
+            _proxies[unitId] = proxy;
+        }
+
+        // A reboot: the old session's socket dies with the unit (the broker sees it drop and sends the will).
+        if (_links.Remove(unitId, out var old))
+        {
+            old.Dispose();
+        }
+
+        var link = Through(proxy);
+        _links[unitId] = link;
+        return link;
+    }
+
+    public override void SetUnitReachable(int unitId, bool reachable)
+    {
+        if (!_proxies.TryGetValue(unitId, out var proxy))
+        {
+            proxy = new LinkProxy(_broker.Host, _broker.Port);
+            _proxies[unitId] = proxy;
+        }
+
+        proxy.Reachable = reachable && _brokerUp;
+    }
+
+    public override void SetBrokerUp(bool up)
+    {
+        _brokerUp = up;
+        _collectorProxy.Reachable = up;
+        foreach (var proxy in _proxies.Values)
+        {
+            proxy.Reachable = up;
+        }
+    }
+
+    public override void Exchange(IReadOnlyList<SimulatedMat> mats)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            Collector.Poll();
+            var handles = new List<WaitHandle> { _collectorLink.ActivityHandle };
+            foreach (var mat in mats)
+            {
+                var unit = mat.Unit;
+                if (unit != null && unit.Uplink.IsOnline && unit.Uplink.Outbox.InFlight > 0)
+                {
+                    unit.Uplink.Poll();
+                    if (unit.Uplink.IsOnline && unit.Uplink.Outbox.InFlight > 0 && _links.TryGetValue(mat.Spec.UnitId, out var link))
+                    {
+                        handles.Add(link.ActivityHandle);
+                    }
+                }
+            }
+
+            if (handles.Count == 1 || !Collector.IsOnline || waited.Elapsed >= MaxWaitPerWindow)
+            {
+                return;
+            }
+
+            // Wake on the first message to the collector or to a waiting unit; the timeout covers a signal consumed
+            // by a link's own wait.
+            WaitHandle.WaitAny([.. handles], TimeSpan.FromMilliseconds(5));
+        }
+    }
+
+    public override void Dispose()
+    {
+        foreach (var link in _links.Values)
+        {
+            link.Dispose();
+        }
+
+        _collectorLink.Dispose();
+        foreach (var proxy in _proxies.Values)
+        {
+            proxy.Dispose();
+        }
+
+        _collectorProxy.Dispose();
+    }
+
+    /// <summary>Connects to the broker directly (not through a proxy) to tell why the collector could not.</summary>
+    /// <returns>The socket's error, or null when a TCP connection can be made.</returns>
+    private string? Probe()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        try
+        {
+            if (!tcp.ConnectAsync(_broker.Host, _broker.Port).Wait(TimeSpan.FromSeconds(2)))
+            {
+                return "no answer within 2 s";
+            }
+
+            return null;
+        }
+        catch (AggregateException e) when (e.InnerException is System.Net.Sockets.SocketException socket)
+        {
+            return socket.Message;
+        }
+    }
+
+    private MqttLink Through(LinkProxy proxy) =>
+        new(new MqttBrokerAddress("127.0.0.1", proxy.Port, _broker.UseTls), client =>
+        {
+            client.ConnectTimeout = TimeSpan.FromSeconds(2);
+            if (_broker.UseTls)
+            {
+                // The proxy only relays bytes: the certificate still names the broker.
+                client.TlsTargetHost ??= _broker.Host;
+            }
+        });
+}

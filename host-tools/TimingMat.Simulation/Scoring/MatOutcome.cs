@@ -1,0 +1,40 @@
+using TimingMat.Simulation.Scenarios;
+
+namespace TimingMat.Simulation.Scoring;
+
+/// <summary>What one mat did during a run, as scoring needs it: from the simulator's emulators, or from a HIL run.</summary>
+public sealed record MatOutcome
+{
+    /// <summary>Gets the mat.</summary>
+    public required MatSpec Spec { get; init; }
+
+    /// <summary>Gets the reads the modelled reader made (before the module dropped any).</summary>
+    public required long ReadsGenerated { get; init; }
+
+    /// <summary>Gets the reads the module reported on the wire.</summary>
+    public required long ReadsReported { get; init; }
+
+    /// <summary>Gets the reads the module made but could not report.</summary>
+    public required long ReadsNotReported { get; init; }
+
+    /// <summary>Gets the reads reported on the wire per bib: a crossing with none was never read, so it cannot be lost.</summary>
+    public required IReadOnlyDictionary<int, int> ReadsByBib { get; init; }
+
+    /// <summary>Gets the journal's last sequence number (every record, markers included), or null when not known.</summary>
+    public long? JournalLastSequence { get; init; }
+
+    /// <summary>Gets the clock's state at the end (lower case), or "unknown".</summary>
+    public string ClockState { get; init; } = "unknown";
+
+    /// <summary>Gets the clock's error against true UTC, sampled while it had UTC (µs).</summary>
+    public IReadOnlyList<long> ClockErrorsMicros { get; init; } = [];
+
+    /// <summary>Gets how many times the unit booted.</summary>
+    public int Boots { get; init; } = 1;
+
+    /// <summary>Gets the passings re-stamped after the clock locked.</summary>
+    public int Restamped { get; init; }
+
+    /// <summary>Gets how often the reader driver restarted the module.</summary>
+    public long ReaderRestarts { get; init; }
+}
