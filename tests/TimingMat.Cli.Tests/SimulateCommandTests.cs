@@ -1,59 +1,151 @@
 using System.Text.Json;
+using TimingMat.Simulation.Scenarios;
 using Xunit;
 
 namespace TimingMat.Cli.Tests;
 
 public class SimulateCommandTests
 {
-    [Fact]
-    public void Simulate_OnItsDefaults_RunsTenSecondsOfAHealthyUnit()
-    {
-        var (code, stdout, stderr) = CliRunner.Process("simulate");
-
-        Assert.True(code == 0, stderr);
-        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var reports = lines.Where(l => l.TrimStart().StartsWith("t=", StringComparison.Ordinal)).ToList();
-        Assert.Equal(10, reports.Count);
-        Assert.All(reports, r => Assert.Contains("reader 7 B, gps 148 B (2 NMEA), pps 1 (", r, StringComparison.Ordinal));
-        Assert.All(reports, r => Assert.EndsWith("storage ok, radio ok", r.TrimEnd(), StringComparison.Ordinal));
-        Assert.Contains("10 s of unit time simulated", stdout, StringComparison.Ordinal);
-    }
+    // The keys the issue fixes for the JSON report (more may follow them).
+    private static readonly string[] IssueKeys =
+    [
+        "scenario", "seed", "runners", "mats", "reads_generated", "passings_expected", "passings_recorded", "passings_delivered",
+        "passings_lost", "duplicates_delivered", "crossing_error_ms", "clock_error_ms", "athletes", "two_chip_pairs",
+        "faults_injected", "wall_seconds",
+    ];
 
     [Fact]
-    public void Simulate_Json_IsReproducibleForASeed_AndShowsOneEdgePerSecond()
+    public void Simulate_OnItsDefaults_RunsTheHalfMarathonUnderItsFaults_AndLosesNothing()
     {
-        var first = CliRunner.InProcess("simulate", "--seconds", "5", "--seed", "7", "--json");
-        var second = CliRunner.InProcess("simulate", "--seconds", "5", "--seed", "7", "--json");
-
-        Assert.Equal(0, first.Code);
-        using var a = JsonDocument.Parse(first.Out);
-        using var b = JsonDocument.Parse(second.Out);
-        var reportsA = a.RootElement.GetProperty("reports").EnumerateArray().ToList();
-        var reportsB = b.RootElement.GetProperty("reports").EnumerateArray().ToList();
-        Assert.Equal(5, reportsA.Count);
-        Assert.Equal(reportsA.Select(r => r.GetProperty("pps_interval_us").GetInt64()), reportsB.Select(r => r.GetProperty("pps_interval_us").GetInt64()));
-        Assert.All(reportsA.Skip(1), r => Assert.InRange(r.GetProperty("pps_interval_us").GetInt64(), 997_000, 1_003_000));
-        Assert.All(reportsA, r => Assert.Equal(1, r.GetProperty("pps_edges").GetInt32()));
-        Assert.Equal(7, a.RootElement.GetProperty("seed").GetInt32());
-    }
-
-    [Fact]
-    public void Simulate_JsonPath_WritesTheReport_AndStillPrintsText()
-    {
+        // The README's main command, as a real process: the built-in half marathon with its default fault timeline.
         var path = Path.Combine(Path.GetTempPath(), $"tm-sim-{Guid.NewGuid():N}.json");
         try
         {
-            var (code, stdout, _) = CliRunner.InProcess("simulate", "--seconds", "3", "--json", path);
+            var (code, stdout, stderr) = CliRunner.Process("simulate", "--json", path);
 
-            Assert.Equal(0, code);
-            Assert.Contains("bring-up demo", stdout, StringComparison.Ordinal);
+            Assert.True(code == 0, stderr + stdout);
+            Assert.Contains("Simulating 'half': 8,000 runners, 9 mats, 5 faults, seed 1, broker in-process.", stdout, StringComparison.Ordinal);
+            Assert.Contains("simulated 100%", stderr, StringComparison.Ordinal);
             using var report = JsonDocument.Parse(File.ReadAllText(path));
-            Assert.Equal(3, report.RootElement.GetProperty("reports").GetArrayLength());
-            Assert.Equal("bring-up-demo", report.RootElement.GetProperty("mode").GetString());
+            var r = report.RootElement;
+            Assert.Equal("half", r.GetProperty("scenario").GetString());
+            Assert.Equal(8000, r.GetProperty("runners").GetInt32());
+            Assert.Equal(9, r.GetProperty("mats").GetInt32());
+            Assert.Equal(5, r.GetProperty("faults_injected").GetInt32());
+            Assert.Equal(0, r.GetProperty("passings_lost").GetInt64());
+            Assert.Equal(r.GetProperty("passings_recorded").GetInt64(), r.GetProperty("passings_delivered").GetInt64());
+            Assert.InRange(r.GetProperty("clock_error_ms").GetProperty("p99").GetDouble(), 0, 1);
+            Assert.True(r.GetProperty("two_chip_pairs").GetProperty("flagged").GetInt32() >= r.GetProperty("two_chip_pairs").GetProperty("injected").GetInt32() - 2);
+            foreach (var mat in r.GetProperty("mat_details").EnumerateArray())
+            {
+                var name = mat.GetProperty("name").GetString()!;
+                Assert.Contains(name, stdout, StringComparison.Ordinal);
+                Assert.Equal(0, mat.GetProperty("lost").GetInt64());
+            }
+
+            Assert.Contains($"{r.GetProperty("passings_lost").GetInt64()} lost", stdout, StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void Simulate_Json_HasTheIssueKeysFirst_AndHonoursSeedAndRunners()
+    {
+        var (code, stdout, _) = CliRunner.InProcess("simulate", "--runners", "150", "--seed", "5", "--json");
+
+        Assert.Equal(0, code);
+        using var report = JsonDocument.Parse(stdout);
+        var keys = report.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(IssueKeys, keys.Take(IssueKeys.Length));
+        Assert.Equal(5, report.RootElement.GetProperty("seed").GetInt32());
+        Assert.Equal(150, report.RootElement.GetProperty("runners").GetInt32());
+        foreach (var figures in new[] { "crossing_error_ms", "clock_error_ms" })
+        {
+            Assert.Equal(["p50", "p99", "max"], report.RootElement.GetProperty(figures).EnumerateObject().Select(p => p.Name));
+        }
+
+        Assert.Equal(["ranked", "unranked_missing_mat", "out_of_sequence", "after_cutoff"], report.RootElement.GetProperty("athletes").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["injected", "flagged"], report.RootElement.GetProperty("two_chip_pairs").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Simulate_ScenarioFile_WithAMistake_ExitsScenarioInvalid_NamingThePath()
+    {
+        var text = ScenarioLoader.BuiltInText("half").Replace("\"reads_per_s\": 430, \"antennas\": 4", "\"reads_per_s\": 430, \"antenas\": 4", StringComparison.Ordinal);
+        var path = Path.Combine(Path.GetTempPath(), $"tm-scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, text);
+        try
+        {
+            var (code, _, stderr) = CliRunner.InProcess("simulate", "--scenario", path);
+
+            Assert.Equal(50, code);
+            Assert.Contains("antenas", stderr, StringComparison.Ordinal);
+            Assert.Contains("$.course.mats[", stderr, StringComparison.Ordinal);
+            Assert.Contains("antennas", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Simulate_ABrokerThatNeverReturns_ExitsPassingsLost_WithTheReportWritten()
+    {
+        // The broker goes down before the gun and stays down: every later passing stays in the journals.
+        var text = ScenarioLoader.BuiltInText("half");
+        var faults = text.IndexOf("\"faults\"", StringComparison.Ordinal);
+        text = text[..faults] + """ "faults": [ { "kind": "broker_restart", "at": "07:50", "for_s": 36000 } ] }""";
+        var path = Path.Combine(Path.GetTempPath(), $"tm-scenario-{Guid.NewGuid():N}.json");
+        var json = path + ".report.json";
+        File.WriteAllText(path, text);
+        try
+        {
+            var (code, _, stderr) = CliRunner.InProcess("simulate", "--scenario", path, "--runners", "60", "--json", json);
+
+            Assert.Equal(51, code);
+            Assert.Contains("have no delivered passing", stderr, StringComparison.Ordinal);
+            using var report = JsonDocument.Parse(File.ReadAllText(json));
+            Assert.True(report.RootElement.GetProperty("passings_lost").GetInt64() > 0);
+            var r = report.RootElement;
+            // Nearly every journaled passing that never left is a lost crossing (a crossing split in two counts once).
+            var undelivered = r.GetProperty("passings_recorded").GetInt64() - r.GetProperty("passings_delivered").GetInt64();
+            Assert.InRange(r.GetProperty("passings_lost").GetInt64(), undelivered * 95 / 100, undelivered);
+            Assert.All(r.GetProperty("mat_details").EnumerateArray().Where(m => !m.GetProperty("name").GetString()!.StartsWith("checkin", StringComparison.Ordinal)), m => Assert.Equal(0, m.GetProperty("delivered").GetInt64()));
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(json);
+        }
+    }
+
+    [Theory]
+    [InlineData(10, "simulate", "--scenario", "no-such-race.json")]
+    [InlineData(12, "simulate", "--runners", "0")]
+    [InlineData(12, "simulate", "--broker", "http://127.0.0.1:1883")]
+    [InlineData(2, "simulate", "--runners", "many")]
+    public void Simulate_BadArguments_ExitWithTheirCode_AndAFix(int expected, params string[] args)
+    {
+        var (code, _, stderr) = CliRunner.InProcess(args);
+
+        Assert.Equal(expected, code);
+        Assert.StartsWith($"error TM{expected} ", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_BrokerNotListening_ExitsBrokerUnreachable()
+    {
+        var port = TimingMat.Mqtt.Broker.MosquittoProcess.FreeLoopbackPort();
+
+        var (code, _, stderr) = CliRunner.InProcess("simulate", "--runners", "5", "--broker", $"mqtt://127.0.0.1:{port}");
+
+        Assert.Equal(40, code);
+        Assert.Contains($"mqtt://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", stderr, StringComparison.Ordinal);
     }
 }

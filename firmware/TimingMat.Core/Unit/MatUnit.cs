@@ -106,9 +106,12 @@ namespace TimingMat.Core.Unit
             bool released = Gate.ReleaseAll();
             bool persisted = Uplink.Persist();
 
-            // The ring holds only a few passings: a second round empties what the first could not place.
-            if (!closed || !released)
+            // The ring holds only a few passings and the gate may hold many times more: repeat while something still
+            // waits and the last round got passings into the journal (a round that stores none cannot be helped).
+            long stored = -1;
+            while (!(closed && released && persisted) && Uplink.Journal.LastSequence != stored)
             {
+                stored = Uplink.Journal.LastSequence;
                 closed = Detector.CloseAll();
                 released = Gate.ReleaseAll();
                 persisted = Uplink.Persist();

@@ -193,7 +193,10 @@ public sealed class CrossingModel
             var loss = (_physics.NextDouble() * _settings.OrientationLossMaxDb) + (blocked ? _settings.BlockedLossDb : 0);
             var at = runner.ChipCrossingMicros(chip);
             _field.Add(new FieldChip(chip.Epc, at, runner.SpeedMps, runner.LateralM + chip.LateralOffsetM, chip.HeightM, loss, at - rangeMicros, at + rangeMicros));
-            _truth.Enqueue(new TrueCrossing(chip.Epc, at, runner.Number, runner.SpeedMps, blocked));
+            if (_settings.KeepTrueCrossings)
+            {
+                _truth.Enqueue(new TrueCrossing(chip.Epc, at, runner.Number, runner.SpeedMps, blocked));
+            }
         }
     }
 

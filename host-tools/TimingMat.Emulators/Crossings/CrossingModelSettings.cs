@@ -78,6 +78,12 @@ public sealed record CrossingModelSettings
     /// <summary>Gets the lowest chip height above the mat, m (the read range is computed for it).</summary>
     public double MinChipHeightM { get; init; } = 0.9;
 
+    /// <summary>
+    /// Gets a value indicating whether the model keeps every chip's true crossing for <see cref="CrossingModel.TakeTrueCrossings"/>.
+    /// Default true; a long run whose caller has its own truth turns it off so memory stays flat.
+    /// </summary>
+    public bool KeepTrueCrossings { get; init; } = true;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()

@@ -77,7 +77,7 @@ public sealed class MercuryNanoEmulator : ReaderModuleEmulator
     /// <summary>Gets the temperature-throttle frames sent.</summary>
     public long ThrottleFramesSent { get; private set; }
 
-    /// <summary>Gets the opcodes of the valid commands received, in order (for tests).</summary>
+    /// <summary>Gets the opcodes of the valid commands received, in order (for tests; the last <see cref="ReaderModuleEmulator.CommandLogCapacity"/> at most).</summary>
     public List<int> Opcodes { get; } = [];
 
     /// <summary>Sends a status-only 0x22 frame now, e.g. <see cref="MercuryStatus.HighReturnLoss"/> while streaming.</summary>
@@ -90,7 +90,7 @@ public sealed class MercuryNanoEmulator : ReaderModuleEmulator
         var opcode = frame[offset + 2];
         var n = frame[offset + 1];
         var d = offset + 3;
-        Opcodes.Add(opcode);
+        LogCommand(Opcodes, opcode);
         switch (opcode)
         {
             case MercuryOpcode.Version:

@@ -71,7 +71,7 @@ public sealed class R2000ModuleEmulator : ReaderModuleEmulator
     /// <summary>Gets the inventory commands received.</summary>
     public long Inventories { get; private set; }
 
-    /// <summary>Gets the commands of the valid frames received, in order (for tests).</summary>
+    /// <summary>Gets the commands of the valid frames received, in order (for tests; the last <see cref="ReaderModuleEmulator.CommandLogCapacity"/> at most).</summary>
     public List<int> Commands { get; } = [];
 
     /// <inheritdoc />
@@ -86,7 +86,7 @@ public sealed class R2000ModuleEmulator : ReaderModuleEmulator
         var command = frame[offset + 3];
         var n = frame[offset + 1] - 3;
         var d = offset + 4;
-        Commands.Add(command);
+        LogCommand(Commands, command);
         switch (command)
         {
             case R2000Command.GetFirmwareVersion:

@@ -45,6 +45,9 @@ public abstract class ReaderModuleEmulator : IFrameSink
         Line.ModuleEnd.Open();
     }
 
+    /// <summary>How many received commands the module's log keeps at most (for tests; a seven-hour run must not grow it).</summary>
+    public const int CommandLogCapacity = 4096;
+
     /// <summary>Gets the line to the unit.</summary>
     public SerialLine Line { get; }
 
@@ -185,6 +188,20 @@ public abstract class ReaderModuleEmulator : IFrameSink
     {
         CommandsReceived++;
         HandleCommand(buffer, offset, length);
+    }
+
+    /// <summary>Appends to a command log, dropping the older half when it reaches <see cref="CommandLogCapacity"/>.</summary>
+    /// <param name="log">The log.</param>
+    /// <param name="value">The command or opcode.</param>
+    protected static void LogCommand(List<int> log, int value)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (log.Count >= CommandLogCapacity)
+        {
+            log.RemoveRange(0, CommandLogCapacity / 2);
+        }
+
+        log.Add(value);
     }
 
     /// <summary>Handles one valid command from the unit.</summary>

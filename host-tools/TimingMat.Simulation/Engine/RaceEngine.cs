@@ -47,8 +47,14 @@ public sealed class RaceEngine
     /// <param name="cancel">Stops the run early.</param>
     /// <returns>The report.</returns>
     /// <exception cref="BrokerUnreachableException">The real broker cannot be reached.</exception>
+    /// <exception cref="IOException"><see cref="SimulationOptions.DatabasePath"/> exists already.</exception>
     public SimulationReport Run(IProgress<double>? progress = null, CancellationToken cancel = default)
     {
+        if (_options.DatabasePath != null && File.Exists(_options.DatabasePath))
+        {
+            throw new IOException($"'{_options.DatabasePath}' exists already; give a new file for the collector's database");
+        }
+
         var wall = Stopwatch.StartNew();
         var seed = _options.Seed ?? _scenario.Seed;
         var field = RaceField.Generate(_scenario, seed, _options.Runners);
@@ -58,7 +64,10 @@ public sealed class RaceEngine
         var raceEnd = lastCrossing + (2 * Minute);
         var trueClock = new SimulatedClock(powerOn);
 
-        using var store = PassingStore.Open(":memory:", durable: false);
+        // The collector's database is a real SQLite file, as at a race: in memory it would grow with every passing.
+        var database = _options.DatabasePath ?? Path.Combine(Path.GetTempPath(), $"timingmat-sim-{RunId(seed)}.db");
+        using var cleanup = new TemporaryDatabase(_options.DatabasePath == null ? database : null);
+        using var store = PassingStore.Open(database, durable: false);
         using var network = _options.Broker == null
             ? (RaceNetwork)new InProcessNetwork(trueClock, store)
             : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed));
@@ -108,6 +117,31 @@ public sealed class RaceEngine
 
         var run = new RunFacts(seed, faults.Applied, network.Collector.Duplicates, (t - powerOn) / 1e6, wall.Elapsed.TotalSeconds, network.Name);
         return RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome())], delivered);
+    }
+
+    /// <summary>Deletes the collector's database (and its WAL files) after the run unless the user asked to keep it.</summary>
+    private sealed class TemporaryDatabase(string? path) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (path == null)
+            {
+                return;
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // A leftover temporary file is harmless.
+                }
+            }
+        }
     }
 
     private static string RunId(int seed) => $"{seed}-{Environment.ProcessId}-{Random.Shared.Next(1 << 20):x5}";

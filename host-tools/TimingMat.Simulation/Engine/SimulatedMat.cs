@@ -152,6 +152,7 @@ internal sealed class SimulatedMat
             AntennasPerReader = Spec.Reader.Antennas,
             ReaderReadsPerSecond = Spec.Reader.ReadsPerSecond,
             ChipReadsPerSecond = Math.Min(200, Spec.Reader.ReadsPerSecond),
+            KeepTrueCrossings = false, // the field is the truth; the model's copy would grow all race
         };
         var runners = new FieldRunnerStream(_field.CrossingsAt(Spec.UnitId), trueUtc + (3 * Second), _rig.Timebase, modelSettings.MatWidthM, _seed);
         _model = new CrossingModel(modelSettings, runners, Seeds.Mix(_seed, Spec.UnitId, Boots, 7));

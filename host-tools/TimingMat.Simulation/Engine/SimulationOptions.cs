@@ -20,6 +20,13 @@ public sealed record SimulationOptions
     /// <summary>Gets the real broker the units and the collector use, or null for the in-process broker.</summary>
     public MqttBrokerAddress? Broker { get; init; }
 
+    /// <summary>
+    /// Gets a new SQLite file for the collector's database, kept after the run (for <c>timingmat audit</c> or a results
+    /// system), or null for a temporary file deleted at the end. It must not exist: an earlier run's ledger would
+    /// take this run's passings for duplicates.
+    /// </summary>
+    public string? DatabasePath { get; init; }
+
     /// <summary>Gets how many mats step at the same time.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 }
