@@ -1,0 +1,176 @@
+using TimingMat.Core.Clock;
+using TimingMat.Core.Hardware;
+using TimingMat.Core.Journal;
+using TimingMat.Core.Outbox;
+using TimingMat.Core.Passings;
+using TimingMat.Core.Reader.Mercury;
+using TimingMat.Core.Tests.Journal;
+using TimingMat.Core.Unit;
+using TimingMat.Emulators.Gps;
+using TimingMat.Emulators.Mqtt;
+using TimingMat.Emulators.Reader;
+using TimingMat.Emulators.Serial;
+using TimingMat.Emulators.Storage;
+
+namespace TimingMat.Core.Tests.Unit;
+
+/// <summary>
+/// One boot of a mat unit on emulated hardware, wired as the race simulator wires it (SimulatedMat): crystal and GPS
+/// (<see cref="GpsRig"/>), a reader module on a UART fed by chips put in its field, the journal's storage and a link to
+/// the emulated broker, and the real <see cref="MatUnit"/> polled every step on simulated time.
+/// </summary>
+internal sealed class MatUnitRig
+{
+    public const int UnitId = 12;
+
+    // An hour before the race start: the unit boots in the morning with its counter near 1 s.
+    public const long BootUtc = SamplePassings.RaceStartUtcMicros - 3_600_000_000;
+    public const long LocalAtBoot = 1_000_000;
+    public const long StepMicros = 5_000;
+
+    private static readonly CrystalOscillator s_crystal = new(6.5, referenceUtcMicros: BootUtc);
+
+    public MatUnitRig(
+        MemoryFileStore store,
+        MqttBrokerEmulator broker,
+        double gpsAcquisitionSeconds,
+        ReaderProtocol protocol = ReaderProtocol.Mercury,
+        long bootUtc = BootUtc,
+        Action<MatUnitSettings>? configure = null)
+    {
+        Store = store;
+        Rig = new GpsRig(s_crystal, bootUtc, new GpsEmulatorOptions { Seed = 4, AcquisitionSeconds = gpsAcquisitionSeconds, Latency = PpsLatencyModel.Uniform2 }, baudRate: 9600, localAtBoot: LocalAtBoot);
+        var readerLine = new SerialLine(Rig.Clock, 115_200);
+        readerLine.UnitEnd.Open();
+        readerLine.ModuleEnd.Open();
+        Module = protocol == ReaderProtocol.Mercury
+            ? new MercuryNanoEmulator(readerLine, Tags, seed: 11)
+            : new R2000ModuleEmulator(readerLine, Tags, seed: 13);
+        Link = broker.CreateLink();
+        var settings = new MatUnitSettings(UnitId) { ReaderProtocol = protocol };
+        settings.Mercury.Region = MercuryRegion.Europe;
+        configure?.Invoke(settings);
+        Unit = new MatUnit(settings, Rig.Clock, readerLine.UnitEnd, Rig.GpsPort, Rig.Pps, store, Link);
+    }
+
+    public GpsRig Rig { get; }
+
+    public MemoryFileStore Store { get; }
+
+    public ChipsInFieldTagSource Tags { get; } = new(seed: 21);
+
+    public ReaderModuleEmulator Module { get; }
+
+    public EmulatedMqttLink Link { get; }
+
+    public MatUnit Unit { get; }
+
+    /// <summary>Gets the unit's local µs counter now.</summary>
+    public long Local => Rig.Clock.Now;
+
+    /// <summary>Starts the unit in timing mode, armed from boot with no cut-off (unless told otherwise).</summary>
+    public MatUnitRig StartTiming(long? opensUtc = null)
+    {
+        if (!Unit.Start())
+        {
+            throw new InvalidOperationException("the journal did not open");
+        }
+
+        Unit.RaceDay.ArmAt(opensUtc ?? Rig.Timebase.TrueUtcAtBoot);
+        Unit.RaceDay.EnterTimingMode();
+        return this;
+    }
+
+    /// <summary>A chip crossing: in the field for a second from <paramref name="fromLocal"/>, 100 reads/s, peak signal halfway.</summary>
+    public void Crossing(byte[] epc, long fromLocal) =>
+        Tags.Add(epc, fromLocal, fromLocal + 1_000_000, 100, RssiCurve.Peak(-7000, -4500));
+
+    /// <summary>Runs the unit until its counter reads a local time: GPS and reader bytes, then one poll, every step.</summary>
+    public void RunToLocal(long local)
+    {
+        while (Local < local)
+        {
+            Step();
+        }
+    }
+
+    /// <summary>Runs until a condition holds, at most a span of local time; returns whether it held.</summary>
+    public bool RunUntil(Func<bool> condition, long maxMicros)
+    {
+        var until = Local + maxMicros;
+        while (Local < until)
+        {
+            Step();
+            if (condition())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The true UTC of one of this boot's local µs values (the ground truth of a timestamp).</summary>
+    public long TrueUtc(long local) => Rig.Timebase.ToTrueUtc(local);
+
+    /// <summary>Reads every durable record of the unit's journal.</summary>
+    public List<Passing> JournalPassings() => ReadAll(Unit.Uplink.Journal);
+
+    public static List<Passing> ReadAll(PassingJournal journal)
+    {
+        var cursor = journal.CreateCursor();
+        var passings = new List<Passing>();
+        var passing = new Passing();
+        while (cursor.TryRead(passing))
+        {
+            var copy = new Passing();
+            copy.CopyFrom(passing);
+            passings.Add(copy);
+        }
+
+        return passings;
+    }
+
+    /// <summary>Subscribes a collector-side client to every unit's passings on the broker.</summary>
+    public static EmulatedMqttLink Subscriber(MqttBrokerEmulator broker)
+    {
+        var link = broker.CreateLink();
+        if (!link.Connect(new MqttConnectOptions("test-collector")) || !link.Subscribe(UplinkTopics.AllUnits(UplinkTopics.DefaultPrefix, UplinkTopics.PassingsLevel), 1))
+        {
+            throw new InvalidOperationException("the subscriber could not connect");
+        }
+
+        return link;
+    }
+
+    /// <summary>Takes every batch the subscriber received and decodes its passings.</summary>
+    public static List<Passing> TakePassings(EmulatedMqttLink subscriber)
+    {
+        var passings = new List<Passing>();
+        var batch = new BatchReader();
+        MqttMessage? message;
+        while ((message = subscriber.TakeReceived()) != null)
+        {
+            if (!batch.Load(message.Payload, message.Payload.Length))
+            {
+                throw new InvalidOperationException("bad batch: " + batch.Error);
+            }
+
+            var passing = new Passing();
+            while (batch.TryRead(passing))
+            {
+                passings.Add(passing);
+                passing = new Passing();
+            }
+        }
+
+        return passings;
+    }
+
+    private void Step()
+    {
+        Rig.Gps.StepBy(StepMicros);
+        Module.Poll();
+        Unit.Poll();
+    }
+}
