@@ -67,6 +67,8 @@ public static class CliApp
         root.Subcommands.Add(DecodeCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(CollectCommand.Create(output));
+        root.Subcommands.Add(UnitCommand.Create(output));
+        root.Subcommands.Add(HilCommand.Create(output));
         return root;
     }
 

@@ -64,10 +64,10 @@ public class CliConventionTests
     [Fact]
     public void OutOfRangeValue_ExitsWithTheInvalidInputCode()
     {
-        var (code, _, stderr) = CliRunner.Process("simulate", "--seconds", "0");
+        var (code, _, stderr) = CliRunner.Process("simulate", "--runners", "0");
 
         Assert.Equal(12, code);
-        Assert.Contains("error TM12 invalid-input: --seconds must be between 1 and 86400, not 0.", stderr, StringComparison.Ordinal);
+        Assert.Contains("error TM12 invalid-input: --runners must be between 1 and 100000, not 0.", stderr, StringComparison.Ordinal);
         Assert.Contains("  fix: ", stderr, StringComparison.Ordinal);
     }
 
@@ -90,9 +90,11 @@ public class CliConventionTests
     [Fact]
     public void UnwritableJsonPath_IsAStorageError_NotACrash()
     {
-        var (code, _, stderr) = CliRunner.InProcess("simulate", "--seconds", "1", "--json", "/nonexistent-dir/report.json");
+        // Said before the race is simulated, not after a minute of it.
+        var (code, stdout, stderr) = CliRunner.InProcess("simulate", "--json", "/nonexistent-dir/report.json");
 
         Assert.Equal((int)ExitCode.StorageFailed, code);
-        Assert.Contains("cannot write '/nonexistent-dir/report.json'", stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot write '/nonexistent-dir/report.json': the folder '/nonexistent-dir' does not exist.", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Simulating", stdout, StringComparison.Ordinal);
     }
 }

@@ -123,6 +123,34 @@ public class SimulateCommandTests
         }
     }
 
+    [Fact]
+    public void Simulate_Db_KeepsTheCollectorsDatabase_WithEveryDeliveredPassing()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"tm-sim-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (code, stdout, _) = CliRunner.InProcess("simulate", "--runners", "80", "--db", db, "--json");
+
+            Assert.Equal(0, code);
+            using var report = JsonDocument.Parse(stdout);
+            var delivered = report.RootElement.GetProperty("passings_delivered").GetInt64() + report.RootElement.GetProperty("markers_delivered").GetInt64();
+            using var store = TimingMat.Collector.PassingStore.Open(db);
+            Assert.Equal(delivered, store.CountPassings());
+
+            var again = CliRunner.InProcess("simulate", "--runners", "80", "--db", db);
+            Assert.Equal(12, again.Code);
+            Assert.Contains("exists already", again.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { db, db + "-wal", db + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(10, "simulate", "--scenario", "no-such-race.json")]
     [InlineData(12, "simulate", "--runners", "0")]

@@ -43,6 +43,29 @@ namespace TimingMat.Core.RaceDay
             return role == UnitRole.CheckIn ? DetectionMode.First : DetectionMode.Peak;
         }
 
+        /// <summary>
+        /// Gets the reaction time a role starts with: runners walk or jog over start and check-in mats, so a chip stays
+        /// in the field 2–3 s and the crossing is followed for 2 s (RACE RESULT: the reaction time should match the time
+        /// a chip is in range); elsewhere <see cref="CrossingSettings.DefaultReactionMicros"/>.
+        /// </summary>
+        /// <param name="role">The role.</param>
+        /// <returns>µs.</returns>
+        public static long DefaultReactionMicros(UnitRole role)
+        {
+            return role == UnitRole.Start || role == UnitRole.CheckIn ? 2000000 : CrossingSettings.DefaultReactionMicros;
+        }
+
+        /// <summary>
+        /// Gets the chips a role's detector tracks at once: the start and finish see the densest crowds (a corral
+        /// released at 25 runners a second, a bunch finishing together), splits far fewer.
+        /// </summary>
+        /// <param name="role">The role.</param>
+        /// <returns>Chip capacity for <see cref="CrossingSettings.SetCapacity"/>.</returns>
+        public static int DefaultChipCapacity(UnitRole role)
+        {
+            return role == UnitRole.Start || role == UnitRole.Finish ? 1024 : 512;
+        }
+
         /// <summary>Tells whether a unit in a role takes gun and wave-start markers (start, and finish for one-mat courses).</summary>
         /// <param name="role">The role.</param>
         /// <returns><c>true</c> when it does.</returns>

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Collector;
@@ -20,45 +18,40 @@ internal static class CollectCommand
 {
     public static Command Create(CommandOutput output)
     {
-        var broker = new Option<string>("--broker") { Description = "Broker URL: mqtt://host:port (TCP, default port 1883) or mqtts://host:port (TLS, 8883)", DefaultValueFactory = _ => "mqtt://127.0.0.1:1883" };
+        var broker = BrokerOptions.Create("mqtt://127.0.0.1:1883");
         var db = new Option<string>("--db") { Description = "SQLite file the passings go to (created when missing; reopening continues it)", Required = true, HelpName = "FILE" };
         var prefix = new Option<string>("--prefix") { Description = "Topic prefix of the units", DefaultValueFactory = _ => UplinkTopics.DefaultPrefix };
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id; keep it the same across restarts so the broker queues batches while the collector is down", DefaultValueFactory = _ => "timingmat-collector" };
-        var username = new Option<string?>("--username") { Description = "Broker user name" };
-        var password = new Option<string?>("--password") { Description = "Broker password" };
-        var ca = new Option<string?>("--ca") { Description = "PEM file of the CA that signed the broker's certificate (mqtts:// on a race network with its own CA)", HelpName = "FILE" };
         var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds (0: run until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var wait = new Option<bool>("--wait") { Description = "Keep trying when the broker cannot be reached at start, instead of failing" };
         var passings = new Option<bool>("--passings") { Description = "Print every new passing as a JSON line instead of the once-a-second summary" };
         var json = JsonOption.Create();
-        var command = new Command("collect", "Collect passings from the mat units over MQTT into a SQLite file, acknowledging each batch once stored")
+        var command = new Command("collect", "Collect passings from the mat units over MQTT into a SQLite file, acknowledging each batch once stored");
+        foreach (var option in broker.All().Concat([db, prefix, clientId, seconds, wait, passings, json]))
         {
-            broker, db, prefix, clientId, username, password, ca, seconds, wait, passings, json,
-        };
+            command.Options.Add(option);
+        }
+
         command.SetAction((parse, token) => Task.FromResult(Run(
             output,
-            new Settings(parse.GetValue(broker)!, parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(username), parse.GetValue(password), parse.GetValue(ca), parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings)),
+            new Settings(parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings)),
+            broker.Read(parse),
             JsonOption.Target(parse, json),
             token)));
         return command;
     }
 
-    private static int Run(CommandOutput output, Settings settings, string? json, CancellationToken token)
+    private static int Run(CommandOutput output, Settings settings, BrokerSettings brokerSettings, string? json, CancellationToken token)
     {
-        if (!MqttBrokerAddress.TryParse(settings.Broker, out var broker, out var error))
-        {
-            throw new CliException(ExitCode.InvalidInput, $"--broker: {error}.", "give the broker as mqtt://host:port, e.g. mqtt://192.168.1.10:1883.");
-        }
-
+        var broker = brokerSettings.Address;
         if (settings.Seconds < 0)
         {
             throw new CliException(ExitCode.InvalidInput, $"--seconds must be 0 or more, not {settings.Seconds}.");
         }
 
-        var trusted = settings.Ca == null ? null : LoadCa(settings.Ca);
         CheckDatabasePath(settings.Database);
-        var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = settings.Username, Password = settings.Password };
-        using var service = OpenService(broker!, settings.Database, options, trusted);
+        var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = brokerSettings.Username, Password = brokerSettings.Password };
+        using var service = OpenService(broker, settings.Database, options, brokerSettings);
         var human = json != JsonOption.StandardOutput && !settings.PrintPassings;
         if (settings.PrintPassings)
         {
@@ -94,7 +87,7 @@ internal static class CollectCommand
         }
 
         service.Stop();
-        var summary = service.Read((c, store) => Summary(broker!, settings.Database, c, store));
+        var summary = service.Read((c, store) => Summary(broker, settings.Database, c, store));
         if (json != null)
         {
             output.WriteJson(summary, json == JsonOption.StandardOutput ? null : json);
@@ -122,24 +115,11 @@ internal static class CollectCommand
         }
     }
 
-    private static X509Certificate2 LoadCa(string path)
-    {
-        InputFiles.ReadAllBytes(path);
-        try
-        {
-            return X509CertificateLoader.LoadCertificateFromFile(path);
-        }
-        catch (CryptographicException e)
-        {
-            throw new CliException(ExitCode.InvalidInput, $"--ca '{path}' is not a PEM or DER certificate: {e.Message}");
-        }
-    }
-
-    private static CollectorService OpenService(MqttBrokerAddress broker, string database, CollectorOptions options, X509Certificate2? trusted)
+    private static CollectorService OpenService(MqttBrokerAddress broker, string database, CollectorOptions options, BrokerSettings brokerSettings)
     {
         try
         {
-            return new CollectorService(broker, database, options, client => client.TlsTrustedCa = trusted);
+            return new CollectorService(broker, database, options, brokerSettings.Configure);
         }
         catch (CollectorDatabaseException e)
         {
@@ -179,7 +159,7 @@ internal static class CollectCommand
         store.CountConflicts(),
         [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))]);
 
-    private sealed record Settings(string Broker, string Database, string Prefix, string ClientId, string? Username, string? Password, string? Ca, int Seconds, bool Wait, bool PrintPassings);
+    private sealed record Settings(string Database, string Prefix, string ClientId, int Seconds, bool Wait, bool PrintPassings);
 
     private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units);
 

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using Spectre.Console;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Mqtt;
 using TimingMat.Simulation.Engine;
@@ -27,6 +25,7 @@ internal static class SimulateCommand
         var runners = new Option<int?>("--runners") { Description = "Run with this many starters instead of the scenario's count" };
         var seed = new Option<int?>("--seed") { Description = "Seed of every random choice (default: the scenario's); the same seed gives the same race" };
         var broker = new Option<string?>("--broker") { Description = "Use a real MQTT broker (mqtt://host:port) instead of the in-process one", HelpName = "URL" };
+        var db = new Option<string?>("--db") { Description = "Keep the collector's SQLite database in this new file (for an audit or a results system); a temporary file otherwise", HelpName = "FILE" };
         var json = JsonOption.Create();
         var command = new Command("simulate", "Simulate a whole race on the real firmware core: one unit per mat, emulated readers, GPS, storage and uplink")
         {
@@ -34,14 +33,25 @@ internal static class SimulateCommand
             runners,
             seed,
             broker,
+            db,
             json,
         };
-        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), JsonOption.Target(parse, json)));
+        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), parse.GetValue(db), JsonOption.Target(parse, json)));
         return command;
     }
 
-    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? json)
+    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? database, string? json)
     {
+        if (database != null && File.Exists(database))
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--db: '{database}' exists already.", "give a new file: a collector database of another run would take this run's passings for duplicates.");
+        }
+
+        if (database != null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(database))))
+        {
+            throw new CliException(ExitCode.StorageFailed, $"--db: the folder of '{database}' does not exist.");
+        }
+
         if (runners is < 1 or > 100_000)
         {
             throw new CliException(ExitCode.InvalidInput, $"--runners must be between 1 and 100000, not {runners}.");
@@ -53,8 +63,8 @@ internal static class SimulateCommand
             throw new CliException(ExitCode.InvalidInput, $"--broker: {brokerError}", "give the broker as mqtt://host:port (or mqtts://host:port).");
         }
 
-        var scenario = Load(scenarioName);
-        var options = new SimulationOptions { Seed = seed, Runners = runners, Broker = broker };
+        var scenario = ScenarioInput.Load(scenarioName);
+        var options = new SimulationOptions { Seed = seed, Runners = runners, Broker = broker, DatabasePath = database };
         RaceEngine engine;
         try
         {
@@ -83,7 +93,7 @@ internal static class SimulateCommand
 
         if (human)
         {
-            WriteSummary(output.Out, report);
+            RaceReportWriter.Write(output.Out, report, RaceReportWriter.Run.Simulated);
         }
 
         if (json != null)
@@ -97,67 +107,6 @@ internal static class SimulateCommand
         }
 
         return (int)ExitCode.Ok;
-    }
-
-    private static Scenario Load(string name)
-    {
-        try
-        {
-            if (ScenarioLoader.BuiltInNames.Contains(name))
-            {
-                return ScenarioLoader.LoadBuiltIn(name);
-            }
-
-            var text = System.Text.Encoding.UTF8.GetString(InputFiles.ReadAllBytes(name));
-            return ScenarioLoader.Parse(text, name);
-        }
-        catch (ScenarioException e)
-        {
-            throw new CliException(ExitCode.ScenarioInvalid, e.Message);
-        }
-        catch (CliException e) when (e.Code == ExitCode.FileNotFound)
-        {
-            throw new CliException(ExitCode.FileNotFound, $"'{name}' is neither a scenario file nor a built-in scenario ({string.Join(", ", ScenarioLoader.BuiltInNames)}).");
-        }
-    }
-
-    private static void WriteSummary(TextWriter writer, SimulationReport r)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-
-        // Redirected output has no terminal width; the table is wide, so give it room rather than wrap every cell.
-        console.Profile.Width = Math.Max(console.Profile.Width, 160);
-        var mats = new Table().Border(TableBorder.Simple).Title("Mats");
-        foreach (var column in new[] { "unit", "mat", "reads", "passings", "delivered", "lost", "error p50 ms", "error p99 ms", "clock", "clock p99 ms", "boots", "restamped", "reader restarts" })
-        {
-            mats.AddColumn(column);
-        }
-
-        foreach (var m in r.MatDetails)
-        {
-            mats.AddRow(m.Unit.ToString(CultureInfo.InvariantCulture), m.Name, m.Reads.ToString("N0", CultureInfo.InvariantCulture), m.Passings.ToString("N0", CultureInfo.InvariantCulture),
-                m.Delivered.ToString("N0", CultureInfo.InvariantCulture), m.Lost.ToString(CultureInfo.InvariantCulture),
-                m.CrossingErrorP50Ms.ToString("0.#", CultureInfo.InvariantCulture), m.CrossingErrorP99Ms.ToString("0.#", CultureInfo.InvariantCulture), m.ClockState,
-                m.ClockErrorP99Ms.ToString("0.###", CultureInfo.InvariantCulture), m.Boots.ToString(CultureInfo.InvariantCulture),
-                m.Restamped.ToString(CultureInfo.InvariantCulture), m.ReaderRestarts.ToString(CultureInfo.InvariantCulture));
-        }
-
-        console.Write(mats);
-        var lines = new[]
-        {
-            $"Passings: {r.PassingsExpected:N0} expected, {r.PassingsRecorded:N0} recorded, {r.PassingsDelivered:N0} delivered, {r.PassingsLost:N0} lost, {r.PassingsNeverRead:N0} never read by a reader, {r.DuplicatesDelivered:N0} duplicate, {r.PhantomPassings:N0} phantom.",
-            $"Crossing time error: p50 {r.CrossingErrorMs.P50:0.###} ms, p99 {r.CrossingErrorMs.P99:0.###} ms, max {r.CrossingErrorMs.Max:0.###} ms.",
-            $"Delivery (true crossing to stored by the collector, via {r.Broker}): p50 {r.DeliveryLatencyMs.P50:0} ms, p99 {r.DeliveryLatencyMs.P99:0} ms, max {r.DeliveryLatencyMs.Max:0} ms.",
-            $"Mat clocks vs true UTC: p50 {r.ClockErrorMs.P50:0.###} ms, p99 {r.ClockErrorMs.P99:0.###} ms, max {r.ClockErrorMs.Max:0.###} ms.",
-            $"Athletes: {r.Athletes.Ranked:N0} ranked; unranked: {r.Athletes.UnrankedMissingMat:N0} missing a mat, {r.Athletes.OutOfSequence:N0} out of sequence, {r.Athletes.AfterCutoff:N0} after a cut-off.",
-            $"Two-chip runners: {r.TwoChipPairs.Injected} carried a second chip, {r.TwoChipPairs.Flagged} flagged by the audit ({r.TwoChipFalseFlags} other pair(s) flagged).",
-            $"Faults injected: {r.FaultsInjected}; broker resends de-duplicated: {r.ResendsDeduplicated:N0}; markers delivered: {r.MarkersDelivered}.",
-            $"{r.ReadsGenerated:N0} reads, {r.SimulatedSeconds / 3600:0.0} h of race simulated in {r.WallSeconds:0.0} s.",
-        };
-        foreach (var line in lines)
-        {
-            writer.WriteLine(line.Replace('\u00A0', ' '));
-        }
     }
 
     /// <summary>Progress on standard error: a bar on a terminal, a line per 10 % otherwise.</summary>

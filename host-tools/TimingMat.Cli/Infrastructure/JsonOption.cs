@@ -24,6 +24,7 @@ public static class JsonOption
     /// <param name="parse">The parsed command line.</param>
     /// <param name="option">The command's <c>--json</c> option.</param>
     /// <returns><c>null</c> when <c>--json</c> was not given, <see cref="StandardOutput"/> without a path, else the path.</returns>
+    /// <exception cref="CliException">The path's folder does not exist: said before a long run, not after it.</exception>
     public static string? Target(ParseResult parse, Option<string?> option)
     {
         var result = parse.GetResult(option);
@@ -32,6 +33,18 @@ public static class JsonOption
             return null;
         }
 
-        return result.Tokens.Count == 0 ? StandardOutput : result.Tokens[0].Value;
+        if (result.Tokens.Count == 0)
+        {
+            return StandardOutput;
+        }
+
+        var path = result.Tokens[0].Value;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder != null && !Directory.Exists(folder))
+        {
+            throw new CliException(ExitCode.StorageFailed, $"cannot write '{path}': the folder '{folder}' does not exist.");
+        }
+
+        return path;
     }
 }

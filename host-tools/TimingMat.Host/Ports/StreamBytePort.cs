@@ -10,6 +10,7 @@ namespace TimingMat.Host.Ports;
 public abstract class StreamBytePort : IBytePort, IDisposable
 {
     private readonly object _sync = new();
+    private readonly AutoResetEvent _arrived = new(false);
     private readonly byte[] _buffer;
     private int _head;
     private int _count;
@@ -129,6 +130,25 @@ public abstract class StreamBytePort : IBytePort, IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until received bytes are waiting to be read, for a reader that must act on arrival (a PPS input stamps
+    /// each byte as it comes) rather than at the core's next poll.
+    /// </summary>
+    /// <param name="timeout">Longest wait.</param>
+    /// <returns><c>true</c> when bytes are waiting; <c>false</c> on timeout.</returns>
+    public bool WaitForInput(TimeSpan timeout)
+    {
+        lock (_sync)
+        {
+            if (_count > 0)
+            {
+                return true;
+            }
+        }
+
+        return _arrived.WaitOne(timeout);
+    }
+
     /// <inheritdoc />
     public void DiscardInput()
     {
@@ -143,6 +163,7 @@ public abstract class StreamBytePort : IBytePort, IDisposable
     public void Dispose()
     {
         Close();
+        _arrived.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -185,6 +206,8 @@ public abstract class StreamBytePort : IBytePort, IDisposable
                 _count++;
             }
         }
+
+        _arrived.Set();
     }
 
     private void Lost(Stream stream, string reason)

@@ -112,20 +112,5 @@ public sealed class DesktopUnitUplink : IDisposable
         }
     }
 
-    private void TakeSnapshot()
-    {
-        var outbox = Uplink.Outbox;
-        _snapshot = new UplinkSnapshot(
-            Uplink.IsOnline,
-            Journal.JournalId,
-            Journal.FirstSequence,
-            Journal.DurableSequence,
-            Journal.AckedSequence,
-            Ring.Count,
-            Ring.Refused,
-            outbox?.InFlight ?? 0,
-            outbox?.BatchesSent ?? 0,
-            Uplink.Connections,
-            Link.LastError);
-    }
+    private void TakeSnapshot() => _snapshot = UplinkSnapshot.Of(Uplink, Link.LastError);
 }

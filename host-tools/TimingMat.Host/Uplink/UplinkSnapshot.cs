@@ -1,3 +1,5 @@
+using TimingMat.Core.Outbox;
+
 namespace TimingMat.Host.Uplink;
 
 /// <summary>The state of a <see cref="DesktopUnitUplink"/> after its last poll, safe to read from any thread.</summary>
@@ -23,4 +25,26 @@ public sealed record UplinkSnapshot(
     int InFlight,
     long BatchesSent,
     int Connections,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>Takes the state of a unit's uplink; call from the thread that polls it.</summary>
+    /// <param name="uplink">The uplink (ring, journal, outbox).</param>
+    /// <param name="lastError">The MQTT link's last connection error, or <c>null</c>.</param>
+    /// <returns>The snapshot.</returns>
+    public static UplinkSnapshot Of(UnitUplink uplink, string? lastError)
+    {
+        var outbox = uplink.Outbox;
+        return new UplinkSnapshot(
+            uplink.IsOnline,
+            uplink.Journal.JournalId,
+            uplink.Journal.FirstSequence,
+            uplink.Journal.DurableSequence,
+            uplink.Journal.AckedSequence,
+            uplink.Ring.Count,
+            uplink.Ring.Refused,
+            outbox?.InFlight ?? 0,
+            outbox?.BatchesSent ?? 0,
+            uplink.Connections,
+            lastError);
+    }
+}

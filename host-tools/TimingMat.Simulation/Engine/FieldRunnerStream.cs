@@ -6,7 +6,8 @@ namespace TimingMat.Simulation.Engine;
 
 /// <summary>
 /// The runners reaching one mat, from the race truth, as the crossing model wants them: in order of crossing time,
-/// on the unit's local clock (its crystal), with a lateral position and chip heights drawn per runner.
+/// on the unit's local clock (its crystal), with a lateral position and chip heights drawn per runner. Only the
+/// crossings in a span of true time are given (the whole race in the simulator, the played window in a HIL run).
 /// </summary>
 internal sealed class FieldRunnerStream : IRunnerStream
 {
@@ -14,11 +15,13 @@ internal sealed class FieldRunnerStream : IRunnerStream
     private readonly UnitTimebase _timebase;
     private readonly double _matWidthM;
     private readonly int _seed;
+    private readonly long _toTrueUtcMicros;
     private int _index;
 
-    public FieldRunnerStream(IReadOnlyList<TrueMatCrossing> crossings, long fromTrueUtcMicros, UnitTimebase timebase, double matWidthM, int seed)
+    public FieldRunnerStream(IReadOnlyList<TrueMatCrossing> crossings, long fromTrueUtcMicros, long toTrueUtcMicros, UnitTimebase timebase, double matWidthM, int seed)
     {
         _crossings = crossings;
+        _toTrueUtcMicros = toTrueUtcMicros;
         _timebase = timebase;
         _matWidthM = matWidthM;
         _seed = seed;
@@ -42,7 +45,7 @@ internal sealed class FieldRunnerStream : IRunnerStream
 
     public bool TryNext(out RunnerCrossing runner)
     {
-        if (_index >= _crossings.Count)
+        if (_index >= _crossings.Count || _crossings[_index].UtcMicros >= _toTrueUtcMicros)
         {
             runner = null!;
             return false;

@@ -4,10 +4,8 @@ using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Unit;
-using TimingMat.Emulators.Crossings;
 using TimingMat.Emulators.Gps;
 using TimingMat.Emulators.Reader;
-using TimingMat.Emulators.Serial;
 using TimingMat.Emulators.Storage;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
@@ -25,9 +23,6 @@ internal sealed class SimulatedMat
 {
     private const long Second = 1_000_000;
 
-    // The unit's loop polls its modules this often on the device; reads are stamped at the poll that sees them.
-    private const long ReaderBaud = 115_200;
-
     private readonly Scenario _scenario;
     private readonly RaceField _field;
     private readonly RaceNetwork _network;
@@ -42,10 +37,9 @@ internal sealed class SimulatedMat
     private long _readsFromPreviousBoots;
     private long _reportedPreviousBoots;
     private long _notReportedPreviousBoots;
+    private MatRig? _hardware;
     private GpsRig? _rig;
     private ReaderModuleEmulator? _reader;
-    private ReadCountingSource? _tags;
-    private CrossingModel? _model;
     private IMqttLink? _link;
 
     public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed)
@@ -72,13 +66,13 @@ internal sealed class SimulatedMat
 
     public int Boots { get; private set; }
 
-    public long ReadsGenerated => _readsFromPreviousBoots + (_tags?.Reads ?? 0);
+    public long ReadsGenerated => _readsFromPreviousBoots + (_hardware?.ReadsGenerated ?? 0);
 
     /// <summary>Gets the reads the module reported on the wire, over all boots.</summary>
     public long ReadsReported => _reportedPreviousBoots + (_reader?.ReadsSent ?? 0);
 
     /// <summary>Gets the reads the module made but could not report: not inventorying, silent, throttled, or its transmit buffer full.</summary>
-    public long ReadsNotReported => _notReportedPreviousBoots + (_reader == null ? 0 : _reader.ReadsMissed + _reader.ReadsDroppedBacklog + _reader.ReadsThrottled);
+    public long ReadsNotReported => _notReportedPreviousBoots + (_hardware?.ReadsNotReported ?? 0);
 
     public IReadOnlyList<long> ClockErrorsMicros => _clockErrors;
 
@@ -130,70 +124,33 @@ internal sealed class SimulatedMat
     {
         Boots++;
         var random = new Random(Seeds.Mix(_seed, Spec.UnitId, Boots));
-        var gpsOptions = new GpsEmulatorOptions
-        {
-            Seed = Seeds.Mix(_seed, Spec.UnitId, Boots, 5),
-            Latency = PpsLatencyModel.Parse(_scenario.Gps.Latency),
-            AcquisitionSeconds = gpsAcquisitionSeconds,
-            Schedule = _scenario.Faults
-                .Where(f => f.Kind == FaultKind.GpsLoss && f.Mat == Spec.Name && f.AtUtcMicros + f.DurationMicros > trueUtc)
-                .Select(f => new GpsCondition(GpsConditionKind.NoFix, f.AtUtcMicros, f.AtUtcMicros + f.DurationMicros))
-                .ToList(),
-        };
-        _rig = new GpsRig(_crystal, trueUtc, gpsOptions, baudRate: 9600, localAtBoot: 500_000 + random.Next(2_000_000));
-        var readerLine = new SerialLine(_rig.Clock, (int)ReaderBaud);
-        readerLine.UnitEnd.Open();
-        readerLine.ModuleEnd.Open();
+        var power = new MatPower(_crystal, trueUtc, LocalAtBoot: 500_000 + random.Next(2_000_000), gpsAcquisitionSeconds);
 
         // Runners already crossing when the reader wakes are only partly read; the model starts just after boot.
-        var modelSettings = new CrossingModelSettings
-        {
-            Readers = 1,
-            AntennasPerReader = Spec.Reader.Antennas,
-            ReaderReadsPerSecond = Spec.Reader.ReadsPerSecond,
-            ChipReadsPerSecond = Math.Min(200, Spec.Reader.ReadsPerSecond),
-            KeepTrueCrossings = false, // the field is the truth; the model's copy would grow all race
-        };
-        var runners = new FieldRunnerStream(_field.CrossingsAt(Spec.UnitId), trueUtc + (3 * Second), _rig.Timebase, modelSettings.MatWidthM, _seed);
-        _model = new CrossingModel(modelSettings, runners, Seeds.Mix(_seed, Spec.UnitId, Boots, 7));
-        _tags = new ReadCountingSource(_model.Reader(0));
-        _reader = Spec.Reader.Type == "m6e"
-            ? new MercuryNanoEmulator(readerLine, _tags, Seeds.Mix(_seed, Spec.UnitId, 11))
-            : new R2000ModuleEmulator(readerLine, _tags, Seeds.Mix(_seed, Spec.UnitId, 13));
-
-        // A crossing counts as read only when the module reported a read of it on the wire: reads made while it was
-        // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
-        _reader.ReadReported += read =>
-        {
-            var bib = RaceField.TryBibOf(read.Epc);
-            _readsByBib[bib] = _readsByBib.GetValueOrDefault(bib) + 1;
-        };
-
+        _hardware = new MatRig(Spec, _scenario, _field, Boots, power, (trueUtc + (3 * Second), long.MaxValue), _seed, _readsByBib);
+        _rig = _hardware.Gps;
+        _reader = _hardware.Reader;
         _link = _network.NewLink(Spec.UnitId);
 
+        var role = Spec.Role switch
+        {
+            MatRoleName.CheckIn => UnitRole.CheckIn,
+            MatRoleName.Start => UnitRole.Start,
+            MatRoleName.Turnaround => UnitRole.Turnaround,
+            MatRoleName.Finish => UnitRole.Finish,
+            _ => UnitRole.Split,
+        };
         var settings = new MatUnitSettings(Spec.UnitId)
         {
-            Role = Spec.Role switch
-            {
-                MatRoleName.CheckIn => UnitRole.CheckIn,
-                MatRoleName.Start => UnitRole.Start,
-                MatRoleName.Turnaround => UnitRole.Turnaround,
-                MatRoleName.Finish => UnitRole.Finish,
-                _ => UnitRole.Split,
-            },
+            Role = role,
             ReaderProtocol = Spec.Reader.Type == "m6e" ? ReaderProtocol.Mercury : ReaderProtocol.R2000,
         };
         settings.Mercury.Region = MercuryRegion.Europe;
         settings.Uplink.ClientId = _network is BrokerNetwork broker ? broker.ClientIdOf(Spec.UnitId) : "timingmat-unit-" + Spec.UnitId;
         settings.Uplink.Outbox.TopicPrefix = _network.TopicPrefix;
-        settings.Crossings.SetCapacity(Spec.Role is MatRoleName.Start or MatRoleName.Finish ? 1024 : 512);
-        if (Spec.Role is MatRoleName.Start or MatRoleName.CheckIn)
-        {
-            // Runners walk or jog over these mats: a chip stays in the field 2–3 s, so follow it longer (RACE RESULT:
-            // the reaction time should match the time a chip is in range).
-            settings.Crossings.ReactionMicros = 2 * Second;
-        }
-        Unit = new MatUnit(settings, _rig.Clock, readerLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link);
+        settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(role));
+        settings.Crossings.ReactionMicros = UnitRoleText.DefaultReactionMicros(role);
+        Unit = new MatUnit(settings, _rig.Clock, _hardware.ReaderLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link);
         Unit.Start();
         Unit.RaceDay.ArmAt(Spec.OpensUtcMicros);
         Unit.RaceDay.CutOffAt(Spec.CutoffUtcMicros);
@@ -210,8 +167,7 @@ internal sealed class SimulatedMat
             return;
         }
 
-        _rig!.Gps.StepTo(trueUtc);
-        _reader!.Poll();
+        _hardware!.StepTo(trueUtc);
         IssueDueMarkers(trueUtc);
         Unit.Poll();
         if (trueUtc >= _nextClockSample)
@@ -243,13 +199,12 @@ internal sealed class SimulatedMat
             // The firmware stops mid-write, as it would.
         }
 
-        _readsFromPreviousBoots += _tags!.Reads;
+        _readsFromPreviousBoots += _hardware!.ReadsGenerated;
         _reportedPreviousBoots += _reader!.ReadsSent;
-        _notReportedPreviousBoots += _reader.ReadsMissed + _reader.ReadsDroppedBacklog + _reader.ReadsThrottled;
+        _notReportedPreviousBoots += _hardware.ReadsNotReported;
         Unit = null;
+        _hardware = null;
         _reader = null;
-        _tags = null;
-        _model = null;
         _link = null;
     }
 

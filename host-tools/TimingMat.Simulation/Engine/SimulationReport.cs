@@ -40,8 +40,11 @@ public sealed record SimulationReport
     /// <summary>Gets the delivered crossing time's error against the truth.</summary>
     public required ErrorFigures CrossingErrorMs { get; init; }
 
-    /// <summary>Gets the mat clocks' error against true UTC, sampled every 10 s while they had UTC.</summary>
-    public required ErrorFigures ClockErrorMs { get; init; }
+    /// <summary>
+    /// Gets the mat clocks' error against true UTC, sampled every 10 s while they had UTC; null when the run could not
+    /// see the clocks (a board in the loop: its status reports no clock offset).
+    /// </summary>
+    public required ErrorFigures? ClockErrorMs { get; init; }
 
     /// <summary>Gets the race-rules verdicts for the athletes seen on the course.</summary>
     public required AthleteFigures Athletes { get; init; }
@@ -141,8 +144,8 @@ public sealed record TwoChipFigures(int Injected, int Flagged);
 /// <param name="CrossingErrorP50Ms">Median error of the mat's delivered crossing times against the truth.</param>
 /// <param name="CrossingErrorP99Ms">99th percentile of that error.</param>
 /// <param name="ClockState">The clock's state at the end.</param>
-/// <param name="ClockErrorP99Ms">The clock's p99 error while it had UTC.</param>
+/// <param name="ClockErrorP99Ms">The clock's p99 error while it had UTC, or null when it could not be seen.</param>
 /// <param name="Boots">How many times the unit booted (1 without power cuts).</param>
 /// <param name="Restamped">Passings re-stamped after the clock locked.</param>
 /// <param name="ReaderRestarts">Times the reader driver restarted the module.</param>
-public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsReported, long ReadsNotReported, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts);
+public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsReported, long ReadsNotReported, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double? ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts);

@@ -7,6 +7,12 @@ public sealed record Scenario
     /// <summary>Gets the scenario's name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>Gets the race day (times of day in the file are local times on it).</summary>
+    public required DateOnly Date { get; init; }
+
+    /// <summary>Gets the local time zone's offset from UTC on race day.</summary>
+    public required TimeSpan UtcOffset { get; init; }
+
     /// <summary>Gets a one-line description.</summary>
     public required string Description { get; init; }
 
@@ -36,6 +42,11 @@ public sealed record Scenario
 
     /// <summary>Gets the first mat with a role, or null.</summary>
     public MatSpec? MatWithRole(MatRoleName role) => Mats.FirstOrDefault(m => m.Role == role);
+
+    /// <summary>Gives the UTC time of a local time of day on race day, as the file's times are read.</summary>
+    /// <param name="timeOfDay">Local time of day (below 24 h).</param>
+    /// <returns>UTC µs since 1970.</returns>
+    public long UtcMicrosAt(TimeSpan timeOfDay) => ScenarioLoader.UtcMicrosOf(Date, UtcOffset, timeOfDay);
 }
 
 /// <summary>One timing point (one mat unit).</summary>

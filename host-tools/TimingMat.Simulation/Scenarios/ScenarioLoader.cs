@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using TimingMat.Host.Json;
 
 namespace TimingMat.Simulation.Scenarios;
 
@@ -62,6 +63,27 @@ public static class ScenarioLoader
         return reader.ReadToEnd();
     }
 
+    /// <summary>Parses a time of day as scenario files write it: <c>HH:MM</c>, <c>HH:MM:SS</c> or <c>HH:MM:SS.fff</c>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="timeOfDay">The time of day when it parses.</param>
+    /// <returns><c>true</c> when the text is a time of day below 24:00.</returns>
+    public static bool TryParseTimeOfDay(string text, out TimeSpan timeOfDay)
+    {
+        string[] formats = [@"hh\:mm", @"hh\:mm\:ss", @"hh\:mm\:ss\.FFF"];
+        return TimeSpan.TryParseExact(text, formats, CultureInfo.InvariantCulture, out timeOfDay) && timeOfDay < TimeSpan.FromDays(1);
+    }
+
+    /// <summary>Gives the UTC time of a local time of day on a date in a time zone.</summary>
+    /// <param name="date">The day.</param>
+    /// <param name="utcOffset">The zone's offset from UTC.</param>
+    /// <param name="timeOfDay">Local time of day.</param>
+    /// <returns>UTC µs since 1970.</returns>
+    public static long UtcMicrosOf(DateOnly date, TimeSpan utcOffset, TimeSpan timeOfDay)
+    {
+        var utc = new DateTimeOffset(date.ToDateTime(TimeOnly.FromTimeSpan(timeOfDay)), utcOffset).UtcDateTime;
+        return (utc - DateTime.UnixEpoch).Ticks / 10;
+    }
+
     /// <summary>Parses and validates scenario JSON.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="source">File or scenario name, for messages.</param>
@@ -69,26 +91,14 @@ public static class ScenarioLoader
     /// <exception cref="ScenarioException">The text is not valid JSON or not a valid scenario.</exception>
     public static Scenario Parse(string json, string source)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return JsonCursor.Parse(json, source, root => new Reader().Read(root));
         }
-        catch (JsonException e)
+        catch (JsonInputException e) when (e is not ScenarioException)
         {
-            throw new ScenarioException(source, $"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}", "not valid JSON: " + FirstSentence(e.Message));
+            throw new ScenarioException(e.Source, e.Location, e.Problem);
         }
-
-        using (document)
-        {
-            return new Reader().Read(new JsonCursor(source, document.RootElement, "$"));
-        }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 
     private sealed class Reader
@@ -118,6 +128,8 @@ public static class ScenarioLoader
             return new Scenario
             {
                 Name = name,
+                Date = _date,
+                UtcOffset = _offset,
                 Description = description,
                 Seed = seed,
                 DistanceKm = distance,
@@ -156,14 +168,12 @@ public static class ScenarioLoader
         private long LocalTime(JsonCursor cursor, string key)
         {
             var text = cursor.String(key);
-            string[] formats = [@"hh\:mm", @"hh\:mm\:ss", @"hh\:mm\:ss\.FFF"];
-            if (!TimeSpan.TryParseExact(text, formats, CultureInfo.InvariantCulture, out var time) || time >= TimeSpan.FromDays(1))
+            if (!TryParseTimeOfDay(text, out var time))
             {
                 throw cursor.Error(cursor.PathOf(key), $"'{text}' is not a time of day; expected HH:MM or HH:MM:SS (local time, utc_offset applies)");
             }
 
-            var utc = new DateTimeOffset(_date.ToDateTime(TimeOnly.FromTimeSpan(time)), _offset).UtcDateTime;
-            return (utc - DateTime.UnixEpoch).Ticks / 10;
+            return UtcMicrosOf(_date, _offset, time);
         }
 
         private List<WaveSpec> ReadWaves(JsonCursor root)

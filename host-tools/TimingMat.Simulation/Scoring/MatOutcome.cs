@@ -26,8 +26,11 @@ public sealed record MatOutcome
     /// <summary>Gets the clock's state at the end (lower case), or "unknown".</summary>
     public string ClockState { get; init; } = "unknown";
 
-    /// <summary>Gets the clock's error against true UTC, sampled while it had UTC (µs).</summary>
-    public IReadOnlyList<long> ClockErrorsMicros { get; init; } = [];
+    /// <summary>
+    /// Gets the clock's error against true UTC, sampled while it had UTC (µs), or null when the run cannot see the
+    /// unit's clock (a board in the loop reports no offset), which leaves the clock figures empty.
+    /// </summary>
+    public IReadOnlyList<long>? ClockErrorsMicros { get; init; } = [];
 
     /// <summary>Gets how many times the unit booted.</summary>
     public int Boots { get; init; } = 1;

@@ -21,7 +21,7 @@ public static class RaceScorer
     public const long MatchWindowMicros = 10 * Second;
 
     /// <summary>Scores a run.</summary>
-    /// <param name="run">What was run and how.</param>
+    /// <param name="run">What was run and how; its <see cref="RunFacts.Window"/> limits the truth to the time played.</param>
     /// <param name="field">The truth.</param>
     /// <param name="mats">What each mat did (only these mats are scored).</param>
     /// <param name="delivered">Every passing the collector stored, markers included.</param>
@@ -43,7 +43,7 @@ public static class RaceScorer
                 .ToDictionary(g => g.Key, g => g.OrderBy(d => d.TimeUtcMicros).ToList());
             long matLost = 0;
             var matErrors = new List<long>();
-            var truth = field.CrossingsAt(unit);
+            IReadOnlyList<TrueMatCrossing> truth = run.Window == null ? field.CrossingsAt(unit) : [.. field.CrossingsAt(unit).Where(c => run.Window.Contains(c.UtcMicros))];
             foreach (var crossing in truth)
             {
                 foreach (var chip in crossing.Runner.Chips)
@@ -112,7 +112,7 @@ public static class RaceScorer
                 matErrorFigures.P50,
                 matErrorFigures.P99,
                 mat.ClockState,
-                ErrorFigures.FromMicros(mat.ClockErrorsMicros).P99,
+                mat.ClockErrorsMicros == null ? null : ErrorFigures.FromMicros(mat.ClockErrorsMicros).P99,
                 mat.Boots,
                 mat.Restamped,
                 mat.ReaderRestarts));
@@ -120,18 +120,28 @@ public static class RaceScorer
 
         var scenario = field.Scenario;
         var scored = mats.Select(m => m.Spec.UnitId).ToHashSet();
+        // A run that played part of the race (a HIL window) answers for the runners who crossed a scored mat in it.
+        IReadOnlyList<RunnerPlan> runners = field.Runners;
+        IReadOnlyList<Athlete> athletes = field.Athletes;
+        if (run.Window != null)
+        {
+            var crossedInWindow = mats.SelectMany(m => field.CrossingsAt(m.Spec.UnitId)).Where(c => run.Window.Contains(c.UtcMicros)).Select(c => c.Runner.Athlete.Bib).ToHashSet();
+            runners = [.. field.Runners.Where(r => crossedInWindow.Contains(r.Athlete.Bib))];
+            athletes = [.. runners.SelectMany(r => r.Chips)];
+        }
+
         var audit = RaceRulesAudit.Run(
             [.. scenario.Mats.Where(m => scored.Contains(m.UnitId)).Select(m => new AuditMat(m.UnitId, m.Name, m.Role, m.Km, m.CutoffUtcMicros))],
-            [.. field.Athletes.Select(a => new AuditAthlete(a.Bib, [a.ChipHex]))],
+            [.. athletes.Select(a => new AuditAthlete(a.Bib, [a.ChipHex]))],
             delivered.Where(d => scored.Contains(d.Unit)).Select(d => new AuditPassing(d.Unit, d.Sequence, d.ChipHex, d.TimeUtcMicros, d.Kind, d.Flags)));
-        var carried = field.Runners.Where(r => r.Carried != null).Select(r => (r.Athlete.Bib, r.Carried!.Bib)).ToHashSet();
+        var carried = runners.Where(r => r.Carried != null).Select(r => (r.Athlete.Bib, r.Carried!.Bib)).ToHashSet();
         var flagged = audit.TwoChipPairs.Count(p => p.BibA is { } a && p.BibB is { } b && (carried.Contains((a, b)) || carried.Contains((b, a))));
 
         return new SimulationReport
         {
             Scenario = scenario.Name,
             Seed = run.Seed,
-            Runners = field.Runners.Count,
+            Runners = runners.Count,
             Mats = mats.Count,
             ReadsGenerated = mats.Sum(m => m.ReadsGenerated),
             PassingsExpected = expected,
@@ -140,7 +150,7 @@ public static class RaceScorer
             PassingsLost = lost,
             DuplicatesDelivered = duplicates,
             CrossingErrorMs = ErrorFigures.FromMicros(crossingErrors),
-            ClockErrorMs = ErrorFigures.FromMicros(mats.SelectMany(m => m.ClockErrorsMicros)),
+            ClockErrorMs = mats.Any(m => m.ClockErrorsMicros == null) ? null : ErrorFigures.FromMicros(mats.SelectMany(m => m.ClockErrorsMicros!)),
             Athletes = new AthleteFigures(audit.Count(AthleteVerdict.Ranked), audit.Count(AthleteVerdict.MissingMat), audit.Count(AthleteVerdict.OutOfSequence), audit.Count(AthleteVerdict.AfterCutoff)),
             TwoChipPairs = new TwoChipFigures(carried.Count, flagged),
             FaultsInjected = run.FaultsInjected,

@@ -42,6 +42,7 @@ public class RaceEngineTests
     {
         var r = s_allFaults.Value;
 
+        Assert.NotNull(r.ClockErrorMs);
         Assert.InRange(r.ClockErrorMs.P99, 0, 1.0);
         Assert.InRange(r.MatDetails.Single(m => m.Name == "2.5k").CrossingErrorP50Ms, 0, 20);
         Assert.InRange(r.CrossingErrorMs.P50, 0, 30);

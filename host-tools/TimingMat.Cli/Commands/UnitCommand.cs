@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using TimingMat.Cli.Infrastructure;
+using TimingMat.Core.RaceDay;
+using TimingMat.Host.Json;
+using TimingMat.Host.Ports;
+using TimingMat.Host.Unit;
+
+namespace TimingMat.Cli.Commands;
+
+/// <summary>
+/// <c>timingmat unit --reader ADDR --gps ADDR [--pps ADDR] --broker URL --config FILE</c>: the real firmware core on
+/// desktop as a mat unit of its own, over real byte streams (serial devices or TCP serial bridges), with its journal
+/// in a folder and its passings delivered over MQTT. For bench rigs, and as the unit the HIL harness is tested against.
+/// </summary>
+internal static class UnitCommand
+{
+    private static readonly TimeSpan s_statusInterval = TimeSpan.FromSeconds(5);
+
+    // The device polls every few milliseconds; a read is stamped from its frame's arrival, not from the poll.
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(2);
+
+    public static Command Create(CommandOutput output)
+    {
+        var reader = new Option<string>("--reader") { Description = "The reader module's UART: tcp://host:port (a TCP serial bridge) or a device such as /dev/ttyUSB0", Required = true, HelpName = "ADDR" };
+        var gps = new Option<string>("--gps") { Description = "The GPS's NMEA UART: tcp://host:port or a device", Required = true, HelpName = "ADDR" };
+        var pps = new Option<string?>("--pps") { Description = "Where PPS edges arrive, one byte per edge: tcp://host:port or a device (without it the clock never locks)", HelpName = "ADDR" };
+        var broker = BrokerOptions.Create();
+        var config = new Option<string>("--config") { Description = "The unit's configuration (JSON, see docs/unit-config.md)", Required = true, HelpName = "FILE" };
+        var journal = new Option<string?>("--journal") { Description = "Journal folder, instead of the configuration's", HelpName = "DIR" };
+        var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds (0: run until Ctrl+C or SIGTERM)", DefaultValueFactory = _ => 0 };
+        var json = JsonOption.Create();
+        var command = new Command("unit", "Run the real firmware core on this computer as a mat unit, over real serial ports or TCP serial bridges");
+        foreach (var option in new Option[] { reader, gps, pps }.Concat(broker.All()).Concat([config, journal, seconds, json]))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, token) => Task.FromResult(Run(
+            output,
+            new UnitPorts(parse.GetValue(reader)!, parse.GetValue(gps)!, parse.GetValue(pps)),
+            broker.Read(parse),
+            parse.GetValue(config)!,
+            parse.GetValue(journal),
+            parse.GetValue(seconds),
+            JsonOption.Target(parse, json),
+            token)));
+        return command;
+    }
+
+    private static int Run(CommandOutput output, UnitPorts ports, BrokerSettings broker, string configPath, string? journal, int seconds, string? json, CancellationToken token)
+    {
+        if (seconds < 0)
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--seconds must be 0 or more, not {seconds}.");
+        }
+
+        var config = LoadConfig(configPath);
+        if (journal != null)
+        {
+            config = config with { JournalDirectory = Path.GetFullPath(journal) };
+        }
+
+        using var unit = Create(config, ports, broker);
+        try
+        {
+            unit.Start();
+        }
+        catch (PortOpenException e)
+        {
+            throw new CliException(ExitCode.PortUnavailable, e.Message + ".", PortFix(e));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCode.StorageFailed, e.Message + ".", "check the journal folder: free space, permissions, and that no other unit uses it.");
+        }
+
+        var human = json != JsonOption.StandardOutput;
+        if (human)
+        {
+            var journalState = unit.Snapshot().Uplink;
+            output.Out.WriteLine(
+                $"Unit {config.UnitId} ({UnitRoleText.Name(config.Role)}, {(config.Timing ? "timing" : "test mode: reads are counted, not recorded")}) on reader {ports.Reader} ({ProtocolName(config)}), " +
+                $"GPS {ports.Gps}, PPS {ports.Pps ?? "none (the clock cannot lock)"}; broker {broker.Address}; journal {config.JournalDirectory} " +
+                $"(id {journalState.JournalId}, last seq {journalState.DurableSequence}, acked {journalState.AckedSequence}). {(seconds > 0 ? $"Runs {seconds} s; " : string.Empty)}Ctrl+C stops.");
+            output.Out.Flush();
+        }
+
+        unit.Run(token, seconds > 0 ? TimeSpan.FromSeconds(seconds) : null, s_statusInterval, human ? s => { output.Out.WriteLine(StatusLine(s)); output.Out.Flush(); } : null, s_pollInterval);
+        var final = unit.Snapshot();
+        if (human)
+        {
+            output.Out.WriteLine(
+                $"Stopped: {final.Passings} passing(s) made this run; journal last seq {final.Uplink.DurableSequence}, acked {final.Uplink.AckedSequence}; " +
+                $"clock {final.ClockState}; reader restarts {final.ReaderRestarts}.");
+        }
+
+        if (json != null)
+        {
+            output.WriteJson(new UnitReport(config.UnitId, UnitRoleText.Name(config.Role), config.JournalDirectory, broker.Address.ToString(), final), json == JsonOption.StandardOutput ? null : json);
+        }
+
+        return (int)ExitCode.Ok;
+    }
+
+    private static UnitConfig LoadConfig(string path)
+    {
+        var text = Encoding.UTF8.GetString(InputFiles.ReadAllBytes(path));
+        try
+        {
+            return UnitConfigLoader.Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+        catch (JsonInputException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, e.Message, "fix the configuration at the place named above; docs/unit-config.md describes every key.");
+        }
+    }
+
+    private static DesktopMatUnit Create(UnitConfig config, UnitPorts ports, BrokerSettings broker)
+    {
+        try
+        {
+            return new DesktopMatUnit(config, ports, broker.Address, broker.Username, broker.Password, broker.Configure);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, e.Message + ".", "give each port as tcp://host:port (a TCP serial bridge) or a device path such as /dev/ttyUSB0.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCode.StorageFailed, $"the journal folder '{config.JournalDirectory}' cannot be used: {e.Message}", "give a folder you may write to with --journal, or fix the configuration's journal.");
+        }
+    }
+
+    private static string PortFix(PortOpenException e) => e.Address.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase)
+        ? $"start the TCP serial bridge of the {e.Role} (ser2net, an ESP-Link, the HIL rig) and check host and port, or give the device instead."
+        : $"check the {e.Role} adapter's cable and device name (ls /dev/ttyUSB* /dev/ttyACM*), that no other program has it open, and that your user is in the dialout group.";
+
+    private static string ProtocolName(UnitConfig config) => config.ReaderProtocol == Core.Unit.ReaderProtocol.Mercury ? "mercury" : "r2000";
+
+    private static string StatusLine(MatUnitSnapshot s)
+    {
+        var clock = s.ClockState == "unsynced"
+            ? "clock unsynced"
+            : $"clock {s.ClockState} ±{(s.ClockUncertaintyMicros / 1000.0).ToString("0.##", CultureInfo.InvariantCulture)} ms";
+        var gps = s.GpsFix ? $"fix, {s.Satellites} sats" : "no fix";
+        var uplink = s.Uplink.Online ? "online" : "OFFLINE" + (s.Uplink.LastError == null ? string.Empty : $" ({s.Uplink.LastError})");
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"  {s.UptimeSeconds,6:0.0} s  {s.Mode}  reader {s.ReaderState}, {s.Reads:N0} reads, {s.ReaderRestarts} restarts | {clock}, pps {s.PpsEdges}, {gps} | " +
+            $"passings {s.Passings} made, {s.HeldForUtc} held for UTC, journaled to seq {s.Uplink.DurableSequence}, acked {s.Uplink.AckedSequence} | uplink {uplink}");
+    }
+
+    private sealed record UnitReport(int Unit, string Role, string Journal, string Broker, MatUnitSnapshot State);
+}

@@ -1,0 +1,101 @@
+using TimingMat.Emulators.Crossings;
+using TimingMat.Emulators.Gps;
+using TimingMat.Emulators.Reader;
+using TimingMat.Emulators.Serial;
+using TimingMat.Simulation.Field;
+using TimingMat.Simulation.Scenarios;
+
+namespace TimingMat.Simulation.Engine;
+
+/// <summary>
+/// One boot of a mat's emulated hardware on the true timeline: its GPS (crystal, NMEA UART, PPS) and its reader
+/// module on a 115,200-baud UART, fed by the crossing model with the field's runners at the mat. The simulator puts
+/// the real core on the unit ends; the hardware-in-the-loop harness bridges them to a board's UARTs.
+/// </summary>
+/// <remarks>
+/// Step it with <see cref="StepTo"/> on the true timeline: the GPS emulator moves the shared local clock (the unit's
+/// counter) and writes what is due; the reader module answers commands and sends the reads due by then.
+/// </remarks>
+public sealed class MatRig
+{
+    private const int ReaderBaud = 115_200;
+
+    private readonly ReadCountingSource _tags;
+
+    /// <summary>Initializes a new instance of the <see cref="MatRig"/> class: the mat's hardware powered on.</summary>
+    /// <param name="spec">The mat.</param>
+    /// <param name="scenario">The scenario (GPS model and faults).</param>
+    /// <param name="field">The truth: who crosses the mat when.</param>
+    /// <param name="boot">Which boot this is, from 1 (seeds each boot's randomness apart).</param>
+    /// <param name="power">Crystal, boot time, counter and GPS start.</param>
+    /// <param name="runners">The true-time span whose runners reach the mat.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="readsByBib">Counts the reads the module reports on the wire per bib (kept across boots by the caller).</param>
+    public MatRig(MatSpec spec, Scenario scenario, RaceField field, int boot, MatPower power, (long FromUtc, long ToUtc) runners, int seed, Dictionary<int, int> readsByBib)
+    {
+        Spec = spec;
+        var gpsOptions = new GpsEmulatorOptions
+        {
+            Seed = Seeds.Mix(seed, spec.UnitId, boot, 5),
+            Latency = PpsLatencyModel.Parse(scenario.Gps.Latency),
+            AcquisitionSeconds = power.GpsAcquisitionSeconds,
+            Schedule = scenario.Faults
+                .Where(f => f.Kind == FaultKind.GpsLoss && f.Mat == spec.Name && f.AtUtcMicros + f.DurationMicros > power.TrueUtcAtBoot)
+                .Select(f => new GpsCondition(GpsConditionKind.NoFix, f.AtUtcMicros, f.AtUtcMicros + f.DurationMicros))
+                .ToList(),
+        };
+        Gps = new GpsRig(power.Crystal, power.TrueUtcAtBoot, gpsOptions, baudRate: 9600, localAtBoot: power.LocalAtBoot);
+        ReaderLine = new SerialLine(Gps.Clock, ReaderBaud);
+        ReaderLine.UnitEnd.Open();
+        ReaderLine.ModuleEnd.Open();
+
+        var modelSettings = new CrossingModelSettings
+        {
+            Readers = 1,
+            AntennasPerReader = spec.Reader.Antennas,
+            ReaderReadsPerSecond = spec.Reader.ReadsPerSecond,
+            ChipReadsPerSecond = Math.Min(200, spec.Reader.ReadsPerSecond),
+            KeepTrueCrossings = false, // the field is the truth; the model's copy would grow all race
+        };
+        var stream = new FieldRunnerStream(field.CrossingsAt(spec.UnitId), runners.FromUtc, runners.ToUtc, Gps.Timebase, modelSettings.MatWidthM, seed);
+        var model = new CrossingModel(modelSettings, stream, Seeds.Mix(seed, spec.UnitId, boot, 7));
+        _tags = new ReadCountingSource(model.Reader(0));
+        Reader = spec.Reader.Type == "m6e"
+            ? new MercuryNanoEmulator(ReaderLine, _tags, Seeds.Mix(seed, spec.UnitId, 11))
+            : new R2000ModuleEmulator(ReaderLine, _tags, Seeds.Mix(seed, spec.UnitId, 13));
+
+        // A crossing counts as read only when the module reported a read of it on the wire: reads made while it was
+        // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
+        Reader.ReadReported += read =>
+        {
+            var bib = RaceField.TryBibOf(read.Epc);
+            readsByBib[bib] = readsByBib.GetValueOrDefault(bib) + 1;
+        };
+    }
+
+    /// <summary>Gets the mat.</summary>
+    public MatSpec Spec { get; }
+
+    /// <summary>Gets the GPS side: the unit's local clock, timebase, GPS UART and receiver.</summary>
+    public GpsRig Gps { get; }
+
+    /// <summary>Gets the reader UART; the unit uses <see cref="SerialLine.UnitEnd"/>.</summary>
+    public SerialLine ReaderLine { get; }
+
+    /// <summary>Gets the reader module emulator (Mercury for <c>m6e</c>, 0xA0 for <c>r2000</c>).</summary>
+    public ReaderModuleEmulator Reader { get; }
+
+    /// <summary>Gets the reads the modelled physics produced this boot (before the module dropped any).</summary>
+    public long ReadsGenerated => _tags.Reads;
+
+    /// <summary>Gets the reads the module made this boot but could not report (not inventorying, silent, throttled, backlog full).</summary>
+    public long ReadsNotReported => Reader.ReadsMissed + Reader.ReadsDroppedBacklog + Reader.ReadsThrottled;
+
+    /// <summary>Runs the hardware up to a true time: GPS stamps and bytes, then the reader module.</summary>
+    /// <param name="trueUtc">True UTC µs, not before the last step.</param>
+    public void StepTo(long trueUtc)
+    {
+        Gps.Gps.StepTo(trueUtc);
+        Reader.Poll();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace TimingMat.Cli.Tests;
+
+/// <summary><c>timingmat unit</c> as a real child process: its output lines as they come, a SIGTERM like a service manager's.</summary>
+internal sealed class UnitProcess : IDisposable
+{
+    private const int SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _error = new();
+
+    private UnitProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(_out, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output => Read(_out);
+
+    public string Errors => Read(_error);
+
+    public int ExitCode => _process.ExitCode;
+
+    public static UnitProcess Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "timingmat.dll"));
+        start.ArgumentList.Add("unit");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new UnitProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Waits until the output holds a text (the unit printed its start line, a status line…).</summary>
+    public void WaitFor(string text, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the unit did not print '{text}' (exited: {_process.HasExited}).\nout:\n{Output}\nerr:\n{Errors}");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>Asks the unit to stop as a service manager does (SIGTERM) and waits for it.</summary>
+    public bool Terminate(TimeSpan within) => Kill(_process.Id, SigTerm) == 0 && WaitForExit(within);
+
+    public bool WaitForExit(TimeSpan within)
+    {
+        if (!_process.WaitForExit(within))
+        {
+            return false;
+        }
+
+        // The asynchronous readers may still hold the last lines.
+        _process.WaitForExit();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder to, string? line)
+    {
+        if (line != null)
+        {
+            lock (to)
+            {
+                to.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Read(StringBuilder from)
+    {
+        lock (from)
+        {
+            return from.ToString();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
