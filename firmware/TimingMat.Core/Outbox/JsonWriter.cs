@@ -166,7 +166,7 @@ namespace TimingMat.Core.Outbox
             Digits(value, 0);
         }
 
-        /// <summary>Writes a fixed-point value as a decimal number, e.g. (−4550, 2) as <c>-45.50</c>.</summary>
+        /// <summary>Writes a fixed-point value as a JSON number with a point, e.g. (−4550, 2) as <c>-45.50</c>.</summary>
         /// <param name="scaled">The value times 10^<paramref name="decimals"/>.</param>
         /// <param name="decimals">Digits after the point, 1–9.</param>
         public void Decimal(long scaled, int decimals)

@@ -27,7 +27,7 @@ namespace TimingMat.Core.Outbox
         /// <summary>Gets or sets the largest batch message in bytes (header included). Default 4096.</summary>
         public int BatchMaxBytes { get; set; }
 
-        /// <summary>Gets or sets how many batches may await the collector's answer at once. Default 16.</summary>
+        /// <summary>Gets or sets how many batches may wait for the collector's answer at once. Default 16.</summary>
         public int MaxInFlightBatches { get; set; }
 
         /// <summary>Gets or sets how long a batch may go unanswered before it is sent again, in µs. Default 5 s.</summary>

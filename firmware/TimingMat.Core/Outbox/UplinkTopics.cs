@@ -5,7 +5,7 @@ namespace TimingMat.Core.Outbox
     /// <c>&lt;prefix&gt;/&lt;unit&gt;/passings</c> (batches, unit → collector, QoS 1),
     /// <c>&lt;prefix&gt;/&lt;unit&gt;/status</c> (retained JSON and the retained last will),
     /// <c>&lt;prefix&gt;/&lt;unit&gt;/cmd</c> (text commands to the unit, QoS 1) and
-    /// <c>&lt;prefix&gt;/&lt;unit&gt;/ack</c> (collector acks, QoS 1). The unit id is written in decimal.
+    /// <c>&lt;prefix&gt;/&lt;unit&gt;/ack</c> (collector acks, QoS 1). The unit id is written in base 10.
     /// </summary>
     public sealed class UplinkTopics
     {
