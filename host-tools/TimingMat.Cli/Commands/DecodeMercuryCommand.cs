@@ -110,12 +110,7 @@ internal static class DecodeMercuryCommand
             json.WriteNumber("temperature_throttles", _throttles);
             json.WriteNumber("error_statuses", _errorStatuses);
             json.WriteNumber("status_reports", _statusReports);
-            json.WriteNumber("crc_errors", d.CrcErrors);
-            json.WriteNumber("truncated_frames", d.TruncatedFrames);
-            json.WriteNumber("malformed_frames", d.MalformedFrames);
-            json.WriteNumber("malformed_records", _malformedRecords);
-            json.WriteNumber("skipped_bytes", d.SkippedBytes);
-            json.WriteNumber("resyncs", d.Resyncs);
+            ReaderCapture.WriteErrorCounts(json, d, "crc_errors", _malformedRecords);
             _lines.End();
         }
 

@@ -117,12 +117,7 @@ internal static class DecodeR2000Command
             json.WriteNumber("tag_reads", _tagReads);
             json.WriteNumber("round_summaries", _roundSummaries);
             json.WriteNumber("error_statuses", _errorStatuses);
-            json.WriteNumber("checksum_errors", d.CrcErrors);
-            json.WriteNumber("truncated_frames", d.TruncatedFrames);
-            json.WriteNumber("malformed_frames", d.MalformedFrames);
-            json.WriteNumber("malformed_records", _malformedRecords);
-            json.WriteNumber("skipped_bytes", d.SkippedBytes);
-            json.WriteNumber("resyncs", d.Resyncs);
+            ReaderCapture.WriteErrorCounts(json, d, "checksum_errors", _malformedRecords);
             _lines.End();
         }
 

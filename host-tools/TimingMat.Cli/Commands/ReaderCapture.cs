@@ -101,6 +101,21 @@ internal static class ReaderCapture
         throw new CliException(ExitCode.InvalidInput, $"no {protocol} frame in '{path}' ({bytes} bytes).", fix);
     }
 
+    /// <summary>Writes the error counts every decode summary ends with, in the same order for both protocols.</summary>
+    /// <param name="json">The summary object being written.</param>
+    /// <param name="deframer">The deframer that read the capture.</param>
+    /// <param name="checksumKey">The protocol's name for a bad check value (<c>crc_errors</c>, <c>checksum_errors</c>).</param>
+    /// <param name="malformedRecords">Tag records the parser rejected inside valid frames.</param>
+    public static void WriteErrorCounts(Utf8JsonWriter json, FrameDeframer deframer, string checksumKey, long malformedRecords)
+    {
+        json.WriteNumber(checksumKey, deframer.CrcErrors);
+        json.WriteNumber("truncated_frames", deframer.TruncatedFrames);
+        json.WriteNumber("malformed_frames", deframer.MalformedFrames);
+        json.WriteNumber("malformed_records", malformedRecords);
+        json.WriteNumber("skipped_bytes", deframer.SkippedBytes);
+        json.WriteNumber("resyncs", deframer.Resyncs);
+    }
+
     public static string Hex2(int value) => "0x" + value.ToString("X2", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Hex4(int value) => "0x" + value.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
