@@ -202,17 +202,11 @@ public sealed class OutboxSimulatedTests : IDisposable
         unit.PassingsPerSecond = 100;
         _bench.Run(2_000_000);
         _bench.Drain();
-        var copy = _bench.DatabasePath + ".copy";
-        _bench.Store.Dispose();
-        File.Copy(_bench.DatabasePath, copy, overwrite: true);
-        _bench.StartCollector();
+        var copy = _bench.BackUpDatabase();
         unit.PassingsPerSecond = 100;
         _bench.Run(3_000_000);
         _bench.Drain();
-        _bench.StopCollector();
-        File.Copy(copy, _bench.DatabasePath, overwrite: true);
-        File.Delete(copy);
-        _bench.StartCollector();
+        _bench.RestoreDatabase(copy);
         Assert.Equal(200, _bench.Store.CountPassings(1));
 
         unit.PassingsPerSecond = 100;
@@ -233,19 +227,13 @@ public sealed class OutboxSimulatedTests : IDisposable
         unit.PassingsPerSecond = 100;
         _bench.Run(1_000_000);
         _bench.Drain();
-        var copy = _bench.DatabasePath + ".copy";
-        _bench.Store.Dispose();
-        File.Copy(_bench.DatabasePath, copy, overwrite: true);
-        _bench.StartCollector();
+        var copy = _bench.BackUpDatabase();
         unit.PassingsPerSecond = 100;
         _bench.Run(3_000_000);
         _bench.Drain();
         _bench.Run(6_000_000);
         Assert.True(unit.Journal.FirstSequence > 200, $"acknowledged segments should be pruned, first is {unit.Journal.FirstSequence}");
-        _bench.StopCollector();
-        File.Copy(copy, _bench.DatabasePath, overwrite: true);
-        File.Delete(copy);
-        _bench.StartCollector();
+        _bench.RestoreDatabase(copy);
 
         unit.PassingsPerSecond = 10;
         _bench.Run(70_000_000);

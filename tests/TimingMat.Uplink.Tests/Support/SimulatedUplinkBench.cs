@@ -130,6 +130,27 @@ internal sealed class SimulatedUplinkBench : IDisposable
     }
 
     /// <summary>Gets the running numbers of the passings the collector holds for a unit, in sequence order.</summary>
+    /// <summary>Copies the collector's database aside (closing it for the copy) and starts the collector again.</summary>
+    /// <returns>The copy, for <see cref="RestoreDatabase"/>.</returns>
+    public string BackUpDatabase()
+    {
+        var copy = _dbPath + ".copy";
+        Store.Dispose();
+        File.Copy(_dbPath, copy, overwrite: true);
+        StartCollector();
+        return copy;
+    }
+
+    /// <summary>Stops the collector, puts an older copy of its database back, and starts it on that copy.</summary>
+    /// <param name="copy">What <see cref="BackUpDatabase"/> returned.</param>
+    public void RestoreDatabase(string copy)
+    {
+        StopCollector();
+        File.Copy(copy, _dbPath, overwrite: true);
+        File.Delete(copy);
+        StartCollector();
+    }
+
     public List<int> CollectedNumbers(int unit) => [.. Store.ReadPassings(unit).Select(p => SyntheticPassings.NumberOf(p.Passing))];
 
     public void Dispose()
