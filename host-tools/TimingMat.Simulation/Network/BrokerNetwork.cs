@@ -55,11 +55,7 @@ internal sealed class BrokerNetwork : RaceNetwork
 
     public override IMqttLink NewLink(int unitId)
     {
-        if (!_proxies.TryGetValue(unitId, out var proxy))
-        {
-            proxy = new LinkProxy(_broker.Host, _broker.Port) { Reachable = _brokerUp };
-            _proxies[unitId] = proxy;
-        }
+        var proxy = ProxyOf(unitId);
 
         // A reboot: the old session's socket dies with the unit (the broker sees it drop and sends the will).
         if (_links.Remove(unitId, out var old))
@@ -74,13 +70,7 @@ internal sealed class BrokerNetwork : RaceNetwork
 
     public override void SetUnitReachable(int unitId, bool reachable)
     {
-        if (!_proxies.TryGetValue(unitId, out var proxy))
-        {
-            proxy = new LinkProxy(_broker.Host, _broker.Port);
-            _proxies[unitId] = proxy;
-        }
-
-        proxy.Reachable = reachable && _brokerUp;
+        ProxyOf(unitId).Reachable = reachable && _brokerUp;
     }
 
     public override void SetBrokerUp(bool up)
@@ -138,6 +128,18 @@ internal sealed class BrokerNetwork : RaceNetwork
         }
 
         _collectorProxy.Dispose();
+    }
+
+    /// <summary>Gets the unit's proxy, made on first use (passing traffic while the broker is up).</summary>
+    private LinkProxy ProxyOf(int unitId)
+    {
+        if (!_proxies.TryGetValue(unitId, out var proxy))
+        {
+            proxy = new LinkProxy(_broker.Host, _broker.Port) { Reachable = _brokerUp };
+            _proxies[unitId] = proxy;
+        }
+
+        return proxy;
     }
 
     /// <summary>Connects to the broker directly (not through a proxy) to tell why the collector could not.</summary>
