@@ -17,6 +17,8 @@ public sealed class NullModemBridge : IDisposable
     private readonly object _sync = new();
     private NetworkStream? _streamA;
     private NetworkStream? _streamB;
+    private int _acceptedA;
+    private int _acceptedB;
     private long _aToB;
     private long _bToA;
 
@@ -41,6 +43,36 @@ public sealed class NullModemBridge : IDisposable
 
     /// <summary>Gets the bytes relayed from A to B and from B to A.</summary>
     public (long AToB, long BToA) Relayed => (Interlocked.Read(ref _aToB), Interlocked.Read(ref _bToA));
+
+    /// <summary>
+    /// Waits until each end has taken at least so many peers since the bridge started. A peer's connect returns before
+    /// the bridge has taken it, and bytes sent to an end without a peer are lost: wait before sending.
+    /// </summary>
+    /// <param name="peersA">Peers end A must have taken (a replug counts again).</param>
+    /// <param name="peersB">Peers end B must have taken.</param>
+    /// <param name="timeout">Longest wait.</param>
+    /// <returns><c>true</c> when both ends got there in time.</returns>
+    public bool WaitForPeers(int peersA, int peersB, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_sync)
+            {
+                if (_acceptedA >= peersA && _acceptedB >= peersB)
+                {
+                    return true;
+                }
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(5);
+        }
+    }
 
     /// <summary>Stops listening and drops both peers.</summary>
     public void Dispose()
@@ -78,11 +110,13 @@ public sealed class NullModemBridge : IDisposable
                 {
                     _streamA?.Dispose();
                     _streamA = stream;
+                    _acceptedA++;
                 }
                 else
                 {
                     _streamB?.Dispose();
                     _streamB = stream;
+                    _acceptedB++;
                 }
             }
 

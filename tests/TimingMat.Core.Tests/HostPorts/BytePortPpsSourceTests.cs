@@ -19,7 +19,7 @@ public sealed class BytePortPpsSourceTests : IDisposable
         using var pulser = new TcpBytePort("127.0.0.1", _bridge.PortA);
         pps.Start();
         pulser.Open();
-        Thread.Sleep(100);
+        Assert.True(_bridge.WaitForPeers(1, 1, TimeSpan.FromSeconds(5)));
 
         var sent = new List<long>();
         for (var i = 0; i < 3; i++)
@@ -51,7 +51,7 @@ public sealed class BytePortPpsSourceTests : IDisposable
         using var pulser = new TcpBytePort("127.0.0.1", _bridge.PortA);
         pps.Start();
         pulser.Open();
-        Thread.Sleep(100);
+        Assert.True(_bridge.WaitForPeers(1, 1, TimeSpan.FromSeconds(5)));
 
         pulser.Write(new byte[10], 0, 10);
         WaitUntil(() => pps.EdgesReceived == 10);
@@ -76,7 +76,7 @@ public sealed class BytePortPpsSourceTests : IDisposable
     {
         using var pps = new BytePortPpsSource(new TcpBytePort("127.0.0.1", _bridge.PortB), _clock);
         pps.Start();
-        Thread.Sleep(100);
+        Assert.True(_bridge.WaitForPeers(0, 1, TimeSpan.FromSeconds(5)));
 
         // A second peer on the unit's end replaces the first, as replugging an adapter does: the source is cut off.
         using (var intruder = new TcpBytePort("127.0.0.1", _bridge.PortB))
@@ -88,7 +88,9 @@ public sealed class BytePortPpsSourceTests : IDisposable
         WaitUntil(() => pps.Reopens >= 1, seconds: 5);
         using var pulser = new TcpBytePort("127.0.0.1", _bridge.PortA);
         pulser.Open();
-        Thread.Sleep(100);
+
+        // The source's own reopen is the third peer on its end (after itself and the intruder).
+        Assert.True(_bridge.WaitForPeers(1, 3, TimeSpan.FromSeconds(5)));
         pulser.Write([0x00], 0, 1);
         WaitUntil(() => pps.EdgesReceived == 1);
 

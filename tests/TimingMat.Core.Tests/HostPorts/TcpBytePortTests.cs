@@ -16,6 +16,7 @@ public sealed class TcpBytePortTests : IDisposable
         using var module = new TcpBytePort("127.0.0.1", _bridge.PortB);
         unit.Open();
         module.Open();
+        Assert.True(_bridge.WaitForPeers(1, 1, TimeSpan.FromSeconds(5)));
 
         module.Write([0xFF, 0x00, 0x22, 0x04, 0x00, 0x84, 0xE0], 0, 7);
         var keepAlive = ReadExactly(unit, 7);
@@ -56,13 +57,14 @@ public sealed class TcpBytePortTests : IDisposable
         var module = new TcpBytePort("127.0.0.1", _bridge.PortB);
         unit.Open();
         module.Open();
+        Assert.True(_bridge.WaitForPeers(1, 1, TimeSpan.FromSeconds(5)));
         module.Write([1], 0, 1);
         ReadExactly(unit, 1);
 
         module.Dispose();
         using var replugged = new TcpBytePort("127.0.0.1", _bridge.PortB);
         replugged.Open();
-        Thread.Sleep(100);
+        Assert.True(_bridge.WaitForPeers(1, 2, TimeSpan.FromSeconds(5)));
         replugged.Write([2, 3], 0, 2);
 
         Assert.Equal(new byte[] { 2, 3 }, ReadExactly(unit, 2));
