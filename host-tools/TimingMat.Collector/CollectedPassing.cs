@@ -6,4 +6,5 @@ namespace TimingMat.Collector;
 /// <param name="Passing">The passing (unit and sequence number included).</param>
 /// <param name="JournalId">The unit journal it came from.</param>
 /// <param name="ReceivedUtcMicros">When the collector stored it, UTC µs.</param>
-public sealed record CollectedPassing(Passing Passing, int JournalId, long ReceivedUtcMicros);
+/// <param name="Source">How it came: <see cref="PassingStore.SourceMqtt"/> or <see cref="PassingStore.SourceLora"/>.</param>
+public sealed record CollectedPassing(Passing Passing, int JournalId, long ReceivedUtcMicros, string Source = PassingStore.SourceMqtt);

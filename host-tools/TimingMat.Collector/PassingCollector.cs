@@ -1,5 +1,6 @@
 using System.Text;
 using TimingMat.Core.Hardware;
+using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;
 
@@ -86,6 +87,9 @@ public sealed class PassingCollector
     /// <summary>Gets the number of passings received again.</summary>
     public long Duplicates { get; private set; }
 
+    /// <summary>Gets the number of passings first stored from LoRa and later replaced by their full MQTT record.</summary>
+    public long Upgrades { get; private set; }
+
     /// <summary>Gets the number of batches rejected as malformed.</summary>
     public long BatchesRejected { get; private set; }
 
@@ -146,6 +150,41 @@ public sealed class PassingCollector
 
         _stored.Clear();
         return messages.Count;
+    }
+
+    /// <summary>
+    /// Stores a run of passings that came another way than MQTT (the LoRa receiver), in one transaction, and tells
+    /// the unit's contiguous mark for the answer. Subscribers of <see cref="PassingStored"/> hear of new ones.
+    /// </summary>
+    /// <param name="unit">Unit id.</param>
+    /// <param name="journalId">The unit's journal id.</param>
+    /// <param name="unitAcked">The unit's acked mark when it sent them.</param>
+    /// <param name="passings">Consecutive passings, unit and sequence set.</param>
+    /// <param name="source">Where they came from, e.g. <see cref="PassingStore.SourceLora"/>.</param>
+    /// <returns>The highest sequence number up to which every passing of the unit is stored.</returns>
+    public long StoreRun(int unit, int journalId, long unitAcked, IReadOnlyList<Passing> passings, string source)
+    {
+        var received = _utcMicros();
+        var body = new byte[PassingBody.MaxBytes];
+        _store.Begin();
+        var entry = EntryFor(unit, journalId, unitAcked);
+        foreach (var passing in passings)
+        {
+            var length = PassingBody.Write(passing, body, 0);
+            StoreOne(entry, passing, journalId, body, 0, length, received, source);
+        }
+
+        entry.Batches++;
+        BatchesStored++;
+        _store.SaveUnit(entry);
+        _store.Commit();
+        foreach (var stored in _stored)
+        {
+            PassingStored?.Invoke(this, new CollectedPassingEventArgs(stored));
+        }
+
+        _stored.Clear();
+        return entry.Contiguous;
     }
 
     /// <summary>Asks a unit to send its passings again from a sequence number.</summary>
@@ -214,6 +253,48 @@ public sealed class PassingCollector
         }
     }
 
+    private UnitLedgerEntry EntryFor(int unit, int journalId, long unitAcked)
+    {
+        if (!_ledger.TryGetValue(unit, out var entry) || entry.JournalId != journalId)
+        {
+            // First batch of this unit or of a new journal: the run starts at the unit's acked mark.
+            entry = new UnitLedgerEntry(unit, journalId, unitAcked)
+            {
+                Batches = entry?.Batches ?? 0,
+                Duplicates = entry?.Duplicates ?? 0,
+                Conflicts = entry?.Conflicts ?? 0,
+            };
+            _ledger[unit] = entry;
+        }
+
+        return entry;
+    }
+
+    private void StoreOne(UnitLedgerEntry entry, Passing passing, int journalId, byte[] body, int offset, int length, long received, string source)
+    {
+        switch (_store.Store(passing, journalId, body, offset, length, received, source))
+        {
+            case StoreOutcome.Inserted:
+                PassingsStored++;
+                var copy = new Passing();
+                copy.CopyFrom(passing);
+                _stored.Add(new CollectedPassing(copy, journalId, received, source));
+                break;
+            case StoreOutcome.Duplicate:
+                Duplicates++;
+                entry.Duplicates++;
+                break;
+            case StoreOutcome.Upgraded:
+                Upgrades++;
+                break;
+            default:
+                entry.Conflicts++;
+                break;
+        }
+
+        entry.Stored(passing.Sequence);
+    }
+
     private void HandleBatch(int unit, byte[] payload, long received, long now)
     {
         if (!_batch.Load(payload, payload.Length) || _batch.UnitId != unit)
@@ -223,42 +304,13 @@ public sealed class PassingCollector
             return;
         }
 
-        if (!_ledger.TryGetValue(unit, out var entry) || entry.JournalId != _batch.JournalId)
-        {
-            // First batch of this unit or of a new journal: the run starts at the unit's acked mark.
-            entry = new UnitLedgerEntry(unit, _batch.JournalId, _batch.AckedSequence)
-            {
-                Batches = entry?.Batches ?? 0,
-                Duplicates = entry?.Duplicates ?? 0,
-                Conflicts = entry?.Conflicts ?? 0,
-            };
-            _ledger[unit] = entry;
-        }
-
+        var entry = EntryFor(unit, _batch.JournalId, _batch.AckedSequence);
         var first = _batch.FirstSequence;
         var count = _batch.Count;
         var passing = new Passing();
         while (_batch.PeekBody(out var offset, out var length) && _batch.TryRead(passing))
         {
-            var outcome = _store.Store(passing, _batch.JournalId, payload, offset, length, received);
-            switch (outcome)
-            {
-                case StoreOutcome.Inserted:
-                    PassingsStored++;
-                    var copy = new Passing();
-                    copy.CopyFrom(passing);
-                    _stored.Add(new CollectedPassing(copy, _batch.JournalId, received));
-                    break;
-                case StoreOutcome.Duplicate:
-                    Duplicates++;
-                    entry.Duplicates++;
-                    break;
-                default:
-                    entry.Conflicts++;
-                    break;
-            }
-
-            entry.Stored(passing.Sequence);
+            StoreOne(entry, passing, _batch.JournalId, payload, offset, length, received, PassingStore.SourceMqtt);
         }
 
         entry.Batches++;

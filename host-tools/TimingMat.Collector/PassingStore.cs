@@ -20,7 +20,13 @@ namespace TimingMat.Collector;
 public sealed class PassingStore : IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    /// <summary>Source of a passing that came in a full MQTT batch.</summary>
+    public const string SourceMqtt = "mqtt";
+
+    /// <summary>Source of a passing that came over the LoRa fallback (chip tail resolved, read details missing).</summary>
+    public const string SourceLora = "lora";
 
     private const string Application = "timingmat-collector";
 
@@ -28,6 +34,7 @@ public sealed class PassingStore : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _existing;
     private readonly SqliteCommand _conflict;
+    private readonly SqliteCommand _upgrade;
     private readonly SqliteCommand _unit;
     private readonly SqliteCommand _status;
     private SqliteTransaction? _transaction;
@@ -36,10 +43,14 @@ public sealed class PassingStore : IDisposable
     {
         _connection = connection;
         _insert = Prepare(
-            "INSERT OR IGNORE INTO passings(unit, seq, journal_id, kind, epc, time_us, first_read_us, last_read_us, hits, rssi_cdbm, antenna, clock, uncertainty_us, flags, marker, body, received_us) " +
-            "VALUES($unit, $seq, $journal, $kind, $epc, $time, $first, $last, $hits, $rssi, $antenna, $clock, $uncertainty, $flags, $marker, $body, $received)",
-            "$unit", "$seq", "$journal", "$kind", "$epc", "$time", "$first", "$last", "$hits", "$rssi", "$antenna", "$clock", "$uncertainty", "$flags", "$marker", "$body", "$received");
-        _existing = Prepare("SELECT body FROM passings WHERE unit = $unit AND seq = $seq", "$unit", "$seq");
+            "INSERT OR IGNORE INTO passings(unit, seq, journal_id, kind, epc, time_us, first_read_us, last_read_us, hits, rssi_cdbm, antenna, clock, uncertainty_us, flags, marker, body, received_us, source) " +
+            "VALUES($unit, $seq, $journal, $kind, $epc, $time, $first, $last, $hits, $rssi, $antenna, $clock, $uncertainty, $flags, $marker, $body, $received, $source)",
+            "$unit", "$seq", "$journal", "$kind", "$epc", "$time", "$first", "$last", "$hits", "$rssi", "$antenna", "$clock", "$uncertainty", "$flags", "$marker", "$body", "$received", "$source");
+        _existing = Prepare("SELECT body, source FROM passings WHERE unit = $unit AND seq = $seq", "$unit", "$seq");
+        _upgrade = Prepare(
+            "UPDATE passings SET journal_id = $journal, kind = $kind, epc = $epc, time_us = $time, first_read_us = $first, last_read_us = $last, hits = $hits, rssi_cdbm = $rssi, " +
+            "antenna = $antenna, clock = $clock, uncertainty_us = $uncertainty, flags = $flags, marker = $marker, body = $body, source = $source WHERE unit = $unit AND seq = $seq AND source = 'lora'",
+            "$unit", "$seq", "$journal", "$kind", "$epc", "$time", "$first", "$last", "$hits", "$rssi", "$antenna", "$clock", "$uncertainty", "$flags", "$marker", "$body", "$source");
         _conflict = Prepare(
             "INSERT OR IGNORE INTO conflicts(unit, seq, journal_id, body, received_us) VALUES($unit, $seq, $journal, $body, $received)",
             "$unit", "$seq", "$journal", "$body", "$received");
@@ -107,7 +118,7 @@ public sealed class PassingStore : IDisposable
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        foreach (var command in new[] { _insert, _existing, _conflict, _unit, _status })
+        foreach (var command in new[] { _insert, _existing, _conflict, _upgrade, _unit, _status })
         {
             command.Transaction = _transaction;
         }
@@ -119,6 +130,12 @@ public sealed class PassingStore : IDisposable
         _transaction?.Commit();
         _transaction?.Dispose();
         _transaction = null;
+
+        // Commands keep the finished transaction otherwise, and a store call outside Begin/Commit then throws.
+        foreach (var command in new[] { _insert, _existing, _conflict, _upgrade, _unit, _status })
+        {
+            command.Transaction = null;
+        }
     }
 
     /// <summary>Stores one passing unless the same (unit, seq) is there already.</summary>
@@ -128,8 +145,13 @@ public sealed class PassingStore : IDisposable
     /// <param name="bodyOffset">Offset of the body.</param>
     /// <param name="bodyLength">Length of the body.</param>
     /// <param name="receivedUtcMicros">Collector time, UTC µs.</param>
+    /// <param name="source"><see cref="SourceMqtt"/> or <see cref="SourceLora"/>.</param>
     /// <returns>What happened.</returns>
-    public StoreOutcome Store(Passing passing, int journalId, byte[] body, int bodyOffset, int bodyLength, long receivedUtcMicros)
+    /// <remarks>
+    /// A passing stored from LoRa is replaced by the full record when it arrives later over MQTT
+    /// (<see cref="StoreOutcome.Upgraded"/>); the reverse is a duplicate, LoRa carries less.
+    /// </remarks>
+    public StoreOutcome Store(Passing passing, int journalId, byte[] body, int bodyOffset, int bodyLength, long receivedUtcMicros, string source = SourceMqtt)
     {
         var raw = body.AsSpan(bodyOffset, bodyLength).ToArray();
         var p = _insert.Parameters;
@@ -150,6 +172,7 @@ public sealed class PassingStore : IDisposable
         p[14].Value = passing.MarkerValue;
         p[15].Value = raw;
         p[16].Value = receivedUtcMicros;
+        p[17].Value = source;
         if (_insert.ExecuteNonQuery() == 1)
         {
             return StoreOutcome.Inserted;
@@ -157,7 +180,36 @@ public sealed class PassingStore : IDisposable
 
         _existing.Parameters[0].Value = passing.UnitId;
         _existing.Parameters[1].Value = passing.Sequence;
-        if (_existing.ExecuteScalar() is byte[] stored && stored.AsSpan().SequenceEqual(raw))
+        byte[]? stored = null;
+        string? storedSource = null;
+        using (var reader = _existing.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                stored = (byte[])reader.GetValue(0);
+                storedSource = reader.GetString(1);
+            }
+        }
+
+        if (stored != null && stored.AsSpan().SequenceEqual(raw))
+        {
+            return StoreOutcome.Duplicate;
+        }
+
+        if (storedSource == SourceLora && source == SourceMqtt)
+        {
+            var u = _upgrade.Parameters;
+            for (var i = 0; i < 16; i++)
+            {
+                u[i].Value = p[i].Value;
+            }
+
+            u[16].Value = source;
+            _upgrade.ExecuteNonQuery();
+            return StoreOutcome.Upgraded;
+        }
+
+        if (storedSource == SourceMqtt && source == SourceLora)
         {
             return StoreOutcome.Duplicate;
         }
@@ -312,7 +364,7 @@ public sealed class PassingStore : IDisposable
     public void Dispose()
     {
         _transaction?.Dispose();
-        foreach (var command in new[] { _insert, _existing, _conflict, _unit, _status })
+        foreach (var command in new[] { _insert, _existing, _conflict, _upgrade, _unit, _status })
         {
             command.Dispose();
         }
@@ -329,7 +381,7 @@ public sealed class PassingStore : IDisposable
                 kind TEXT NOT NULL, epc TEXT NOT NULL, time_us INTEGER NOT NULL, first_read_us INTEGER NOT NULL,
                 last_read_us INTEGER NOT NULL, hits INTEGER NOT NULL, rssi_cdbm INTEGER NOT NULL, antenna INTEGER NOT NULL,
                 clock TEXT NOT NULL, uncertainty_us INTEGER NOT NULL, flags INTEGER NOT NULL, marker INTEGER NOT NULL,
-                body BLOB NOT NULL, received_us INTEGER NOT NULL,
+                body BLOB NOT NULL, received_us INTEGER NOT NULL, source TEXT NOT NULL,
                 PRIMARY KEY(unit, seq)) WITHOUT ROWID;
             CREATE TABLE units(
                 unit INTEGER PRIMARY KEY, journal_id INTEGER NOT NULL, contiguous_seq INTEGER NOT NULL,

@@ -14,4 +14,7 @@ public enum StoreOutcome
     /// kept in the conflicts table, never dropped.
     /// </summary>
     Conflict,
+
+    /// <summary>A passing stored from LoRa was replaced by its full record.</summary>
+    Upgraded,
 }

@@ -95,10 +95,11 @@ public class SimulateCommandTests
     [Fact]
     public void Simulate_ABrokerThatNeverReturns_ExitsPassingsLost_WithTheReportWritten()
     {
-        // The broker goes down before the gun and stays down: every later passing stays in the journals.
+        // The broker goes down before the gun and stays down, and the mats have no LoRa radio to fall back on: every
+        // later passing stays in the journals.
         var text = ScenarioLoader.BuiltInText("half");
         var faults = text.IndexOf("\"faults\"", StringComparison.Ordinal);
-        text = text[..faults] + """ "faults": [ { "kind": "broker_restart", "at": "07:50", "for_s": 36000 } ] }""";
+        text = text[..faults] + """ "lora": { "fitted": false }, "faults": [ { "kind": "broker_restart", "at": "07:50", "for_s": 36000 } ] }""";
         var path = Path.Combine(Path.GetTempPath(), $"tm-scenario-{Guid.NewGuid():N}.json");
         var json = path + ".report.json";
         File.WriteAllText(path, text);

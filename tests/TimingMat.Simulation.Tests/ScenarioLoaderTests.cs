@@ -85,6 +85,32 @@ public class ScenarioLoaderTests
         Assert.StartsWith("race.json: $", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ \"spreading_factor\": 13 }", "$.lora.spreading_factor: 13 is out of range; expected 7 to 12")]
+    [InlineData("{ \"fitted\": \"yes\" }", "$.lora.fitted: expected true or false")]
+    [InlineData("{ \"packet_loss\": 0.9 }", "$.lora.packet_loss: 0.9 is out of range")]
+    [InlineData("{ \"duty_cycle_percent\": 0 }", "$.lora.duty_cycle_percent: 0 is out of range")]
+    [InlineData("{ \"spreading_factr\": 9 }", "unknown key 'spreading_factr' (did you mean 'spreading_factor'?)")]
+    public void LoraSection_IsValidated_WithItsPath(string lora, string expected)
+    {
+        var node = Half();
+        node["lora"] = System.Text.Json.Nodes.JsonNode.Parse(lora);
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(node.ToJsonString(), "race.json"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoraSection_DefaultsToFittedSf7TenPercent_AndTakesItsValues()
+    {
+        var node = Half();
+        Assert.Equal(new LoRaSpec(true, 7, 10, 0.02, 30), ScenarioLoader.Parse(node.ToJsonString(), "race.json").Lora);
+
+        node["lora"] = System.Text.Json.Nodes.JsonNode.Parse("{ \"fitted\": true, \"spreading_factor\": 9, \"duty_cycle_percent\": 1, \"packet_loss\": 0.1, \"fallback_after_s\": 120 }");
+        Assert.Equal(new LoRaSpec(true, 9, 1, 0.1, 120), ScenarioLoader.Parse(node.ToJsonString(), "race.json").Lora);
+    }
+
     [Fact]
     public void MissingRequiredField_IsNamed()
     {

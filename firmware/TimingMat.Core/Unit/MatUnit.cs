@@ -2,6 +2,7 @@ using TimingMat.Core.Clock;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
+using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader;
@@ -17,7 +18,7 @@ namespace TimingMat.Core.Unit
     /// <remarks>
     /// <para>Data path: reader driver → race-day control (test or timing mode) → crossing detector (stamped by the mat
     /// clock) → clock gate (holds passings until the clock has UTC) → qualifier (test tags, armed window) → RAM ring →
-    /// journal → outbox → MQTT.</para>
+    /// journal → outbox → MQTT, or LoRa while MQTT is down (<see cref="LoRaUplink"/>).</para>
     /// <para>Everything runs in <see cref="Poll"/> on one thread and never blocks. The unit starts in test mode, as
     /// commercial decoders do: <see cref="RaceDay"/> arms it and enters timing mode.</para>
     /// </remarks>
@@ -34,12 +35,31 @@ namespace TimingMat.Core.Unit
         /// <param name="store">Storage for the journal.</param>
         /// <param name="link">The MQTT session to the broker.</param>
         public MatUnit(MatUnitSettings settings, IMicrosecondClock clock, IBytePort reader, IBytePort gps, IPpsSource pps, IFileStore store, IMqttLink link)
+            : this(settings, clock, reader, gps, pps, store, link, null)
+        {
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class with a LoRa radio for the fallback uplink.</summary>
+        /// <param name="settings">Configuration.</param>
+        /// <param name="clock">The unit's microsecond clock.</param>
+        /// <param name="reader">Port of the reader module.</param>
+        /// <param name="gps">Port of the GPS module's NMEA output.</param>
+        /// <param name="pps">The GPS PPS edges.</param>
+        /// <param name="store">Storage for the journal.</param>
+        /// <param name="link">The MQTT session to the broker.</param>
+        /// <param name="radio">The SX127x on SPI, or <c>null</c> when the board has none.</param>
+        public MatUnit(MatUnitSettings settings, IMicrosecondClock clock, IBytePort reader, IBytePort gps, IPpsSource pps, IFileStore store, IMqttLink link, ISpiDevice radio)
         {
             Settings = settings;
             _clock = clock;
             Clock = new MatClock(clock, gps, pps, settings.Clock);
             Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(store, settings.Journal), link, clock, settings.Uplink);
             Qualifier = new PassingQualifier(Uplink.Ring);
+            if (radio != null && settings.Lora.Enabled)
+            {
+                Lora = new LoRaUplink(Uplink.Journal, radio, clock, settings.Lora);
+            }
+
             Gate = new ClockGate(Clock, Qualifier, settings.ClockGateCapacity);
             Detector = new CrossingDetector(settings.Crossings, Clock, Gate);
             RaceDay = new RaceDayControl(settings.Role, Detector, Qualifier, Clock);
@@ -77,12 +97,22 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets the uplink: ring, journal and outbox.</summary>
         public UnitUplink Uplink { get; private set; }
 
-        /// <summary>Starts the reader and opens the journal (recovering it after a power cut).</summary>
+        /// <summary>Gets the LoRa fallback uplink, or <c>null</c> without a radio.</summary>
+        public LoRaUplink Lora { get; private set; }
+
+        /// <summary>Starts the reader, opens the journal (recovering it after a power cut) and sets the LoRa radio up.</summary>
         /// <returns><c>true</c> when the journal is usable; timing continues into the ring either way.</returns>
         public bool Start()
         {
             Reader.Start();
-            return Uplink.Start();
+            bool journal = Uplink.Start();
+            if (Lora != null)
+            {
+                // A radio that fails here is tried again by its own polls; it never holds timing up.
+                Lora.Start();
+            }
+
+            return journal;
         }
 
         /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal and uplink. Never blocks.</summary>
@@ -93,6 +123,10 @@ namespace TimingMat.Core.Unit
             Detector.Poll(_clock.GetMicroseconds());
             Gate.Poll();
             Uplink.Poll();
+            if (Lora != null && Uplink.Journal.IsOpen)
+            {
+                Lora.Poll(Uplink.IsOnline);
+            }
         }
 
         /// <summary>

@@ -1,6 +1,7 @@
 using TimingMat.Core.Clock;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Journal;
+using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader.Mercury;
@@ -33,6 +34,7 @@ namespace TimingMat.Core.Unit
             ClockGateCapacity = 256;
             Journal = new JournalOptions(unitId);
             Uplink = new UplinkOptions(unitId);
+            Lora = new LoRaOptions();
         }
 
         /// <summary>Gets the unit (mat) id.</summary>
@@ -70,5 +72,8 @@ namespace TimingMat.Core.Unit
 
         /// <summary>Gets the uplink's settings.</summary>
         public UplinkOptions Uplink { get; private set; }
+
+        /// <summary>Gets the LoRa fallback settings (used when the unit has a radio).</summary>
+        public LoRaOptions Lora { get; private set; }
     }
 }

@@ -57,11 +57,22 @@ internal static class RaceReportWriter
             $"Athletes: {r.Athletes.Ranked:N0} ranked; unranked: {r.Athletes.UnrankedMissingMat:N0} missing a mat, {r.Athletes.OutOfSequence:N0} out of sequence, {r.Athletes.AfterCutoff:N0} after a cut-off.",
             $"Two-chip runners: {r.TwoChipPairs.Injected} carried a second chip, {r.TwoChipPairs.Flagged} flagged by the audit ({r.TwoChipFalseFlags} other pair(s) flagged).",
             $"Faults injected: {r.FaultsInjected}; broker resends de-duplicated: {r.ResendsDeduplicated:N0}; markers delivered: {r.MarkersDelivered}.",
+            run == Run.Simulated ? LoRaLine(r.Lora) : string.Empty,
             last,
         };
-        foreach (var line in lines)
+        foreach (var line in lines.Where(l => l.Length > 0))
         {
             writer.WriteLine(line.Replace('\u00A0', ' '));
         }
     }
+
+    private static string LoRaLine(LoRaFigures? lora) => lora switch
+    {
+        null => "LoRa fallback: no radios fitted.",
+        { PacketsSent: 0 } => "LoRa fallback: not needed (no mat lost its uplink long enough).",
+        _ => $"LoRa fallback: {lora.MatsTransmitting} mat(s) sent {lora.PacketsSent:N0} packets ({lora.AirtimeSeconds:0.0} s on air), {lora.PassingsDelivered:N0} passings delivered over LoRa "
+             + $"(crossing to stored p50 {lora.DeliveryLatencyMs.P50 / 1000:0.0} s, p99 {lora.DeliveryLatencyMs.P99 / 1000:0.0} s); {lora.Unanswered:N0} unanswered and sent again, "
+             + $"{lora.Collisions:N0} collisions, {lora.Losses:N0} lost on the channel"
+             + (lora.UnresolvedChips > 0 ? $", {lora.UnresolvedChips:N0} chips not in the race's chip list." : "."),
+    };
 }

@@ -195,6 +195,27 @@ public sealed class JsonCursor
         return (int)number;
     }
 
+    /// <summary>Reads true or false.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="fallback">Value when the key is absent; <c>null</c> makes the key required.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="JsonInputException">Missing and required, or not true/false.</exception>
+    public bool Bool(string key, bool? fallback = null)
+    {
+        if (!Has(key))
+        {
+            return fallback ?? throw Missing(key);
+        }
+
+        var value = Element.GetProperty(key);
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Error(PathOf(key), $"expected true or false, found {Describe(value)}"),
+        };
+    }
+
     /// <summary>Rejects keys no reader asked for, suggesting the closest known one.</summary>
     /// <exception cref="JsonInputException">The object holds a key no reader asked for.</exception>
     public void RejectUnknownKeys()

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using TimingMat.Collector;
+using TimingMat.Collector.Lora;
+using TimingMat.Core.Lora;
 using TimingMat.Emulators.Clock;
+using TimingMat.Emulators.Radio;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
@@ -36,11 +39,14 @@ public sealed class RaceEngine
         _scenario = scenario;
         _options = options;
         var lora = scenario.Faults.FirstOrDefault(f => f.Kind == FaultKind.LoraOnly);
-        if (lora != null)
+        if (lora != null && !scenario.Lora.Fitted)
         {
-            throw new ScenarioException(scenario.Name, "$.faults", $"lora_only on mat '{lora.Mat}': the LoRa fallback uplink is not built yet, so a LoRa-only mat cannot deliver; remove the fault");
+            throw new ScenarioException(scenario.Name, "$.lora.fitted", $"lora_only on mat '{lora.Mat}' needs the mats' LoRa radios, but lora.fitted is false");
         }
     }
+
+    /// <summary>The tent receiver's node id on the air (mats use their unit ids, 0–65535).</summary>
+    public const int ReceiverNodeId = -1;
 
     /// <summary>Runs the race.</summary>
     /// <param name="progress">Receives the share of the race simulated so far (0–1), or null.</param>
@@ -72,13 +78,36 @@ public sealed class RaceEngine
             ? (RaceNetwork)new InProcessNetwork(trueClock, store)
             : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed));
         var delivered = new List<DeliveredPassing>();
-        network.Collector.PassingStored += (_, e) => delivered.Add(DeliveredPassing.From(e.Passing.Passing, trueClock.Now));
+        var loraLatency = new List<long>();
+        network.Collector.PassingStored += (_, e) =>
+        {
+            delivered.Add(DeliveredPassing.From(e.Passing.Passing, trueClock.Now));
+            if (e.Passing.Source == PassingStore.SourceLora)
+            {
+                loraLatency.Add(trueClock.Now - e.Passing.Passing.TimeUtcMicros);
+            }
+        };
         if (_options.Broker != null)
         {
             RequireBroker(network, trueClock);
         }
 
-        var mats = _scenario.Mats.Select(spec => new SimulatedMat(spec, _scenario, field, network, seed)).ToList();
+        // The LoRa fallback: every mat's radio and the tent receiver on one channel.
+        LoRaAir? air = null;
+        LoRaGateway? receiver = null;
+        if (_scenario.Lora.Fitted)
+        {
+            air = new LoRaAir(_scenario.Lora.PacketLoss, Seeds.Mix(seed, 113));
+            var settings = new LoRaSettings { SpreadingFactor = _scenario.Lora.SpreadingFactor };
+            var chips = new ChipDirectory(field.Athletes.Select(a => a.Chip));
+            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, (int)Math.Round(_scenario.Lora.DutyCyclePercent * 10));
+            if (!receiver.Start())
+            {
+                throw new InvalidOperationException("the emulated LoRa receiver did not start: " + receiver.Radio.Fault);
+            }
+        }
+
+        var mats = _scenario.Mats.Select(spec => new SimulatedMat(spec, _scenario, field, network, seed, air)).ToList();
         foreach (var mat in mats)
         {
             mat.PowerOn(powerOn, gpsAcquisitionSeconds: 30);
@@ -112,11 +141,38 @@ public sealed class RaceEngine
             t += window;
             trueClock.AdvanceTo(t);
             network.Exchange(mats);
+            if (air != null)
+            {
+                // Every mat has stepped to t: what ended before t can be judged (collisions included), deterministically.
+                air.Horizon = t;
+                receiver!.Poll();
+            }
+
             progress?.Report(Math.Min(1.0, (double)(t - powerOn) / (raceEnd - powerOn)));
         }
 
         var run = new RunFacts(seed, faults.Applied, network.Collector.Duplicates, (t - powerOn) / 1e6, wall.Elapsed.TotalSeconds, network.Name);
-        return RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome())], delivered);
+        var report = RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome())], delivered);
+        if (air == null)
+        {
+            return report;
+        }
+
+        return report with
+        {
+            Lora = new LoRaFigures(
+                mats.Count(m => m.LoRaPacketsSent > 0),
+                mats.Sum(m => m.LoRaPacketsSent),
+                receiver!.PacketsReceived,
+                loraLatency.Count,
+                ErrorFigures.FromMicros(loraLatency),
+                mats.Sum(m => m.LoRaUnanswered),
+                air.Collisions,
+                air.Losses,
+                Math.Round(mats.Sum(m => m.LoRaAirtimeMicros) / 1e6, 1),
+                Math.Round(receiver.AirtimeMicros / 1e6, 1),
+                receiver.UnresolvedChips),
+        };
     }
 
     /// <summary>Deletes the collector's database (and its WAL files) after the run unless the user asked to keep it.</summary>
@@ -201,6 +257,10 @@ public sealed class RaceEngine
                         var bytes = random.Next(0, 512);
                         Add(fault.AtUtcMicros, () => { mat!.Faults.PowerBackAt = end; mat.PowerCut(bytes); }, counts: true);
                         Add(end, () => mat!.PowerBack(end), counts: false);
+                        break;
+                    case FaultKind.LoraOnly:
+                        // No IP uplink from power-on to the end: the mat's passings can leave only over LoRa.
+                        Add(long.MinValue, () => { mat!.Faults.NetworkDownUntil = long.MaxValue; network.SetUnitReachable(mat.Spec.UnitId, false); }, counts: true);
                         break;
                     case FaultKind.ReaderSilence:
                         Add(fault.AtUtcMicros, () => { if (mat!.IsPowered) { mat.Reader.SilenceFor(fault.DurationMicros); } }, counts: true);

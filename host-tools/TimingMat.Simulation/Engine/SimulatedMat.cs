@@ -4,7 +4,9 @@ using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Unit;
+using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Gps;
+using TimingMat.Emulators.Radio;
 using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Storage;
 using TimingMat.Simulation.Field;
@@ -26,6 +28,7 @@ internal sealed class SimulatedMat
     private readonly Scenario _scenario;
     private readonly RaceField _field;
     private readonly RaceNetwork _network;
+    private readonly LoRaAir? _air;
     private readonly int _seed;
     private readonly CrystalOscillator _crystal;
     private readonly MemoryFileStore _store;
@@ -41,13 +44,17 @@ internal sealed class SimulatedMat
     private GpsRig? _rig;
     private ReaderModuleEmulator? _reader;
     private IMqttLink? _link;
+    private long _loraPacketsPreviousBoots;
+    private long _loraUnansweredPreviousBoots;
+    private long _loraAirtimePreviousBoots;
 
-    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed)
+    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed, LoRaAir? air = null)
     {
         Spec = spec;
         _scenario = scenario;
         _field = field;
         _network = network;
+        _air = air;
         _seed = seed;
         var random = new Random(Seeds.Mix(seed, spec.UnitId, 17));
         var ppm = (random.NextDouble() * 2 - 1) * scenario.Gps.OscillatorPpm;
@@ -150,7 +157,23 @@ internal sealed class SimulatedMat
         settings.Uplink.Outbox.TopicPrefix = _network.TopicPrefix;
         settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(role));
         settings.Crossings.ReactionMicros = UnitRoleText.DefaultReactionMicros(role);
-        Unit = new MatUnit(settings, _rig.Clock, _hardware.ReaderLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link);
+        ISpiDevice? radio = null;
+        if (_air != null)
+        {
+            var lora = _scenario.Lora;
+            settings.Lora.Radio.SpreadingFactor = lora.SpreadingFactor;
+            settings.Lora.DutyCyclePermille = (int)Math.Round(lora.DutyCyclePercent * 10);
+            settings.Lora.FallbackAfterMicros = (long)(lora.FallbackAfterSeconds * Second);
+
+            // EU868 has no dwell limit (the duty cycle governs), so slow spreading factors still send full packets.
+            settings.Lora.MaxAirtimeMicros = 10 * Second;
+
+            // The radio lives on the air's timeline (true time); the firmware times everything on its own crystal.
+            var rig = _rig;
+            radio = new Sx127xRegisterEmulator(_air, Spec.UnitId, new DelegateClock(() => rig.Timebase.ToTrueUtc(rig.Clock.Now)));
+        }
+
+        Unit = new MatUnit(settings, _rig.Clock, _hardware.ReaderLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link, radio);
         Unit.Start();
         Unit.RaceDay.ArmAt(Spec.OpensUtcMicros);
         Unit.RaceDay.CutOffAt(Spec.CutoffUtcMicros);
@@ -199,6 +222,13 @@ internal sealed class SimulatedMat
             // The firmware stops mid-write, as it would.
         }
 
+        if (Unit.Lora is { } lora)
+        {
+            _loraPacketsPreviousBoots += lora.PacketsSent;
+            _loraUnansweredPreviousBoots += lora.AckTimeouts;
+            _loraAirtimePreviousBoots += lora.DutyCycle.AirtimeMicros;
+        }
+
         _readsFromPreviousBoots += _hardware!.ReadsGenerated;
         _reportedPreviousBoots += _reader!.ReadsSent;
         _notReportedPreviousBoots += _hardware.ReadsNotReported;
@@ -215,6 +245,15 @@ internal sealed class SimulatedMat
         _store.Restore();
         PowerOn(trueUtc, gpsAcquisitionSeconds: 2);
     }
+
+    /// <summary>Gets the LoRa packets the mat sent, over all boots.</summary>
+    public long LoRaPacketsSent => _loraPacketsPreviousBoots + (Unit?.Lora?.PacketsSent ?? 0);
+
+    /// <summary>Gets the LoRa packets that went unanswered, over all boots.</summary>
+    public long LoRaUnanswered => _loraUnansweredPreviousBoots + (Unit?.Lora?.AckTimeouts ?? 0);
+
+    /// <summary>Gets the mat's LoRa airtime in µs, over all boots.</summary>
+    public long LoRaAirtimeMicros => _loraAirtimePreviousBoots + (Unit?.Lora?.DutyCycle.AirtimeMicros ?? 0);
 
     /// <summary>Tells what the mat did, for scoring.</summary>
     /// <returns>The outcome.</returns>

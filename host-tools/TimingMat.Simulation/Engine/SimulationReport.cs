@@ -90,6 +90,9 @@ public sealed record SimulationReport
 
     /// <summary>Gets up to 50 of the lost crossings, to investigate.</summary>
     public required IReadOnlyList<LostCrossing> LostCrossings { get; init; }
+
+    /// <summary>Gets what the LoRa fallback carried, or null when the mats have no radio.</summary>
+    public LoRaFigures? Lora { get; init; }
 }
 
 /// <summary>A true crossing the reader read but no delivered passing accounts for.</summary>
@@ -149,3 +152,17 @@ public sealed record TwoChipFigures(int Injected, int Flagged);
 /// <param name="Restamped">Passings re-stamped after the clock locked.</param>
 /// <param name="ReaderRestarts">Times the reader driver restarted the module.</param>
 public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsReported, long ReadsNotReported, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double? ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts);
+
+/// <summary>What the LoRa fallback did in a run.</summary>
+/// <param name="MatsTransmitting">Mats that sent at least one packet.</param>
+/// <param name="PacketsSent">Packets the mats sent (re-sends included).</param>
+/// <param name="PacketsReceived">Passing packets the tent receiver stored.</param>
+/// <param name="PassingsDelivered">Passings first stored from LoRa.</param>
+/// <param name="DeliveryLatencyMs">True crossing to stored, for those passings.</param>
+/// <param name="Unanswered">Packets whose answer never reached the mat (sent again).</param>
+/// <param name="Collisions">Receptions spoilt by overlapping packets.</param>
+/// <param name="Losses">Receptions lost to the channel's packet loss.</param>
+/// <param name="AirtimeSeconds">Mats' airtime, s.</param>
+/// <param name="ReceiverAirtimeSeconds">Tent receiver's airtime for answers, s.</param>
+/// <param name="UnresolvedChips">LoRa passings whose EPC tail matched no chip of the race.</param>
+public sealed record LoRaFigures(int MatsTransmitting, long PacketsSent, long PacketsReceived, long PassingsDelivered, ErrorFigures DeliveryLatencyMs, long Unanswered, long Collisions, long Losses, double AirtimeSeconds, double ReceiverAirtimeSeconds, long UnresolvedChips);

@@ -37,6 +37,9 @@ public sealed record Scenario
     /// <summary>Gets the GPS, oscillator and PPS-latency model every unit uses.</summary>
     public required GpsSpec Gps { get; init; }
 
+    /// <summary>Gets the LoRa fallback radios (every mat's board and the tent receiver) and their channel.</summary>
+    public LoRaSpec Lora { get; init; } = LoRaSpec.Default;
+
     /// <summary>Gets the faults, in time order.</summary>
     public required IReadOnlyList<FaultSpec> Faults { get; init; }
 
@@ -122,6 +125,18 @@ public sealed record RunnerSpec
 /// <param name="WanderPpm">Temperature wander amplitude.</param>
 /// <param name="Latency">PPS handler latency model name: <c>heavy</c> or <c>uniform2</c>.</param>
 public sealed record GpsSpec(double OscillatorPpm, double WanderPpm, string Latency);
+
+/// <summary>The LoRa fallback: whether mats carry a radio, the channel settings, and the air between mats and tent.</summary>
+/// <param name="Fitted">Whether the mats' boards have an SX127x (the tent receiver is then set up too).</param>
+/// <param name="SpreadingFactor">SF 7–12.</param>
+/// <param name="DutyCyclePercent">Sub-band duty cycle in percent (10 for EU868 g3, 1 for g1, 100 where none applies).</param>
+/// <param name="PacketLoss">Chance, 0–0.5, that one packet misses its receiver.</param>
+/// <param name="FallbackAfterSeconds">How long MQTT must be down before a mat falls back to LoRa.</param>
+public sealed record LoRaSpec(bool Fitted, int SpreadingFactor, double DutyCyclePercent, double PacketLoss, double FallbackAfterSeconds)
+{
+    /// <summary>Gets the defaults: fitted, SF7, 10 %, 2 % loss, 30 s.</summary>
+    public static LoRaSpec Default { get; } = new(true, 7, 10, 0.02, 30);
+}
 
 /// <summary>A fault on the timeline.</summary>
 /// <param name="Kind">What fails.</param>

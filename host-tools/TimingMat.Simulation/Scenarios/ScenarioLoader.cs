@@ -122,6 +122,7 @@ public static class ScenarioLoader
             course.RejectUnknownKeys();
             var runners = ReadRunners(root.Object("runners"));
             var gps = ReadGps(root);
+            var lora = ReadLora(root);
             var faults = ReadFaults(root, mats);
             root.RejectUnknownKeys();
 
@@ -138,6 +139,7 @@ public static class ScenarioLoader
                 Waves = waves,
                 Runners = runners,
                 Gps = gps,
+                Lora = lora,
                 Faults = faults,
             };
         }
@@ -414,6 +416,25 @@ public static class ScenarioLoader
 
             var spec = new GpsSpec(gps.Number("oscillator_ppm", 0, 100, 20), gps.Number("wander_ppm", 0, 10, 0.5), latency);
             gps.RejectUnknownKeys();
+            return spec;
+        }
+
+        private static LoRaSpec ReadLora(JsonCursor root)
+        {
+            if (!root.Has("lora"))
+            {
+                return LoRaSpec.Default;
+            }
+
+            var lora = root.Object("lora");
+            var d = LoRaSpec.Default;
+            var spec = new LoRaSpec(
+                lora.Bool("fitted", d.Fitted),
+                lora.Int("spreading_factor", 7, 12, d.SpreadingFactor),
+                lora.Number("duty_cycle_percent", 0.1, 100, d.DutyCyclePercent),
+                lora.Number("packet_loss", 0, 0.5, d.PacketLoss),
+                lora.Number("fallback_after_s", 0, 3600, d.FallbackAfterSeconds));
+            lora.RejectUnknownKeys();
             return spec;
         }
 

@@ -19,7 +19,7 @@ public class Sx127xRegisterEmulatorTests
     [Fact]
     public void WriteWithBit7_SetsTheRegister_AndBurstsAutoIncrement()
     {
-        _radio.Write([0x80 | 0x06, 0xD9, 0x06, 0x8B]); // RegFrf = 868.1 MHz
+        _radio.Write([0x80 | 0x06, 0xD9, 0x06, 0x8B]); // RegFrf ≈ 868.102 MHz (868.1 MHz would be D9 06 66)
 
         Assert.Equal(0xD9, _radio.Peek(0x06));
         Assert.Equal(0x06, _radio.Peek(0x07));

@@ -16,10 +16,11 @@ internal static class FunRun
         ]
         """;
 
-    public static Scenario Load(int runners = 300, string faults = AllFaults, double twoChips = 0.02, int seed = 7) =>
-        ScenarioLoader.Parse(Text(runners, faults, twoChips, seed), "fun-run.json");
+    public static Scenario Load(int runners = 300, string faults = AllFaults, double twoChips = 0.02, int seed = 7, string lora = "") =>
+        ScenarioLoader.Parse(Text(runners, faults, twoChips, seed, lora), "fun-run.json");
 
-    public static string Text(int runners, string faults, double twoChips, int seed) => $$"""
+    /// <param name="lora">Empty for the default radios, or a `"lora": {…},` member (with its trailing comma).</param>
+    public static string Text(int runners, string faults, double twoChips, int seed, string lora = "") => $$"""
         {
           "name": "fun-run",
           "date": "2026-06-14",
@@ -44,6 +45,7 @@ internal static class FunRun
             "dropout_share": 0.02,
             "skip_mat_share": 0.01
           },
+          {{lora}}
           "faults": {{faults}}
         }
         """;

@@ -89,27 +89,93 @@ public class RaceEngineTests
     }
 
     [Fact]
-    public void BrokerThatNeverComesBack_LeavesPassingsUndelivered_AndTheReportSaysSo()
+    public void BrokerThatNeverComesBack_WithoutRadios_LeavesPassingsUndelivered_AndTheReportSaysSo()
     {
-        var scenario = FunRun.Load(runners: 80, faults: """[ { "kind": "broker_restart", "at": "08:59", "for_s": 7200 } ]""");
+        const string faults = """[ { "kind": "broker_restart", "at": "08:59", "for_s": 7200 } ]""";
+        var scenario = FunRun.Load(runners: 80, faults: faults, lora: "\"lora\": { \"fitted\": false },");
 
         var r = new RaceEngine(scenario, new SimulationOptions()).Run();
 
         Assert.True(r.PassingsLost > 0, "passings still in the journals when the run ends must count as lost");
         Assert.True(r.PassingsRecorded > r.PassingsDelivered);
         Assert.NotEmpty(r.LostCrossings);
+
+        // With the boards' radios, every mat still timing falls back to LoRa and the race is saved (the check-in
+        // closed at 08:58 and had delivered everything over MQTT).
+        var saved = new RaceEngine(FunRun.Load(runners: 80, faults: faults), new SimulationOptions()).Run();
+        Assert.Equal(0, saved.PassingsLost);
+        Assert.Equal(3, saved.Lora!.MatsTransmitting);
+        var checkIn = saved.MatDetails.Single(m => m.Name == "checkin");
+        Assert.Equal(saved.PassingsDelivered - checkIn.Delivered + 1, saved.Lora.PassingsDelivered); // + the 09:00 gun marker
     }
 
     [Fact]
-    public void LoraOnlyMat_IsRefusedWithAClearReason()
+    public void LoraOnlyMat_DeliversEveryPassingOverLoRa_AndNothingIsLost()
     {
-        var scenario = FunRun.Load(runners: 10, faults: """[ { "kind": "lora_only", "mat": "finish" } ]""");
+        var r = new RaceEngine(FunRun.Load(runners: 200, faults: """[ { "kind": "lora_only", "mat": "finish" } ]"""), new SimulationOptions()).Run();
+        var finish = r.MatDetails.Single(m => m.Name == "finish");
 
+        Assert.Equal(0, r.PassingsLost);
+        Assert.Equal(r.PassingsRecorded, r.PassingsDelivered);
+        Assert.NotNull(r.Lora);
+        Assert.Equal(1, r.Lora.MatsTransmitting);
+        Assert.True(finish.Delivered > 150, $"only {finish.Delivered} finish passings");
+        Assert.Equal(finish.Delivered, r.Lora.PassingsDelivered);
+        Assert.Equal(0, r.Lora.UnresolvedChips);
+        Assert.True(r.Lora.PacketsReceived >= finish.Delivered / LoRaPacketMaxRecords, $"{r.Lora.PacketsReceived} packets for {finish.Delivered} passings");
+
+        // LoRa carries ms, the journal µs: the finish is timed as well as over MQTT, give or take a millisecond.
+        Assert.InRange(finish.CrossingErrorP50Ms, 0, 20);
+        Assert.InRange(r.Lora.DeliveryLatencyMs.P50, 0, 30_000);
+    }
+
+    [Fact]
+    public void UplinkOutage_FallsBackToLoRa_UntilMqttReturns()
+    {
+        var r = s_allFaults.Value;
+
+        Assert.NotNull(r.Lora);
+        Assert.Equal(1, r.Lora.MatsTransmitting);
+        Assert.True(r.Lora.PassingsDelivered > 0, "the split's five-minute outage must go over LoRa after 30 s");
+        Assert.True(r.Lora.PassingsDelivered < r.MatDetails.Single(m => m.Name == "2.5k").Delivered, "MQTT carries the rest once it is back");
+        Assert.True(r.Lora.AirtimeSeconds > 0);
+    }
+
+    [Fact]
+    public void WithoutRadios_TheOutageWaitsForMqtt_AndLoRaOnlyIsRefused()
+    {
+        const string noRadio = "\"lora\": { \"fitted\": false },";
+        var r = new RaceEngine(FunRun.Load(runners: 80, faults: """[ { "kind": "uplink_outage", "mat": "2.5k", "at": "09:10", "for_s": 300 } ]""", lora: noRadio), new SimulationOptions()).Run();
+
+        Assert.Null(r.Lora);
+        Assert.Equal(0, r.PassingsLost);
+
+        var scenario = FunRun.Load(runners: 10, faults: """[ { "kind": "lora_only", "mat": "finish" } ]""", lora: noRadio);
         var error = Assert.Throws<ScenarioException>(() => new RaceEngine(scenario, new SimulationOptions()));
-
-        Assert.Contains("LoRa", error.Message, StringComparison.Ordinal);
+        Assert.Contains("$.lora.fitted", error.Message, StringComparison.Ordinal);
         Assert.Contains("finish", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TwoLoRaOnlyMats_OnALossyChannel_ResendAndLoseNothing_Reproducibly()
+    {
+        var scenario = FunRun.Load(
+            runners: 150,
+            faults: """[ { "kind": "lora_only", "mat": "2.5k" }, { "kind": "lora_only", "mat": "finish" } ]""",
+            lora: "\"lora\": { \"packet_loss\": 0.2 },");
+
+        var first = new RaceEngine(scenario, new SimulationOptions()).Run();
+        var again = new RaceEngine(scenario, new SimulationOptions { Parallelism = 1 }).Run();
+
+        Assert.Equal(0, first.PassingsLost);
+        Assert.NotNull(first.Lora);
+        Assert.Equal(2, first.Lora.MatsTransmitting);
+        Assert.True(first.Lora.Unanswered > 0, "a 20 % lossy channel must cost re-sends");
+        Assert.True(first.Lora.Losses > 0);
+        Assert.Equal(first with { WallSeconds = 0 }, again with { WallSeconds = 0 }, new ReportComparer());
+    }
+
+    private const int LoRaPacketMaxRecords = 29;
 
     private sealed class ReportComparer : IEqualityComparer<SimulationReport>
     {

@@ -1,0 +1,89 @@
+namespace TimingMat.Core.Lora
+{
+    /// <summary>When and how a unit falls back to LoRa (<see cref="LoRaUplink"/>).</summary>
+    public sealed class LoRaOptions
+    {
+        /// <summary>Initializes a new instance of the <see cref="LoRaOptions"/> class with the defaults.</summary>
+        public LoRaOptions()
+        {
+            Radio = new LoRaSettings();
+            Enabled = true;
+            FallbackAfterMicros = 30000000;
+            DutyCyclePermille = 100;
+            MaxAirtimeMicros = 400000;
+            BatchMaxAgeMicros = 2000000;
+            AckWaitMicros = 1000000;
+            RetryBackoffMicros = 500000;
+            RadioRetryMicros = 10000000;
+        }
+
+        /// <summary>Gets the radio settings.</summary>
+        public LoRaSettings Radio { get; private set; }
+
+        /// <summary>Gets or sets a value indicating whether the unit uses its radio at all. Default on.</summary>
+        public bool Enabled { get; set; }
+
+        /// <summary>Gets or sets how long the MQTT uplink must be down before LoRa takes over, µs. Default 30 s (a broker restart or a Wi-Fi roam should not spend airtime).</summary>
+        public long FallbackAfterMicros { get; set; }
+
+        /// <summary>Gets or sets the sub-band's duty cycle in permille (10 = 1 % for g/g1, 100 = 10 % for g3, 1000 = none). Default 100.</summary>
+        public int DutyCyclePermille { get; set; }
+
+        /// <summary>Gets or sets the longest time on air of one packet, µs (400 ms: the US915 dwell limit). Default 400 ms.</summary>
+        public long MaxAirtimeMicros { get; set; }
+
+        /// <summary>Gets or sets how long a passing may wait for its packet to fill, µs. Default 2 s.</summary>
+        public long BatchMaxAgeMicros { get; set; }
+
+        /// <summary>Gets or sets how long the unit listens for the receiver's ack after a packet, µs. Default 1 s.</summary>
+        public long AckWaitMicros { get; set; }
+
+        /// <summary>Gets or sets the longest random wait before sending again after an unanswered packet, µs (two mats that collided do not collide again). Default 500 ms.</summary>
+        public long RetryBackoffMicros { get; set; }
+
+        /// <summary>Gets or sets how long after a radio fault the unit tries to set it up again, µs. Default 10 s.</summary>
+        public long RadioRetryMicros { get; set; }
+
+        /// <summary>Checks the options.</summary>
+        /// <returns><c>null</c> when valid, else what is wrong.</returns>
+        public string Validate()
+        {
+            string radio = Radio.Validate();
+            if (radio != null)
+            {
+                return radio;
+            }
+
+            if (DutyCyclePermille < 1 || DutyCyclePermille > 1000)
+            {
+                return "duty cycle must be 1–1000 permille";
+            }
+
+            if (MaxRecordsFor(this) < 1)
+            {
+                return "no passing packet fits into the airtime limit at these radio settings";
+            }
+
+            if (AckWaitMicros < 100000)
+            {
+                return "ack wait must be at least 100 ms";
+            }
+
+            return null;
+        }
+
+        /// <summary>The most records a packet may hold within <see cref="MaxAirtimeMicros"/> (0 when none fits).</summary>
+        /// <param name="options">The options.</param>
+        /// <returns>0–<see cref="LoRaPassingPacket.MaxRecords"/>.</returns>
+        public static int MaxRecordsFor(LoRaOptions options)
+        {
+            int records = LoRaPassingPacket.MaxRecords;
+            while (records > 0 && LoRaAirtime.Micros(LoRaPassingPacket.HeaderBytes + (records * LoRaPassingPacket.RecordBytes), options.Radio) > options.MaxAirtimeMicros)
+            {
+                records--;
+            }
+
+            return records;
+        }
+    }
+}
