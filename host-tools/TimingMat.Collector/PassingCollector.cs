@@ -143,12 +143,7 @@ public sealed class PassingCollector
         }
 
         _outgoing.Clear();
-        foreach (var passing in _stored)
-        {
-            PassingStored?.Invoke(this, new CollectedPassingEventArgs(passing));
-        }
-
-        _stored.Clear();
+        AnnounceStored();
         return messages.Count;
     }
 
@@ -178,12 +173,7 @@ public sealed class PassingCollector
         BatchesStored++;
         _store.SaveUnit(entry);
         _store.Commit();
-        foreach (var stored in _stored)
-        {
-            PassingStored?.Invoke(this, new CollectedPassingEventArgs(stored));
-        }
-
-        _stored.Clear();
+        AnnounceStored();
         return entry.Contiguous;
     }
 
@@ -251,6 +241,17 @@ public sealed class PassingCollector
         {
             _store.SaveStatus(unit, Encoding.UTF8.GetString(message.Payload), received);
         }
+    }
+
+    // Subscribers hear of new passings only after the transaction holding them committed.
+    private void AnnounceStored()
+    {
+        foreach (var passing in _stored)
+        {
+            PassingStored?.Invoke(this, new CollectedPassingEventArgs(passing));
+        }
+
+        _stored.Clear();
     }
 
     private UnitLedgerEntry EntryFor(int unit, int journalId, long unitAcked)

@@ -37,6 +37,7 @@ public sealed class PassingStore : IDisposable
     private readonly SqliteCommand _upgrade;
     private readonly SqliteCommand _unit;
     private readonly SqliteCommand _status;
+    private readonly SqliteCommand[] _commands;
     private SqliteTransaction? _transaction;
 
     private PassingStore(SqliteConnection connection)
@@ -62,6 +63,7 @@ public sealed class PassingStore : IDisposable
         _status = Prepare(
             "INSERT INTO unit_status(unit, status, received_us) VALUES($unit, $status, $received) ON CONFLICT(unit) DO UPDATE SET status = excluded.status, received_us = excluded.received_us",
             "$unit", "$status", "$received");
+        _commands = [_insert, _existing, _conflict, _upgrade, _unit, _status];
     }
 
     /// <summary>Gets the database file path, or <c>:memory:</c>.</summary>
@@ -118,7 +120,7 @@ public sealed class PassingStore : IDisposable
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        foreach (var command in new[] { _insert, _existing, _conflict, _upgrade, _unit, _status })
+        foreach (var command in _commands)
         {
             command.Transaction = _transaction;
         }
@@ -132,7 +134,7 @@ public sealed class PassingStore : IDisposable
         _transaction = null;
 
         // Commands keep the finished transaction otherwise, and a store call outside Begin/Commit then throws.
-        foreach (var command in new[] { _insert, _existing, _conflict, _upgrade, _unit, _status })
+        foreach (var command in _commands)
         {
             command.Transaction = null;
         }
@@ -364,7 +366,7 @@ public sealed class PassingStore : IDisposable
     public void Dispose()
     {
         _transaction?.Dispose();
-        foreach (var command in new[] { _insert, _existing, _conflict, _upgrade, _unit, _status })
+        foreach (var command in _commands)
         {
             command.Dispose();
         }

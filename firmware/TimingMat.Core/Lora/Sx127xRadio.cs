@@ -143,7 +143,7 @@ namespace TimingMat.Core.Lora
 
             WriteRegister(Sx127x.RegOpMode, Sx127x.LongRangeMode | Sx127x.ModeStandby);
             WriteRegister(Sx127x.RegFifoAddrPtr, 0);
-            byte[] burst = BurstWriteBuffer(length + 1);
+            byte[] burst = Sized(ref _burstWrite, length + 1);
             burst[0] = Sx127x.WriteFlag | Sx127x.RegFifo;
             System.Array.Copy(packet, 0, burst, 1, length);
             _spi.Write(burst);
@@ -234,8 +234,8 @@ namespace TimingMat.Core.Lora
 
             int count = ReadRegister(Sx127x.RegRxNbBytes);
             WriteRegister(Sx127x.RegFifoAddrPtr, ReadRegister(Sx127x.RegFifoRxCurrentAddr));
-            byte[] command = BurstWriteBuffer(count + 1);
-            byte[] reply = BurstReadBuffer(count + 1);
+            byte[] command = Sized(ref _burstWrite, count + 1);
+            byte[] reply = Sized(ref _burstRead, count + 1);
             for (int i = 0; i < command.Length; i++)
             {
                 command[i] = 0;
@@ -285,24 +285,15 @@ namespace TimingMat.Core.Lora
             _spi.Write(_write);
         }
 
-        private byte[] BurstWriteBuffer(int length)
+        // ISpiDevice takes whole arrays: keep one of the last length used, so full packets reuse it.
+        private static byte[] Sized(ref byte[] buffer, int length)
         {
-            if (_burstWrite == null || _burstWrite.Length != length)
+            if (buffer == null || buffer.Length != length)
             {
-                _burstWrite = new byte[length];
+                buffer = new byte[length];
             }
 
-            return _burstWrite;
-        }
-
-        private byte[] BurstReadBuffer(int length)
-        {
-            if (_burstRead == null || _burstRead.Length != length)
-            {
-                _burstRead = new byte[length];
-            }
-
-            return _burstRead;
+            return buffer;
         }
     }
 }

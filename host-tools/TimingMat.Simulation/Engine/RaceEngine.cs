@@ -100,7 +100,7 @@ public sealed class RaceEngine
             air = new LoRaAir(_scenario.Lora.PacketLoss, Seeds.Mix(seed, 113));
             var settings = new LoRaSettings { SpreadingFactor = _scenario.Lora.SpreadingFactor };
             var chips = new ChipDirectory(field.Athletes.Select(a => a.Chip));
-            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, (int)Math.Round(_scenario.Lora.DutyCyclePercent * 10));
+            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, _scenario.Lora.DutyCyclePermille);
             if (!receiver.Start())
             {
                 throw new InvalidOperationException("the emulated LoRa receiver did not start: " + receiver.Radio.Fault);

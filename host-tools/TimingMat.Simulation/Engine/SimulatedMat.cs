@@ -162,7 +162,7 @@ internal sealed class SimulatedMat
         {
             var lora = _scenario.Lora;
             settings.Lora.Radio.SpreadingFactor = lora.SpreadingFactor;
-            settings.Lora.DutyCyclePermille = (int)Math.Round(lora.DutyCyclePercent * 10);
+            settings.Lora.DutyCyclePermille = lora.DutyCyclePermille;
             settings.Lora.FallbackAfterMicros = (long)(lora.FallbackAfterSeconds * Second);
 
             // EU868 has no dwell limit (the duty cycle governs), so slow spreading factors still send full packets.

@@ -136,6 +136,9 @@ public sealed record LoRaSpec(bool Fitted, int SpreadingFactor, double DutyCycle
 {
     /// <summary>Gets the defaults: fitted, SF7, 10 %, 2 % loss, 30 s.</summary>
     public static LoRaSpec Default { get; } = new(true, 7, 10, 0.02, 30);
+
+    /// <summary>Gets the duty cycle in permille, as the firmware and the receiver take it.</summary>
+    public int DutyCyclePermille => (int)Math.Round(DutyCyclePercent * 10);
 }
 
 /// <summary>A fault on the timeline.</summary>
