@@ -70,6 +70,26 @@ public class BenchCrossingCommandTests
     }
 
     [Fact]
+    public void ReadersWithOneAntennaEach_ReadMorePerCrossing_AndTimeCloser()
+    {
+        // One four-port module against four one-port modules (a reader per segment, no antenna switching).
+        var one = CliRunner.InProcess("bench", "crossing", "--crossings", "400", "--seed", "6", "--json");
+        var four = CliRunner.InProcess("bench", "crossing", "--crossings", "400", "--seed", "6", "--readers", "4", "--antennas", "1", "--chips", "1024");
+        var fourJson = CliRunner.InProcess("bench", "crossing", "--crossings", "400", "--seed", "6", "--readers", "4", "--antennas", "1", "--chips", "1024", "--json");
+
+        Assert.Equal(0, four.Code);
+        Assert.Contains("Mat 5 m, 4 reader(s) x 1 antennas, 500 reads/s each; detector 1024 chips;", four.Out, StringComparison.Ordinal);
+        using var a = JsonDocument.Parse(one.Out);
+        using var b = JsonDocument.Parse(fourJson.Out);
+        var readsOne = a.RootElement.GetProperty("reads_per_crossing").GetDouble();
+        var readsFour = b.RootElement.GetProperty("reads_per_crossing").GetDouble();
+        Assert.InRange(readsFour, 3.5 * readsOne, 4.5 * readsOne);
+        var p50One = a.RootElement.GetProperty("peak").GetProperty("p50_ms").GetDouble();
+        var p50Four = b.RootElement.GetProperty("peak").GetProperty("p50_ms").GetDouble();
+        Assert.True(p50Four < p50One * 0.65, $"peak p50: one module {p50One} ms, four {p50Four} ms");
+    }
+
+    [Fact]
     public void ReadsOut_WritesTheCsvOtherAlgorithmsCanUse()
     {
         var path = Path.Combine(Path.GetTempPath(), $"tm-reads-{Guid.NewGuid():N}.csv");
@@ -95,6 +115,8 @@ public class BenchCrossingCommandTests
     [InlineData("--crossings", "0", "--crossings must be between 1 and 1000000, not 0.")]
     [InlineData("--runners-per-s", "0", "--runners-per-s must be above 0 and at most 200, not 0.")]
     [InlineData("--two-chips", "1.5", "--two-chips must be between 0 and 1, not 1.5.")]
+    [InlineData("--antennas", "0", "--antennas must be between 1 and 16, not 0.")]
+    [InlineData("--antennas", "17", "--antennas must be between 1 and 16, not 17.")]
     public void OutOfRangeValues_ExitWithTheInvalidInputCode(string option, string value, string message)
     {
         var (code, stdout, stderr) = CliRunner.InProcess("bench", "crossing", option, value);

@@ -61,6 +61,8 @@ public class ScenarioLoaderTests
         { "$.course.mats[0].cutoff", "\"08:30\"", "a check-in closes after it opens and no later than its first corral's gun" },
         { "$.course.mats[5].cutoff", "\"25:00\"", "$.course.mats[5].cutoff: '25:00' is not a time of day" },
         { "$.course.mats[5].reader.type", "\"impinj\"", "unknown reader type 'impinj'" },
+        { "$.course.mats[5].reader.modules", "9", "$.course.mats[5].reader.modules: 9 is out of range; expected 1 to 8" },
+        { "$.course.mats[5].reader.modules", "0", "$.course.mats[5].reader.modules: 0 is out of range; expected 1 to 8" },
         { "$.corrals[0].share", "0.5", "corral shares add up to 1.25" },
         { "$.corrals[1].wave", "3", "$.corrals[1].wave: wave 3 does not exist" },
         { "$.waves[1].gun", "\"07:59\"", "wave 2 fires before or with wave 1" },

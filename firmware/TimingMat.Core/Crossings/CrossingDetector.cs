@@ -511,7 +511,7 @@ namespace TimingMat.Core.Crossings
                 _xMaxRssi[slot] = rssi;
                 _xMaxTimeSum[slot] = now - _xBase[slot];
                 _xMaxCount[slot] = 1;
-                _xBestAntenna[slot] = (byte)read.Antenna;
+                _xBestAntenna[slot] = (byte)MatAntenna.Of(read.ReaderIndex, read.Antenna);
                 _xLastPeak[slot] = now;
             }
             else if (rssi == _xMaxRssi[slot])

@@ -13,7 +13,7 @@ namespace TimingMat.Core.Journal
     ///  0   1   kind (PassingKind)
     ///  1   1   flags (PassingFlags)
     ///  2   1   clock state (ClockState)
-    ///  3   1   best antenna, 1-based
+    ///  3   1   best antenna, 1-based (reader index × 16 + port beyond the first module, MatAntenna)
     ///  4   2   hits, u16, saturated at 65535
     ///  6   2   max RSSI, i16 centi-dBm, saturated
     ///  8   4   marker value, i32

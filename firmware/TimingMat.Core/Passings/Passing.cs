@@ -53,7 +53,10 @@ namespace TimingMat.Core.Passings
         /// <summary>Gets or sets the strongest read's RSSI in centi-dBm.</summary>
         public int MaxRssiCentiDbm { get; set; }
 
-        /// <summary>Gets or sets the antenna that saw the strongest read, 1-based.</summary>
+        /// <summary>
+        /// Gets or sets the antenna that saw the strongest read, 1-based: the module's port, or on a unit with several
+        /// reader modules reader index × 16 + port for every module after the first (<see cref="Crossings.MatAntenna"/>).
+        /// </summary>
         public int BestAntenna { get; set; }
 
         /// <summary>Gets or sets the mat clock's state when the time was taken.</summary>

@@ -30,6 +30,9 @@ namespace TimingMat.Core.Reader
     /// </remarks>
     public abstract class ReaderDriver : IFrameSink
     {
+        /// <summary>The highest reader index: the crossing detector keeps it in 4 bits beside the antenna.</summary>
+        public const int MaxReaderIndex = 15;
+
         private readonly IBytePort _port;
         private readonly IMicrosecondClock _clock;
         private readonly ITagReadSink _sink;
@@ -50,6 +53,7 @@ namespace TimingMat.Core.Reader
         private long _windowStartMicros;
         private long _windowStartSkipped;
         private int _step;
+        private int _readerIndex;
         private int _baudIndex;
         private bool _reachedReading;
 
@@ -94,7 +98,32 @@ namespace TimingMat.Core.Reader
             _deframer = deframer;
             _deframer.Sink = this;
             _backoffMicros = options.BackoffInitialMicros;
+            _readerIndex = options.ReaderIndex;
             State = ReaderState.Stopped;
+        }
+
+        /// <summary>
+        /// Gets or sets which reader of the mat this is, 0–15, copied into every <see cref="TagRead.ReaderIndex"/>
+        /// (starts as the options' <see cref="ReaderDriverOptions.ReaderIndex"/>). A unit with several modules sets it
+        /// per driver, so they can share one options object.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The index is outside 0–15 (the detector keeps it in 4 bits).</exception>
+        public int ReaderIndex
+        {
+            get
+            {
+                return _readerIndex;
+            }
+
+            set
+            {
+                if (value < 0 || value > MaxReaderIndex)
+                {
+                    throw new ArgumentOutOfRangeException("value");
+                }
+
+                _readerIndex = value;
+            }
         }
 
         /// <summary>Gets where the driver is in its cycle.</summary>
@@ -409,7 +438,7 @@ namespace TimingMat.Core.Reader
         protected void DeliverRead()
         {
             _read.LocalMicros = FrameStartMicros();
-            _read.ReaderIndex = _options.ReaderIndex;
+            _read.ReaderIndex = _readerIndex;
             _counters.TagReads++;
             MarkAlive();
             _sink.OnTagRead(_read);

@@ -23,7 +23,8 @@ internal static class BenchCrossingCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the runners and the radio (runs are reproducible)", DefaultValueFactory = _ => 1 };
         var readsOut = new Option<string?>("--reads-out") { Description = "Also write every read as CSV: chip,true_crossing_us,read_time_us,rssi_dbm,antenna", HelpName = "FILE.csv" };
         var readsPerSecond = new Option<double>("--reads-per-s") { Description = "Read-rate limit of each reader, shared by the chips in its field", DefaultValueFactory = _ => new CrossingModelSettings().ReaderReadsPerSecond };
-        var readers = new Option<int>("--readers") { Description = "Readers on the mat (the 4 antennas per reader spread across its 5 m)", DefaultValueFactory = _ => 1 };
+        var readers = new Option<int>("--readers") { Description = "Readers on the mat, each with its own read-rate limit (all antennas spread evenly across its 5 m)", DefaultValueFactory = _ => 1 };
+        var antennas = new Option<int>("--antennas") { Description = "Antenna ports per reader, switched in turn (1: a reader per antenna, no multiplexing)", DefaultValueFactory = _ => new CrossingModelSettings().AntennasPerReader };
         var twoChips = new Option<double>("--two-chips") { Description = "Share of runners wearing two chips, 0-1", DefaultValueFactory = _ => 0.0 };
         var chips = new Option<int>("--chips") { Description = "Detector chip capacity, as board.cfg crossings.chips (1024+ keeps 64 reads per crossing)", DefaultValueFactory = _ => 256 };
         var json = JsonOption.Create();
@@ -36,13 +37,14 @@ internal static class BenchCrossingCommand
             readsOut,
             readsPerSecond,
             readers,
+            antennas,
             twoChips,
             chips,
             json,
         };
         command.SetAction(parse => Run(
             output,
-            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(twoChips), parse.GetValue(chips)),
+            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(antennas), parse.GetValue(twoChips), parse.GetValue(chips)),
             parse.GetValue(readsOut),
             JsonOption.Target(parse, json)));
         return command;
@@ -142,7 +144,7 @@ internal static class BenchCrossingCommand
     private static void Row(TextWriter text, string mode, ErrorSummary s) =>
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {mode,-5} {s.P50Ms,8:0.0} {s.P99Ms,8:0.0} {s.MaxMs,8:0.0} {s.MeanSignedMs,9:+0.0;-0.0;0.0}"));
 
-    private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, double TwoChips, int Chips)
+    private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, int Antennas, double TwoChips, int Chips)
     {
         public CrossingBenchSettings ToSettings()
         {
@@ -151,6 +153,7 @@ internal static class BenchCrossingCommand
             Check(RunnersPerSecond is > 0 and <= 200, $"--runners-per-s must be above 0 and at most 200, not {RunnersPerSecond.ToString(CultureInfo.InvariantCulture)}.");
             Check(ReadsPerSecond is >= 1 and <= 100_000, $"--reads-per-s must be between 1 and 100000, not {ReadsPerSecond.ToString(CultureInfo.InvariantCulture)}.");
             Check(Readers is >= 1 and <= 8, $"--readers must be between 1 and 8, not {Readers}.");
+            Check(Antennas is >= 1 and <= 16, $"--antennas must be between 1 and 16, not {Antennas}.");
             Check(TwoChips is >= 0 and <= 1, $"--two-chips must be between 0 and 1, not {TwoChips.ToString(CultureInfo.InvariantCulture)}.");
             Check(Chips is >= 16 and <= 16384, $"--chips must be between 16 and 16384, not {Chips}.");
             var model = new CrossingModelSettings();
@@ -164,6 +167,7 @@ internal static class BenchCrossingCommand
                 {
                     NoiseDb = NoiseDb,
                     Readers = Readers,
+                    AntennasPerReader = Antennas,
                     ReaderReadsPerSecond = ReadsPerSecond,
                     ChipReadsPerSecond = Math.Min(model.ChipReadsPerSecond, ReadsPerSecond),
                 },

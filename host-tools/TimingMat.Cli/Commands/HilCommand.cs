@@ -91,6 +91,12 @@ internal static class HilCommand
 
         var mat = scenario.Mats.FirstOrDefault(m => m.Name == matName)
             ?? throw new CliException(ExitCode.InvalidInput, $"scenario '{scenario.Name}' has no mat '{matName}'; its mats: {string.Join(", ", scenario.Mats.Select(m => m.Name))}.", "give one of the scenario's mat names with --mat.");
+        if (mat.Reader.Modules > 1)
+        {
+            // The harness bridges one emulated reader UART to the board; the boards have one reader UART.
+            throw new CliException(ExitCode.InvalidInput, $"mat '{matName}' has {mat.Reader.Modules} reader modules; hil plays one reader into the board's one reader UART.", "pick a mat with one reader module, or set its reader.modules to 1 in the scenario.");
+        }
+
         var runSeed = seed ?? scenario.Seed;
         var field = RaceField.Generate(scenario, runSeed, runners);
         var crossings = field.CrossingsAt(mat.UnitId);

@@ -9,7 +9,7 @@ namespace TimingMat.Simulation.Engine;
 
 /// <summary>
 /// One boot of a mat's emulated hardware on the true timeline: its GPS (crystal, NMEA UART, PPS) and its reader
-/// module on a 115,200-baud UART, fed by the crossing model with the field's runners at the mat. The simulator puts
+/// modules, each on a 115,200-baud UART, fed by the crossing model with the field's runners at the mat. The simulator puts
 /// the real core on the unit ends; the hardware-in-the-loop harness bridges them to a board's UARTs.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ public sealed class MatRig
 {
     private const int ReaderBaud = 115_200;
 
-    private readonly ReadCountingSource _tags;
+    private readonly ReadCountingSource[] _tags;
 
     /// <summary>Initializes a new instance of the <see cref="MatRig"/> class: the mat's hardware powered on.</summary>
     /// <param name="spec">The mat.</param>
@@ -45,13 +45,9 @@ public sealed class MatRig
                 .ToList(),
         };
         Gps = new GpsRig(power.Crystal, power.TrueUtcAtBoot, gpsOptions, baudRate: 9600, localAtBoot: power.LocalAtBoot);
-        ReaderLine = new SerialLine(Gps.Clock, ReaderBaud);
-        ReaderLine.UnitEnd.Open();
-        ReaderLine.ModuleEnd.Open();
-
         var modelSettings = new CrossingModelSettings
         {
-            Readers = 1,
+            Readers = spec.Reader.Modules,
             AntennasPerReader = spec.Reader.Antennas,
             ReaderReadsPerSecond = spec.Reader.ReadsPerSecond,
             ChipReadsPerSecond = Math.Min(200, spec.Reader.ReadsPerSecond),
@@ -59,18 +55,32 @@ public sealed class MatRig
         };
         var stream = new FieldRunnerStream(field.CrossingsAt(spec.UnitId), runners.FromUtc, runners.ToUtc, Gps.Timebase, modelSettings.MatWidthM, seed);
         var model = new CrossingModel(modelSettings, stream, Seeds.Mix(seed, spec.UnitId, boot, 7));
-        _tags = new ReadCountingSource(model.Reader(0));
-        Reader = spec.Reader.Type == "m6e"
-            ? new MercuryNanoEmulator(ReaderLine, _tags, Seeds.Mix(seed, spec.UnitId, 11))
-            : new R2000ModuleEmulator(ReaderLine, _tags, Seeds.Mix(seed, spec.UnitId, 13));
 
-        // A crossing counts as read only when the module reported a read of it on the wire: reads made while it was
-        // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
-        Reader.ReadReported += read =>
+        // One UART and one module per reader of the mat; the first keeps the seeds a one-module mat always had.
+        var lines = new SerialLine[spec.Reader.Modules];
+        var modules = new ReaderModuleEmulator[spec.Reader.Modules];
+        _tags = new ReadCountingSource[spec.Reader.Modules];
+        for (var i = 0; i < modules.Length; i++)
         {
-            var bib = RaceField.TryBibOf(read.Epc);
-            readsByBib[bib] = readsByBib.GetValueOrDefault(bib) + 1;
-        };
+            lines[i] = new SerialLine(Gps.Clock, ReaderBaud);
+            lines[i].UnitEnd.Open();
+            lines[i].ModuleEnd.Open();
+            _tags[i] = new ReadCountingSource(model.Reader(i));
+            modules[i] = spec.Reader.Type == "m6e"
+                ? new MercuryNanoEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 11 + (i * 100)))
+                : new R2000ModuleEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 13 + (i * 100)));
+
+            // A crossing counts as read only when a module reported a read of it on the wire: reads made while it was
+            // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
+            modules[i].ReadReported += read =>
+            {
+                var bib = RaceField.TryBibOf(read.Epc);
+                readsByBib[bib] = readsByBib.GetValueOrDefault(bib) + 1;
+            };
+        }
+
+        ReaderLines = lines;
+        Readers = modules;
     }
 
     /// <summary>Gets the mat.</summary>
@@ -79,23 +89,45 @@ public sealed class MatRig
     /// <summary>Gets the GPS side: the unit's local clock, timebase, GPS UART and receiver.</summary>
     public GpsRig Gps { get; }
 
-    /// <summary>Gets the reader UART; the unit uses <see cref="SerialLine.UnitEnd"/>.</summary>
-    public SerialLine ReaderLine { get; }
+    /// <summary>Gets the (first) reader UART; the unit uses <see cref="SerialLine.UnitEnd"/>.</summary>
+    public SerialLine ReaderLine => ReaderLines[0];
 
-    /// <summary>Gets the reader module emulator (Mercury for <c>m6e</c>, 0xA0 for <c>r2000</c>).</summary>
-    public ReaderModuleEmulator Reader { get; }
+    /// <summary>Gets every reader module's UART, by reader index.</summary>
+    public IReadOnlyList<SerialLine> ReaderLines { get; }
 
-    /// <summary>Gets the reads the modelled physics produced this boot (before the module dropped any).</summary>
-    public long ReadsGenerated => _tags.Reads;
+    /// <summary>Gets the (first) reader module emulator (Mercury for <c>m6e</c>, 0xA0 for <c>r2000</c>).</summary>
+    public ReaderModuleEmulator Reader => Readers[0];
 
-    /// <summary>Gets the reads the module made this boot but could not report (not inventorying, silent, throttled, backlog full).</summary>
-    public long ReadsNotReported => Reader.ReadsMissed + Reader.ReadsDroppedBacklog + Reader.ReadsThrottled;
+    /// <summary>Gets every reader module emulator, by reader index.</summary>
+    public IReadOnlyList<ReaderModuleEmulator> Readers { get; }
+
+    /// <summary>Gets the reads the modelled physics produced this boot (before the modules dropped any).</summary>
+    public long ReadsGenerated => _tags.Sum(t => t.Reads);
+
+    /// <summary>Gets the reads the modules made this boot but could not report (not inventorying, silent, throttled, backlog full).</summary>
+    public long ReadsNotReported => Readers.Sum(r => r.ReadsMissed + r.ReadsDroppedBacklog + r.ReadsThrottled);
+
+    /// <summary>Gets the reads the modules reported on the wire this boot.</summary>
+    public long ReadsReported => Readers.Sum(r => r.ReadsSent);
+
+    /// <summary>Hangs every reader module for a while (their shared supply browns out; the drivers must restart them).</summary>
+    /// <param name="micros">How long, µs.</param>
+    public void SilenceReaders(long micros)
+    {
+        foreach (var reader in Readers)
+        {
+            reader.SilenceFor(micros);
+        }
+    }
 
     /// <summary>Runs the hardware up to a true time: GPS stamps and bytes, then the reader module.</summary>
     /// <param name="trueUtc">True UTC µs, not before the last step.</param>
     public void StepTo(long trueUtc)
     {
         Gps.Gps.StepTo(trueUtc);
-        Reader.Poll();
+        foreach (var reader in Readers)
+        {
+            reader.Poll();
+        }
     }
 }

@@ -263,7 +263,7 @@ public sealed class RaceEngine
                         Add(long.MinValue, () => { mat!.Faults.NetworkDownUntil = long.MaxValue; network.SetUnitReachable(mat.Spec.UnitId, false); }, counts: true);
                         break;
                     case FaultKind.ReaderSilence:
-                        Add(fault.AtUtcMicros, () => { if (mat!.IsPowered) { mat.Reader.SilenceFor(fault.DurationMicros); } }, counts: true);
+                        Add(fault.AtUtcMicros, () => { if (mat!.IsPowered) { mat.SilenceReaders(fault.DurationMicros); } }, counts: true);
                         break;
                 }
             }

@@ -42,7 +42,6 @@ internal sealed class SimulatedMat
     private long _notReportedPreviousBoots;
     private MatRig? _hardware;
     private GpsRig? _rig;
-    private ReaderModuleEmulator? _reader;
     private IMqttLink? _link;
     private long _loraPacketsPreviousBoots;
     private long _loraUnansweredPreviousBoots;
@@ -76,7 +75,7 @@ internal sealed class SimulatedMat
     public long ReadsGenerated => _readsFromPreviousBoots + (_hardware?.ReadsGenerated ?? 0);
 
     /// <summary>Gets the reads the module reported on the wire, over all boots.</summary>
-    public long ReadsReported => _reportedPreviousBoots + (_reader?.ReadsSent ?? 0);
+    public long ReadsReported => _reportedPreviousBoots + (_hardware?.ReadsReported ?? 0);
 
     /// <summary>Gets the reads the module made but could not report: not inventorying, silent, throttled, or its transmit buffer full.</summary>
     public long ReadsNotReported => _notReportedPreviousBoots + (_hardware?.ReadsNotReported ?? 0);
@@ -120,7 +119,9 @@ internal sealed class SimulatedMat
         return lo >= crossings.Count || crossings[lo].UtcMicros > toUtc + margin;
     }
 
-    public ReaderModuleEmulator Reader => _reader ?? throw new InvalidOperationException("the mat is not powered");
+    /// <summary>Hangs the mat's reader modules for a while (the scenario's reader silence).</summary>
+    /// <param name="micros">How long, µs.</param>
+    public void SilenceReaders(long micros) => (_hardware ?? throw new InvalidOperationException("the mat is not powered")).SilenceReaders(micros);
 
     public IMqttLink Link => _link ?? throw new InvalidOperationException("the mat is not powered");
 
@@ -136,7 +137,6 @@ internal sealed class SimulatedMat
         // Runners already crossing when the reader wakes are only partly read; the model starts just after boot.
         _hardware = new MatRig(Spec, _scenario, _field, Boots, power, (trueUtc + (3 * Second), long.MaxValue), _seed, _readsByBib);
         _rig = _hardware.Gps;
-        _reader = _hardware.Reader;
         _link = _network.NewLink(Spec.UnitId);
 
         var role = Spec.Role switch
@@ -173,7 +173,7 @@ internal sealed class SimulatedMat
             radio = new Sx127xRegisterEmulator(_air, Spec.UnitId, new DelegateClock(() => rig.Timebase.ToTrueUtc(rig.Clock.Now)));
         }
 
-        Unit = new MatUnit(settings, _rig.Clock, _hardware.ReaderLine.UnitEnd, _rig.GpsPort, _rig.Pps, _store, _link, radio);
+        Unit = new MatUnit(settings, _rig.Clock, _hardware.ReaderLines.Select(l => (IBytePort)l.UnitEnd).ToArray(), _rig.GpsPort, _rig.Pps, _store, _link, radio);
         Unit.Start();
         Unit.RaceDay.ArmAt(Spec.OpensUtcMicros);
         Unit.RaceDay.CutOffAt(Spec.CutoffUtcMicros);
@@ -230,11 +230,10 @@ internal sealed class SimulatedMat
         }
 
         _readsFromPreviousBoots += _hardware!.ReadsGenerated;
-        _reportedPreviousBoots += _reader!.ReadsSent;
+        _reportedPreviousBoots += _hardware.ReadsReported;
         _notReportedPreviousBoots += _hardware.ReadsNotReported;
         Unit = null;
         _hardware = null;
-        _reader = null;
         _link = null;
     }
 
@@ -269,7 +268,7 @@ internal sealed class SimulatedMat
         ClockErrorsMicros = _clockErrors,
         Boots = Boots,
         Restamped = Unit?.Gate.Restamped ?? 0,
-        ReaderRestarts = Unit?.Reader.Counters.Restarts ?? 0,
+        ReaderRestarts = Unit?.Readers.Sum(r => r.Counters.Restarts) ?? 0,
     };
 
     private void PlanMarkers()

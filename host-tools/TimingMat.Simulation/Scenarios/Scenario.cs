@@ -63,11 +63,12 @@ public sealed record Scenario
 /// <param name="Reader">The reader module and its read rate.</param>
 public sealed record MatSpec(int UnitId, string Name, MatRoleName Role, double Km, IReadOnlyList<string> Corrals, long OpensUtcMicros, long CutoffUtcMicros, ReaderSpec Reader);
 
-/// <summary>The reader module of a mat.</summary>
+/// <summary>The reader modules of a mat.</summary>
 /// <param name="Type">Protocol: <c>m6e</c> (ThingMagic Mercury) or <c>r2000</c> (0xA0).</param>
-/// <param name="ReadsPerSecond">Inventory rate the module sustains, shared by all chips in its field.</param>
-/// <param name="Antennas">Antenna ports used across the mat.</param>
-public sealed record ReaderSpec(string Type, int ReadsPerSecond, int Antennas);
+/// <param name="ReadsPerSecond">Inventory rate each module sustains, shared by all chips in its field.</param>
+/// <param name="Antennas">Antenna ports per module; every module's antennas are spread evenly across the mat.</param>
+/// <param name="Modules">Reader modules on the mat, each on its own UART into the one unit, 1–8.</param>
+public sealed record ReaderSpec(string Type, int ReadsPerSecond, int Antennas, int Modules = 1);
 
 /// <summary>A start corral.</summary>
 /// <param name="Name">Corral name, e.g. <c>A</c>.</param>

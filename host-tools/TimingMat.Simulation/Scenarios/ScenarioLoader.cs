@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using TimingMat.Core.Unit;
 using TimingMat.Host.Json;
 
 namespace TimingMat.Simulation.Scenarios;
@@ -358,7 +359,7 @@ public static class ScenarioLoader
                 throw reader.Error(reader.PathOf("type"), $"unknown reader type '{type}'; expected m6e (ThingMagic Mercury) or r2000 (0xA0 protocol)");
             }
 
-            var spec = new ReaderSpec(type, reader.Int("reads_per_s", 10, 5000), reader.Int("antennas", 1, 8, type == "m6e" ? 1 : 4));
+            var spec = new ReaderSpec(type, reader.Int("reads_per_s", 10, 5000), reader.Int("antennas", 1, 8, type == "m6e" ? 1 : 4), reader.Int("modules", 1, MatUnit.MaxReaders, 1));
             reader.RejectUnknownKeys();
 
             // A tag frame is 47 bytes in Mercury (metadata 0x01FF, 96-bit EPC) and 21 in the 0xA0 protocol; at 115,200

@@ -36,21 +36,33 @@ internal sealed class MatUnitRig
         double gpsAcquisitionSeconds,
         ReaderProtocol protocol = ReaderProtocol.Mercury,
         long bootUtc = BootUtc,
-        Action<MatUnitSettings>? configure = null)
+        Action<MatUnitSettings>? configure = null,
+        int modules = 1)
     {
         Store = store;
         Rig = new GpsRig(s_crystal, bootUtc, new GpsEmulatorOptions { Seed = 4, AcquisitionSeconds = gpsAcquisitionSeconds, Latency = PpsLatencyModel.Uniform2 }, baudRate: 9600, localAtBoot: LocalAtBoot);
-        var readerLine = new SerialLine(Rig.Clock, 115_200);
-        readerLine.UnitEnd.Open();
-        readerLine.ModuleEnd.Open();
-        Module = protocol == ReaderProtocol.Mercury
-            ? new MercuryNanoEmulator(readerLine, Tags, seed: 11)
-            : new R2000ModuleEmulator(readerLine, Tags, seed: 13);
+        // One UART per reader module, each module with the chips in its own field.
+        var ports = new IBytePort[modules];
+        for (var i = 0; i < modules; i++)
+        {
+            var line = new SerialLine(Rig.Clock, 115_200);
+            line.UnitEnd.Open();
+            line.ModuleEnd.Open();
+            var tags = i == 0 ? Tags : new ChipsInFieldTagSource(seed: 21 + i);
+            TagSources.Add(tags);
+            Modules.Add(protocol == ReaderProtocol.Mercury
+                ? new MercuryNanoEmulator(line, tags, seed: 11 + i)
+                : new R2000ModuleEmulator(line, tags, seed: 13 + i));
+            ports[i] = line.UnitEnd;
+        }
+
         Link = broker.CreateLink();
         var settings = new MatUnitSettings(UnitId) { ReaderProtocol = protocol };
         settings.Mercury.Region = MercuryRegion.Europe;
         configure?.Invoke(settings);
-        Unit = new MatUnit(settings, Rig.Clock, readerLine.UnitEnd, Rig.GpsPort, Rig.Pps, store, Link);
+        Unit = modules == 1
+            ? new MatUnit(settings, Rig.Clock, ports[0], Rig.GpsPort, Rig.Pps, store, Link)
+            : new MatUnit(settings, Rig.Clock, ports, Rig.GpsPort, Rig.Pps, store, Link, null);
     }
 
     public GpsRig Rig { get; }
@@ -59,7 +71,14 @@ internal sealed class MatUnitRig
 
     public ChipsInFieldTagSource Tags { get; } = new(seed: 21);
 
-    public ReaderModuleEmulator Module { get; }
+    /// <summary>Gets the chip field of every reader module, by reader index (the first is <see cref="Tags"/>).</summary>
+    public List<ChipsInFieldTagSource> TagSources { get; } = [];
+
+    /// <summary>Gets the (first) reader module.</summary>
+    public ReaderModuleEmulator Module => Modules[0];
+
+    /// <summary>Gets every reader module, by reader index.</summary>
+    public List<ReaderModuleEmulator> Modules { get; } = [];
 
     public EmulatedMqttLink Link { get; }
 
@@ -170,7 +189,11 @@ internal sealed class MatUnitRig
     private void Step()
     {
         Rig.Gps.StepBy(StepMicros);
-        Module.Poll();
+        foreach (var module in Modules)
+        {
+            module.Poll();
+        }
+
         Unit.Poll();
     }
 }

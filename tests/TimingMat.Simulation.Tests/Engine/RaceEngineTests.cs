@@ -142,6 +142,34 @@ public class RaceEngineTests
     }
 
     [Fact]
+    public void AStartMatWithFourReaderModules_TimesCloserThanOneModule_AndLosesNothing()
+    {
+        // The same start mat read by one four-port module, then by four one-port modules on their own UARTs into one unit.
+        const string one = "\"name\": \"start\", \"role\": \"start\", \"km\": 0, \"cutoff\": \"09:20\", \"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430 }";
+        var four = one.Replace("\"reads_per_s\": 430 }", "\"reads_per_s\": 430, \"antennas\": 1, \"modules\": 4 }", StringComparison.Ordinal);
+        var text = FunRun.Text(300, "[ { \"kind\": \"reader_silence\", \"mat\": \"start\", \"at\": \"09:00:10\", \"for_s\": 5 } ]", 0, 7);
+        Assert.Contains(one, text, StringComparison.Ordinal);
+
+        var single = new RaceEngine(ScenarioLoader.Parse(text, "one.json"), new SimulationOptions()).Run();
+        var multi = new RaceEngine(ScenarioLoader.Parse(text.Replace(one, four, StringComparison.Ordinal), "four.json"), new SimulationOptions()).Run();
+
+        var a = single.MatDetails.Single(m => m.Name == "start");
+        var b = multi.MatDetails.Single(m => m.Name == "start");
+        Assert.Equal(0, multi.PassingsLost);
+        Assert.Equal(0, multi.DuplicatesDelivered);
+        Assert.Equal(a.Delivered, b.Delivered, tolerance: 3);
+        Assert.True(b.ReadsReported > 3 * a.ReadsReported, $"reads reported: one module {a.ReadsReported}, four {b.ReadsReported}");
+        Assert.True(b.CrossingErrorP50Ms < a.CrossingErrorP50Ms * 0.75, $"p50 one module {a.CrossingErrorP50Ms} ms, four {b.CrossingErrorP50Ms} ms");
+
+        // The silence hangs every module on the mat; each driver restarts its own.
+        Assert.InRange(b.ReaderRestarts, 4, 8);
+        Assert.InRange(a.ReaderRestarts, 1, 2);
+
+        // The other mats are untouched by the change.
+        Assert.Equal(single.MatDetails.Single(m => m.Name == "finish"), multi.MatDetails.Single(m => m.Name == "finish"));
+    }
+
+    [Fact]
     public void WithoutRadios_TheOutageWaitsForMqtt_AndLoRaOnlyIsRefused()
     {
         const string noRadio = "\"lora\": { \"fitted\": false },";
