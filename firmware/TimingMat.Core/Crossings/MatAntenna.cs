@@ -18,7 +18,8 @@ namespace TimingMat.Core.Crossings
         /// <returns>The mat antenna, 0–255 (saturated at 255).</returns>
         public static int Of(int readerIndex, int antenna)
         {
-            int mat = readerIndex <= 0 ? antenna : (readerIndex * PortsPerReader) + antenna;
+            // Reader 0's ports keep their own numbers: 0 × 16 + port.
+            int mat = (readerIndex * PortsPerReader) + antenna;
             return mat < 0 ? 0 : (mat > 255 ? 255 : mat);
         }
     }

@@ -1,3 +1,4 @@
+using TimingMat.Core.Crossings;
 using TimingMat.Core.Reader;
 
 namespace TimingMat.Core.RaceDay
@@ -12,7 +13,7 @@ namespace TimingMat.Core.RaceDay
         public const int MaxReaders = 4;
 
         /// <summary>Antenna ports per reader the counts tell apart.</summary>
-        public const int MaxAntennas = 16;
+        public const int MaxAntennas = MatAntenna.PortsPerReader;
 
         private readonly long[] _perAntenna = new long[MaxReaders * MaxAntennas];
         private readonly TestTagList _testTags;

@@ -115,8 +115,6 @@ namespace TimingMat.Core.Unit
 
                 Readers[i].ReaderIndex = i;
             }
-
-            Reader = Readers[0];
         }
 
         /// <summary>Gets the configuration.</summary>
@@ -126,7 +124,10 @@ namespace TimingMat.Core.Unit
         public MatClock Clock { get; private set; }
 
         /// <summary>Gets the (first) reader module's driver.</summary>
-        public ReaderDriver Reader { get; private set; }
+        public ReaderDriver Reader
+        {
+            get { return Readers[0]; }
+        }
 
         /// <summary>Gets every reader module's driver, by reader index.</summary>
         public ReaderDriver[] Readers { get; private set; }
