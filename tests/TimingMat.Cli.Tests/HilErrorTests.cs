@@ -1,5 +1,6 @@
 using TimingMat.Host.Ports;
 using TimingMat.Mqtt.Broker;
+using TimingMat.Simulation.Scenarios;
 using Xunit;
 
 namespace TimingMat.Cli.Tests;
@@ -18,6 +19,28 @@ public sealed class HilErrorTests : IDisposable
         Assert.Equal(12, code);
         Assert.Contains("scenario 'half' has no mat '42k'; its mats: ", stderr, StringComparison.Ordinal);
         Assert.Contains("finish", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMatWithSeveralReaderModules_IsInvalidInput_BeforeAnythingIsPlayed()
+    {
+        const string finishReader = "\"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430, \"antennas\": 4 } }\n    ]";
+        var text = ScenarioLoader.BuiltInText("half").ReplaceLineEndings("\n");
+        Assert.Contains(finishReader, text, StringComparison.Ordinal);
+        var path = Path.Combine(Path.GetTempPath(), $"tm-scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, text.Replace(finishReader, finishReader.Replace("\"antennas\": 4", "\"antennas\": 1, \"modules\": 4", StringComparison.Ordinal), StringComparison.Ordinal));
+        try
+        {
+            var (code, _, stderr) = Hil("--scenario", path, "--mat", "finish");
+
+            Assert.Equal(12, code);
+            Assert.Contains("mat 'finish' has 4 reader modules; hil plays one reader into the board's one reader UART.", stderr, StringComparison.Ordinal);
+            Assert.Contains("set its reader.modules to 1", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace TimingMat.Core.RaceDay
     /// </summary>
     public sealed class ReadMonitor : ITagReadSink
     {
-        /// <summary>Readers per unit the counts tell apart.</summary>
-        public const int MaxReaders = 4;
+        /// <summary>Readers per unit the counts tell apart: every reader module a unit can drive.</summary>
+        public const int MaxReaders = 8;
 
         /// <summary>Antenna ports per reader the counts tell apart.</summary>
         public const int MaxAntennas = MatAntenna.PortsPerReader;

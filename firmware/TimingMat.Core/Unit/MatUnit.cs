@@ -26,7 +26,7 @@ namespace TimingMat.Core.Unit
     public sealed class MatUnit
     {
         /// <summary>The most reader modules one unit drives (their ports stay apart in a passing's one-byte best antenna).</summary>
-        public const int MaxReaders = 8;
+        public const int MaxReaders = ReadMonitor.MaxReaders;
 
         private readonly IMicrosecondClock _clock;
 

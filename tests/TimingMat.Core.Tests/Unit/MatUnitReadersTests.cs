@@ -109,6 +109,21 @@ public class MatUnitReadersTests
     }
 
     [Fact]
+    public void TheWalkTestCounts_TellEveryModulesPortsApart()
+    {
+        // Set-up: the unit boots in test mode and counts reads per reader and port.
+        var rig = new MatUnitRig(_store, _broker, NoFixSeconds, modules: MatUnit.MaxReaders);
+        Assert.True(rig.Unit.Start());
+        rig.TagSources[^1].Add(s_chip, 2_000_000, 3_000_000, 40, RssiCurve.Flat(-5000));
+        rig.RunToLocal(4_000_000);
+
+        var monitor = rig.Unit.RaceDay.Monitor;
+        Assert.Equal(rig.Modules[^1].ReadsSent, monitor.ReadsOn(MatUnit.MaxReaders - 1, 1));
+        Assert.InRange(monitor.ReadsOn(MatUnit.MaxReaders - 1, 1), 36, 40);
+        Assert.Equal(monitor.Reads, monitor.ReadsOn(MatUnit.MaxReaders - 1, 1));
+    }
+
+    [Fact]
     public void AReaderIndex_IsCopiedIntoEveryRead_AndMustFitFourBits()
     {
         var clock = new SimulatedClock();
