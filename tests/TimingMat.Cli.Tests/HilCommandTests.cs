@@ -59,7 +59,7 @@ public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
         var config = _dir.Write("unit.json", Config);
         var unitArgs = new[] { "--reader", TempFolder.Tcp(reader.PortB), "--gps", TempFolder.Tcp(gps.PortB), "--pps", TempFolder.Tcp(pps.PortB), "--broker", broker.Address.ToString(), "--config", config };
 
-        using var unit = UnitProcess.Start([.. unitArgs, "--json", _dir.PathOf("unit-1.json")]);
+        using var unit = CliProcess.Start(["unit", .. unitArgs, "--json", _dir.PathOf("unit-1.json")]);
         unit.WaitFor("Ctrl+C stops", TimeSpan.FromSeconds(20));
 
         // The broker comes up after the unit, as on a race morning: the unit runs on and connects when it can.
@@ -103,7 +103,7 @@ public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(lastSeq, journal.GetProperty("acked_sequence").GetInt64());
 
         // Started again on the same folder, the unit recovers the same journal, numbering and acknowledged mark.
-        using var again = UnitProcess.Start([.. unitArgs, "--seconds", "3", "--json"]);
+        using var again = CliProcess.Start(["unit", .. unitArgs, "--seconds", "3", "--json"]);
         Assert.True(again.WaitForExit(TimeSpan.FromSeconds(30)), "the restarted unit did not stop after --seconds");
         Assert.Equal(0, again.ExitCode);
         using var second = JsonDocument.Parse(again.Output);

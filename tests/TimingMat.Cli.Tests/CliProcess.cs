@@ -4,8 +4,11 @@ using System.Text;
 
 namespace TimingMat.Cli.Tests;
 
-/// <summary><c>timingmat unit</c> as a real child process: its output lines as they come, a SIGTERM like a service manager's.</summary>
-internal sealed class UnitProcess : IDisposable
+/// <summary>
+/// A long-running <c>timingmat</c> command (<c>unit</c>, <c>collect</c>) as a real child process: its output lines as
+/// they come, a SIGTERM like a service manager's.
+/// </summary>
+internal sealed class CliProcess : IDisposable
 {
     private const int SigTerm = 15;
 
@@ -13,7 +16,7 @@ internal sealed class UnitProcess : IDisposable
     private readonly StringBuilder _out = new();
     private readonly StringBuilder _error = new();
 
-    private UnitProcess(Process process)
+    private CliProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Append(_out, e.Data);
@@ -28,20 +31,20 @@ internal sealed class UnitProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static UnitProcess Start(params string[] args)
+    /// <summary>Starts <c>timingmat</c> with a command and its options, e.g. <c>Start("collect", "--db", …)</c>.</summary>
+    public static CliProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "timingmat.dll"));
-        start.ArgumentList.Add("unit");
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        return new UnitProcess(Process.Start(start)!);
+        return new CliProcess(Process.Start(start)!);
     }
 
-    /// <summary>Waits until the output holds a text (the unit printed its start line, a status line…).</summary>
+    /// <summary>Waits until the output holds a text (a start line, a status line…).</summary>
     public void WaitFor(string text, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
@@ -49,14 +52,14 @@ internal sealed class UnitProcess : IDisposable
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the unit did not print '{text}' (exited: {_process.HasExited}).\nout:\n{Output}\nerr:\n{Errors}");
+                throw new TimeoutException($"timingmat did not print '{text}' (exited: {_process.HasExited}).\nout:\n{Output}\nerr:\n{Errors}");
             }
 
             Thread.Sleep(50);
         }
     }
 
-    /// <summary>Asks the unit to stop as a service manager does (SIGTERM) and waits for it.</summary>
+    /// <summary>Asks the command to stop as a service manager does (SIGTERM) and waits for it.</summary>
     public bool Terminate(TimeSpan within) => Kill(_process.Id, SigTerm) == 0 && WaitForExit(within);
 
     public bool WaitForExit(TimeSpan within)
