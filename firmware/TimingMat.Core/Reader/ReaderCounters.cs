@@ -66,6 +66,9 @@ namespace TimingMat.Core.Reader
         /// <summary>Gets the failures to open, read or write the port.</summary>
         public long PortErrors { get; internal set; }
 
+        /// <summary>Gets how often the module refused the line speed asked for (it then reads at the speed it answered at).</summary>
+        public long LineSpeedRefusals { get; internal set; }
+
         /// <summary>Copies every counter of another instance into this one.</summary>
         /// <param name="other">The counters to copy.</param>
         public void CopyFrom(ReaderCounters other)
@@ -90,6 +93,7 @@ namespace TimingMat.Core.Reader
             GarbageRestarts = other.GarbageRestarts;
             TimeoutRestarts = other.TimeoutRestarts;
             PortErrors = other.PortErrors;
+            LineSpeedRefusals = other.LineSpeedRefusals;
         }
     }
 }

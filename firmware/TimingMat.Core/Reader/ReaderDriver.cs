@@ -55,6 +55,8 @@ namespace TimingMat.Core.Reader
         private int _step;
         private int _readerIndex;
         private int _baudIndex;
+        private int _lineBaud;
+        private bool _lineSpeedStep;
         private bool _reachedReading;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
@@ -84,6 +86,11 @@ namespace TimingMat.Core.Reader
             if (options == null || options.BaudRates == null || options.BaudRates.Length == 0)
             {
                 throw new ArgumentNullException("options");
+            }
+
+            if (options.LineBaudRate < 0)
+            {
+                throw new ArgumentOutOfRangeException("options");
             }
 
             if (deframer == null)
@@ -153,7 +160,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Gets the baud rate the driver uses now.</summary>
         public int BaudRate
         {
-            get { return _options.BaudRates[_baudIndex]; }
+            get { return _lineBaud != 0 ? _lineBaud : BaudAt(_baudIndex); }
         }
 
         /// <summary>Gets the local time of the last valid frame, µs.</summary>
@@ -349,14 +356,105 @@ namespace TimingMat.Core.Reader
             }
 
             MarkAlive();
+            if (_lineSpeedStep)
+            {
+                LineSpeedAnswered(success);
+                return;
+            }
+
             if (!success)
             {
                 ErrorStatus(status);
                 return;
             }
 
+            // The module answered its first command at the speed it boots at: now move it to the line speed, so
+            // the later commands (and the stream) run at that speed.
+            if (_step == 0 && _options.LineBaudRate > 0 && BaudRate != _options.LineBaudRate)
+            {
+                int length = EncodeLineSpeed(_transmit, _options.LineBaudRate);
+                if (length > 0)
+                {
+                    _lineSpeedStep = true;
+                    _deadline = _now + _options.ResponseTimeoutMicros;
+                    if (!Send(_transmit, length))
+                    {
+                        Recover(ReaderRestartReason.PortError);
+                    }
+
+                    return;
+                }
+            }
+
             _step++;
             SendCurrentStep();
+        }
+
+        /// <summary>
+        /// Encodes the command that moves the module to another line speed; the module answers at the old speed and
+        /// then switches. Protocols that cannot (or not to that speed) return 0 and the module stays where it is.
+        /// </summary>
+        /// <param name="buffer">The transmit buffer.</param>
+        /// <param name="baudRate">The speed wanted (<see cref="ReaderDriverOptions.LineBaudRate"/>).</param>
+        /// <returns>The frame length, or 0.</returns>
+        protected virtual int EncodeLineSpeed(byte[] buffer, int baudRate)
+        {
+            return 0;
+        }
+
+        private void LineSpeedAnswered(bool success)
+        {
+            _lineSpeedStep = false;
+            if (success)
+            {
+                try
+                {
+                    _port.BaudRate = _options.LineBaudRate;
+                    _lineBaud = _options.LineBaudRate;
+                    _port.DiscardInput();
+                    _deframer.Reset();
+                }
+                catch (Exception)
+                {
+                    _counters.PortErrors++;
+                    Recover(ReaderRestartReason.PortError);
+                    return;
+                }
+            }
+            else
+            {
+                // A module that refuses the speed still reads at the old one: fewer reads beat none.
+                _counters.LineSpeedRefusals++;
+            }
+
+            _step++;
+            SendCurrentStep();
+        }
+
+        // The speeds the search walks: the configured ones, then the line speed, where a module that was moved to
+        // it and not power-cycled since is still found.
+        private int BaudCount()
+        {
+            int line = _options.LineBaudRate;
+            if (line <= 0)
+            {
+                return _options.BaudRates.Length;
+            }
+
+            for (int i = 0; i < _options.BaudRates.Length; i++)
+            {
+                if (_options.BaudRates[i] == line)
+                {
+                    return _options.BaudRates.Length;
+                }
+            }
+
+            return _options.BaudRates.Length + 1;
+        }
+
+        private int BaudAt(int index)
+        {
+            return index < _options.BaudRates.Length ? _options.BaudRates[index] : _options.LineBaudRate;
         }
 
         /// <summary>Records that the module streams: <see cref="ReaderState.Starting"/> becomes <see cref="ReaderState.Reading"/>.</summary>
@@ -558,7 +656,9 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            _port.BaudRate = _options.BaudRates[_baudIndex];
+            _port.BaudRate = BaudAt(_baudIndex);
+            _lineBaud = 0;
+            _lineSpeedStep = false;
             _port.DiscardInput();
             _deframer.Reset();
             _lastByteMicros = _now;
@@ -612,7 +712,7 @@ namespace TimingMat.Core.Reader
             // A module that never streamed and never answered sensibly may be at another line speed.
             if (!_reachedReading && (reason == ReaderRestartReason.ResponseTimeout || reason == ReaderRestartReason.GarbageStorm))
             {
-                _baudIndex = (_baudIndex + 1) % _options.BaudRates.Length;
+                _baudIndex = (_baudIndex + 1) % BaudCount();
             }
 
             if (_port.IsOpen)
@@ -656,7 +756,8 @@ namespace TimingMat.Core.Reader
 
             try
             {
-                _port.BaudRate = _options.BaudRates[_baudIndex];
+                _port.BaudRate = BaudAt(_baudIndex);
+                _lineBaud = 0;
                 _port.Open();
                 return _port.IsOpen;
             }

@@ -38,8 +38,15 @@ public sealed class MercuryNanoEmulator : ReaderModuleEmulator
     public MercuryNanoEmulator(SerialLine line, ITagSource? tags = null, int seed = 1)
         : base(line, tags, new MercuryDeframer(commands: true), seed)
     {
+        BootBaudRate = line.ModuleEnd.BaudRate;
         OnPowerCycle();
     }
+
+    /// <summary>
+    /// Gets or sets the line speed the module comes up at after a power cycle (the line's speed when made, 115,200 on
+    /// a new Nano): a speed set by command lasts until the next power cycle.
+    /// </summary>
+    public int BootBaudRate { get; set; }
 
     /// <summary>Gets or sets the highest read power accepted, centi-dBm (the Nano's 27.00 dBm).</summary>
     public int MaxReadPowerCentiDbm { get; set; } = 2700;
@@ -235,6 +242,7 @@ public sealed class MercuryNanoEmulator : ReaderModuleEmulator
         Protocol = MercuryCodec.ProtocolGen2;
         ReadFilter = true;
         IsReading = false;
+        SetBaudRate(BootBaudRate);
     }
 
     private void SetBaud(byte[] frame, int d, int n)

@@ -307,6 +307,98 @@ public class MercuryReaderDriverTests
     }
 
     [Fact]
+    public void LineSpeed_MovesTheModuleUpAfterItAnswers_AndCarriesTheReadsA115200LineCannot()
+    {
+        var slow = StreamDenseField(lineBaud: 0);
+        var fast = StreamDenseField(lineBaud: 460_800);
+
+        // 47-byte records: 115,200 baud carries about 245 a second over the 2 s field, whatever the module reads.
+        Assert.InRange(slow.Reads, 400, 530);
+        Assert.True(fast.Reads > 2 * slow.Reads, $"{fast.Reads} reads at 460,800 against {slow.Reads} at 115,200");
+        Assert.Equal([MercuryOpcode.MultiProtocolTagOp, MercuryOpcode.Version, MercuryOpcode.SetBaudRate, MercuryOpcode.SetRegion], fast.Opcodes.Take(4));
+        Assert.DoesNotContain(MercuryOpcode.SetBaudRate, slow.Opcodes);
+        Assert.Equal(460_800, fast.DriverBaud);
+        Assert.Equal(460_800, fast.UnitBaud);
+        Assert.Equal(0, fast.Restarts);
+    }
+
+    [Fact]
+    public void LineSpeed_AfterARestartWithoutPowerCycle_TheModuleIsFoundAtIt()
+    {
+        _options.LineBaudRate = 460_800;
+        _bench.Tags.Add(ReaderBench.Epc(3), 1_000_000, 40_000_000, 20, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(3_000_000);
+
+        _module.SilenceFor(5_000_000);
+        Assert.True(_bench.RunUntil(() => Driver.Counters.SilenceRestarts == 1, 4_000_000));
+        _bench.Reads.Clear();
+        Assert.True(_bench.RunUntil(() => Driver.State == ReaderState.Reading && _module.IsReading, 20_000_000));
+        _bench.Run(2_000_000);
+
+        Assert.Equal(460_800, Driver.BaudRate);
+        Assert.Equal(1, _module.Opcodes.Count(o => o == MercuryOpcode.SetBaudRate));
+        Assert.True(_bench.Reads.Count >= 30, $"{_bench.Reads.Count} reads");
+    }
+
+    [Fact]
+    public void LineSpeed_AfterAPowerCycle_IsSetAgain()
+    {
+        _options.LineBaudRate = 921_600;
+        _bench.Tags.Add(ReaderBench.Epc(4), 1_000_000, 30_000_000, 10, RssiCurve.Flat(-6000));
+        Start();
+        _bench.Run(2_000_000);
+
+        _module.PowerCycle();
+        Assert.Equal(115_200, _bench.Line.ModuleEnd.BaudRate);
+        Assert.True(_bench.RunUntil(() => _module.IsReading, 20_000_000));
+
+        Assert.Equal(2, _module.Opcodes.Count(o => o == MercuryOpcode.SetBaudRate));
+        Assert.Equal(921_600, _bench.Line.ModuleEnd.BaudRate);
+        Assert.Equal(921_600, Driver.BaudRate);
+    }
+
+    [Fact]
+    public void LineSpeed_TheModuleRefuses_ReadsOnAtTheSpeedItAnsweredAt()
+    {
+        _options.LineBaudRate = 250_000;
+        _bench.Tags.Add(ReaderBench.Epc(5), 1_000_000, 5_000_000, 20, RssiCurve.Flat(-6000));
+        Start();
+
+        _bench.Run(4_000_000);
+
+        Assert.Equal(ReaderState.Reading, Driver.State);
+        Assert.Equal(1, Driver.Counters.LineSpeedRefusals);
+        Assert.Equal(115_200, Driver.BaudRate);
+        Assert.Equal(0, Driver.Counters.Restarts);
+        Assert.True(_bench.Reads.Count >= 40, $"{_bench.Reads.Count} reads");
+    }
+
+    [Fact]
+    public void LineSpeed_Negative_IsRefused()
+    {
+        _options.LineBaudRate = -1;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MercuryReaderDriver(_bench.Line.UnitEnd, _bench.Clock, _bench, _options));
+    }
+
+    private static (long Reads, List<int> Opcodes, int DriverBaud, int UnitBaud, long Restarts) StreamDenseField(int lineBaud)
+    {
+        var bench = new ReaderBench();
+        for (var i = 0; i < 50; i++)
+        {
+            bench.Tags.Add(ReaderBench.Epc(i), 1_500_000, 3_500_000, 20, RssiCurve.Flat(-6000 - (10 * i)));
+        }
+
+        var module = new MercuryNanoEmulator(bench.Line, bench.Tags, seed: 3);
+        bench.Module = module;
+        bench.Driver = new MercuryReaderDriver(bench.Line.UnitEnd, bench.Clock, bench, new MercuryReaderOptions { LineBaudRate = lineBaud });
+        bench.Driver.Start();
+        bench.Run(3_000_000);
+        return (bench.Reads.Count, module.Opcodes, bench.Driver.BaudRate, bench.Line.UnitEnd.BaudRate, bench.Driver.Counters.Restarts);
+    }
+
+    [Fact]
     public void BaudMismatch_WithOneRate_NeverReads_AndKeepsTrying()
     {
         _module.SetBaudRate(57600);

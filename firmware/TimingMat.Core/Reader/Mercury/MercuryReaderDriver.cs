@@ -76,6 +76,13 @@ namespace TimingMat.Core.Reader.Mercury
         }
 
         /// <inheritdoc />
+        protected override int EncodeLineSpeed(byte[] buffer, int baudRate)
+        {
+            _expectedOpcode = MercuryOpcode.SetBaudRate;
+            return MercuryCodec.EncodeSetBaudRate(buffer, 0, baudRate);
+        }
+
+        /// <inheritdoc />
         protected override int EncodeStart(byte[] buffer)
         {
             _expectedOpcode = MercuryOpcode.MultiProtocolTagOp;
