@@ -1,5 +1,8 @@
 using System.Text.Json;
+using TimingMat.Core.Journal;
+using TimingMat.Core.Passings;
 using TimingMat.Host.Ports;
+using TimingMat.Host.Storage;
 using TimingMat.Mqtt.Broker;
 using Xunit;
 using Xunit.Abstractions;
@@ -74,14 +77,7 @@ public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(code == 0, $"hil exited {code}\n{stderr}\nunit:\n{unit.Output}\n{unit.Errors}");
         using var hil = JsonDocument.Parse(stdout);
         var report = hil.RootElement;
-        var expected = report.GetProperty("passings_expected").GetInt64();
-        var neverRead = report.GetProperty("passings_never_read").GetInt64();
-        Assert.Equal(16, expected);
-        Assert.Equal(0, report.GetProperty("passings_lost").GetInt64());
-        Assert.Equal(expected - neverRead, report.GetProperty("passings_delivered").GetInt64());
-        Assert.True(neverRead <= 1, $"{neverRead} crossings were never read: the emulated reader was not streaming");
-        Assert.Equal(0, report.GetProperty("duplicates_delivered").GetInt64());
-        Assert.Equal(0, report.GetProperty("phantom_passings").GetInt64());
+        AssertEveryRunnerDeliveredOnce(report);
         Assert.Equal(0, report.GetProperty("unsynced_delivered").GetInt64());
         Assert.InRange(report.GetProperty("crossing_error_ms").GetProperty("p50").GetDouble(), 0, 60);
         Assert.Equal(JsonValueKind.Null, report.GetProperty("clock_error_ms").ValueKind);
@@ -113,5 +109,100 @@ public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(lastSeq, recovered.GetProperty("acked_sequence").GetInt64());
     }
 
+    [Fact]
+    public void Hil_PlaysATwoModuleMatIntoATwoReaderUnit_EachModuleOnItsOwnPort_PassingsMergeBothModulesReads()
+    {
+        using var broker = new MosquittoProcess();
+        broker.Start();
+        using var reader0 = new NullModemBridge();
+        using var reader1 = new NullModemBridge();
+        using var gps = new NullModemBridge();
+        using var pps = new NullModemBridge();
+
+        // The same race with two four-port modules on the start mat: module 0's antennas cover one half of the mat,
+        // module 1's the other, so runners' strongest reads come from both.
+        const string oneModule = "{ \"name\": \"start\", \"role\": \"start\", \"km\": 0, \"cutoff\": \"10:00\" }";
+        Assert.Contains(oneModule, Scenario, StringComparison.Ordinal);
+        var scenario = _dir.Write("race.json", Scenario.Replace(oneModule, oneModule.Replace(" }", ", \"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430, \"antennas\": 4, \"modules\": 2 } }", StringComparison.Ordinal), StringComparison.Ordinal));
+        var config = _dir.Write("unit.json", Config);
+        using var unit = CliProcess.Start(
+            "unit", "--reader", TempFolder.Tcp(reader0.PortB), "--reader", TempFolder.Tcp(reader1.PortB), "--gps", TempFolder.Tcp(gps.PortB), "--pps", TempFolder.Tcp(pps.PortB),
+            "--broker", broker.Address.ToString(), "--config", config, "--json", _dir.PathOf("unit-1.json"));
+        unit.WaitFor("Ctrl+C stops", TimeSpan.FromSeconds(60));
+        Assert.Contains($"on 2 reader modules {TempFolder.Tcp(reader0.PortB)}, {TempFolder.Tcp(reader1.PortB)} (r2000)", unit.Output, StringComparison.Ordinal);
+
+        var (code, stdout, stderr) = CliRunner.InProcess(
+            "hil", "--scenario", scenario, "--mat", "start", "--reader", TempFolder.Tcp(reader0.PortA), "--reader", TempFolder.Tcp(reader1.PortA), "--gps", TempFolder.Tcp(gps.PortA),
+            "--pps-out", TempFolder.Tcp(pps.PortA), "--broker", broker.Address.ToString(), "--from", "08:59:44", "--seconds", "46", "--json");
+        log.WriteLine(stderr);
+        log.WriteLine(stdout);
+
+        Assert.True(code == 0, $"hil exited {code}\n{stderr}\nunit:\n{unit.Output}\n{unit.Errors}");
+        using var hil = JsonDocument.Parse(stdout);
+        var report = hil.RootElement;
+
+        // Two modules read every chip, yet the one crossing detector makes one passing per crossing.
+        var delivered = AssertEveryRunnerDeliveredOnce(report);
+        var played = report.GetProperty("mat_details")[0].GetProperty("reads_reported").GetInt64();
+
+        Assert.True(unit.Terminate(TimeSpan.FromSeconds(10)), "the unit did not stop on SIGTERM");
+        Assert.Equal(0, unit.ExitCode);
+        using var final = JsonDocument.Parse(File.ReadAllText(_dir.PathOf("unit-1.json")));
+        var state = final.RootElement.GetProperty("state");
+        var modules = state.GetProperty("readers");
+        Assert.Equal(2, modules.GetArrayLength());
+        Assert.Equal(new[] { 0, 1 }, modules.EnumerateArray().Select(m => m.GetProperty("reader").GetInt32()));
+        var reads = modules.EnumerateArray().Select(m => m.GetProperty("reads").GetInt64()).ToArray();
+        Assert.All(reads, r => Assert.True(r > 100, $"a module sent the unit only {r} reads: {string.Join(", ", reads)}"));
+        Assert.Equal(reads.Sum(), state.GetProperty("reads").GetInt64());
+
+        // What the harness's two emulators sent is what the unit's two drivers decoded (bar the last bytes on the wire).
+        Assert.InRange(reads.Sum(), played * 9 / 10, played);
+
+        // The journal holds the passings as the unit made them: their reads are both modules' (more than either module
+        // made alone), and the strongest read numbers its antenna across the mat, module 1's ports as 17-20.
+        var passings = JournalPassings(_dir.PathOf("journal"), 1).Where(p => p.Kind == PassingKind.Crossing).ToList();
+        Assert.Equal(delivered, passings.Count);
+        var hits = passings.Sum(p => (long)p.Hits);
+        Assert.True(hits > reads.Max() && hits <= reads.Sum(), $"the passings hold {hits} reads; the modules made {string.Join(" and ", reads)}");
+        var antennas = passings.Select(p => p.BestAntenna).ToList();
+        log.WriteLine($"module reads {string.Join(" + ", reads)} (harness sent {played}); passings {passings.Count} holding {hits} reads; best antennas {string.Join(" ", antennas)}");
+        Assert.All(antennas, a => Assert.True(a is (>= 1 and <= 4) or (>= 17 and <= 20), $"best antenna {a} is no port of module 0 (1-4) or module 1 (17-20)"));
+        Assert.Contains(antennas, a => a >= 17);
+        Assert.Contains(antennas, a => a <= 4);
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>Asserts that each of the 16 runners' crossings (bar one a reader may miss) came as one passing; gives how many came.</summary>
+    private static long AssertEveryRunnerDeliveredOnce(JsonElement report)
+    {
+        var expected = report.GetProperty("passings_expected").GetInt64();
+        var neverRead = report.GetProperty("passings_never_read").GetInt64();
+        var delivered = report.GetProperty("passings_delivered").GetInt64();
+        Assert.Equal(16, expected);
+        Assert.Equal(0, report.GetProperty("passings_lost").GetInt64());
+        Assert.Equal(expected - neverRead, delivered);
+        Assert.True(neverRead <= 1, $"{neverRead} crossings were never read: the emulated reader was not streaming");
+        Assert.Equal(0, report.GetProperty("duplicates_delivered").GetInt64());
+        Assert.Equal(0, report.GetProperty("phantom_passings").GetInt64());
+        return delivered;
+    }
+
+    private static List<Passing> JournalPassings(string folder, int unitId)
+    {
+        using var files = new DirectoryFileStore(folder);
+        var journal = new PassingJournal(files, new JournalOptions(unitId));
+        Assert.True(journal.Open(), $"the journal in {folder} does not open");
+        var cursor = journal.CreateCursor();
+        var passings = new List<Passing>();
+        var next = new Passing();
+        while (cursor.TryRead(next))
+        {
+            passings.Add(next);
+            next = new Passing();
+        }
+
+        return passings;
+    }
 }

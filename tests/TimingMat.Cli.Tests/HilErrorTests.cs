@@ -10,6 +10,7 @@ public sealed class HilErrorTests : IDisposable
 {
     private readonly NullModemBridge _reader = new();
     private readonly NullModemBridge _gps = new();
+    private readonly TempFolder _dir = new("tm-hil-error-");
 
     [Fact]
     public void AnUnknownMat_IsInvalidInput_ListingTheScenariosMats()
@@ -21,26 +22,46 @@ public sealed class HilErrorTests : IDisposable
         Assert.Contains("finish", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void AMatWithSeveralReaderModules_IsInvalidInput_BeforeAnythingIsPlayed()
+    [Theory]
+    [InlineData(4, 1, "mat 'finish' has 4 reader modules but 1 --reader port was given; hil plays each module into its own port.", "fix: give 4 --reader ports in module order (module 0's first), each wired to one of the board's reader UARTs, or set the mat's reader.modules in the scenario to 1.")]
+    [InlineData(1, 2, "mat 'finish' has 1 reader module but 2 --reader ports were given; hil plays each module into its own port.", "fix: give one --reader, wired to the board's reader UART, or set the mat's reader.modules in the scenario to 2.")]
+    [InlineData(2, 3, "mat 'finish' has 2 reader modules but 3 --reader ports were given; hil plays each module into its own port.", "fix: give 2 --reader ports in module order (module 0's first), each wired to one of the board's reader UARTs, or set the mat's reader.modules in the scenario to 3.")]
+    public void ReaderPortsOtherThanTheMatsModules_AreInvalidInput_NamingBothCounts_BeforeAnythingIsPlayed(int modules, int ports, string error, string fix)
     {
-        const string finishReader = "\"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430, \"antennas\": 4 } }\n    ]";
-        var text = ScenarioLoader.BuiltInText("half").ReplaceLineEndings("\n");
-        Assert.Contains(finishReader, text, StringComparison.Ordinal);
-        var path = Path.Combine(Path.GetTempPath(), $"tm-scenario-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, text.Replace(finishReader, finishReader.Replace("\"antennas\": 4", "\"antennas\": 1, \"modules\": 4", StringComparison.Ordinal), StringComparison.Ordinal));
-        try
-        {
-            var (code, _, stderr) = Hil("--scenario", path, "--mat", "finish");
+        var scenario = _dir.Write("race.json", WithFinishModules(modules));
 
-            Assert.Equal(12, code);
-            Assert.Contains("mat 'finish' has 4 reader modules; hil plays one reader into the board's one reader UART.", stderr, StringComparison.Ordinal);
-            Assert.Contains("set its reader.modules to 1", stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        // Different ports, none of them opened: the count is refused first.
+        var readers = new[] { _reader.PortA, _reader.PortB, _gps.PortB }.Take(ports).SelectMany(port => new[] { "--reader", TempFolder.Tcp(port) });
+        var (code, stdout, stderr) = Hil(["--scenario", scenario, "--mat", "finish", .. readers]);
+
+        // 12, not 40 for the broker nobody listens on: refused before connecting or playing.
+        Assert.Equal(12, code);
+        Assert.Contains("error TM12 invalid-input: " + error, stderr, StringComparison.Ordinal);
+        Assert.Contains(fix, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Playing", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATwoModuleMat_WithOnePortGivenTwice_IsInvalidInput()
+    {
+        var scenario = _dir.Write("race.json", WithFinishModules(2));
+
+        var (code, _, stderr) = Hil("--scenario", scenario, "--mat", "finish", "--reader", TempFolder.Tcp(_reader.PortA), "--reader", $"TCP://127.0.0.1:{_reader.PortA}/");
+
+        Assert.Equal(12, code);
+        Assert.Contains($"error TM12 invalid-input: TCP://127.0.0.1:{_reader.PortA}/ is given for both reader 0 and reader 1; one port carries one UART.", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATwoModuleMat_WhoseSecondReaderPortCannotOpen_IsPortUnavailable_NamingTheModule()
+    {
+        var scenario = _dir.Write("race.json", WithFinishModules(2));
+        var closed = MosquittoProcess.FreeLoopbackPort();
+
+        var (code, _, stderr) = Hil("--scenario", scenario, "--mat", "finish", "--reader", TempFolder.Tcp(_reader.PortA), "--reader", TempFolder.Tcp(closed));
+
+        Assert.Equal(20, code);
+        Assert.Contains($"error TM20 port-unavailable: the reader 1 port tcp://127.0.0.1:{closed} cannot be opened", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,6 +107,16 @@ public sealed class HilErrorTests : IDisposable
     {
         _reader.Dispose();
         _gps.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>Gives the built-in half marathon with its finish mat's reader as that many one-antenna R2000 modules.</summary>
+    private static string WithFinishModules(int modules)
+    {
+        const string finishReader = "\"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430, \"antennas\": 4 } }\n    ]";
+        var text = ScenarioLoader.BuiltInText("half").ReplaceLineEndings("\n");
+        Assert.Contains(finishReader, text, StringComparison.Ordinal);
+        return text.Replace(finishReader, finishReader.Replace("\"antennas\": 4", $"\"antennas\": 1, \"modules\": {modules}", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     private (int Code, string Out, string Error) Hil(params string[] args)

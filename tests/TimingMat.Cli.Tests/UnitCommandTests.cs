@@ -34,17 +34,22 @@ public sealed class UnitCommandTests : IDisposable
         Assert.Contains("docs/unit-config.md", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void AReaderPortThatCannotOpen_IsPortUnavailable_WithAFix()
+    [Theory]
+    [InlineData(1, "reader")]
+    [InlineData(2, "reader 1")]
+    public void AReaderPortThatCannotOpen_IsPortUnavailable_WithAFix(int readers, string role)
     {
+        // The last reader's port has nobody listening; the others are bridges that open.
+        using var bridge = new NullModemBridge();
         var config = _dir.Write("unit.json", Config);
         var port = MosquittoProcess.FreeLoopbackPort();
+        var open = Enumerable.Repeat(TempFolder.Tcp(bridge.PortB), readers - 1).SelectMany(address => new[] { "--reader", address });
 
-        var (code, _, stderr) = CliRunner.InProcess("unit", "--reader", $"tcp://127.0.0.1:{port}", "--gps", "tcp://127.0.0.1:1", "--broker", "mqtt://127.0.0.1:1", "--config", config);
+        var (code, _, stderr) = CliRunner.InProcess(["unit", .. open, "--reader", $"tcp://127.0.0.1:{port}", "--gps", "tcp://127.0.0.1:1", "--broker", "mqtt://127.0.0.1:1", "--config", config]);
 
         Assert.Equal(20, code);
-        Assert.Contains($"error TM20 port-unavailable: the reader port tcp://127.0.0.1:{port} cannot be opened", stderr, StringComparison.Ordinal);
-        Assert.Contains("fix: start the TCP serial bridge of the reader", stderr, StringComparison.Ordinal);
+        Assert.Contains($"error TM20 port-unavailable: the {role} port tcp://127.0.0.1:{port} cannot be opened", stderr, StringComparison.Ordinal);
+        Assert.Contains($"fix: start the TCP serial bridge of the {role} ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,6 +61,34 @@ public sealed class UnitCommandTests : IDisposable
 
         Assert.Equal(12, code);
         Assert.Contains("'COM3' is not a port", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NineReaderPorts_AreInvalidInput()
+    {
+        var config = _dir.Write("unit.json", Config);
+        var readers = Enumerable.Range(1, 9).SelectMany(i => new[] { "--reader", $"tcp://127.0.0.1:{4000 + i}" });
+
+        var (code, _, stderr) = CliRunner.InProcess(["unit", .. readers, "--gps", "tcp://127.0.0.1:1", "--broker", "mqtt://127.0.0.1:1", "--config", config]);
+
+        Assert.Equal(12, code);
+        Assert.Contains("error TM12 invalid-input: 9 --reader ports given; a unit drives at most 8 reader modules.", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix: give one --reader per reader module on the mat, at most 8.", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--reader tcp://127.0.0.1:4001 --reader tcp://127.0.0.1:4002 --reader TCP://127.0.0.1:4001/ --gps tcp://127.0.0.1:4003", "TCP://127.0.0.1:4001/ is given for both reader 0 and reader 2")]
+    [InlineData("--reader tcp://127.0.0.1:4001 --gps tcp://127.0.0.1:4001", "tcp://127.0.0.1:4001 is given for both reader and gps")]
+    [InlineData("--reader tcp://127.0.0.1:4001 --reader tcp://127.0.0.1:4002 --gps tcp://127.0.0.1:4003 --pps tcp://127.0.0.1:4002", "tcp://127.0.0.1:4002 is given for both reader 1 and pps")]
+    public void APortGivenTwice_IsInvalidInput_HoweverItIsSpelt(string ports, string clash)
+    {
+        var config = _dir.Write("unit.json", Config);
+
+        var (code, _, stderr) = CliRunner.InProcess(["unit", .. ports.Split(' '), "--broker", "mqtt://127.0.0.1:1", "--config", config]);
+
+        Assert.Equal(12, code);
+        Assert.Contains($"error TM12 invalid-input: {clash}; one port carries one UART.", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix: give every reader module, the GPS and the PPS input a port of its own", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Core.Outbox;
+using TimingMat.Core.Unit;
 using TimingMat.Host.Ports;
 using TimingMat.Simulation.Engine;
 using TimingMat.Simulation.Field;
@@ -12,9 +13,10 @@ using TimingMat.Simulation.Scenarios;
 namespace TimingMat.Cli.Commands;
 
 /// <summary>
-/// <c>timingmat hil --scenario FILE --mat NAME --reader PORT --gps PORT [--pps-out PORT] --broker URL</c>: hardware in
-/// the loop. Plays one mat of a scenario in real time into a board's reader and GPS UARTs with the emulators, listens to
-/// what the board publishes, and reports the same figures as <c>simulate</c>.
+/// <c>timingmat hil --scenario FILE --mat NAME --reader PORT [--reader PORT …] --gps PORT [--pps-out PORT] --broker URL</c>:
+/// hardware in the loop. Plays one mat of a scenario in real time into a board's reader and GPS UARTs with the
+/// emulators (one <c>--reader</c> per reader module of the mat, each module into its own port), listens to what the
+/// board publishes, and reports the same figures as <c>simulate</c>.
 /// </summary>
 internal static class HilCommand
 {
@@ -29,7 +31,12 @@ internal static class HilCommand
     {
         var scenario = new Option<string>("--scenario") { Description = "Scenario: a JSON file, or a built-in name (half, full)", Required = true, HelpName = "FILE|half|full" };
         var mat = new Option<string>("--mat") { Description = "The scenario's mat the board plays; the board's unit id must be that mat's (its place in the scenario's mat list, from 1)", Required = true, HelpName = "NAME" };
-        var reader = new Option<string>("--reader") { Description = "Port wired to the board's reader UART: a device such as /dev/ttyUSB0, or tcp://host:port", Required = true, HelpName = "PORT" };
+        var reader = new Option<string[]>("--reader")
+        {
+            Description = "Port wired to the board's reader UART: a device such as /dev/ttyUSB0, or tcp://host:port. A mat with several reader modules (reader.modules in the scenario) takes one per module, in module order: module 0's emulator plays into the first",
+            Required = true,
+            HelpName = "PORT",
+        };
         var gps = new Option<string>("--gps") { Description = "Port wired to the board's GPS UART", Required = true, HelpName = "PORT" };
         var ppsOut = new Option<string?>("--pps-out") { Description = "Port driving the board's PPS input: one byte (0x00) at every second while the GPS has a fix", HelpName = "PORT" };
         var broker = BrokerOptions.Create();
@@ -52,15 +59,17 @@ internal static class HilCommand
         {
             var brokerSettings = broker.Read(parse);
             var loaded = ScenarioInput.Load(parse.GetValue(scenario)!);
+            var readers = parse.GetValue(reader)!;
             var options = Options(
                 loaded,
                 parse.GetValue(mat)!,
+                readers.Length,
                 parse.GetValue(from),
                 parse.GetValue(seconds),
                 parse.GetValue(runners),
                 parse.GetValue(seed)) with
             {
-                ReaderPort = parse.GetValue(reader)!,
+                ReaderPorts = readers,
                 GpsPort = parse.GetValue(gps)!,
                 PpsPort = parse.GetValue(ppsOut),
                 ReaderBaud = parse.GetValue(readerBaud),
@@ -72,12 +81,17 @@ internal static class HilCommand
                 TopicPrefix = parse.GetValue(prefix)!,
                 ClientId = parse.GetValue(clientId) ?? $"timingmat-hil-{Environment.ProcessId}-{Random.Shared.Next(1 << 20):x5}",
             };
+            if (PortClash.Find(HilHarness.RolesOf(options)) is { } clash)
+            {
+                throw new CliException(ExitCode.InvalidInput, clash.Message + ".", "give every reader module, the GPS and the PPS output a port of their own, each wired to its UART on the board.");
+            }
+
             return Task.FromResult(Run(output, options, JsonOption.Target(parse, json), token));
         });
         return command;
     }
 
-    private static HilOptions Options(Scenario scenario, string matName, string? from, int? seconds, int? runners, int? seed)
+    private static HilOptions Options(Scenario scenario, string matName, int readerPorts, string? from, int? seconds, int? runners, int? seed)
     {
         if (runners is < 1 or > 100_000)
         {
@@ -91,10 +105,15 @@ internal static class HilCommand
 
         var mat = scenario.Mats.FirstOrDefault(m => m.Name == matName)
             ?? throw new CliException(ExitCode.InvalidInput, $"scenario '{scenario.Name}' has no mat '{matName}'; its mats: {string.Join(", ", scenario.Mats.Select(m => m.Name))}.", "give one of the scenario's mat names with --mat.");
-        if (mat.Reader.Modules > 1)
+        if (mat.Reader.Modules != readerPorts)
         {
-            // The harness bridges one emulated reader UART to the board; the boards have one reader UART.
-            throw new CliException(ExitCode.InvalidInput, $"mat '{matName}' has {mat.Reader.Modules} reader modules; hil plays one reader into the board's one reader UART.", "pick a mat with one reader module, or set its reader.modules to 1 in the scenario.");
+            // Each emulated module needs its own UART on the unit: a module left out, or a port left idle, is a miswired rig.
+            var modules = mat.Reader.Modules;
+            throw new CliException(
+                ExitCode.InvalidInput,
+                $"mat '{matName}' has {modules} reader module{(modules == 1 ? string.Empty : "s")} but {readerPorts} --reader port{(readerPorts == 1 ? " was" : "s were")} given; hil plays each module into its own port.",
+                (modules == 1 ? "give one --reader, wired to the board's reader UART" : $"give {modules} --reader ports in module order (module 0's first), each wired to one of the board's reader UARTs")
+                + (readerPorts <= MatUnit.MaxReaders ? $", or set the mat's reader.modules in the scenario to {readerPorts}." : "."));
         }
 
         var runSeed = seed ?? scenario.Seed;
@@ -136,7 +155,7 @@ internal static class HilCommand
             Seed = runSeed,
             FromUtcMicros = start,
             ToUtcMicros = end,
-            ReaderPort = string.Empty,
+            ReaderPorts = [],
             GpsPort = string.Empty,
             Broker = null!,
             TopicPrefix = UplinkTopics.DefaultPrefix,
@@ -153,7 +172,7 @@ internal static class HilCommand
         {
             output.Out.WriteLine(
                 $"Playing mat '{o.Mat.Name}' (unit {o.Mat.UnitId}, {o.Mat.Role.ToString().ToLowerInvariant()}, {o.Mat.Reader.Type} reader) of '{o.Scenario.Name}' from {Local(o.Scenario, o.FromUtcMicros)} for {seconds} s: " +
-                $"{crossings.Count} runner(s) cross it, the first {(crossings[0].UtcMicros - o.FromUtcMicros) / (double)Second:0} s in. Reader → {o.ReaderPort}, GPS → {o.GpsPort}, PPS → {o.PpsPort ?? "none"}; " +
+                $"{crossings.Count} runner(s) cross it, the first {(crossings[0].UtcMicros - o.FromUtcMicros) / (double)Second:0} s in. {(o.ReaderPorts.Count == 1 ? "Reader" : $"{o.ReaderPorts.Count} reader modules")} → {string.Join(", ", o.ReaderPorts)}, GPS → {o.GpsPort}, PPS → {o.PpsPort ?? "none"}; " +
                 $"collecting {o.TopicPrefix}/{o.Mat.UnitId}/passings from {o.Broker}.");
             output.Out.Flush();
         }
@@ -166,7 +185,7 @@ internal static class HilCommand
         HilResult result;
         try
         {
-            result = new HilHarness(o).Run(p => output.Error.WriteLine(ProgressLine(p)), token);
+            result = new HilHarness(o).Run(p => output.Error.WriteLine(ProgressLine(p, o.ReaderPorts.Count)), token);
         }
         catch (PortOpenException e)
         {
@@ -210,9 +229,9 @@ internal static class HilCommand
         return (int)ExitCode.Ok;
     }
 
-    private static string ProgressLine(HilProgress p) => string.Create(
+    private static string ProgressLine(HilProgress p, int readers) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(p.Draining ? "draining" : "played")} {p.PlayedSeconds:0}/{p.TotalSeconds:0} s: {p.ReadsSent:N0} reads sent, {p.BytesFromBoard:N0} B from the board's reader UART, {p.PassingsDelivered} passing(s) delivered, unit {p.UnitState}");
+        $"{(p.Draining ? "draining" : "played")} {p.PlayedSeconds:0}/{p.TotalSeconds:0} s: {p.ReadsSent:N0} reads sent, {p.BytesFromBoard:N0} B from the board's {(readers == 1 ? "reader UART" : $"{readers} reader UARTs")}, {p.PassingsDelivered} passing(s) delivered, unit {p.UnitState}");
 
     private static string Local(Scenario scenario, long utcMicros) =>
         (DateTime.UnixEpoch.AddTicks(utcMicros * 10) + scenario.UtcOffset).ToString("HH:mm:ss", CultureInfo.InvariantCulture);

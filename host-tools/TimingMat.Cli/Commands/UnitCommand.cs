@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Core.RaceDay;
+using TimingMat.Core.Reader;
+using TimingMat.Core.Unit;
 using TimingMat.Host.Json;
 using TimingMat.Host.Ports;
 using TimingMat.Host.Unit;
@@ -10,9 +12,11 @@ using TimingMat.Host.Unit;
 namespace TimingMat.Cli.Commands;
 
 /// <summary>
-/// <c>timingmat unit --reader ADDR --gps ADDR [--pps ADDR] --broker URL --config FILE</c>: the real firmware core on
-/// desktop as a mat unit of its own, over real byte streams (serial devices or TCP serial bridges), with its journal
-/// in a folder and its passings delivered over MQTT. For bench rigs, and as the unit the HIL harness is tested against.
+/// <c>timingmat unit --reader ADDR [--reader ADDR …] --gps ADDR [--pps ADDR] --broker URL --config FILE</c>: the real
+/// firmware core on desktop as a mat unit of its own, over real byte streams (serial devices or TCP serial bridges),
+/// with its journal in a folder and its passings delivered over MQTT. Several <c>--reader</c> ports are several reader
+/// modules on one mat (e.g. four USB M6e Nanos on a laptop), their reads merged per chip by the one crossing detector.
+/// For bench rigs, and as the unit the HIL harness is tested against.
 /// </summary>
 internal static class UnitCommand
 {
@@ -23,7 +27,12 @@ internal static class UnitCommand
 
     public static Command Create(CommandOutput output)
     {
-        var reader = new Option<string>("--reader") { Description = "The reader module's UART: tcp://host:port (a TCP serial bridge) or a device such as /dev/ttyUSB0", Required = true, HelpName = "ADDR" };
+        var reader = new Option<string[]>("--reader")
+        {
+            Description = $"A reader module's UART: tcp://host:port (a TCP serial bridge) or a device such as /dev/ttyUSB0. Repeat it for each module on the mat (1-{MatUnit.MaxReaders}), in reader order: the first is reader 0, the second reader 1 (its ports are antennas 17-32 in passings) …",
+            Required = true,
+            HelpName = "ADDR",
+        };
         var gps = new Option<string>("--gps") { Description = "The GPS's NMEA UART: tcp://host:port or a device", Required = true, HelpName = "ADDR" };
         var pps = new Option<string?>("--pps") { Description = "Where PPS edges arrive, one byte per edge: tcp://host:port or a device (without it the clock never locks)", HelpName = "ADDR" };
         var broker = BrokerOptions.Create();
@@ -62,6 +71,7 @@ internal static class UnitCommand
             config = config with { JournalDirectory = Path.GetFullPath(journal) };
         }
 
+        CheckPorts(ports);
         using var unit = Create(config, ports, broker);
         try
         {
@@ -81,7 +91,7 @@ internal static class UnitCommand
         {
             var journalState = unit.Snapshot().Uplink;
             output.Out.WriteLine(
-                $"Unit {config.UnitId} ({UnitRoleText.Name(config.Role)}, {(config.Timing ? "timing" : "test mode: reads are counted, not recorded")}) on reader {ports.Reader} ({ProtocolName(config)}), " +
+                $"Unit {config.UnitId} ({UnitRoleText.Name(config.Role)}, {(config.Timing ? "timing" : "test mode: reads are counted, not recorded")}) on {ReadersText(ports)} ({ProtocolName(config)}), " +
                 $"GPS {ports.Gps}, PPS {ports.Pps ?? "none (the clock cannot lock)"}; broker {broker.Address}; journal {config.JournalDirectory} " +
                 $"(id {journalState.JournalId}, last seq {journalState.DurableSequence}, acked {journalState.AckedSequence}). {(seconds > 0 ? $"Runs {seconds} s; " : string.Empty)}Ctrl+C stops.");
             output.Out.Flush();
@@ -117,6 +127,25 @@ internal static class UnitCommand
         }
     }
 
+    private static void CheckPorts(UnitPorts ports)
+    {
+        if (ports.Readers.Count > MatUnit.MaxReaders)
+        {
+            throw new CliException(
+                ExitCode.InvalidInput,
+                $"{ports.Readers.Count} --reader ports given; a unit drives at most {MatUnit.MaxReaders} reader modules.",
+                $"give one --reader per reader module on the mat, at most {MatUnit.MaxReaders}.");
+        }
+
+        if (PortClash.Find(ports.All()) is { } clash)
+        {
+            throw new CliException(
+                ExitCode.InvalidInput,
+                clash.Message + ".",
+                "give every reader module, the GPS and the PPS input a port of its own (ls -l /dev/serial/by-id shows which adapter is which).");
+        }
+    }
+
     private static DesktopMatUnit Create(UnitConfig config, UnitPorts ports, BrokerSettings broker)
     {
         try
@@ -137,6 +166,10 @@ internal static class UnitCommand
         ? $"start the TCP serial bridge of the {e.Role} (ser2net, an ESP-Link, the HIL rig) and check host and port, or give the device instead."
         : $"check the {e.Role} adapter's cable and device name (ls /dev/ttyUSB* /dev/ttyACM*), that no other program has it open, and that your user is in the dialout group.";
 
+    private static string ReadersText(UnitPorts ports) => ports.Readers.Count == 1
+        ? $"reader {ports.Readers[0]}"
+        : $"{ports.Readers.Count} reader modules {string.Join(", ", ports.Readers)}";
+
     private static string ProtocolName(UnitConfig config) => config.ReaderProtocol == Core.Unit.ReaderProtocol.Mercury ? "mercury" : "r2000";
 
     private static string StatusLine(MatUnitSnapshot s)
@@ -148,8 +181,23 @@ internal static class UnitCommand
         var uplink = s.Uplink.Online ? "online" : "OFFLINE" + (s.Uplink.LastError == null ? string.Empty : $" ({s.Uplink.LastError})");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"  {s.UptimeSeconds,6:0.0} s  {s.Mode}  reader {s.ReaderState}, {s.Reads:N0} reads, {s.ReaderRestarts} restarts | {clock}, pps {s.PpsEdges}, {gps} | " +
+            $"  {s.UptimeSeconds,6:0.0} s  {s.Mode}  {ReaderStatus(s)}, {s.ReaderRestarts} restarts | {clock}, pps {s.PpsEdges}, {gps} | " +
             $"passings {s.Passings} made, {s.HeldForUtc} held for UTC, journaled to seq {s.Uplink.DurableSequence}, acked {s.Uplink.AckedSequence} | uplink {uplink}");
+    }
+
+    private static string ReaderStatus(MatUnitSnapshot s)
+    {
+        if (s.Readers.Count == 1)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"reader {s.ReaderState}, {s.Reads:N0} reads");
+        }
+
+        // Which module is not reading matters more than the total: a mat with one of four modules down still times, less well.
+        var reading = ReaderText.State(ReaderState.Reading);
+        var idle = s.Readers.Where(r => r.State != reading).Select(r => $"reader {r.Reader} {r.State}").ToList();
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"readers {s.Readers.Count - idle.Count}/{s.Readers.Count} reading{(idle.Count == 0 ? string.Empty : $" ({string.Join(", ", idle)})")}, {s.Reads:N0} reads ({string.Join(" + ", s.Readers.Select(r => r.Reads.ToString("N0", CultureInfo.InvariantCulture)))})");
     }
 
     private sealed record UnitReport(int Unit, string Role, string Journal, string Broker, MatUnitSnapshot State);

@@ -32,4 +32,29 @@ public static class BytePortAddress
 
         throw new FormatException($"'{address}' is not a port: use tcp://host:port for a TCP serial bridge or a device such as /dev/ttyUSB0");
     }
+
+    /// <summary>
+    /// Gives what an address opens, so that two spellings of one port compare equal: <c>TCP://Bridge:4001/</c> is
+    /// <c>tcp://bridge:4001</c>, and a device link (<c>/dev/serial/by-id/…</c>) is the device it points to.
+    /// </summary>
+    /// <param name="address">An address as given; one that is neither form comes back unchanged.</param>
+    /// <returns>The port's identity.</returns>
+    public static string Identity(string address)
+    {
+        if (address.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase))
+        {
+            return "tcp://" + address[6..].TrimEnd('/').ToLowerInvariant();
+        }
+
+        try
+        {
+            // Technicians name USB adapters by their stable udev links; two links, or a link and the tty, may be one adapter.
+            return File.ResolveLinkTarget(address, returnFinalTarget: true)?.FullName ?? address;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Missing or unreadable: opening it will say so; as a name it is still compared with the others.
+            return address;
+        }
+    }
 }

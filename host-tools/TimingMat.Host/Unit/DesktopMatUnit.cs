@@ -13,16 +13,17 @@ using TimingMat.Mqtt;
 namespace TimingMat.Host.Unit;
 
 /// <summary>
-/// The real firmware core (<see cref="MatUnit"/>) as a desktop process over real byte streams: the reader and GPS on
-/// serial devices or TCP serial bridges, PPS edges as bytes on a third port (<see cref="BytePortPpsSource"/>), the
-/// journal in a folder (<see cref="DirectoryFileStore"/>), the desktop MQTT client and a stopwatch clock. For bench
-/// rigs, and as the unit under test of the hardware-in-the-loop harness.
+/// The real firmware core (<see cref="MatUnit"/>) as a desktop process over real byte streams: the reader modules (1–8,
+/// one UART each, into one crossing detector) and the GPS on serial devices or TCP serial bridges, PPS edges as bytes
+/// on another port (<see cref="BytePortPpsSource"/>), the journal in a folder (<see cref="DirectoryFileStore"/>), the
+/// desktop MQTT client and a stopwatch clock. For bench rigs, a mat unit built from a computer and USB reader modules,
+/// and as the unit under test of the hardware-in-the-loop harness.
 /// </summary>
 /// <remarks>
 /// Everything runs on the thread that calls <see cref="Run"/> (or <see cref="Poll"/>), as on the device; only the PPS
 /// stamps are taken on their own thread. A broker that cannot be reached never stops the unit: it journals and
 /// delivers later, as a mat does. A closed GPS port (bridge restarted, adapter replugged) is reopened every second;
-/// the reader driver reopens its own port when it restarts the module.
+/// each reader driver reopens its own port when it restarts its module.
 /// </remarks>
 public sealed class DesktopMatUnit : IDisposable
 {
@@ -31,7 +32,7 @@ public sealed class DesktopMatUnit : IDisposable
     private readonly UnitConfig _config;
     private readonly UnitPorts _addresses;
     private readonly StopwatchClock _clock = new();
-    private readonly IBytePort _reader;
+    private readonly IBytePort[] _readers;
     private readonly IBytePort _gps;
     private readonly BytePortPpsSource? _pps;
     private readonly DirectoryFileStore _store;
@@ -42,18 +43,31 @@ public sealed class DesktopMatUnit : IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="DesktopMatUnit"/> class; opens nothing yet.</summary>
     /// <param name="config">The unit's configuration.</param>
-    /// <param name="ports">Where the reader, GPS and PPS are.</param>
+    /// <param name="ports">Where the reader modules, GPS and PPS are.</param>
     /// <param name="broker">The race broker.</param>
     /// <param name="username">Broker user name, or null.</param>
     /// <param name="password">Broker password, or null.</param>
     /// <param name="configureClient">Adjusts the MQTT client (TLS trust).</param>
+    /// <exception cref="ArgumentException">No reader port or more than <see cref="MatUnit.MaxReaders"/>, or one port given twice (<see cref="PortClash"/>).</exception>
     /// <exception cref="FormatException">A port address is neither <c>tcp://host:port</c> nor a device path.</exception>
     /// <exception cref="IOException">The journal folder cannot be created.</exception>
     public DesktopMatUnit(UnitConfig config, UnitPorts ports, MqttBrokerAddress broker, string? username = null, string? password = null, Action<MqttClientOptions>? configureClient = null)
     {
+        if (ports.Readers.Count is 0 or > MatUnit.MaxReaders)
+        {
+            throw new ArgumentException($"a unit has 1-{MatUnit.MaxReaders} reader modules, not {ports.Readers.Count}", nameof(ports));
+        }
+
+        if (PortClash.Find(ports.All()) is { } clash)
+        {
+            throw new ArgumentException(clash.Message, nameof(ports));
+        }
+
         _config = config;
         _addresses = ports;
-        _reader = BytePortAddress.Create(ports.Reader, config.ReaderBaud);
+
+        // Every module speaks the configured protocol at the configured speed; only its port differs.
+        _readers = [.. ports.Readers.Select(address => BytePortAddress.Create(address, config.ReaderBaud))];
         _gps = BytePortAddress.Create(ports.Gps, config.GpsBaud);
         _pps = ports.Pps == null ? null : new BytePortPpsSource(BytePortAddress.Create(ports.Pps, 115_200), _clock);
         Settings = config.ToSettings();
@@ -66,7 +80,7 @@ public sealed class DesktopMatUnit : IDisposable
             client.ConnectTimeout = TimeSpan.FromSeconds(2);
             configureClient?.Invoke(client);
         });
-        Unit = new MatUnit(Settings, _clock, _reader, _gps, (IPpsSource?)_pps ?? new NoPps(), _store, _link);
+        Unit = new MatUnit(Settings, _clock, _readers, _gps, (IPpsSource?)_pps ?? new NoPps(), _store, _link, radio: null);
     }
 
     /// <summary>Gets the core's settings the unit runs with.</summary>
@@ -80,7 +94,11 @@ public sealed class DesktopMatUnit : IDisposable
     /// <exception cref="IOException">The journal cannot be opened.</exception>
     public void Start()
     {
-        PortOpenException.Open(_reader, "reader", _addresses.Reader);
+        for (var i = 0; i < _readers.Length; i++)
+        {
+            PortOpenException.Open(_readers[i], PortRole.Reader(i, _readers.Length), _addresses.Readers[i]);
+        }
+
         PortOpenException.Open(_gps, "gps", _addresses.Gps);
         if (_pps != null)
         {
@@ -166,13 +184,15 @@ public sealed class DesktopMatUnit : IDisposable
     public MatUnitSnapshot Snapshot()
     {
         var now = Unit.Clock.Now();
+        var readers = Unit.Readers.Select(r => new ReaderModuleSnapshot(r.ReaderIndex, ReaderText.State(r.State), r.Counters.TagReads, r.Counters.Restarts, ReaderText.Reason(r.LastRestartReason))).ToList();
         return new MatUnitSnapshot(
             _clock.GetMicroseconds() / 1e6,
             RaceDayText.Name(Unit.RaceDay.Mode),
-            ReaderText.State(Unit.Reader.State),
-            Unit.Reader.Counters.TagReads,
-            Unit.Reader.Counters.Restarts,
-            ReaderText.Reason(Unit.Reader.LastRestartReason),
+            (readers.FirstOrDefault(r => r.State != ReaderText.State(ReaderState.Reading)) ?? readers[0]).State,
+            readers.Sum(r => r.Reads),
+            readers.Sum(r => r.Restarts),
+            (readers.FirstOrDefault(r => r.Restarts > 0) ?? readers[0]).LastRestartReason,
+            readers,
             StateName(now.State),
             now.State == ClockState.Unsynced ? -1 : now.UncertaintyMicros,
             Unit.Clock.GpsFix,
@@ -206,9 +226,13 @@ public sealed class DesktopMatUnit : IDisposable
     {
         Stop();
         _pps?.Dispose();
-        _reader.Close();
+        foreach (var reader in _readers)
+        {
+            reader.Close();
+            (reader as IDisposable)?.Dispose();
+        }
+
         _gps.Close();
-        (_reader as IDisposable)?.Dispose();
         (_gps as IDisposable)?.Dispose();
         _link.Dispose();
         _store.Dispose();

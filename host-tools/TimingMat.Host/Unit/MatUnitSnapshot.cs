@@ -5,10 +5,11 @@ namespace TimingMat.Host.Unit;
 /// <summary>The state of a <see cref="DesktopMatUnit"/> after a poll: what its status line and summary show.</summary>
 /// <param name="UptimeSeconds">Seconds since the unit started.</param>
 /// <param name="Mode">Race-day mode: <c>test</c> (reads counted, nothing recorded) or <c>timing</c>.</param>
-/// <param name="ReaderState">The reader driver's state, e.g. <c>reading</c>.</param>
-/// <param name="Reads">Tag reads from the module since start.</param>
-/// <param name="ReaderRestarts">Times the driver restarted the module.</param>
-/// <param name="LastRestartReason">Why it last restarted, e.g. <c>silence</c>, or <c>none</c>.</param>
+/// <param name="ReaderState">The reader driver's state, e.g. <c>reading</c>; with several modules <c>reading</c> when every one reads, else the state of the first that does not.</param>
+/// <param name="Reads">Tag reads from the modules since start, all modules together.</param>
+/// <param name="ReaderRestarts">Times the drivers restarted a module, all modules together.</param>
+/// <param name="LastRestartReason">Why the module last restarted, e.g. <c>silence</c>, or <c>none</c>; with several modules the first module's that has restarted.</param>
+/// <param name="Readers">Each reader module's state, reads and restarts, by reader index.</param>
 /// <param name="ClockState">The mat clock's state: <c>unsynced</c>, <c>locked</c> or <c>holdover</c>.</param>
 /// <param name="ClockUncertaintyMicros">The clock's stated uncertainty now, µs (-1 while unsynced).</param>
 /// <param name="GpsFix">Whether the GPS's last sentence reported a fix.</param>
@@ -27,6 +28,7 @@ public sealed record MatUnitSnapshot(
     long Reads,
     long ReaderRestarts,
     string LastRestartReason,
+    IReadOnlyList<ReaderModuleSnapshot> Readers,
     string ClockState,
     long ClockUncertaintyMicros,
     bool GpsFix,

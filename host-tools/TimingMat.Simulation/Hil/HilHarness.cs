@@ -18,14 +18,14 @@ namespace TimingMat.Simulation.Hil;
 
 /// <summary>
 /// Hardware in the loop: plays one mat of a scenario in real time into a board's reader and GPS UARTs (and its PPS
-/// input) with the emulators the simulator uses, collects what the board publishes on the broker with the real
+/// input) with the emulators the simulator uses (one reader module emulator per reader UART on a multi-module mat), collects what the board publishes on the broker with the real
 /// collector, and scores it against the truth like <c>simulate</c> (<see cref="RaceScorer"/>).
 /// </summary>
 /// <remarks>
 /// <para>
 /// True time is the harness's stopwatch from <see cref="HilOptions.FromUtcMicros"/> (<see cref="RealTimeline"/>).
 /// One thread steps the mat's emulated hardware (<see cref="MatRig"/>, on a perfect crystal: the harness is the
-/// reference) to it about every millisecond and pumps the two UARTs (<see cref="LineBridge"/>); another writes the
+/// reference) to it about every millisecond and pumps the UARTs, each reader module's and the GPS's (<see cref="LineBridge"/>); another writes the
 /// PPS edges (<see cref="PpsPulser"/>); the collector polls on its own.
 /// </para>
 /// <para>
@@ -49,7 +49,21 @@ public sealed class HilHarness
 
     /// <summary>Initializes a new instance of the <see cref="HilHarness"/> class.</summary>
     /// <param name="options">What to play, where, and where to collect.</param>
-    public HilHarness(HilOptions options) => _options = options;
+    /// <exception cref="ArgumentException">Not one reader port per reader module of the mat, or one port given twice.</exception>
+    public HilHarness(HilOptions options)
+    {
+        if (options.ReaderPorts.Count != options.Mat.Reader.Modules)
+        {
+            throw new ArgumentException($"mat '{options.Mat.Name}' has {options.Mat.Reader.Modules} reader module(s) but {options.ReaderPorts.Count} reader port(s) were given", nameof(options));
+        }
+
+        if (PortClash.Find(RolesOf(options)) is { } clash)
+        {
+            throw new ArgumentException(clash.Message, nameof(options));
+        }
+
+        _options = options;
+    }
 
     /// <summary>Plays the mat, drains and scores.</summary>
     /// <param name="progress">Receives how the run goes every few seconds, or null.</param>
@@ -65,11 +79,10 @@ public sealed class HilHarness
         var field = o.Field;
         var window = new TruthWindow(o.FromUtcMicros, o.ToUtcMicros);
         var notes = new List<string>();
-
         var ports = new List<IBytePort>();
         try
         {
-            var reader = Open(ports, o.ReaderPort, o.ReaderBaud, "reader");
+            var readers = o.ReaderPorts.Select((address, i) => Open(ports, address, o.ReaderBaud, PortRole.Reader(i, o.ReaderPorts.Count))).ToList();
             var gps = Open(ports, o.GpsPort, o.GpsBaud, "gps");
             var pps = o.PpsPort == null ? null : Open(ports, o.PpsPort, 115_200, "pps-out");
             using var service = new CollectorService(o.Broker, ":memory:", new CollectorOptions { TopicPrefix = o.TopicPrefix, ClientId = o.ClientId, Username = o.Username, Password = o.Password }, o.ConfigureClient);
@@ -78,7 +91,7 @@ public sealed class HilHarness
                 throw new BrokerUnreachableException(o.Broker.ToString(), service.Link.LastError);
             }
 
-            var session = new Session(o, field, window, reader, gps, pps, service, notes);
+            var session = new Session(o, field, window, readers, gps, pps, service, notes);
             session.Play(progress, cancel);
             var report = session.Score(wall.Elapsed.TotalSeconds);
             return new HilResult(report, notes, session.PpsLateness);
@@ -92,6 +105,12 @@ public sealed class HilHarness
             }
         }
     }
+
+    /// <summary>Gives every port of a run with what it is for, as <see cref="PortOpenException"/> and <see cref="PortClash"/> name them.</summary>
+    /// <param name="options">The run.</param>
+    /// <returns>The reader ports by index, then the GPS and the PPS output.</returns>
+    public static IEnumerable<(string Role, string Address)> RolesOf(HilOptions options) =>
+        PortRole.Rig(options.ReaderPorts, options.GpsPort, "pps-out", options.PpsPort);
 
     private static IBytePort Open(List<IBytePort> ports, string address, int baud, string role)
     {
@@ -113,7 +132,7 @@ public sealed class HilHarness
         private readonly List<DeliveredPassing> _delivered = [];
         private readonly MatRig _rig;
         private readonly IBytePort? _pps;
-        private readonly LineBridge _readerBridge;
+        private readonly IReadOnlyList<LineBridge> _readerBridges;
         private readonly LineBridge _gpsBridge;
         private readonly List<FaultSpec> _silences;
         private readonly long _firstCrossing;
@@ -124,7 +143,7 @@ public sealed class HilHarness
         private long _lastDeliveredAt = long.MinValue;
         private int _faultsPlayed;
 
-        public Session(HilOptions o, RaceField field, TruthWindow window, IBytePort reader, IBytePort gps, IBytePort? pps, CollectorService service, List<string> notes)
+        public Session(HilOptions o, RaceField field, TruthWindow window, IReadOnlyList<IBytePort> readers, IBytePort gps, IBytePort? pps, CollectorService service, List<string> notes)
         {
             _o = o;
             _field = field;
@@ -136,7 +155,10 @@ public sealed class HilHarness
             // A perfect crystal: the harness's stopwatch is true time, so the unit's local µs on the emulated lines are µs of play.
             var power = new MatPower(new CrystalOscillator(0), o.FromUtcMicros, LocalAtBoot: 0, o.GpsAcquisitionSeconds);
             _rig = new MatRig(o.Mat, o.Scenario, field, boot: 1, power, (o.FromUtcMicros, o.ToUtcMicros), o.Seed, _readsByBib);
-            _readerBridge = new LineBridge("reader", _rig.ReaderLine.UnitEnd, reader);
+
+            // The rig builds the mat's modules as the simulator does (module i on reader line i, its own seed); each line
+            // goes to the board's reader UART of the same index.
+            _readerBridges = [.. _rig.ReaderLines.Select((line, i) => new LineBridge(PortRole.Reader(i, readers.Count), line.UnitEnd, readers[i]))];
             _gpsBridge = new LineBridge("gps", _rig.Gps.GpsPort, gps);
             _silences = [.. o.Scenario.Faults.Where(f => f.Kind == FaultKind.ReaderSilence && f.Mat == o.Mat.Name && window.Contains(f.AtUtcMicros))];
             _firstCrossing = field.CrossingsAt(o.Mat.UnitId).Where(c => window.Contains(c.UtcMicros)).Select(c => c.UtcMicros).DefaultIfEmpty(o.ToUtcMicros).Min();
@@ -194,11 +216,15 @@ public sealed class HilHarness
 
                 while (playing && nextSilence < _silences.Count && _silences[nextSilence].AtUtcMicros <= now)
                 {
-                    _rig.Reader.SilenceFor(_silences[nextSilence++].DurationMicros);
+                    _rig.SilenceReaders(_silences[nextSilence++].DurationMicros);
                 }
 
                 _rig.StepTo(now);
-                _readerBridge.Pump(_timeline.ElapsedMicros);
+                foreach (var bridge in _readerBridges)
+                {
+                    bridge.Pump(_timeline.ElapsedMicros);
+                }
+
                 _gpsBridge.Pump(_timeline.ElapsedMicros);
                 if (now >= nextStatus)
                 {
@@ -245,7 +271,7 @@ public sealed class HilHarness
             {
                 Spec = _o.Mat,
                 ReadsGenerated = _rig.ReadsGenerated,
-                ReadsReported = _rig.Reader.ReadsSent,
+                ReadsReported = _rig.ReadsReported,
                 ReadsNotReported = _rig.ReadsNotReported,
                 ReadsByBib = _readsByBib,
                 JournalLastSequence = journaled,
@@ -253,7 +279,7 @@ public sealed class HilHarness
 
                 // The unit's status carries no clock offset: the board's clock cannot be compared with true time here.
                 ClockErrorsMicros = null,
-                ReaderRestarts = Math.Max(0, Configurations(_rig.Reader) - 1),
+                ReaderRestarts = _rig.Readers.Sum(r => Math.Max(0, Configurations(r) - 1)),
             };
             var facts = new RunFacts(_o.Seed, _faultsPlayed, _service.Collector.Duplicates, (_window.ToUtcMicros - _window.FromUtcMicros) / 1e6, wallSeconds, _o.Broker.ToString()) { Window = _window };
             return RaceScorer.Score(facts, _field, [outcome], run);
@@ -336,10 +362,10 @@ public sealed class HilHarness
                 (Math.Min(now, _window.ToUtcMicros) - _o.FromUtcMicros) / 1e6,
                 (_o.ToUtcMicros - _o.FromUtcMicros) / 1e6,
                 draining,
-                _rig.Reader.ReadsSent,
+                _rig.ReadsReported,
                 delivered,
                 _latest?.State ?? "no status yet",
-                _readerBridge.BytesFromBoard);
+                _readerBridges.Sum(b => b.BytesFromBoard));
         }
 
         private void Explain(List<DeliveredPassing> all, List<DeliveredPassing> run, long baselineSeq)
@@ -359,9 +385,13 @@ public sealed class HilHarness
                 _notes.Add($"the unit's journal stood at seq {baselineSeq} before the play; {earlier} earlier passing(s) it sent again were left out.");
             }
 
-            if (Configurations(_rig.Reader) == 0)
+            for (var i = 0; i < _readerBridges.Count; i++)
             {
-                _notes.Add($"the board never configured the emulated {_o.Mat.Reader.Type} reader ({_readerBridge.BytesFromBoard} byte(s) came from it): check the reader wiring (board TX to adapter RX) and that the unit's reader protocol is {(_o.Mat.Reader.Type == "m6e" ? "mercury" : "r2000")}.");
+                if (Configurations(_rig.Readers[i]) == 0)
+                {
+                    var which = _readerBridges.Count == 1 ? string.Empty : $" {i} (on {_o.ReaderPorts[i]})";
+                    _notes.Add($"the board never configured the emulated {_o.Mat.Reader.Type} reader{which} ({_readerBridges[i].BytesFromBoard} byte(s) came from it): check the reader wiring (board TX to adapter RX) and that the unit's reader protocol is {(_o.Mat.Reader.Type == "m6e" ? "mercury" : "r2000")}.");
+                }
             }
 
             if (_pps == null)

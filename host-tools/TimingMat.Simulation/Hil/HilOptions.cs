@@ -25,8 +25,11 @@ public sealed record HilOptions
     /// <summary>Gets the true UTC µs the play ends at: runners crossing later are not fed to the reader.</summary>
     public required long ToUtcMicros { get; init; }
 
-    /// <summary>Gets the port to the board's reader UART (<c>tcp://host:port</c> or a device).</summary>
-    public required string ReaderPort { get; init; }
+    /// <summary>
+    /// Gets the ports to the board's reader UARTs (<c>tcp://host:port</c> or a device), one per reader module of the mat
+    /// in reader-index order: module i's emulator plays into port i.
+    /// </summary>
+    public required IReadOnlyList<string> ReaderPorts { get; init; }
 
     /// <summary>Gets the port to the board's GPS UART.</summary>
     public required string GpsPort { get; init; }
@@ -34,7 +37,7 @@ public sealed record HilOptions
     /// <summary>Gets the port driving the board's PPS input, or null.</summary>
     public string? PpsPort { get; init; }
 
-    /// <summary>Gets the reader UART's speed on a device port.</summary>
+    /// <summary>Gets the reader UARTs' speed on device ports.</summary>
     public int ReaderBaud { get; init; } = 115_200;
 
     /// <summary>Gets the GPS UART's speed on a device port.</summary>
