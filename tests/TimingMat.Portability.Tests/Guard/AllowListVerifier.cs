@@ -6,7 +6,11 @@ public static class AllowListVerifier
     /// <summary>Lists entries that are not in the reference listings (empty when all are).</summary>
     /// <param name="list">The allow-list.</param>
     /// <param name="referenceDir">Folder of listing files (shared/reference/nanoframework-api).</param>
-    public static IReadOnlyList<string> Verify(AllowList list, string referenceDir)
+    /// <param name="fromPackage">
+    /// For a section whose listing file is not in <paramref name="referenceDir"/>: the listing rendered from the
+    /// package's own reference assembly (<see cref="ReferenceListing.FromKit"/>), or <c>null</c> when there is none.
+    /// </param>
+    public static IReadOnlyList<string> Verify(AllowList list, string referenceDir, Func<AllowSection, ApiListing?>? fromPackage = null)
     {
         var problems = new List<string>();
         var listings = new Dictionary<string, ApiListing>(StringComparer.Ordinal);
@@ -14,15 +18,16 @@ public static class AllowListVerifier
         foreach (var type in list.Types)
         {
             var file = Path.Combine(referenceDir, type.Section.ListingFile);
-            if (!File.Exists(file))
-            {
-                problems.Add($"{where}:{type.Section.Line}: no listing '{type.Section.ListingFile}'");
-                continue;
-            }
-
             if (!listings.TryGetValue(file, out var listing))
             {
-                listings[file] = listing = ApiListing.Load(file);
+                listing = File.Exists(file) ? ApiListing.Load(file) : fromPackage?.Invoke(type.Section);
+                if (listing == null)
+                {
+                    problems.Add($"{where}:{type.Section.Line}: no listing '{type.Section.ListingFile}' (nor a reference assembly of {type.Section.PackageId} to render it from)");
+                    continue;
+                }
+
+                listings[file] = listing;
             }
 
             if (!listing.HasType(type.Header))

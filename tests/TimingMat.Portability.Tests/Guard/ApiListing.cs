@@ -5,10 +5,10 @@ public sealed class ApiListing
 {
     private readonly Dictionary<string, HashSet<string>> _members = new(StringComparer.Ordinal);
 
-    private ApiListing(string path)
+    private ApiListing(IEnumerable<string> lines)
     {
         HashSet<string>? current = null;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in lines)
         {
             if (line.Length == 0)
             {
@@ -27,7 +27,10 @@ public sealed class ApiListing
     }
 
     /// <summary>Reads a listing file.</summary>
-    public static ApiListing Load(string path) => new(path);
+    public static ApiListing Load(string path) => new(File.ReadLines(path));
+
+    /// <summary>Reads listing lines (e.g. rendered from a reference assembly by <see cref="ReferenceListing"/>).</summary>
+    public static ApiListing FromLines(IEnumerable<string> lines) => new(lines);
 
     /// <summary>Tells whether the listing has this exact type header line.</summary>
     public bool HasType(string header) => _members.ContainsKey(header);

@@ -40,6 +40,31 @@ public static class RepoPaths
         return null;
     }
 
+    /// <summary>
+    /// Finds nanoframework-ref, the reference assemblies of the nanoFramework packages and its <c>nf-compile</c>: the
+    /// <c>TIMINGMAT_NF_REF_DIR</c> environment variable, else <c>shared/nanoframework-ref</c> beside the repository
+    /// (<c>&lt;repo&gt;/../shared</c>) or above it. Returns <c>null</c> when it is not on this machine.
+    /// </summary>
+    public static string? FindNanoFrameworkRef()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("TIMINGMAT_NF_REF_DIR");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return File.Exists(Path.Combine(fromEnv, "index.json")) ? fromEnv : null;
+        }
+
+        for (var dir = new DirectoryInfo(Root).Parent; dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "nanoframework-ref");
+            if (File.Exists(Path.Combine(candidate, "index.json")))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Makes a path relative to the repository root with forward slashes, for messages.</summary>
     public static string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');
 
