@@ -14,6 +14,9 @@ public sealed class NfProject
         var xml = XDocument.Load(path);
         CompileItems = xml.Descendants(s_msbuild + "Compile").Select(e => (string)e.Attribute("Include")!).ToList();
         HintPaths = xml.Descendants(s_msbuild + "HintPath").Select(e => e.Value.Trim()).ToList();
+        References = xml.Descendants(s_msbuild + "Reference")
+            .Select(e => new NfReference((string)e.Attribute("Include")!, e.Element(s_msbuild + "HintPath")?.Value.Trim()))
+            .ToList();
         AssemblyName = xml.Descendants(s_msbuild + "AssemblyName").Select(e => e.Value).FirstOrDefault();
         OutputType = xml.Descendants(s_msbuild + "OutputType").Select(e => e.Value).FirstOrDefault();
         var packagesConfig = System.IO.Path.Combine(Directory, "packages.config");
@@ -33,6 +36,9 @@ public sealed class NfProject
 
     /// <summary>Gets every reference HintPath.</summary>
     public IReadOnlyList<string> HintPaths { get; }
+
+    /// <summary>Gets every assembly Reference: its Include (an assembly identity) and HintPath.</summary>
+    public IReadOnlyList<NfReference> References { get; }
 
     /// <summary>Gets the assembly name.</summary>
     public string? AssemblyName { get; }
@@ -66,6 +72,9 @@ public sealed class NfProject
         return (onDisk.Except(listed).Order(StringComparer.Ordinal).ToList(), listed.Except(onDisk).Order(StringComparer.Ordinal).ToList());
     }
 }
+
+/// <summary>A Reference item: <c>Include="Name, Version=…, Culture=neutral, PublicKeyToken=…"</c> and its HintPath.</summary>
+public sealed record NfReference(string Include, string? HintPath);
 
 /// <summary>A packages.config entry.</summary>
 public sealed record NfPackage(string Id, string Version);

@@ -1,0 +1,88 @@
+using TimingMat.Portability.Tests.Guard;
+using Xunit;
+
+namespace TimingMat.Portability.Tests;
+
+/// <summary>
+/// The three nanoFramework projects compile against the real nanoFramework assemblies at the versions they declare
+/// (nanoframework-ref's reference assemblies and nf-compile), as Visual Studio would build them: a project that fails
+/// here would not build for a board.
+/// </summary>
+public class NfCompileTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("nf-compile-").FullName;
+
+    [RequiresNanoFrameworkRefFact]
+    public void Core_CompilesWithoutErrorsOrWarnings()
+    {
+        var result = NfCompile.Run(RepoPaths.FindNanoFrameworkRef()!, "firmware/TimingMat.Core/TimingMat.Core.nfproj", RepoPaths.Root);
+
+        Assert.True(result.ExitCode == 0 && result.Errors == 0 && result.Warnings == 0, result.Output);
+    }
+
+    [RequiresNanoFrameworkRefFact]
+    public void Device_CompilesWithoutErrors_AndOnlyTheRuntimeEventsUnificationWarning()
+    {
+        var result = NfCompile.Run(RepoPaths.FindNanoFrameworkRef()!, "firmware/TimingMat.Device/TimingMat.Device.nfproj", RepoPaths.Root);
+
+        Assert.True(result.ExitCode == 0 && result.Errors == 0, result.Output);
+        AssertOnlyRuntimeEventsUnification(result);
+    }
+
+    [RequiresNanoFrameworkRefFact]
+    public void DeviceTests_CompileWithoutErrors_AndOnlyTheRuntimeEventsUnificationWarning()
+    {
+        var result = NfCompile.Run(RepoPaths.FindNanoFrameworkRef()!, "tests/TimingMat.Device.Tests/TimingMat.Device.Tests.nfproj", RepoPaths.Root);
+
+        Assert.True(result.ExitCode == 0 && result.Errors == 0, result.Output);
+        Assert.Contains("nf-compile: firmware/TimingMat.Device/TimingMat.Device.nfproj: 0 errors", result.Output, StringComparison.Ordinal);
+        AssertOnlyRuntimeEventsUnification(result);
+    }
+
+    [RequiresNanoFrameworkRefFact]
+    public void AProjectWithAClashingSet_FailsWithCS1705()
+    {
+        // System.Device.Gpio 1.1.62 was built against Runtime.Events 1.11.37; referencing 1.11.32 is the clash the
+        // device project had before issue 12.
+        File.WriteAllText(Path.Combine(_scratch, "Pin.cs"), "public class Pin { public System.Device.Gpio.GpioController Controller; }");
+        File.WriteAllText(Path.Combine(_scratch, "packages.config"), """
+            <packages>
+              <package id="nanoFramework.CoreLibrary" version="1.17.11" targetFramework="netnano1.0" />
+              <package id="nanoFramework.Runtime.Events" version="1.11.32" targetFramework="netnano1.0" />
+              <package id="nanoFramework.System.Device.Gpio" version="1.1.62" targetFramework="netnano1.0" />
+            </packages>
+            """);
+        File.WriteAllText(Path.Combine(_scratch, "Clash.nfproj"), """
+            <Project ToolsVersion="15.0" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+              <PropertyGroup><OutputType>Library</OutputType><AssemblyName>Clash</AssemblyName></PropertyGroup>
+              <ItemGroup><Compile Include="Pin.cs" /></ItemGroup>
+              <ItemGroup>
+                <Reference Include="mscorlib, Version=1.17.11.0, Culture=neutral, PublicKeyToken=c07d481e9758c731"><HintPath>packages\nanoFramework.CoreLibrary.1.17.11\lib\mscorlib.dll</HintPath></Reference>
+                <Reference Include="nanoFramework.Runtime.Events, Version=1.11.32.0, Culture=neutral, PublicKeyToken=c07d481e9758c731"><HintPath>packages\nanoFramework.Runtime.Events.1.11.32\lib\nanoFramework.Runtime.Events.dll</HintPath></Reference>
+                <Reference Include="System.Device.Gpio, Version=1.1.62.0, Culture=neutral, PublicKeyToken=c07d481e9758c731"><HintPath>packages\nanoFramework.System.Device.Gpio.1.1.62\lib\System.Device.Gpio.dll</HintPath></Reference>
+              </ItemGroup>
+            </Project>
+            """);
+
+        var result = NfCompile.Run(RepoPaths.FindNanoFrameworkRef()!, Path.Combine(_scratch, "Clash.nfproj"), _scratch);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.ErrorLines, l => l.Contains("error CS1705", StringComparison.Ordinal) && l.Contains("'System.Device.Gpio'", StringComparison.Ordinal) && l.Contains("nanoFramework.Runtime.Events, Version=1.11.37.0", StringComparison.Ordinal));
+        Assert.Contains(result.WarningLines, l => l.Contains("warning NF0003", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private static void AssertOnlyRuntimeEventsUnification(NfCompileResult result)
+    {
+        // CS1702, not an error: System.Device.Gpio, System.IO.Ports, System.Net and other packages of the consistent set
+        // were built against Runtime.Events 1.11.37; the set has 1.11.39 (Hardware.Esp32 1.6.42 needs it). The compiler
+        // unifies the older reference to the newer assembly and says so; the nanoFramework project system does not
+        // silence CS1701/CS1702, and the real packages warn alike. A reference to a *newer* version would be CS1705.
+        foreach (var line in result.WarningLines)
+        {
+            Assert.True(line.Contains("warning CS1702", StringComparison.Ordinal) && line.Contains("'nanoFramework.Runtime.Events, Version=1.11.37.0", StringComparison.Ordinal)
+                        && line.Contains("matches identity 'nanoFramework.Runtime.Events, Version=1.11.39.0", StringComparison.Ordinal), "unexpected warning: " + line);
+        }
+    }
+}
