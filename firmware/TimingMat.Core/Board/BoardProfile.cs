@@ -25,6 +25,8 @@ namespace TimingMat.Core.Board
             "lora.bus", "lora.mosi", "lora.miso", "lora.sck", "lora.cs", "lora.reset", "lora.dio0",
             "led", "bench.pps_drive",
             "crossings.chips",
+            "board.psram", "lora.clock_hz", "buzzer", "pmu", "battery.adc", "battery.r_top", "battery.r_bottom",
+            "ethernet.phy", "storage.capacity_kb", "sd.interface", "sd.cs",
         };
 
         // Pin keys and whether the ESP32 drives them (an input-only GPIO 34–39 cannot be used for those).
@@ -32,13 +34,23 @@ namespace TimingMat.Core.Board
         {
             "reader.rx", "reader.tx", "gps.rx", "gps.tx", "gps.pps",
             "lora.mosi", "lora.miso", "lora.sck", "lora.cs", "lora.reset", "lora.dio0", "led", "bench.pps_drive",
+            "buzzer", "battery.adc", "sd.cs",
         };
 
         private static readonly bool[] s_pinIsOutput = new bool[]
         {
             false, true, false, true, false,
             true, false, true, true, true, false, true, true,
+            true, false, true,
         };
+
+        // The SDMMC slot's fixed pins in 1-bit mode: CLK, CMD, D0.
+        private static readonly int[] s_sdmmcPins = new int[] { 14, 15, 2 };
+
+        // GPIO of the classic ESP32's ADC1, by channel (ADC2 cannot be read while Wi-Fi runs).
+        private static readonly int[] s_adc1Gpio = new int[] { 36, 37, 38, 39, 32, 33, 34, 35 };
+
+        private static readonly string[] s_ethernetPhys = new string[] { "lan8720", "ip101", "rtl8201", "dp83848", "ksz8041" };
 
         // GPIOs the classic ESP32's Ethernet MAC fixes for its RMII PHY (REF_CLK, TXD0, TX_EN, TXD1, RXD0, RXD1, CRS_DV).
         private static readonly int[] s_rmiiPins = new int[] { 0, 19, 21, 22, 25, 26, 27 };
@@ -97,6 +109,67 @@ namespace TimingMat.Core.Board
         /// </summary>
         public int CrossingChips { get; private set; }
 
+        /// <summary>
+        /// Gets a value indicating whether the board's module has PSRAM (<c>board.psram = yes</c>): WROVER modules, the
+        /// T-Beam. The PSRAM firmware targets also run on modules without it, so the target name does not tell.
+        /// </summary>
+        public bool HasPsram { get; private set; }
+
+        /// <summary>
+        /// Gets a value indicating whether the uplink may use TLS: only with PSRAM, because each TLS session needs two
+        /// ~16.7 KB record buffers that the ~100 KB heap of a module without PSRAM cannot spare next to the journal.
+        /// </summary>
+        public bool TlsAllowed
+        {
+            get { return HasPsram; }
+        }
+
+        /// <summary>Gets the buzzer GPIO (an active buzzer through a transistor: high sounds), or -1 when there is none.</summary>
+        public int BuzzerPin { get; private set; }
+
+        /// <summary>Gets the power-management chip, <see cref="PmuKind.None"/> when the board has none.</summary>
+        public PmuKind Pmu { get; private set; }
+
+        /// <summary>Gets the GPIO of the battery divider's midpoint (ADC1, GPIO 32–39), or -1 when the board does not measure its battery on an ADC.</summary>
+        public int BatteryAdcPin { get; private set; }
+
+        /// <summary>Gets the ADC1 channel of <see cref="BatteryAdcPin"/> (GPIO 36 is channel 0 … GPIO 35 channel 7), or -1.</summary>
+        public int BatteryAdcChannel { get; private set; }
+
+        /// <summary>Gets the divider's resistor from the battery to the ADC pin, in ohms (<c>battery.r_top</c>).</summary>
+        public int BatteryDividerTopOhms { get; private set; }
+
+        /// <summary>Gets the divider's resistor from the ADC pin to ground, in ohms (<c>battery.r_bottom</c>).</summary>
+        public int BatteryDividerBottomOhms { get; private set; }
+
+        /// <summary>Gets the Ethernet PHY for <c>uplink = ethernet</c> (<c>ethernet.phy</c>, default <c>lan8720</c>); <c>null</c> otherwise.</summary>
+        /// <remarks>The nanoFramework firmware image fixes the PHY and its pins (ESP32_WT32_ETH01: LAN8720); the key states what the image must carry.</remarks>
+        public string EthernetPhy { get; private set; }
+
+        /// <summary>
+        /// Gets how many KB of <see cref="StorageRoot"/> the journal may fill (<c>storage.capacity_kb</c>). Internal
+        /// flash defaults to 192: nanoFramework's LittleFS partition on a 4 MB module is 256 KB, shared with the board
+        /// and unit files and LittleFS's own blocks. An SD card must state it.
+        /// </summary>
+        public int StorageCapacityKb { get; private set; }
+
+        /// <summary>Gets how the SD card is wired, <see cref="SdInterface.None"/> for a journal on internal flash.</summary>
+        public SdInterface Sd { get; private set; }
+
+        /// <summary>Gets the SD card's chip select for <see cref="SdInterface.Spi"/> (on the LoRa radio's bus), or -1.</summary>
+        public int SdChipSelectPin { get; private set; }
+
+        /// <summary>Refuses an uplink configuration that asks for TLS on a board without PSRAM.</summary>
+        /// <param name="useTls">Whether the unit configuration asks for TLS (an <c>mqtts://</c> broker).</param>
+        /// <exception cref="BoardProfileException">TLS is asked for and <see cref="TlsAllowed"/> is false.</exception>
+        public void CheckTls(bool useTls)
+        {
+            if (useTls && !TlsAllowed)
+            {
+                throw new BoardProfileException(0, "TLS needs PSRAM (two ~16.7 KB buffers per session), and " + Name + " declares board.psram = no: use mqtt:// on this board, or a board with PSRAM (WROVER module, T-Beam).");
+            }
+        }
+
         /// <summary>Parses a board profile.</summary>
         /// <param name="text">The contents of a <c>board.cfg</c> file.</param>
         /// <returns>The validated profile.</returns>
@@ -125,7 +198,12 @@ namespace TimingMat.Core.Board
             profile.LedPin = OptionalInt(values, lines, "led", NoPin);
             profile.BenchPpsDrivePin = OptionalInt(values, lines, "bench.pps_drive", NoPin);
             profile.CrossingChips = ParseCrossingChips(values, lines);
-            CheckPins(values, lines, profile.Target, profile.Uplink == UplinkKind.Ethernet);
+            profile.HasPsram = ParseYesNo(values, lines, "board.psram", false);
+            profile.BuzzerPin = OptionalInt(values, lines, "buzzer", NoPin);
+            ParsePower(values, lines, profile);
+            profile.EthernetPhy = ParseEthernetPhy(values, lines, profile.Uplink);
+            ParseStorage(values, lines, profile);
+            CheckPins(values, lines, profile.Target, profile.Uplink == UplinkKind.Ethernet, profile.Sd == SdInterface.Mmc1Bit);
             if (profile.Reader.Port == profile.Gps.Port)
             {
                 throw new BoardProfileException(lines[IndexOf("gps.uart")], "the reader and the GPS cannot share " + profile.Gps.Port + ".");
@@ -242,6 +320,170 @@ namespace TimingMat.Core.Board
             return chips;
         }
 
+        private static bool ParseYesNo(string[] values, int[] lines, string key, bool fallback)
+        {
+            int index = IndexOf(key);
+            string value = values[index];
+            if (value == null)
+            {
+                return fallback;
+            }
+
+            string lower = value.ToLower();
+            if (lower == "yes" || lower == "true")
+            {
+                return true;
+            }
+
+            if (lower == "no" || lower == "false")
+            {
+                return false;
+            }
+
+            throw new BoardProfileException(lines[index], "'" + key + "' must be yes or no, found '" + value + "'.");
+        }
+
+        private static void ParsePower(string[] values, int[] lines, BoardProfile profile)
+        {
+            int pmuIndex = IndexOf("pmu");
+            string pmu = values[pmuIndex] == null ? "none" : values[pmuIndex].ToLower();
+            if (pmu == "none")
+            {
+                profile.Pmu = PmuKind.None;
+            }
+            else if (pmu == "axp192")
+            {
+                profile.Pmu = PmuKind.Axp192;
+            }
+            else if (pmu == "axp2101")
+            {
+                profile.Pmu = PmuKind.Axp2101;
+            }
+            else
+            {
+                throw new BoardProfileException(lines[pmuIndex], "'pmu' must be none, axp192 (T-Beam v1.0/v1.1) or axp2101 (T-Beam v1.2), found '" + values[pmuIndex] + "'.");
+            }
+
+            int adcIndex = IndexOf("battery.adc");
+            profile.BatteryAdcPin = OptionalInt(values, lines, "battery.adc", NoPin);
+            profile.BatteryAdcChannel = NoPin;
+            if (profile.BatteryAdcPin == NoPin)
+            {
+                if (values[IndexOf("battery.r_top")] != null || values[IndexOf("battery.r_bottom")] != null)
+                {
+                    throw new BoardProfileException(lines[values[IndexOf("battery.r_top")] != null ? IndexOf("battery.r_top") : IndexOf("battery.r_bottom")], "the battery divider needs 'battery.adc', the GPIO its midpoint is wired to.");
+                }
+
+                return;
+            }
+
+            if (profile.Pmu != PmuKind.None)
+            {
+                throw new BoardProfileException(lines[adcIndex], "'battery.adc' and 'pmu' both measure the battery: a board with a PMU reads it there.");
+            }
+
+            for (int i = 0; i < s_adc1Gpio.Length; i++)
+            {
+                if (s_adc1Gpio[i] == profile.BatteryAdcPin)
+                {
+                    profile.BatteryAdcChannel = i;
+                }
+            }
+
+            if (profile.BatteryAdcChannel == NoPin && IsClassicEsp32(profile.Target))
+            {
+                throw new BoardProfileException(lines[adcIndex], "'battery.adc' = " + profile.BatteryAdcPin.ToString() + ": the battery must be on an ADC1 GPIO (32–39); ADC2 cannot be read while Wi-Fi runs.");
+            }
+
+            profile.BatteryDividerTopOhms = RequiredInt(values, lines, "battery.r_top");
+            profile.BatteryDividerBottomOhms = RequiredInt(values, lines, "battery.r_bottom");
+            if (profile.BatteryDividerTopOhms < 0 || profile.BatteryDividerBottomOhms <= 0)
+            {
+                throw new BoardProfileException(lines[IndexOf("battery.r_bottom")], "the battery divider's resistors must be positive (ohms); r_top may be 0 for no divider.");
+            }
+        }
+
+        private static string ParseEthernetPhy(string[] values, int[] lines, UplinkKind uplink)
+        {
+            int index = IndexOf("ethernet.phy");
+            string value = values[index];
+            if (uplink != UplinkKind.Ethernet)
+            {
+                if (value != null)
+                {
+                    throw new BoardProfileException(lines[index], "'ethernet.phy' is only for 'uplink = ethernet'.");
+                }
+
+                return null;
+            }
+
+            string phy = value == null ? "lan8720" : value.ToLower();
+            for (int i = 0; i < s_ethernetPhys.Length; i++)
+            {
+                if (s_ethernetPhys[i] == phy)
+                {
+                    return phy;
+                }
+            }
+
+            throw new BoardProfileException(lines[index], "'ethernet.phy' must be lan8720, ip101, rtl8201, dp83848 or ksz8041 (the PHYs ESP-IDF drives), found '" + value + "'.");
+        }
+
+        private static void ParseStorage(string[] values, int[] lines, BoardProfile profile)
+        {
+            bool sd = profile.StorageRoot == "D:\\";
+            int interfaceIndex = IndexOf("sd.interface");
+            int csIndex = IndexOf("sd.cs");
+            string wiring = values[interfaceIndex];
+            profile.Sd = SdInterface.None;
+            profile.SdChipSelectPin = NoPin;
+            if (!sd)
+            {
+                if (wiring != null || values[csIndex] != null)
+                {
+                    throw new BoardProfileException(lines[wiring != null ? interfaceIndex : csIndex], "SD card wiring is only for 'storage.root = D:\\'.");
+                }
+            }
+            else if (wiring == null)
+            {
+                throw new BoardProfileException(0, "'sd.interface' is required with 'storage.root = D:\\': mmc1 (SDMMC slot, 1 bit: CLK 14, CMD 15, D0 2) or spi (on the LoRa bus, with 'sd.cs').");
+            }
+            else if (wiring.ToLower() == "mmc1")
+            {
+                profile.Sd = SdInterface.Mmc1Bit;
+                if (values[csIndex] != null)
+                {
+                    throw new BoardProfileException(lines[csIndex], "'sd.cs' is only for 'sd.interface = spi'; the SDMMC slot has no chip select.");
+                }
+            }
+            else if (wiring.ToLower() == "spi")
+            {
+                profile.Sd = SdInterface.Spi;
+                if (profile.Lora == null)
+                {
+                    throw new BoardProfileException(lines[interfaceIndex], "'sd.interface = spi' shares the LoRa radio's SPI bus (lora.*); without a radio use mmc1.");
+                }
+
+                profile.SdChipSelectPin = RequiredInt(values, lines, "sd.cs");
+            }
+            else
+            {
+                throw new BoardProfileException(lines[interfaceIndex], "'sd.interface' must be mmc1 or spi, found '" + wiring + "'.");
+            }
+
+            int capacityIndex = IndexOf("storage.capacity_kb");
+            if (values[capacityIndex] == null && sd)
+            {
+                throw new BoardProfileException(0, "'storage.capacity_kb' is required with 'storage.root = D:\\': the KB of the card the journal may fill.");
+            }
+
+            profile.StorageCapacityKb = OptionalInt(values, lines, "storage.capacity_kb", 192);
+            if (profile.StorageCapacityKb < 64)
+            {
+                throw new BoardProfileException(lines[capacityIndex], "'storage.capacity_kb' must be at least 64 (one journal segment), found " + profile.StorageCapacityKb.ToString() + ".");
+            }
+        }
+
         private static UplinkKind ParseUplink(string[] values, int[] lines)
         {
             string value = Required(values, lines, "uplink").ToLower();
@@ -306,6 +548,11 @@ namespace TimingMat.Core.Board
 
             if (present == 0)
             {
+                if (values[IndexOf("lora.clock_hz")] != null)
+                {
+                    throw new BoardProfileException(lines[IndexOf("lora.clock_hz")], "'lora.clock_hz' needs the radio's wiring (lora.*).");
+                }
+
                 return null;
             }
 
@@ -323,6 +570,12 @@ namespace TimingMat.Core.Board
                 throw new BoardProfileException(lines[IndexOf("lora.bus")], "'lora.bus' must be 1 or 2, found " + bus.ToString() + ".");
             }
 
+            int clockHz = OptionalInt(values, lines, "lora.clock_hz", 8000000);
+            if (clockHz < 100000 || clockHz > 10000000)
+            {
+                throw new BoardProfileException(lines[IndexOf("lora.clock_hz")], "'lora.clock_hz' must be between 100000 and 10000000 (the SX127x's limit), found " + clockHz.ToString() + ".");
+            }
+
             return new SpiPins(
                 bus,
                 RequiredInt(values, lines, "lora.mosi"),
@@ -330,10 +583,11 @@ namespace TimingMat.Core.Board
                 RequiredInt(values, lines, "lora.sck"),
                 RequiredInt(values, lines, "lora.cs"),
                 RequiredInt(values, lines, "lora.reset"),
-                RequiredInt(values, lines, "lora.dio0"));
+                RequiredInt(values, lines, "lora.dio0"),
+                clockHz);
         }
 
-        private static void CheckPins(string[] values, int[] lines, string target, bool ethernet)
+        private static void CheckPins(string[] values, int[] lines, string target, bool ethernet, bool sdmmc)
         {
             bool classic = IsClassicEsp32(target);
             bool psram = target.ToUpper().IndexOf("PSRAM") >= 0;
@@ -351,6 +605,11 @@ namespace TimingMat.Core.Board
                 if (problem == null && ethernet && classic && IsRmiiPin(pins[i]))
                 {
                     problem = "the Ethernet PHY (RMII) owns this GPIO on an ESP32.";
+                }
+
+                if (problem == null && sdmmc && classic && (pins[i] == s_sdmmcPins[0] || pins[i] == s_sdmmcPins[1] || pins[i] == s_sdmmcPins[2]))
+                {
+                    problem = "the SD card (SDMMC slot: CLK 14, CMD 15, D0 2) owns this GPIO.";
                 }
 
                 if (problem != null)

@@ -11,8 +11,10 @@ namespace TimingMat.Core.Board
         /// <param name="chipSelect">Chip-select (NSS) GPIO.</param>
         /// <param name="reset">Reset GPIO of the chip.</param>
         /// <param name="interrupt">Interrupt GPIO (DIO0 on the SX127x).</param>
-        public SpiPins(int bus, int mosi, int miso, int clock, int chipSelect, int reset, int interrupt)
+        /// <param name="clockHz">SPI clock in Hz (the SX127x accepts up to 10 MHz).</param>
+        public SpiPins(int bus, int mosi, int miso, int clock, int chipSelect, int reset, int interrupt, int clockHz)
         {
+            ClockHz = clockHz;
             Bus = bus;
             Mosi = mosi;
             Miso = miso;
@@ -39,6 +41,9 @@ namespace TimingMat.Core.Board
 
         /// <summary>Gets the reset GPIO.</summary>
         public int Reset { get; private set; }
+
+        /// <summary>Gets the SPI clock in Hz (<c>lora.clock_hz</c>; 8 MHz unless the board file says otherwise).</summary>
+        public int ClockHz { get; private set; }
 
         /// <summary>Gets the interrupt GPIO.</summary>
         public int Interrupt { get; private set; }

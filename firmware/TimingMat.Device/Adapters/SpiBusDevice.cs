@@ -6,12 +6,13 @@ using TimingMat.Core.Hardware;
 
 namespace TimingMat.Device.Adapters
 {
-    /// <summary>The core's SPI device over nanoFramework's <c>SpiDevice</c>, wired as the board profile says.</summary>
+    /// <summary>The core's SPI device over nanoFramework's <c>SpiDevice</c>, wired and clocked as the board profile says.</summary>
+    /// <remarks>
+    /// The clock is the board file's <c>lora.clock_hz</c> (8 MHz by default): the SX1276 accepts up to 10 MHz, a radio
+    /// on the same PCB (T-Beam) can run at that, flying leads on a breadboard may need less.
+    /// </remarks>
     public sealed class SpiBusDevice : ISpiDevice, IDisposable
     {
-        // The SX1276 accepts up to 10 MHz; 8 MHz leaves margin for breadboard wiring.
-        private const int ClockHz = 8000000;
-
         private readonly SpiDevice _device;
 
         /// <summary>Initializes a new instance of the <see cref="SpiBusDevice"/> class and routes the bus to the board's pins.</summary>
@@ -33,7 +34,7 @@ namespace TimingMat.Device.Adapters
 
             SpiConnectionSettings settings = new SpiConnectionSettings(pins.Bus, pins.ChipSelect);
             settings.Mode = SpiMode.Mode0;
-            settings.ClockFrequency = ClockHz;
+            settings.ClockFrequency = pins.ClockHz;
             settings.DataFlow = DataFlow.MsbFirst;
             settings.Configuration = SpiBusConfiguration.FullDuplex;
             _device = SpiDevice.Create(settings);
