@@ -16,6 +16,10 @@ namespace TimingMat.Core.Board
     {
         private const int NoPin = -1;
 
+        // The T-Beam's AXP192/AXP2101 sits on the ESP32's default I2C pins.
+        private const int PmuSdaPin = 21;
+        private const int PmuSclPin = 22;
+
         // Index of each key in the parse tables. Keys ending in a pin role are checked for conflicts.
         private static readonly string[] s_keys = new string[]
         {
@@ -127,7 +131,7 @@ namespace TimingMat.Core.Board
         /// <summary>Gets the buzzer GPIO (an active buzzer through a transistor: high sounds), or -1 when there is none.</summary>
         public int BuzzerPin { get; private set; }
 
-        /// <summary>Gets the power-management chip, <see cref="PmuKind.None"/> when the board has none.</summary>
+        /// <summary>Gets the power-management chip, <see cref="PmuKind.None"/> when the board has none. It sits on I2C SDA 21 / SCL 22, which no other key may use then.</summary>
         public PmuKind Pmu { get; private set; }
 
         /// <summary>Gets the GPIO of the battery divider's midpoint (ADC1, GPIO 32–39), or -1 when the board does not measure its battery on an ADC.</summary>
@@ -203,7 +207,7 @@ namespace TimingMat.Core.Board
             ParsePower(values, lines, profile);
             profile.EthernetPhy = ParseEthernetPhy(values, lines, profile.Uplink);
             ParseStorage(values, lines, profile);
-            CheckPins(values, lines, profile.Target, profile.Uplink == UplinkKind.Ethernet, profile.Sd == SdInterface.Mmc1Bit);
+            CheckPins(values, lines, profile.Target, profile.Uplink == UplinkKind.Ethernet, profile.Sd == SdInterface.Mmc1Bit, profile.Pmu != PmuKind.None);
             if (profile.Reader.Port == profile.Gps.Port)
             {
                 throw new BoardProfileException(lines[IndexOf("gps.uart")], "the reader and the GPS cannot share " + profile.Gps.Port + ".");
@@ -587,7 +591,7 @@ namespace TimingMat.Core.Board
                 clockHz);
         }
 
-        private static void CheckPins(string[] values, int[] lines, string target, bool ethernet, bool sdmmc)
+        private static void CheckPins(string[] values, int[] lines, string target, bool ethernet, bool sdmmc, bool pmu)
         {
             bool classic = IsClassicEsp32(target);
             bool psram = target.ToUpper().IndexOf("PSRAM") >= 0;
@@ -605,6 +609,11 @@ namespace TimingMat.Core.Board
                 if (problem == null && ethernet && classic && IsRmiiPin(pins[i]))
                 {
                     problem = "the Ethernet PHY (RMII) owns this GPIO on an ESP32.";
+                }
+
+                if (problem == null && pmu && (pins[i] == PmuSdaPin || pins[i] == PmuSclPin))
+                {
+                    problem = "the PMU's I2C bus (SDA 21, SCL 22) owns this GPIO.";
                 }
 
                 if (problem == null && sdmmc && classic && (pins[i] == s_sdmmcPins[0] || pins[i] == s_sdmmcPins[1] || pins[i] == s_sdmmcPins[2]))
