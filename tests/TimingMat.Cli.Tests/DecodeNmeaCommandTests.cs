@@ -80,6 +80,28 @@ public class DecodeNmeaCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W\r\n", "no *hh checksum")]
+    [InlineData("$IIRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*7D\r\n", "not a GNSS")]
+    public void RejectedLinesThatAreNotABaudRateProblem_AreExplained(string line, string reason)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tm-rejected-{Guid.NewGuid():N}.nmea");
+        File.WriteAllText(path, string.Concat(Enumerable.Repeat(line, 5)));
+        try
+        {
+            var (code, _, stderr) = CliRunner.InProcess("decode", "nmea", path);
+
+            Assert.Equal(12, code);
+            Assert.Contains("5 sentences", stderr, StringComparison.Ordinal);
+            Assert.Contains(reason, stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("baud", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void AnEmptyFile_IsInvalidInput()
     {

@@ -94,7 +94,7 @@ internal static class DecodeNmeaCommand
             throw new CliException(
                 ExitCode.InvalidInput,
                 $"no valid NMEA sentence in '{path}' ({bytes} bytes, {parser.Lines} lines rejected).",
-                "check that the file is a raw NMEA capture; garbage or bad checksums everywhere usually mean a wrong baud rate.");
+                RejectionHint(parser));
         }
 
         return (int)ExitCode.Ok;
@@ -136,6 +136,23 @@ internal static class DecodeNmeaCommand
 
             output.WriteJson(json);
         }
+    }
+
+    /// <summary>Says why the lines were rejected: a wrong baud rate only when garbage or bad checksums dominate.</summary>
+    private static string RejectionHint(NmeaParser parser)
+    {
+        var reasons = new[] { NmeaLineResult.Garbage, NmeaLineResult.BadChecksum, NmeaLineResult.OverLong, NmeaLineResult.NoChecksum, NmeaLineResult.Truncated, NmeaLineResult.UnknownTalker, NmeaLineResult.BadField };
+        var top = reasons.OrderByDescending(parser.CountOf).First();
+        var count = parser.CountOf(top);
+        return top switch
+        {
+            NmeaLineResult.Garbage or NmeaLineResult.BadChecksum => "check that the file is a raw NMEA capture; garbage or bad checksums everywhere usually mean a wrong baud rate.",
+            NmeaLineResult.OverLong => $"{count} lines are longer than {NmeaParser.MaxSentenceLength} characters: line ends were lost (CR LF stripped, or two sentences run together); record the UART raw, not through a terminal that rewrites line ends.",
+            NmeaLineResult.NoChecksum => $"{count} sentences have no *hh checksum: switch the receiver's checksums on (the clock never trusts an unchecked sentence).",
+            NmeaLineResult.Truncated => $"{count} sentences were cut short before their checksum: the capture was interrupted, or the line drops bytes (cable, buffer overrun).",
+            NmeaLineResult.UnknownTalker => $"{count} sentences come from a talker that is not a GNSS (e.g. $II, $GQ): the clock reads GP, GN, GL, GA, BD and GB only.",
+            _ => $"{count} sentences have fields out of range (time, date, status, fix quality): the receiver is not sending standard NMEA 0183, or its output is damaged.",
+        };
     }
 
     private static string Utc(NmeaSentence s, DateOnly? date)

@@ -137,7 +137,7 @@ public class NmeaParserTests
     [InlineData("GNRMC,083559.0x,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A")] // letter in fraction
     [InlineData("GNRMC,083559.00,A,4717.11437,N")] // fields missing
     [InlineData("GNGGA,083559.00,4717.11437,N,00833.91522,E,9,08,1.01,499.6,M,48.0,M,,")] // quality 9
-    [InlineData("GNGGA,083559.00,4717.11437,N,00833.91522,E,,08,1.01,499.6,M,48.0,M,,")] // no quality
+    [InlineData("GNGGA,083559.00,4717.11437,N,00833.91522,E,12,08,1.01,499.6,M,48.0,M,,")] // two-digit quality
     [InlineData("GNGGA,083559.00,4717.11437,N,00833.91522,E,1,123,1.01,499.6,M,48.0,M,,")] // 3-digit satellites
     [InlineData("GNZDA,083559.00,09,12,,00,00")] // half a date
     [InlineData("GNZDA,083559.00,09,12,26,00,00")] // 2-digit year in ZDA
@@ -147,6 +147,77 @@ public class NmeaParserTests
     {
         Assert.Equal(NmeaLineResult.BadField, Line(Frame(body)));
         Assert.Equal(NmeaSentenceType.None, _parser.Sentence.Type);
+    }
+
+    [Fact]
+    public void DgpsGgaOf84Characters_IsAccepted_WithTimeFixAndPosition()
+    {
+        // A GGA with DGPS age and station fields, as receivers send it: 84 characters with CR LF (NMEA 0183 says 82).
+        const string line = "$GPGGA,202640.000,4404.1306,N,12118.8515,W,2,10,0.98,1127.7,M,-19.6,M,0000,0000*6C";
+        Assert.Equal(84, line.Length + 2);
+
+        Assert.Equal(NmeaLineResult.Accepted, Line(line));
+
+        var s = _parser.Sentence;
+        Assert.Equal((20, 26, 40, 0, 3), (s.Hour, s.Minute, s.Second, s.SubsecondMicros, s.FractionDigits));
+        Assert.Equal((2, 10), (s.FixQuality, s.Satellites));
+        Assert.True(s.HasFix);
+        Assert.True(_parser.HasPosition);
+        Assert.Equal(44_068_843, _parser.LatitudeMicrodegrees); // 44° 04.1306' N
+        Assert.Equal(-121_314_192, _parser.LongitudeMicrodegrees); // 121° 18.8515' W
+        Assert.Equal(11_277, _parser.AltitudeDecimetres);
+    }
+
+    [Theory]
+    [InlineData("GNGGA,092725.00,4717.1136893,N,00833.9158237,E,4,12,0.52,499.6123,M,48.0,M,1.0,0000", 89)] // u-blox high-precision NMEA: 7 decimals of minutes
+    [InlineData("GNGGA,151924.00,5109.02622,N,11401.8407338,W,4,24,0.5,1097.36,M,-17.00,M,1.0,0001", 87)] // RTK fixed, NovAtel-style
+    [InlineData("GPGGA,134658.00,5106.97921043,N,11402.30032611,W,5,28,0.6,1048.4712,M,-16.27,M,2.0,0123", 93)] // RTK float, 8 decimals
+    public void RtkAndHighPrecisionGga_Of87To93Characters_AreAccepted(string body, int length)
+    {
+        var line = Frame(body);
+        Assert.Equal(length, line.Length + 2);
+
+        Assert.Equal(NmeaLineResult.Accepted, Line(line));
+
+        Assert.True(_parser.Sentence.HasFix);
+        Assert.True(_parser.HasPosition);
+    }
+
+    [Fact]
+    public void HighPrecisionCoordinates_KeepMicrodegrees()
+    {
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNGGA,092725.00,4717.1136893,N,00833.9158237,E,4,12,0.52,499.6123,M,48.0,M,1.0,0000")));
+
+        Assert.Equal(47_285_228, _parser.LatitudeMicrodegrees); // 47 + 17.1136893 / 60
+        Assert.Equal(8_565_264, _parser.LongitudeMicrodegrees); // 8 + 33.9158237 / 60
+        Assert.Equal(4_996, _parser.AltitudeDecimetres);
+    }
+
+    [Fact]
+    public void GgaWithAnEmptyFixQuality_GivesItsTime_ButNoFixNorPosition()
+    {
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GPGGA,083559.00,4717.11437,N,00833.91522,E,,08,1.01,499.6,M,48.0,M,,")));
+
+        var s = _parser.Sentence;
+        Assert.True(s.HasTime);
+        Assert.Equal((8 * 3600) + (35 * 60) + 59, s.SecondOfDay);
+        Assert.Equal(NmeaSentence.NotGiven, s.FixQuality);
+        Assert.False(s.CarriesFix);
+        Assert.False(s.HasFix);
+        Assert.False(_parser.HasPosition);
+    }
+
+    [Fact]
+    public void Position_ComesFromFixedRmcToo_AndNotFromSentencesWithoutAFix()
+    {
+        Assert.Equal(NmeaLineResult.Accepted, Line("$GNRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49"));
+        Assert.Equal((47_285_240, 8_565_254), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNGGA,083600.00,1000.00000,S,02000.00000,W,0,03,25.5,10.0,M,48.0,M,,")));
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNRMC,083600.00,V,1000.00000,S,02000.00000,W,,,091202,,,N")));
+
+        Assert.Equal((47_285_240, 8_565_254), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+        Assert.Equal(0, _parser.AltitudeDecimetres);
     }
 
     [Fact]
@@ -201,12 +272,12 @@ public class NmeaParserTests
     }
 
     [Fact]
-    public void LongerThan82Characters_IsOverLong_AndTheNextSentenceParses()
+    public void LongerThan130Characters_IsOverLong_AndTheNextSentenceParses()
     {
-        // 80 characters between '$' and CR LF: 83 with them.
-        var body = "GPTXT,01,01,02," + new string('x', 80 - 3 - 15);
+        // 128 characters between '$' and CR LF: 131 with them.
+        var body = "GPTXT,01,01,02," + new string('x', 128 - 3 - 15);
         var line = "$" + body + "*" + Checksum(body);
-        Assert.Equal(83, line.Length + 2);
+        Assert.Equal(131, line.Length + 2);
 
         var results = Push(line + "\r\n$GPZDA,035751.00,18,04,2007,00,00*6B\r\n");
 
@@ -214,11 +285,11 @@ public class NmeaParserTests
     }
 
     [Fact]
-    public void Exactly82Characters_IsNotOverLong()
+    public void Exactly130Characters_IsNotOverLong()
     {
-        var body = "GPTXT,01,01,02," + new string('x', 79 - 3 - 15);
+        var body = "GPTXT,01,01,02," + new string('x', 127 - 3 - 15);
         var line = "$" + body + "*" + Checksum(body);
-        Assert.Equal(82, line.Length + 2);
+        Assert.Equal(130, line.Length + 2);
 
         Assert.Equal(NmeaLineResult.Unsupported, Line(line));
     }

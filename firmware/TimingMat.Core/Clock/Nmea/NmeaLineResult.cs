@@ -18,7 +18,7 @@ namespace TimingMat.Core.Clock.Nmea
         /// <summary>A sentence cut short: a new <c>$</c> or the end of input came before its checksum was complete.</summary>
         Truncated = 4,
 
-        /// <summary>Longer than the 82 characters NMEA 0183 allows (a lost line end merged two sentences).</summary>
+        /// <summary>Longer than the 130 characters any receiver sends (gpsd's limit): a lost line end merged two sentences.</summary>
         OverLong = 5,
 
         /// <summary>A sentence without the <c>*hh</c> checksum.</summary>

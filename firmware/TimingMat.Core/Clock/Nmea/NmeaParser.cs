@@ -5,14 +5,18 @@ namespace TimingMat.Core.Clock.Nmea
     /// checksum, the talker and the fields of RMC, GGA and ZDA, and counts every line it rejects by reason.
     /// </summary>
     /// <remarks>
-    /// Allocation-free: a fixed 82-character line buffer and one reused <see cref="NmeaSentence"/>. Nothing a
+    /// Allocation-free: a fixed 130-character line buffer and one reused <see cref="NmeaSentence"/>. Nothing a
     /// receiver (or a loose wire, or a wrong baud rate) sends makes it throw: bad input only moves a counter, and
     /// the next <c>$</c> always starts a clean sentence, so the parser resynchronises by itself.
     /// </remarks>
     public sealed class NmeaParser
     {
-        /// <summary>Longest sentence NMEA 0183 allows, counting <c>$</c> and the CR LF.</summary>
-        public const int MaxSentenceLength = 82;
+        /// <summary>
+        /// Longest sentence accepted, counting <c>$</c> and the CR LF: 130, as gpsd allows. NMEA 0183 says 82, but real
+        /// receivers send more: a GGA with DGPS fields is 84 characters, u-blox high-precision NMEA 89, RTK receivers
+        /// 87–93. Longer lines are still two sentences run together after a lost line end.
+        /// </summary>
+        public const int MaxSentenceLength = 130;
 
         // Characters between '$' and CR LF.
         private const int MaxBody = MaxSentenceLength - 3;
@@ -26,6 +30,8 @@ namespace TimingMat.Core.Clock.Nmea
         private readonly int[] _counts = new int[10];
         private int _length;
         private int _fieldCount;
+        private int _latitude;
+        private int _longitude;
         private bool _inSentence;
         private bool _overLong;
         private bool _corrupt;
@@ -40,6 +46,18 @@ namespace TimingMat.Core.Clock.Nmea
 
         /// <summary>Gets the last accepted sentence (reused: valid until the next accepted one).</summary>
         public NmeaSentence Sentence { get; private set; }
+
+        /// <summary>Gets a value indicating whether a GGA or RMC with a valid fix has given a position since the parser was created.</summary>
+        public bool HasPosition { get; private set; }
+
+        /// <summary>Gets the last fixed latitude in millionths of a degree, north positive (from GGA or RMC).</summary>
+        public int LatitudeMicrodegrees { get; private set; }
+
+        /// <summary>Gets the last fixed longitude in millionths of a degree, east positive (from GGA or RMC).</summary>
+        public int LongitudeMicrodegrees { get; private set; }
+
+        /// <summary>Gets the last fixed altitude above mean sea level in decimetres (from GGA only; RMC has none).</summary>
+        public int AltitudeDecimetres { get; private set; }
 
         /// <summary>Gets the number of lines that ended, whatever their outcome (empty lines are not counted).</summary>
         public int Lines { get; private set; }
@@ -330,6 +348,11 @@ namespace TimingMat.Core.Clock.Nmea
                 return NmeaLineResult.BadField;
             }
 
+            if (type != NmeaSentenceType.Zda && s.HasFix)
+            {
+                UpdatePosition(type);
+            }
+
             return NmeaLineResult.Accepted;
         }
 
@@ -431,18 +454,22 @@ namespace TimingMat.Core.Clock.Nmea
                 return false;
             }
 
-            if (_fieldLength[6] != 1)
+            // Some receivers leave the quality empty (before a fix, or always): the time is still good, the fix unknown.
+            if (_fieldLength[6] > 1)
             {
                 return false;
             }
 
-            int quality = Digits(_fieldStart[6], 1);
-            if (quality < 0 || quality > 8)
+            if (_fieldLength[6] == 1)
             {
-                return false;
-            }
+                int quality = Digits(_fieldStart[6], 1);
+                if (quality < 0 || quality > 8)
+                {
+                    return false;
+                }
 
-            s.FixQuality = quality;
+                s.FixQuality = quality;
+            }
             if (_fieldLength[7] != 0)
             {
                 if (_fieldLength[7] > 2)
@@ -589,6 +616,148 @@ namespace TimingMat.Core.Clock.Nmea
             }
 
             return value;
+        }
+
+        private void UpdatePosition(NmeaSentenceType type)
+        {
+            // GGA: lat 2, N/S 3, lon 4, E/W 5, altitude 9 (M in 10). RMC: lat 3, N/S 4, lon 5, E/W 6.
+            int first = type == NmeaSentenceType.Gga ? 2 : 3;
+            if (!Coordinate(first, 2, (byte)'N', (byte)'S') || !Coordinate(first + 2, 3, (byte)'E', (byte)'W'))
+            {
+                return;
+            }
+
+            if (type == NmeaSentenceType.Gga)
+            {
+                int altitude;
+                if (_fieldCount > 9 && Decimetres(9, out altitude))
+                {
+                    AltitudeDecimetres = altitude;
+                }
+            }
+
+            LatitudeMicrodegrees = _latitude;
+            LongitudeMicrodegrees = _longitude;
+            HasPosition = true;
+        }
+
+        // ddmm.mmmm / dddmm.mmmm and a hemisphere letter into microdegrees (in _latitude or _longitude).
+        private bool Coordinate(int field, int degreeDigits, byte positive, byte negative)
+        {
+            int start = _fieldStart[field];
+            int length = _fieldLength[field];
+            if (length < degreeDigits + 2 || _fieldLength[field + 1] != 1)
+            {
+                return false;
+            }
+
+            int degrees = Digits(start, degreeDigits);
+            int minutes = Digits(start + degreeDigits, 2);
+            if (degrees < 0 || minutes < 0 || minutes > 59)
+            {
+                return false;
+            }
+
+            // Minutes' fraction to 1e-6 minutes: up to six digits, the rest below the resolution.
+            long fraction = 0;
+            int scale = 100000;
+            int i = start + degreeDigits + 2;
+            if (i < start + length)
+            {
+                if (_body[i] != (byte)'.')
+                {
+                    return false;
+                }
+
+                for (i++; i < start + length; i++)
+                {
+                    int d = _body[i] - '0';
+                    if (d < 0 || d > 9)
+                    {
+                        return false;
+                    }
+
+                    fraction += d * scale;
+                    scale /= 10;
+                }
+            }
+
+            long micro = (degrees * 1000000L) + ((((minutes * 1000000L) + fraction) + 30) / 60);
+            byte hemisphere = _body[_fieldStart[field + 1]];
+            if (hemisphere == negative)
+            {
+                micro = -micro;
+            }
+            else if (hemisphere != positive)
+            {
+                return false;
+            }
+
+            if (micro > (degreeDigits == 2 ? 90000000L : 180000000L) || micro < (degreeDigits == 2 ? -90000000L : -180000000L))
+            {
+                return false;
+            }
+
+            if (degreeDigits == 2)
+            {
+                _latitude = (int)micro;
+            }
+            else
+            {
+                _longitude = (int)micro;
+            }
+
+            return true;
+        }
+
+        // A decimal like -19.6 or 1127.7 into tenths (one fraction digit kept, rounded toward zero).
+        private bool Decimetres(int field, out int tenths)
+        {
+            tenths = 0;
+            int start = _fieldStart[field];
+            int end = start + _fieldLength[field];
+            if (end == start)
+            {
+                return false;
+            }
+
+            bool negative = _body[start] == (byte)'-';
+            int i = negative ? start + 1 : start;
+            long whole = 0;
+            int digits = 0;
+            for (; i < end && _body[i] != (byte)'.'; i++)
+            {
+                int d = _body[i] - '0';
+                if (d < 0 || d > 9 || digits > 6)
+                {
+                    return false;
+                }
+
+                whole = (whole * 10) + d;
+                digits++;
+            }
+
+            int tenth = 0;
+            if (i < end)
+            {
+                if (i + 1 < end)
+                {
+                    tenth = _body[i + 1] - '0';
+                    if (tenth < 0 || tenth > 9)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if (digits == 0)
+            {
+                return false;
+            }
+
+            long value = (whole * 10) + tenth;
+            tenths = (int)(negative ? -value : value);
+            return true;
         }
 
         private bool IsZone(int start, int length)

@@ -57,10 +57,13 @@ namespace TimingMat.Core.Clock.Nmea
         /// <summary>Gets the satellites used in the GGA solution, or <see cref="NotGiven"/>.</summary>
         public int Satellites { get; internal set; }
 
-        /// <summary>Gets a value indicating whether this sentence type reports fix validity (RMC, GGA; not ZDA).</summary>
+        /// <summary>
+        /// Gets a value indicating whether this sentence reports fix validity: RMC, and GGA with a fix-quality field (a GGA
+        /// with that field empty gives its time but says nothing about the fix; not ZDA).
+        /// </summary>
         public bool CarriesFix
         {
-            get { return Type == NmeaSentenceType.Rmc || Type == NmeaSentenceType.Gga; }
+            get { return Type == NmeaSentenceType.Rmc || (Type == NmeaSentenceType.Gga && FixQuality != NotGiven); }
         }
 
         /// <summary>
