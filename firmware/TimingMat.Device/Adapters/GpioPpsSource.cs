@@ -9,8 +9,9 @@ namespace TimingMat.Device.Adapters
     /// GPS PPS edges captured by a GPIO <c>ValueChanged</c> handler and stamped with <c>HighResTimer.GetCurrent()</c>.
     /// </summary>
     /// <remarks>
-    /// nanoFramework drops the native event's own timestamp (10 ms resolution anyway) before the managed handler runs,
-    /// so the stamp is taken first thing in the handler. The handler runs on the event thread, the core polls from
+    /// nanoFramework drops the native event's own timestamp before the managed handler runs, and that timestamp is the
+    /// FreeRTOS tick (10 ms steps) anyway, so the stamp is taken first thing in the handler with the 1 µs esp_timer
+    /// (why the event's time is not usable: firmware/TimingMat.Device/README.md, "PPS"). The handler runs on the event thread, the core polls from
     /// the unit's thread: a small locked ring hands the stamps over. Edges that find the ring full are counted, not
     /// queued, so a stalled core cannot grow the heap.
     /// </remarks>
