@@ -70,6 +70,9 @@ namespace TimingMat.Core.Crossings
         private readonly int[] _xStride;
         private readonly bool[] _xLingering;
         private readonly bool[] _xStray;
+
+        // Due but waiting for its fit: a poll runs at most one peak fit, so a poll stays short on the device.
+        private readonly bool[] _xClosing;
         private readonly short[] _freeSlots;
         private int _freeSlotCount;
 
@@ -136,6 +139,7 @@ namespace TimingMat.Core.Crossings
             _xStride = new int[slots];
             _xLingering = new bool[slots];
             _xStray = new bool[slots];
+            _xClosing = new bool[slots];
             _freeSlots = new short[slots];
             for (int s = 0; s < slots; s++)
             {
@@ -258,6 +262,13 @@ namespace TimingMat.Core.Crossings
             }
 
             int slot = _chipCrossing[chip];
+            if (slot >= 0 && _xClosing[slot])
+            {
+                // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
+                DeadTimeReads++;
+                return;
+            }
+
             if (slot < 0)
             {
                 long lastPassing = _chipLastPassing[chip];
@@ -300,53 +311,70 @@ namespace TimingMat.Core.Crossings
             }
 
             long next = long.MaxValue;
+            bool fitted = false;
             for (int k = 0; k < _openCount; k++)
             {
                 int s = _open[k];
                 int chip = _xChip[s];
-                if (IsStray(chip))
+                if (!_xClosing[s])
                 {
-                    _xLingering[s] = true;
-                    _xStray[s] = true;
-                }
-
-                long goneAt = _chipLastRead[chip] + _reaction;
-                long dueAt;
-                if (_mode == DetectionMode.Continuous)
-                {
-                    if (localMicros < goneAt && _xHits[s] > 0)
+                    if (IsStray(chip))
                     {
-                        long intervalAt = _xFirst[s] + _interval;
-                        if (localMicros >= intervalAt)
-                        {
-                            if (_queue.Free == 0)
-                            {
-                                next = long.MinValue;
-                                break;
-                            }
-
-                            EmitInterval(s);
-                            continue;
-                        }
-
-                        next = intervalAt < next ? intervalAt : next;
+                        _xLingering[s] = true;
+                        _xStray[s] = true;
                     }
 
-                    dueAt = goneAt;
-                }
-                else if (_mode == DetectionMode.Peak && !_xLingering[s])
-                {
-                    dueAt = _xLastPeak[s] + _reaction;
-                }
-                else
-                {
-                    dueAt = goneAt;
+                    long goneAt = _chipLastRead[chip] + _reaction;
+                    long dueAt;
+                    if (_mode == DetectionMode.Continuous)
+                    {
+                        if (localMicros < goneAt && _xHits[s] > 0)
+                        {
+                            long intervalAt = _xFirst[s] + _interval;
+                            if (localMicros >= intervalAt)
+                            {
+                                if (_queue.Free == 0)
+                                {
+                                    next = long.MinValue;
+                                    break;
+                                }
+
+                                EmitInterval(s);
+                                continue;
+                            }
+
+                            next = intervalAt < next ? intervalAt : next;
+                        }
+
+                        dueAt = goneAt;
+                    }
+                    else if (_mode == DetectionMode.Peak && !_xLingering[s])
+                    {
+                        dueAt = _xLastPeak[s] + _reaction;
+                    }
+                    else
+                    {
+                        dueAt = goneAt;
+                    }
+
+                    if (localMicros < dueAt)
+                    {
+                        next = dueAt < next ? dueAt : next;
+                        continue;
+                    }
                 }
 
-                if (localMicros < dueAt)
+                if (_mode == DetectionMode.Peak && !_xStray[s] && _xKept[s] >= _settings.MinFitReads)
                 {
-                    next = dueAt < next ? dueAt : next;
-                    continue;
+                    if (fitted)
+                    {
+                        // One fit a poll: this crossing is decided now and closes at the next poll.
+                        _xClosing[s] = true;
+                        next = long.MinValue;
+                        continue;
+                    }
+
+                    fitted = true;
                 }
 
                 if (!Close(s, PassingFlags.None))
@@ -551,6 +579,7 @@ namespace TimingMat.Core.Crossings
             // Opened while the chip never left since its last passing: it stands in the field and closes only when gone.
             _xLingering[slot] = _chipPresence[chip] < now;
             _xStray[slot] = false;
+            _xClosing[slot] = false;
             _chipCrossing[chip] = (short)slot;
             int k = _openCount;
             while (k > 0 && _open[k - 1] > slot)

@@ -58,6 +58,9 @@ namespace TimingMat.Core.Reader
         private int _lineBaud;
         private bool _lineSpeedStep;
         private bool _reachedReading;
+        private ReaderState _state;
+        private long _stateSince;
+        private long _nanosPerByte;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
         /// <param name="port">Port of the module; opened by the driver when closed.</param>
@@ -106,7 +109,7 @@ namespace TimingMat.Core.Reader
             _deframer.Sink = this;
             _backoffMicros = options.BackoffInitialMicros;
             _readerIndex = options.ReaderIndex;
-            State = ReaderState.Stopped;
+            _state = ReaderState.Stopped;
         }
 
         /// <summary>
@@ -134,10 +137,16 @@ namespace TimingMat.Core.Reader
         }
 
         /// <summary>Gets where the driver is in its cycle.</summary>
-        public ReaderState State { get; private set; }
+        public ReaderState State
+        {
+            get { return _state; }
+        }
 
         /// <summary>Gets the local time the driver entered <see cref="State"/>, µs.</summary>
-        public long StateSinceMicros { get; private set; }
+        public long StateSinceMicros
+        {
+            get { return _stateSince; }
+        }
 
         /// <summary>Gets the running totals (one instance, updated in place).</summary>
         public ReaderCounters Counters
@@ -200,7 +209,7 @@ namespace TimingMat.Core.Reader
         /// the unit), lets it settle, then configures. Does nothing unless <see cref="ReaderState.Stopped"/>.</summary>
         public void Start()
         {
-            if (State != ReaderState.Stopped)
+            if (_state != ReaderState.Stopped)
             {
                 return;
             }
@@ -222,7 +231,7 @@ namespace TimingMat.Core.Reader
         public void Stop()
         {
             _now = _clock.GetMicroseconds();
-            if (State != ReaderState.Stopped && _port.IsOpen)
+            if (_state != ReaderState.Stopped && _port.IsOpen)
             {
                 SendStop();
             }
@@ -235,7 +244,7 @@ namespace TimingMat.Core.Reader
         public void Poll()
         {
             _now = _clock.GetMicroseconds();
-            ReaderState state = State;
+            ReaderState state = _state;
             if (state == ReaderState.Stopped)
             {
                 return;
@@ -257,7 +266,7 @@ namespace TimingMat.Core.Reader
             }
 
             ReceiveAvailable();
-            if (!IsActive(State))
+            if (!IsActive(_state))
             {
                 return;
             }
@@ -266,7 +275,7 @@ namespace TimingMat.Core.Reader
             {
                 _deframer.Flush();
                 SyncDeframerCounters();
-                if (!IsActive(State))
+                if (!IsActive(_state))
                 {
                     return;
                 }
@@ -283,7 +292,7 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            state = State;
+            state = _state;
             if (state == ReaderState.Configuring || state == ReaderState.Starting)
             {
                 if (_now >= _deadline)
@@ -311,8 +320,8 @@ namespace TimingMat.Core.Reader
         /// <inheritdoc />
         void IFrameSink.OnFrame(byte[] buffer, int offset, int length)
         {
-            _counters.Frames++;
-            if (IsActive(State))
+            _counters.frames++;
+            if (IsActive(_state))
             {
                 HandleFrame(buffer, offset, length);
             }
@@ -350,7 +359,7 @@ namespace TimingMat.Core.Reader
         /// <param name="status">The module's status code when it refused.</param>
         protected void ConfigurationAnswered(bool success, int status)
         {
-            if (State != ReaderState.Configuring)
+            if (_state != ReaderState.Configuring)
             {
                 return;
             }
@@ -416,7 +425,7 @@ namespace TimingMat.Core.Reader
                 }
                 catch (Exception)
                 {
-                    _counters.PortErrors++;
+                    _counters.portErrors++;
                     Recover(ReaderRestartReason.PortError);
                     return;
                 }
@@ -424,7 +433,7 @@ namespace TimingMat.Core.Reader
             else
             {
                 // A module that refuses the speed still reads at the old one: fewer reads beat none.
-                _counters.LineSpeedRefusals++;
+                _counters.lineSpeedRefusals++;
             }
 
             _step++;
@@ -460,7 +469,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Records that the module streams: <see cref="ReaderState.Starting"/> becomes <see cref="ReaderState.Reading"/>.</summary>
         protected void StreamingConfirmed()
         {
-            if (State != ReaderState.Starting)
+            if (_state != ReaderState.Starting)
             {
                 return;
             }
@@ -481,7 +490,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Records a keep-alive: alive, and no longer throttled.</summary>
         protected void KeepAliveReceived()
         {
-            _counters.KeepAlives++;
+            _counters.keepAlives++;
             IsThrottled = false;
             MarkAlive();
         }
@@ -489,7 +498,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Records an R2000 round summary.</summary>
         protected void RoundSummaryReceived()
         {
-            _counters.RoundSummaries++;
+            _counters.roundSummaries++;
             MarkAlive();
         }
 
@@ -497,7 +506,7 @@ namespace TimingMat.Core.Reader
         /// <param name="status">The status code.</param>
         protected void ThrottleReceived(int status)
         {
-            _counters.TemperatureThrottles++;
+            _counters.temperatureThrottles++;
             LastErrorStatus = status;
             IsThrottled = true;
             MarkAlive();
@@ -507,7 +516,7 @@ namespace TimingMat.Core.Reader
         /// <param name="status">The status code.</param>
         protected void ErrorStatus(int status)
         {
-            _counters.ErrorStatuses++;
+            _counters.errorStatuses++;
             LastErrorStatus = status;
             Recover(ReaderRestartReason.ErrorStatus);
         }
@@ -515,13 +524,13 @@ namespace TimingMat.Core.Reader
         /// <summary>Records a valid frame that does not fit the current state.</summary>
         protected void FrameIgnored()
         {
-            _counters.IgnoredFrames++;
+            _counters.ignoredFrames++;
         }
 
         /// <summary>Records a valid frame whose tag record could not be parsed.</summary>
         protected void MalformedRecord()
         {
-            _counters.MalformedRecords++;
+            _counters.malformedRecords++;
             MarkAlive();
         }
 
@@ -537,7 +546,7 @@ namespace TimingMat.Core.Reader
         {
             _read.LocalMicros = FrameStartMicros();
             _read.ReaderIndex = _readerIndex;
-            _counters.TagReads++;
+            _counters.tagReads++;
             MarkAlive();
             _sink.OnTagRead(_read);
         }
@@ -555,7 +564,7 @@ namespace TimingMat.Core.Reader
             }
             catch (Exception)
             {
-                _counters.PortErrors++;
+                _counters.portErrors++;
                 return false;
             }
         }
@@ -580,7 +589,7 @@ namespace TimingMat.Core.Reader
         // wire time (2-4 ms at 115200 baud) plus half a poll interval on average.
         private long FrameStartMicros()
         {
-            long nanosPerByte = 10000000000L / BaudRate;
+            long nanosPerByte = _nanosPerByte;
             long fed = _deframer.BytesFed;
             long frame = _deframer.FrameOffset;
             if (frame > fed || fed - frame > FrameDeframer.BufferSize)
@@ -606,6 +615,7 @@ namespace TimingMat.Core.Reader
 
         private void ReceiveAvailable()
         {
+            _nanosPerByte = 10000000000L / BaudRate;
             _pollStartBytes = _deframer.BytesFed;
             ReceiveChunks();
             _drainedMicros = _now;
@@ -613,7 +623,7 @@ namespace TimingMat.Core.Reader
 
         private void ReceiveChunks()
         {
-            while (IsActive(State))
+            while (IsActive(_state))
             {
                 int n;
                 try
@@ -622,7 +632,7 @@ namespace TimingMat.Core.Reader
                 }
                 catch (Exception)
                 {
-                    _counters.PortErrors++;
+                    _counters.portErrors++;
                     Recover(ReaderRestartReason.PortError);
                     return;
                 }
@@ -632,7 +642,7 @@ namespace TimingMat.Core.Reader
                     return;
                 }
 
-                _counters.BytesReceived += n;
+                _counters.bytesReceived += n;
                 _lastByteMicros = _now;
                 _deframer.Feed(_receive, 0, n);
                 SyncDeframerCounters();
@@ -641,11 +651,11 @@ namespace TimingMat.Core.Reader
 
         private void SyncDeframerCounters()
         {
-            _counters.CrcErrors = _deframer.CrcErrors;
-            _counters.TruncatedFrames = _deframer.TruncatedFrames;
-            _counters.MalformedFrames = _deframer.MalformedFrames;
-            _counters.SkippedBytes = _deframer.SkippedBytes;
-            _counters.Resyncs = _deframer.Resyncs;
+            _counters.crcErrors = _deframer.CrcErrors;
+            _counters.truncatedFrames = _deframer.TruncatedFrames;
+            _counters.malformedFrames = _deframer.MalformedFrames;
+            _counters.skippedBytes = _deframer.SkippedBytes;
+            _counters.resyncs = _deframer.Resyncs;
         }
 
         private void BeginConfiguration()
@@ -692,20 +702,20 @@ namespace TimingMat.Core.Reader
 
         private void Recover(ReaderRestartReason reason)
         {
-            _counters.Restarts++;
+            _counters.restarts++;
             switch (reason)
             {
                 case ReaderRestartReason.Silence:
-                    _counters.SilenceRestarts++;
+                    _counters.silenceRestarts++;
                     break;
                 case ReaderRestartReason.ErrorStatus:
-                    _counters.ErrorRestarts++;
+                    _counters.errorRestarts++;
                     break;
                 case ReaderRestartReason.GarbageStorm:
-                    _counters.GarbageRestarts++;
+                    _counters.garbageRestarts++;
                     break;
                 case ReaderRestartReason.ResponseTimeout:
-                    _counters.TimeoutRestarts++;
+                    _counters.timeoutRestarts++;
                     break;
             }
 
@@ -763,15 +773,15 @@ namespace TimingMat.Core.Reader
             }
             catch (Exception)
             {
-                _counters.PortErrors++;
+                _counters.portErrors++;
                 return false;
             }
         }
 
         private void Enter(ReaderState state)
         {
-            State = state;
-            StateSinceMicros = _now;
+            _state = state;
+            _stateSince = _now;
         }
     }
 }
