@@ -131,7 +131,17 @@ internal sealed record WorkloadReport
             CallsPerSecond = Math.Round(calls / seconds),
             CoreShare = share,
             OverBudgetAt = share.Where(s => s.Value > 1).Select(s => s.Key).ToList(),
-            MaxPoll = new PollFigures(result.MaxPollInstructions, result.MaxPollCalls, Math.Round(result.MaxPollAtSeconds, 2), InterpreterCalibration.All.ToDictionary(c => c.Name, c => Math.Round(c.Micros(result.MaxPollInstructions, result.MaxPollCalls) / 1000, 2))),
+            MaxPoll = new PollFigures(
+                result.MaxPollInstructions,
+                result.MaxPollCalls,
+                Math.Round(result.MaxPollAtSeconds, 2),
+                InterpreterCalibration.All.ToDictionary(c => c.Name, c => Math.Round(c.Micros(result.MaxPollInstructions, result.MaxPollCalls) / 1000, 2)),
+                Enumerable.Range(0, methods.Count)
+                    .Where(i => i < result.MaxPollInstructionsByMethod.Length && result.MaxPollInstructionsByMethod[i] > 0)
+                    .OrderByDescending(i => result.MaxPollInstructionsByMethod[i])
+                    .Take(5)
+                    .Select(i => new CostLine(methods[i].Display, result.MaxPollInstructionsByMethod[i], 0, Math.Round(100.0 * result.MaxPollInstructionsByMethod[i] / Math.Max(1, result.MaxPollInstructions), 1)))
+                    .ToList()),
             PollsOver20k = result.PollsOver20k,
             PerEvent = perEvent,
             Capabilities = capabilities,
@@ -165,7 +175,8 @@ internal sealed record CostLine(string Name, double IlPerSecond, double CallsPer
 /// <param name="Calls">Calls.</param>
 /// <param name="AtSeconds">When, seconds into the counted run.</param>
 /// <param name="Ms">Its duration by calibration, ms.</param>
-internal sealed record PollFigures(long Il, long Calls, double AtSeconds, IReadOnlyDictionary<string, double> Ms);
+/// <param name="TopMethods">Its costliest methods (IL of that poll in <see cref="CostLine.IlPerSecond"/>).</param>
+internal sealed record PollFigures(long Il, long Calls, double AtSeconds, IReadOnlyDictionary<string, double> Ms, IReadOnlyList<CostLine> TopMethods);
 
 /// <summary>How the unit degraded (all zero while it keeps up).</summary>
 /// <param name="ReadsThinned">Reads of well-read chips the detector let go while the unit was behind.</param>

@@ -56,6 +56,8 @@ internal static class UnitWorkload
         var start = rig.Local;
         long polls = 0, maxInstructions = 0, maxCalls = 0, over = 0, late = 0;
         double maxAt = 0;
+        var beforePoll = new long[counters.Instructions.Length];
+        var maxPoll = new long[counters.Instructions.Length];
         var lastPoll = rig.Local;
         while (rig.Local < end)
         {
@@ -67,6 +69,7 @@ internal static class UnitWorkload
             }
 
             lastPoll = rig.Local;
+            Array.Copy(counters.Instructions, beforePoll, beforePoll.Length);
             counters.On = true;
             rig.Unit.Poll();
             counters.On = false;
@@ -78,6 +81,10 @@ internal static class UnitWorkload
                 maxInstructions = instructions;
                 maxCalls = calls;
                 maxAt = (rig.Local - start) / 1e6;
+                for (var i = 0; i < maxPoll.Length; i++)
+                {
+                    maxPoll[i] = counters.Instructions[i] - beforePoll[i];
+                }
             }
 
             if (instructions > 20_000)
@@ -100,6 +107,7 @@ internal static class UnitWorkload
             MaxPollInstructions = maxInstructions,
             MaxPollCalls = maxCalls,
             MaxPollAtSeconds = maxAt,
+            MaxPollInstructionsByMethod = maxPoll,
             PollsOver20k = over,
             PollsLate = late,
             Reads = after.Reads - before.Reads,

@@ -24,6 +24,9 @@ internal sealed record WorkloadResult
     /// <summary>Gets the seconds into the counted run of the largest poll.</summary>
     public double MaxPollAtSeconds { get; init; }
 
+    /// <summary>Gets the IL instructions of the largest poll, by method index.</summary>
+    public long[] MaxPollInstructionsByMethod { get; init; } = [];
+
     /// <summary>Gets the polls above 20,000 IL instructions.</summary>
     public long PollsOver20k { get; init; }
 
