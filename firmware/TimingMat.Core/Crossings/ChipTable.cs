@@ -71,6 +71,16 @@ namespace TimingMat.Core.Crossings
         /// <returns>The chip's entry, or -1 when the table does not hold it.</returns>
         public int Find(byte[] epc, int length)
         {
+            return Find(epc, 0, length);
+        }
+
+        /// <summary>Finds a chip by an EPC anywhere in a buffer.</summary>
+        /// <param name="epc">Buffer holding the EPC.</param>
+        /// <param name="from">Index of the EPC's first byte.</param>
+        /// <param name="length">EPC length in bytes.</param>
+        /// <returns>The chip's entry, or -1 when the table does not hold it.</returns>
+        public int Find(byte[] epc, int from, int length)
+        {
             if (length <= 0 || length > _maxEpcBytes)
             {
                 return -1;
@@ -78,7 +88,8 @@ namespace TimingMat.Core.Crossings
 
             // FNV-1a inline (the hash and the compare run once per read: a call each would cost as much as the loop).
             int hash = FnvOffset;
-            for (int i = 0; i < length; i++)
+            int last = from + length;
+            for (int i = from; i < last; i++)
             {
                 hash = (hash ^ epc[i]) * FnvPrime;
             }
@@ -102,7 +113,7 @@ namespace TimingMat.Core.Crossings
                     int i = length - 1;
 
                     // Race chips differ in their last bytes: compare from the end.
-                    while (i >= 0 && stored[offset + i] == epc[i])
+                    while (i >= 0 && stored[offset + i] == epc[from + i])
                     {
                         i--;
                     }

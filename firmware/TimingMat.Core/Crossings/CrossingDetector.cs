@@ -24,7 +24,7 @@ namespace TimingMat.Core.Crossings
     /// Finished passings wait in a queue while the sink applies back-pressure and are offered again at every poll.
     /// </para>
     /// </remarks>
-    public sealed class CrossingDetector : ITagReadSink
+    public sealed class CrossingDetector : ITagReadSink, IReadThinner
     {
         private const long NoTime = long.MinValue;
         private const int SweepPerPoll = 16;
@@ -43,6 +43,7 @@ namespace TimingMat.Core.Crossings
         private readonly long _interval;
         private readonly int _samplesPer;
         private readonly long _firstDueAfter;
+        private readonly int _thinAfter;
         private readonly IMatTimeSource _time;
         private readonly IPassingSink _sink;
         private readonly ChipTable _table;
@@ -54,6 +55,7 @@ namespace TimingMat.Core.Crossings
         private readonly long[] _chipLastRead;
         private readonly long[] _chipPresence;
         private readonly long[] _chipLastPassing;
+        private readonly bool[] _chipThinned;
 
         // Per open-crossing slot.
         private readonly short[] _xChip;
@@ -111,6 +113,7 @@ namespace TimingMat.Core.Crossings
             _stray = settings.StrayMicros;
             _interval = settings.ContinuousIntervalMicros;
             _samplesPer = settings.SamplesPerCrossing;
+            _thinAfter = settings.ThinAfterReads;
             _firstDueAfter = _mode == DetectionMode.Continuous && _interval < _reaction ? _interval : _reaction;
             _time = time;
             _sink = sink;
@@ -123,6 +126,7 @@ namespace TimingMat.Core.Crossings
             _chipLastRead = new long[chips];
             _chipPresence = new long[chips];
             _chipLastPassing = new long[chips];
+            _chipThinned = new bool[chips];
 
             int slots = settings.OpenCrossingCapacity;
             _xChip = new short[slots];
@@ -164,6 +168,12 @@ namespace TimingMat.Core.Crossings
         {
             get { return _settings; }
         }
+
+        /// <summary>
+        /// Gets the number of reads a driver let go undecoded while it was behind its module, because their chip was
+        /// already well read (<see cref="LetGo"/>).
+        /// </summary>
+        public long ReadsThinned { get; private set; }
 
         /// <summary>Gets the number of reads received.</summary>
         public long Reads { get; private set; }
@@ -231,7 +241,7 @@ namespace TimingMat.Core.Crossings
             long now = read.LocalMicros;
             byte[] epc = read.Epc;
             long[] lastRead = _chipLastRead;
-            int chip = _table.Find(epc, length);
+            int chip = _table.Find(epc, 0, length);
             if (chip < 0)
             {
                 chip = AcquireChip(epc, length, now);
@@ -289,6 +299,56 @@ namespace TimingMat.Core.Crossings
             }
 
             AddRead(slot, read, now);
+        }
+
+        /// <summary>
+        /// Tells a driver that is behind its module whether it may let a read go undecoded: every other read of a chip
+        /// that is already well read — its crossing has <see cref="CrossingSettings.ThinAfterReads"/> reads, is decided,
+        /// or the chip is in its dead time. A chip not yet well read keeps every read, so every chip's crossing is kept;
+        /// the thinned crossings keep reads all along their curve, half as dense.
+        /// </summary>
+        /// <param name="epc">Buffer holding the EPC (of a frame not yet checked).</param>
+        /// <param name="offset">Index of its first byte.</param>
+        /// <param name="length">Its length.</param>
+        /// <returns><c>true</c> to let the read go.</returns>
+        public bool LetGo(byte[] epc, int offset, int length)
+        {
+            if (length <= 0 || length > _table.MaxEpcBytes)
+            {
+                return false;
+            }
+
+            int chip = _table.Find(epc, offset, length);
+            if (chip < 0)
+            {
+                return false;
+            }
+
+            int slot = _chipCrossing[chip];
+            bool wellRead;
+            if (slot >= 0)
+            {
+                wellRead = _xClosing[slot] || _xHits[slot] >= _thinAfter;
+            }
+            else
+            {
+                long lastPassing = _chipLastPassing[chip];
+                wellRead = _mode != DetectionMode.Continuous && lastPassing != NoTime && _chipLastRead[chip] - lastPassing < _deadTime;
+            }
+
+            if (!wellRead)
+            {
+                return false;
+            }
+
+            bool thin = !_chipThinned[chip];
+            _chipThinned[chip] = thin;
+            if (thin)
+            {
+                ReadsThinned++;
+            }
+
+            return thin;
         }
 
         /// <summary>

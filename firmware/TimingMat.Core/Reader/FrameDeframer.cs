@@ -80,12 +80,22 @@ namespace TimingMat.Core.Reader
         private long _skippedBytes;
         private long _resyncs;
         private long _frameOffset;
+        private long _letGo;
 
         /// <summary>Initializes a new instance of the <see cref="FrameDeframer"/> class.</summary>
         /// <param name="header">The byte every frame starts with.</param>
         protected FrameDeframer(byte header)
         {
             _header = header;
+        }
+
+        /// <summary>Gets or sets what is asked, while in sync, whether to skip a frame unchecked (<c>null</c>: none).</summary>
+        internal IFramePrefilter Prefilter { get; set; }
+
+        /// <summary>Gets the number of frames skipped unchecked for the <see cref="Prefilter"/>.</summary>
+        public long LetGo
+        {
+            get { return _letGo; }
         }
 
         /// <summary>Gets or sets where frames go. Frames found while it is <c>null</c> are counted and dropped.</summary>
@@ -321,6 +331,15 @@ namespace TimingMat.Core.Reader
                     continue;
                 }
 
+                IFramePrefilter prefilter = Prefilter;
+                if (prefilter != null && _synced && prefilter.LetGo(buffer, _start, size))
+                {
+                    // Expected here and let go: taken as the frame it says it is, without its check or delivery.
+                    Accepted(size);
+                    _letGo++;
+                    continue;
+                }
+
                 int verdict = Check(buffer, _start, size, _synced);
                 if (verdict == Valid || verdict == Weak)
                 {
@@ -351,23 +370,9 @@ namespace TimingMat.Core.Reader
 
                 if (verdict == Valid)
                 {
-                    long at = _bufferBase + _start;
-                    if (_pending)
-                    {
-                        ResolvePending(at);
-                    }
-                    else
-                    {
-                        ConsumeFailedEnd(at);
-                    }
-
-                    ClearFailedEnds();
-
                     int frameStart = _start;
-                    _start += size;
-                    _synced = true;
+                    _frameOffset = Accepted(size);
                     _frames++;
-                    _frameOffset = at;
                     IFrameSink sink = Sink;
                     if (sink != null)
                     {
@@ -478,6 +483,26 @@ namespace TimingMat.Core.Reader
             }
 
             return Check(buffer, q, inner, false) == Valid ? InnerOverlapping : InnerNone;
+        }
+
+        // Takes the frame at the start as valid: settles a pending failed frame before it, moves past it, in sync.
+        // Returns its stream offset.
+        private long Accepted(int size)
+        {
+            long at = _bufferBase + _start;
+            if (_pending)
+            {
+                ResolvePending(at);
+            }
+            else
+            {
+                ConsumeFailedEnd(at);
+            }
+
+            ClearFailedEnds();
+            _start += size;
+            _synced = true;
+            return at;
         }
 
         private void ResolvePending(long nextFrameAt)

@@ -28,6 +28,11 @@ namespace TimingMat.Core.Reader
         internal long timeoutRestarts;
         internal long portErrors;
         internal long lineSpeedRefusals;
+        internal long readsThinned;
+        internal long readsDropped;
+        internal long backlogBytes;
+        internal long maxBacklogBytes;
+        internal long pollsBehind;
 
         /// <summary>Gets the bytes received from the module.</summary>
         public long BytesReceived
@@ -155,6 +160,36 @@ namespace TimingMat.Core.Reader
             get { return lineSpeedRefusals; }
         }
 
+        /// <summary>Gets the reads let go undecoded while the driver was behind its module: reads of chips the detector had already read well (<see cref="ReaderDriver.Thinner"/>).</summary>
+        public long ReadsThinned
+        {
+            get { return readsThinned; }
+        }
+
+        /// <summary>Gets the frames lost while the driver was behind its module (found cut short or failing their checksum: bytes the UART dropped while the core was late).</summary>
+        public long ReadsDropped
+        {
+            get { return readsDropped; }
+        }
+
+        /// <summary>Gets the bytes the last poll found waiting.</summary>
+        public long BacklogBytes
+        {
+            get { return backlogBytes; }
+        }
+
+        /// <summary>Gets the most bytes one poll found waiting.</summary>
+        public long MaxBacklogBytes
+        {
+            get { return maxBacklogBytes; }
+        }
+
+        /// <summary>Gets the polls that found more bytes waiting than <see cref="ReaderDriverOptions.BehindBytes"/>: the core was behind its module.</summary>
+        public long PollsBehind
+        {
+            get { return pollsBehind; }
+        }
+
         /// <summary>Copies every counter of another instance into this one.</summary>
         /// <param name="other">The counters to copy.</param>
         public void CopyFrom(ReaderCounters other)
@@ -180,6 +215,11 @@ namespace TimingMat.Core.Reader
             timeoutRestarts = other.timeoutRestarts;
             portErrors = other.portErrors;
             lineSpeedRefusals = other.lineSpeedRefusals;
+            readsThinned = other.readsThinned;
+            readsDropped = other.readsDropped;
+            backlogBytes = other.backlogBytes;
+            maxBacklogBytes = other.maxBacklogBytes;
+            pollsBehind = other.pollsBehind;
         }
     }
 }

@@ -28,7 +28,7 @@ namespace TimingMat.Core.Reader
     /// <see cref="ReaderDriverOptions.HealthyMicros"/> of streaming. When an attempt fails before streaming for lack of
     /// an answer or for garbage, the next of <see cref="ReaderDriverOptions.BaudRates"/> is tried.</para>
     /// </remarks>
-    public abstract class ReaderDriver : IFrameSink
+    public abstract class ReaderDriver : IFrameSink, IFramePrefilter
     {
         /// <summary>The highest reader index: the crossing detector keeps it in 4 bits beside the antenna.</summary>
         public const int MaxReaderIndex = 15;
@@ -61,6 +61,9 @@ namespace TimingMat.Core.Reader
         private ReaderState _state;
         private long _stateSince;
         private long _nanosPerByte;
+        private long _pollBytes;
+        private bool _behind;
+        private IReadThinner _thinner;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
         /// <param name="port">Port of the module; opened by the driver when closed.</param>
@@ -134,6 +137,23 @@ namespace TimingMat.Core.Reader
 
                 _readerIndex = value;
             }
+        }
+
+        /// <summary>
+        /// Gets or sets what tells the driver, while it is behind its module (<see cref="ReaderDriverOptions.BehindBytes"/>
+        /// waiting at a poll), which reads it may let go undecoded: the crossing detector, which keeps every chip's
+        /// crossing and thins only the reads of chips it has already read well. <c>null</c>: every read is decoded.
+        /// </summary>
+        public IReadThinner Thinner
+        {
+            get { return _thinner; }
+            set { _thinner = value; }
+        }
+
+        /// <summary>Gets a value indicating whether the last poll found the driver behind its module.</summary>
+        public bool IsBehind
+        {
+            get { return _behind; }
         }
 
         /// <summary>Gets where the driver is in its cycle.</summary>
@@ -325,6 +345,38 @@ namespace TimingMat.Core.Reader
             {
                 HandleFrame(buffer, offset, length);
             }
+        }
+
+        /// <inheritdoc />
+        bool IFramePrefilter.LetGo(byte[] buffer, int offset, int length)
+        {
+            int epcOffset;
+            int epcLength;
+            if (_state != ReaderState.Reading || !LocateEpc(buffer, offset, length, out epcOffset, out epcLength) || !_thinner.LetGo(buffer, epcOffset, epcLength))
+            {
+                return false;
+            }
+
+            _counters.readsThinned++;
+            MarkAlive();
+            return true;
+        }
+
+        /// <summary>
+        /// Finds the EPC in a frame that is not checked yet, when it is a tag read (for <see cref="Thinner"/>); the bytes
+        /// may be damaged, so only their positions are worked out, within the frame.
+        /// </summary>
+        /// <param name="frame">Buffer holding the frame.</param>
+        /// <param name="offset">Index of the header byte.</param>
+        /// <param name="length">Frame length by its length byte.</param>
+        /// <param name="epcOffset">Index of the EPC's first byte.</param>
+        /// <param name="epcLength">EPC length in bytes.</param>
+        /// <returns><c>true</c> when the frame is a tag read with its EPC where the protocol puts it.</returns>
+        protected virtual bool LocateEpc(byte[] frame, int offset, int length, out int epcOffset, out int epcLength)
+        {
+            epcOffset = 0;
+            epcLength = 0;
+            return false;
         }
 
         /// <summary>Encodes configuration command <paramref name="step"/> (0-based) into a buffer.</summary>
@@ -617,8 +669,23 @@ namespace TimingMat.Core.Reader
         {
             _nanosPerByte = 10000000000L / BaudRate;
             _pollStartBytes = _deframer.BytesFed;
+            _pollBytes = 0;
             ReceiveChunks();
             _drainedMicros = _now;
+
+            // The bytes one poll finds waiting tell whether the core keeps up with the line.
+            long waiting = _pollBytes;
+            _counters.backlogBytes = waiting;
+            if (waiting > _counters.maxBacklogBytes)
+            {
+                _counters.maxBacklogBytes = waiting;
+            }
+
+            _behind = waiting >= _options.BehindBytes;
+            if (_behind)
+            {
+                _counters.pollsBehind++;
+            }
         }
 
         private void ReceiveChunks()
@@ -644,6 +711,10 @@ namespace TimingMat.Core.Reader
 
                 _counters.bytesReceived += n;
                 _lastByteMicros = _now;
+                _pollBytes += n;
+
+                // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
+                _deframer.Prefilter = _thinner != null && (_behind || _pollBytes >= _options.BehindBytes) ? this : null;
                 _deframer.Feed(_receive, 0, n);
                 SyncDeframerCounters();
             }
@@ -651,8 +722,16 @@ namespace TimingMat.Core.Reader
 
         private void SyncDeframerCounters()
         {
-            _counters.crcErrors = _deframer.CrcErrors;
-            _counters.truncatedFrames = _deframer.TruncatedFrames;
+            long crcErrors = _deframer.CrcErrors;
+            long truncated = _deframer.TruncatedFrames;
+            if (_deframer.Prefilter != null)
+            {
+                // Frames damaged while behind: the UART dropped bytes while the core was late.
+                _counters.readsDropped += crcErrors - _counters.crcErrors + truncated - _counters.truncatedFrames;
+            }
+
+            _counters.crcErrors = crcErrors;
+            _counters.truncatedFrames = truncated;
             _counters.malformedFrames = _deframer.MalformedFrames;
             _counters.skippedBytes = _deframer.SkippedBytes;
             _counters.resyncs = _deframer.Resyncs;

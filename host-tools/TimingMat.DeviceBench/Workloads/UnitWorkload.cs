@@ -24,7 +24,6 @@ namespace TimingMat.DeviceBench.Workloads;
 internal static class UnitWorkload
 {
     private const long Second = 1_000_000;
-    private const long LatePollMicros = 50_000;
     private const long StartUtc = 1_790_000_000_000_000;
 
     /// <summary>Entry point from <see cref="Instrumentation.InstrumentedCore"/> (by reflection, across load contexts).</summary>
@@ -54,21 +53,14 @@ internal static class UnitWorkload
         counters.Reset();
         var end = rig.Local + (request.Seconds * Second);
         var start = rig.Local;
-        long polls = 0, maxInstructions = 0, maxCalls = 0, over = 0, late = 0;
+        long polls = 0, maxInstructions = 0, maxCalls = 0, over = 0;
         double maxAt = 0;
         var beforePoll = new long[counters.Instructions.Length];
         var maxPoll = new long[counters.Instructions.Length];
-        var lastPoll = rig.Local;
         while (rig.Local < end)
         {
             var beforeInstructions = counters.TotalInstructions;
             var beforeCalls = counters.TotalCalls;
-            if (rig.Local - lastPoll > LatePollMicros)
-            {
-                late++;
-            }
-
-            lastPoll = rig.Local;
             Array.Copy(counters.Instructions, beforePoll, beforePoll.Length);
             counters.On = true;
             rig.Unit.Poll();
@@ -109,7 +101,10 @@ internal static class UnitWorkload
             MaxPollAtSeconds = maxAt,
             MaxPollInstructionsByMethod = maxPoll,
             PollsOver20k = over,
-            PollsLate = late,
+            PollsLate = after.PollsLate - before.PollsLate,
+            ReadsThinned = after.ReadsThinned - before.ReadsThinned,
+            ReadsDropped = after.ReadsDropped - before.ReadsDropped,
+            MaxBacklogBytes = rig.Unit.Readers.Max(r => r.Counters.MaxBacklogBytes),
             Reads = after.Reads - before.Reads,
             Crossings = after.Crossings - before.Crossings,
             PassingsJournaled = after.Journaled - before.Journaled,
@@ -171,7 +166,7 @@ internal static class UnitWorkload
         }
     }
 
-    private readonly record struct Totals(long Reads, long Crossings, long Journaled, long Batches, long ClockFits, long UartBytesLost);
+    private readonly record struct Totals(long Reads, long Crossings, long Journaled, long Batches, long ClockFits, long UartBytesLost, long PollsLate, long ReadsThinned, long ReadsDropped);
 
     private sealed class Rig
     {
@@ -337,6 +332,9 @@ internal static class UnitWorkload
             Unit.Uplink.Journal.LastSequence,
             Unit.Uplink.Outbox?.BatchesSent ?? 0,
             Unit.Clock.EdgesCommitted,
-            _lines.Sum(l => l.UnitEnd.LostBytes));
+            _lines.Sum(l => l.UnitEnd.LostBytes),
+            Unit.PollsLate,
+            Unit.Readers.Sum(r => r.Counters.ReadsThinned),
+            Unit.Readers.Sum(r => r.Counters.ReadsDropped));
     }
 }
