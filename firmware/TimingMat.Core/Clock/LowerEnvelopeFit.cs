@@ -29,6 +29,7 @@ namespace TimingMat.Core.Clock
         private readonly long[] _work;
         private readonly int[] _hull;
         private readonly int[] _chain;
+        private readonly int[] _next;
         private int _start;
         private int _count;
         private int _hullStart;
@@ -36,6 +37,10 @@ namespace TimingMat.Core.Clock
         private long _originSecond;
         private long _originLocal;
         private long _sumSeconds;
+
+        // _next[p] is the corner after stamp p on the hull of the stamps from p to the corner whose second this is
+        // (built right to left, once per corner): when the oldest stamp leaves, the new hull's front is read off it.
+        private long _nextToSecond = long.MinValue;
 
         /// <summary>Initializes a new instance of the <see cref="LowerEnvelopeFit"/> class.</summary>
         /// <param name="capacity">Stamps kept; older ones leave the window. At least 3.</param>
@@ -52,6 +57,7 @@ namespace TimingMat.Core.Clock
             _work = new long[capacity];
             _hull = new int[capacity];
             _chain = new int[capacity];
+            _next = new int[capacity];
             Line = new ClockLine();
         }
 
@@ -118,6 +124,7 @@ namespace TimingMat.Core.Clock
             _hullStart = 0;
             _hullCount = 0;
             _sumSeconds = 0;
+            _nextToSecond = long.MinValue;
         }
 
         /// <summary>Adds a stamp after the last one; the oldest leaves a full window.</summary>
@@ -183,6 +190,7 @@ namespace TimingMat.Core.Clock
 
             // Heights are against the origin, which moves with the labels: they stay as they are.
             _originSecond += seconds;
+            _nextToSecond = long.MinValue;
             Line.Renumber(seconds);
         }
 
@@ -355,7 +363,11 @@ namespace TimingMat.Core.Clock
             int hi = n - 1;
             while (lo < hi)
             {
-                long pivot = a[(lo + hi) / 2];
+                // Median of three: the heights come in time order, often nearly sorted in stretches.
+                long x = a[lo];
+                long y = a[(lo + hi) / 2];
+                long z = a[hi];
+                long pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
                 int i = lo;
                 int j = hi;
                 while (i <= j)
@@ -405,7 +417,8 @@ namespace TimingMat.Core.Clock
         }
 
         // The oldest stamp leaves: it is always the hull's first corner. The stamps up to the next corner may now be
-        // corners themselves: the chain over them is built again and put in front (the later corners stay corners).
+        // corners themselves: their hull is read off the right-to-left chain to that corner (built once per corner,
+        // so each stamp is walked about once) and put in front; the later corners stay corners.
         private void RemoveOldest()
         {
             int size = _second.Length;
@@ -414,33 +427,52 @@ namespace TimingMat.Core.Clock
             _count--;
             _hullStart = _hullStart + 1 == size ? 0 : _hullStart + 1;
             _hullCount--;
-            if (_hullCount == 0)
+            int corner = _hull[_hullStart];
+            if (_hullCount == 0 || corner == _start)
             {
                 return;
             }
 
-            int corner = _hull[_hullStart];
-            int[] chain = _chain;
-            int c = 0;
-            int p = _start;
-            while (true)
+            int[] next = _next;
+            if (_nextToSecond != _second[corner])
             {
-                while (c >= 2 && Cross(chain[c - 2], chain[c - 1], p) <= 0)
+                // Right to left from the corner: each stamp's next corner is the first that still turns left
+                // (the turn p → q → next[q], as Cross, inline: this walk is the fit's largest).
+                long[] seconds = _second;
+                long[] heights = _height;
+                int p = corner;
+                do
                 {
-                    c--;
-                }
+                    int q = p;
+                    p = p == 0 ? size - 1 : p - 1;
+                    long px = seconds[p];
+                    long py = heights[p];
+                    while (q != corner)
+                    {
+                        int r = next[q];
+                        if (((seconds[q] - px) * (heights[r] - py)) - ((heights[q] - py) * (seconds[r] - px)) > 0)
+                        {
+                            break;
+                        }
 
-                chain[c++] = p;
-                if (p == corner)
-                {
-                    break;
-                }
+                        q = r;
+                    }
 
-                p = p + 1 == size ? 0 : p + 1;
+                    next[p] = q;
+                }
+                while (p != _start);
+
+                _nextToSecond = _second[corner];
             }
 
-            // chain[c - 1] is the corner already at the front.
-            for (int j = c - 2; j >= 0; j--)
+            int[] chain = _chain;
+            int c = 0;
+            for (int v = _start; v != corner; v = next[v])
+            {
+                chain[c++] = v;
+            }
+
+            for (int j = c - 1; j >= 0; j--)
             {
                 _hullStart = _hullStart == 0 ? size - 1 : _hullStart - 1;
                 _hull[_hullStart] = chain[j];
