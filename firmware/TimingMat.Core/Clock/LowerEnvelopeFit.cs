@@ -13,17 +13,34 @@ namespace TimingMat.Core.Clock
     /// scattered by its spread; the lower envelope follows the quickest handler runs, which sit within tens of µs of
     /// the true edge. The chord averages the slope over half the window, where a single short hull edge could be
     /// tilted by the latencies of its two stamps; the window's end stamps are hull corners whatever their latency,
-    /// so they never set the slope. Everything is integer maths over preallocated arrays (28 bytes per stamp): a
-    /// solve is O(n) and allocation-free.
+    /// so they never set the slope. Everything is integer maths over preallocated arrays (36 bytes per stamp).
+    /// <para>Cost on the device's interpreter: the hull is kept as stamps come and go (a new stamp pops the corners it
+    /// hides; when the oldest leaves, only the stretch up to the next corner is walked again), heights are kept against
+    /// a fixed origin (the hull and every difference are the same against any line), so a solve walks the hull's few
+    /// corners and makes one pass over the window for the spacing.</para>
     /// </remarks>
     public sealed class LowerEnvelopeFit
     {
+        private const long MicrosPerSecond = UtcCalendar.MicrosPerSecond;
+
         private readonly long[] _second;
         private readonly long[] _local;
-        private readonly long[] _residual;
+        private readonly long[] _height;
+        private readonly long[] _work;
         private readonly int[] _hull;
+        private readonly int[] _chain;
+        private readonly int[] _next;
         private int _start;
         private int _count;
+        private int _hullStart;
+        private int _hullCount;
+        private long _originSecond;
+        private long _originLocal;
+        private long _sumSeconds;
+
+        // _next[p] is the corner after stamp p on the hull of the stamps from p to the corner whose second this is
+        // (built right to left, once per corner): when the oldest stamp leaves, the new hull's front is read off it.
+        private long _nextToSecond = long.MinValue;
 
         /// <summary>Initializes a new instance of the <see cref="LowerEnvelopeFit"/> class.</summary>
         /// <param name="capacity">Stamps kept; older ones leave the window. At least 3.</param>
@@ -36,8 +53,11 @@ namespace TimingMat.Core.Clock
 
             _second = new long[capacity];
             _local = new long[capacity];
-            _residual = new long[capacity];
+            _height = new long[capacity];
+            _work = new long[capacity];
             _hull = new int[capacity];
+            _chain = new int[capacity];
+            _next = new int[capacity];
             Line = new ClockLine();
         }
 
@@ -62,7 +82,7 @@ namespace TimingMat.Core.Clock
         /// <summary>Gets the last second in the window (0 when empty).</summary>
         public long LastSecond
         {
-            get { return _count == 0 ? 0 : _second[Index(_count - 1)]; }
+            get { return _count == 0 ? 0 : _second[At(_count - 1)]; }
         }
 
         /// <summary>Gets the local stamp of the first second in the window (0 when empty).</summary>
@@ -74,7 +94,7 @@ namespace TimingMat.Core.Clock
         /// <summary>Gets the local stamp of the last second in the window (0 when empty).</summary>
         public long LastLocalMicros
         {
-            get { return _count == 0 ? 0 : _local[Index(_count - 1)]; }
+            get { return _count == 0 ? 0 : _local[At(_count - 1)]; }
         }
 
         /// <summary>Gets the fitted line (valid after a solve returned <c>true</c>).</summary>
@@ -101,6 +121,10 @@ namespace TimingMat.Core.Clock
         {
             _start = 0;
             _count = 0;
+            _hullStart = 0;
+            _hullCount = 0;
+            _sumSeconds = 0;
+            _nextToSecond = long.MinValue;
         }
 
         /// <summary>Adds a stamp after the last one; the oldest leaves a full window.</summary>
@@ -116,14 +140,42 @@ namespace TimingMat.Core.Clock
 
             if (_count == _second.Length)
             {
-                _start = Index(1);
-                _count--;
+                RemoveOldest();
             }
 
-            int at = Index(_count);
+            if (_count == 0)
+            {
+                _originSecond = second;
+                _originLocal = localMicros;
+            }
+
+            int at = At(_count);
             _second[at] = second;
             _local[at] = localMicros;
+            _height[at] = localMicros - _originLocal - ((second - _originSecond) * MicrosPerSecond);
+            _sumSeconds += second - _originSecond;
             _count++;
+
+            // Lower hull, left to right (monotone chain): the new stamp hides the corners that no longer turn
+            // counter-clockwise.
+            int[] hull = _hull;
+            int size = hull.Length;
+            int h = _hullCount;
+            while (h >= 2)
+            {
+                int b = _hullStart + h - 1;
+                int a = b - 1;
+                if (Cross(hull[a >= size ? a - size : a], hull[b >= size ? b - size : b], at) > 0)
+                {
+                    break;
+                }
+
+                h--;
+            }
+
+            int end = _hullStart + h;
+            hull[end >= size ? end - size : end] = at;
+            _hullCount = h + 1;
             return true;
         }
 
@@ -133,9 +185,12 @@ namespace TimingMat.Core.Clock
         {
             for (int i = 0; i < _count; i++)
             {
-                _second[Index(i)] += seconds;
+                _second[At(i)] += seconds;
             }
 
+            // Heights are against the origin, which moves with the labels: they stay as they are.
+            _originSecond += seconds;
+            _nextToSecond = long.MinValue;
             Line.Renumber(seconds);
         }
 
@@ -166,68 +221,68 @@ namespace TimingMat.Core.Clock
                 return false;
             }
 
-            // Work on heights above a nominal 1 s per second from the first stamp: small numbers, no overflow.
-            long x0 = _second[_start];
-            long y0 = _local[_start];
-            long sumDx = 0;
-            for (int i = 0; i < n; i++)
-            {
-                int at = Index(i);
-                long dx = _second[at] - x0;
-                _residual[i] = _local[at] - y0 - (dx * UtcCalendar.MicrosPerSecond);
-                sumDx += dx;
-            }
-
-            // Lower hull, left to right (monotone chain): keep only counter-clockwise turns.
-            int h = 0;
-            for (int i = 0; i < n; i++)
-            {
-                while (h >= 2 && Cross(_hull[h - 2], _hull[h - 1], i, x0) <= 0)
-                {
-                    h--;
-                }
-
-                _hull[h] = i;
-                h++;
-            }
+            long[] seconds = _second;
+            long[] heights = _height;
+            int[] hull = _hull;
+            int size = hull.Length;
+            int h = _hullCount;
+            int h0 = _hullStart;
+            long x0 = seconds[_start];
+            long sumDx = _sumSeconds - (n * (x0 - _originSecond));
 
             // The hull edge over the mean second maximises the line's total height under the stamps (the LP
             // optimum). Its two stamps can be close together, though, and then their own latencies tilt it.
             int k = 0;
-            while (k < h - 2 && (long)n * (SecondAt(_hull[k + 1]) - x0) < sumDx)
+            while (k < h - 2 && (long)n * (seconds[Corner(hull, h0, k + 1, size)] - x0) < sumDx)
             {
                 k++;
             }
 
-            long run = SecondAt(_hull[k + 1]) - SecondAt(_hull[k]);
-            long rise = _residual[_hull[k + 1]] - _residual[_hull[k]];
+            int lower = Corner(hull, h0, k, size);
+            int upper = Corner(hull, h0, k + 1, size);
+            long run = seconds[upper] - seconds[lower];
+            long rise = heights[upper] - heights[lower];
 
             // A wider chord of the hull, between its inner corners nearest the window's quarters, averages the
             // slope over half the window instead. The end stamps are hull corners whatever their latency, so
             // they are never used.
-            long span = SecondAt(n - 1) - x0;
+            long span = seconds[At(n - 1)] - x0;
             int left = -1;
             int right = -1;
+            long leftMiss = 0;
+            long rightMiss = 0;
             for (int v = 1; v < h - 1; v++)
             {
-                long x = SecondAt(_hull[v]) - x0;
-                if (left < 0 || FixedPoint.Abs((4 * x) - span) < FixedPoint.Abs((4 * (SecondAt(_hull[left]) - x0)) - span))
+                long x = seconds[Corner(hull, h0, v, size)] - x0;
+                long toQuarter = (4 * x) - span;
+                toQuarter = toQuarter < 0 ? -toQuarter : toQuarter;
+                if (left < 0 || toQuarter < leftMiss)
                 {
                     left = v;
+                    leftMiss = toQuarter;
                 }
 
-                if (right < 0 || FixedPoint.Abs((4 * x) - (3 * span)) < FixedPoint.Abs((4 * (SecondAt(_hull[right]) - x0)) - (3 * span)))
+                long toThreeQuarters = (4 * x) - (3 * span);
+                toThreeQuarters = toThreeQuarters < 0 ? -toThreeQuarters : toThreeQuarters;
+                if (right < 0 || toThreeQuarters < rightMiss)
                 {
                     right = v;
+                    rightMiss = toThreeQuarters;
                 }
             }
 
-            long middle = SecondAt(_hull[k]) + (run / 2);
-            if (left >= 0 && right > left && SecondAt(_hull[right]) - SecondAt(_hull[left]) > run)
+            long middle = seconds[lower] + (run / 2);
+            if (left >= 0 && right > left)
             {
-                run = SecondAt(_hull[right]) - SecondAt(_hull[left]);
-                rise = _residual[_hull[right]] - _residual[_hull[left]];
-                middle = SecondAt(_hull[left]) + (run / 2);
+                int l = Corner(hull, h0, left, size);
+                int r = Corner(hull, h0, right, size);
+                long chord = seconds[r] - seconds[l];
+                if (chord > run)
+                {
+                    run = chord;
+                    rise = heights[r] - heights[l];
+                    middle = seconds[l] + (run / 2);
+                }
             }
 
             RunSeconds = run;
@@ -250,31 +305,42 @@ namespace TimingMat.Core.Clock
                 RunSeconds = span;
             }
 
-            // The line of that slope rests on the stamp lowest against it: on or below every stamp.
-            int a = 0;
-            for (int i = 1; i < n; i++)
+            // The line of that slope rests on the stamp lowest against it: on or below every stamp. The lowest stamp
+            // against any line is a hull corner (the first of them when several tie).
+            int a = Corner(hull, h0, 0, size);
+            long lowest = (heights[a] * run) - ((seconds[a] - x0) * rise);
+            for (int v = 1; v < h; v++)
             {
-                if (Against(i, rise, run) < Against(a, rise, run))
+                int c = Corner(hull, h0, v, size);
+                long against = (heights[c] * run) - ((seconds[c] - x0) * rise);
+                if (against < lowest)
                 {
-                    a = i;
+                    lowest = against;
+                    a = c;
                 }
             }
 
-            Line.Set(SecondAt(a), _local[Index(a)], rise, run);
+            long xa = seconds[a];
+            Line.Set(xa, _local[a], rise, run);
 
             // A bounded slope is only as good as its bounds: its doubt grows from where the line rests.
-            MiddleSecond = SlopeBounded ? SecondAt(a) : middle;
+            MiddleSecond = SlopeBounded ? xa : middle;
 
-            // Heights above the line, in place of the residuals (no longer needed).
-            long base0 = _residual[a];
-            long xa = SecondAt(a);
+            // Heights above the line; the lowest quarter of the window (at least 4 stamps) sets the spacing: enough
+            // stamps to be steady, few enough to stay in the quick runs.
+            long base0 = heights[a];
+            long[] work = _work;
+            int at = _start;
             for (int i = 0; i < n; i++)
             {
-                _residual[i] = (((_residual[i] - base0) * run) - ((SecondAt(i) - xa) * rise)) / run;
+                work[i] = (((heights[at] - base0) * run) - ((seconds[at] - xa) * rise)) / run;
+                at++;
+                if (at == size)
+                {
+                    at = 0;
+                }
             }
 
-            // The lowest quarter of the window (at least 4 stamps) sets the spacing: enough stamps to be steady,
-            // few enough to stay in the quick runs.
             int rank = n / 4;
             if (rank < 4)
             {
@@ -286,7 +352,7 @@ namespace TimingMat.Core.Clock
                 rank = n - 1;
             }
 
-            SpacingMicros = Select(_residual, n, rank) / rank;
+            SpacingMicros = Select(work, n, rank) / rank;
             return true;
         }
 
@@ -297,7 +363,11 @@ namespace TimingMat.Core.Clock
             int hi = n - 1;
             while (lo < hi)
             {
-                long pivot = a[(lo + hi) / 2];
+                // Median of three: the heights come in time order, often nearly sorted in stretches.
+                long x = a[lo];
+                long y = a[(lo + hi) / 2];
+                long z = a[hi];
+                long pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
                 int i = lo;
                 int j = hi;
                 while (i <= j)
@@ -339,28 +409,89 @@ namespace TimingMat.Core.Clock
             return a[k];
         }
 
-        private long Cross(int o, int a, int b, long x0)
+        // The stamp (ring position) at hull corner v.
+        private static int Corner(int[] hull, int hullStart, int v, int size)
         {
-            long ox = _second[Index(o)] - x0;
-            long ax = _second[Index(a)] - x0 - ox;
-            long bx = _second[Index(b)] - x0 - ox;
-            long ay = _residual[a] - _residual[o];
-            long by = _residual[b] - _residual[o];
+            int at = hullStart + v;
+            return hull[at >= size ? at - size : at];
+        }
+
+        // The oldest stamp leaves: it is always the hull's first corner. The stamps up to the next corner may now be
+        // corners themselves: their hull is read off the right-to-left chain to that corner (built once per corner,
+        // so each stamp is walked about once) and put in front; the later corners stay corners.
+        private void RemoveOldest()
+        {
+            int size = _second.Length;
+            _sumSeconds -= _second[_start] - _originSecond;
+            _start = _start + 1 == size ? 0 : _start + 1;
+            _count--;
+            _hullStart = _hullStart + 1 == size ? 0 : _hullStart + 1;
+            _hullCount--;
+            int corner = _hull[_hullStart];
+            if (_hullCount == 0 || corner == _start)
+            {
+                return;
+            }
+
+            int[] next = _next;
+            if (_nextToSecond != _second[corner])
+            {
+                // Right to left from the corner: each stamp's next corner is the first that still turns left
+                // (the turn p → q → next[q], as Cross, inline: this walk is the fit's largest).
+                long[] seconds = _second;
+                long[] heights = _height;
+                int p = corner;
+                do
+                {
+                    int q = p;
+                    p = p == 0 ? size - 1 : p - 1;
+                    long px = seconds[p];
+                    long py = heights[p];
+                    while (q != corner)
+                    {
+                        int r = next[q];
+                        if (((seconds[q] - px) * (heights[r] - py)) - ((heights[q] - py) * (seconds[r] - px)) > 0)
+                        {
+                            break;
+                        }
+
+                        q = r;
+                    }
+
+                    next[p] = q;
+                }
+                while (p != _start);
+
+                _nextToSecond = _second[corner];
+            }
+
+            int[] chain = _chain;
+            int c = 0;
+            for (int v = _start; v != corner; v = next[v])
+            {
+                chain[c++] = v;
+            }
+
+            for (int j = c - 1; j >= 0; j--)
+            {
+                _hullStart = _hullStart == 0 ? size - 1 : _hullStart - 1;
+                _hull[_hullStart] = chain[j];
+                _hullCount++;
+            }
+        }
+
+        // Turn of o → a → b (ring positions): positive when counter-clockwise.
+        private long Cross(int o, int a, int b)
+        {
+            long ox = _second[o];
+            long ax = _second[a] - ox;
+            long bx = _second[b] - ox;
+            long ay = _height[a] - _height[o];
+            long by = _height[b] - _height[o];
             return (ax * by) - (ay * bx);
         }
 
-        // Height of a stamp against a slope of rise µs per run seconds, scaled by run.
-        private long Against(int i, long rise, long run)
-        {
-            return (_residual[i] * run) - ((SecondAt(i) - SecondAt(0)) * rise);
-        }
-
-        private long SecondAt(int i)
-        {
-            return _second[Index(i)];
-        }
-
-        private int Index(int i)
+        private int At(int i)
         {
             int at = _start + i;
             return at >= _second.Length ? at - _second.Length : at;

@@ -71,27 +71,60 @@ namespace TimingMat.Core.Crossings
         /// <returns>The chip's entry, or -1 when the table does not hold it.</returns>
         public int Find(byte[] epc, int length)
         {
+            return Find(epc, 0, length);
+        }
+
+        /// <summary>Finds a chip by an EPC anywhere in a buffer.</summary>
+        /// <param name="epc">Buffer holding the EPC.</param>
+        /// <param name="from">Index of the EPC's first byte.</param>
+        /// <param name="length">EPC length in bytes.</param>
+        /// <returns>The chip's entry, or -1 when the table does not hold it.</returns>
+        public int Find(byte[] epc, int from, int length)
+        {
             if (length <= 0 || length > _maxEpcBytes)
             {
                 return -1;
             }
 
-            int hash = Hash(epc, length);
-            int bucket = hash & _mask;
+            // FNV-1a inline (the hash and the compare run once per read: a call each would cost as much as the loop).
+            int hash = FnvOffset;
+            int last = from + length;
+            for (int i = from; i < last; i++)
+            {
+                hash = (hash ^ epc[i]) * FnvPrime;
+            }
+
+            short[] buckets = _buckets;
+            int[] hashes = _hash;
+            byte[] stored = _epc;
+            int mask = _mask;
+            int bucket = hash & mask;
             while (true)
             {
-                int entry = _buckets[bucket] - 1;
+                int entry = buckets[bucket] - 1;
                 if (entry < 0)
                 {
                     return -1;
                 }
 
-                if (_hash[entry] == hash && EpcEquals(entry, epc, length))
+                if (hashes[entry] == hash && _length[entry] == length)
                 {
-                    return entry;
+                    int offset = entry * _maxEpcBytes;
+                    int i = length - 1;
+
+                    // Race chips differ in their last bytes: compare from the end.
+                    while (i >= 0 && stored[offset + i] == epc[from + i])
+                    {
+                        i--;
+                    }
+
+                    if (i < 0)
+                    {
+                        return entry;
+                    }
                 }
 
-                bucket = (bucket + 1) & _mask;
+                bucket = (bucket + 1) & mask;
             }
         }
 
@@ -190,12 +223,7 @@ namespace TimingMat.Core.Crossings
         public int CopyEpc(int entry, byte[] into)
         {
             int length = _length[entry];
-            int offset = entry * _maxEpcBytes;
-            for (int i = 0; i < length; i++)
-            {
-                into[i] = _epc[offset + i];
-            }
-
+            System.Array.Copy(_epc, entry * _maxEpcBytes, into, 0, length);
             return length;
         }
 
@@ -205,30 +233,10 @@ namespace TimingMat.Core.Crossings
             int hash = FnvOffset;
             for (int i = 0; i < length; i++)
             {
-                hash ^= epc[i];
-                hash *= FnvPrime;
+                hash = (hash ^ epc[i]) * FnvPrime;
             }
 
             return hash;
-        }
-
-        private bool EpcEquals(int entry, byte[] epc, int length)
-        {
-            if (_length[entry] != length)
-            {
-                return false;
-            }
-
-            int offset = entry * _maxEpcBytes;
-            for (int i = 0; i < length; i++)
-            {
-                if (_epc[offset + i] != epc[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 }

@@ -24,7 +24,7 @@ namespace TimingMat.Core.Crossings
     /// Finished passings wait in a queue while the sink applies back-pressure and are offered again at every poll.
     /// </para>
     /// </remarks>
-    public sealed class CrossingDetector : ITagReadSink
+    public sealed class CrossingDetector : ITagReadSink, IReadThinner
     {
         private const long NoTime = long.MinValue;
         private const int SweepPerPoll = 16;
@@ -42,6 +42,8 @@ namespace TimingMat.Core.Crossings
         private readonly long _stray;
         private readonly long _interval;
         private readonly int _samplesPer;
+        private readonly long _firstDueAfter;
+        private readonly int _thinAfter;
         private readonly IMatTimeSource _time;
         private readonly IPassingSink _sink;
         private readonly ChipTable _table;
@@ -53,6 +55,7 @@ namespace TimingMat.Core.Crossings
         private readonly long[] _chipLastRead;
         private readonly long[] _chipPresence;
         private readonly long[] _chipLastPassing;
+        private readonly bool[] _chipThinned;
 
         // Per open-crossing slot.
         private readonly short[] _xChip;
@@ -69,8 +72,23 @@ namespace TimingMat.Core.Crossings
         private readonly int[] _xStride;
         private readonly bool[] _xLingering;
         private readonly bool[] _xStray;
+
+        // Due but waiting for its fit: a poll runs at most one peak fit, so a poll stays short on the device.
+        private readonly bool[] _xClosing;
         private readonly short[] _freeSlots;
         private int _freeSlotCount;
+
+        // The open slots in ascending order (a poll visits only these, in the order a full scan would), and the
+        // earliest local time any of them may close: polls before it skip the scan.
+        private readonly short[] _open;
+        private int _openCount;
+        private long _nextDue;
+
+        // Chips without an open crossing, in the order their crossings closed: the sweep frees them once expired.
+        private readonly short[] _idle;
+        private readonly bool[] _chipQueued;
+        private int _idleHead;
+        private int _idleCount;
 
         // Reads kept for the peak fit: SamplesPerCrossing per slot in time order, µs after the slot's base time; an
         // entry may stand for several neighbouring reads of one antenna (weight), averaged.
@@ -79,7 +97,6 @@ namespace TimingMat.Core.Crossings
         private readonly byte[] _sAntenna;
         private readonly byte[] _sWeight;
 
-        private int _sweepCursor;
 
         /// <summary>Initializes a new instance of the <see cref="CrossingDetector"/> class and preallocates everything it needs.</summary>
         /// <param name="settings">Mode, windows and capacities; checked with <see cref="CrossingSettings.Validate"/>.</param>
@@ -96,6 +113,8 @@ namespace TimingMat.Core.Crossings
             _stray = settings.StrayMicros;
             _interval = settings.ContinuousIntervalMicros;
             _samplesPer = settings.SamplesPerCrossing;
+            _thinAfter = settings.ThinAfterReads;
+            _firstDueAfter = _mode == DetectionMode.Continuous && _interval < _reaction ? _interval : _reaction;
             _time = time;
             _sink = sink;
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
@@ -107,6 +126,7 @@ namespace TimingMat.Core.Crossings
             _chipLastRead = new long[chips];
             _chipPresence = new long[chips];
             _chipLastPassing = new long[chips];
+            _chipThinned = new bool[chips];
 
             int slots = settings.OpenCrossingCapacity;
             _xChip = new short[slots];
@@ -123,6 +143,7 @@ namespace TimingMat.Core.Crossings
             _xStride = new int[slots];
             _xLingering = new bool[slots];
             _xStray = new bool[slots];
+            _xClosing = new bool[slots];
             _freeSlots = new short[slots];
             for (int s = 0; s < slots; s++)
             {
@@ -131,6 +152,10 @@ namespace TimingMat.Core.Crossings
             }
 
             _freeSlotCount = slots;
+            _open = new short[slots];
+            _nextDue = long.MaxValue;
+            _idle = new short[chips];
+            _chipQueued = new bool[chips];
             int samples = _mode == DetectionMode.Peak ? slots * _samplesPer : 0;
             _sTime = new int[samples];
             _sRssi = new short[samples];
@@ -143,6 +168,12 @@ namespace TimingMat.Core.Crossings
         {
             get { return _settings; }
         }
+
+        /// <summary>
+        /// Gets the number of reads a driver let go undecoded while it was behind its module, because their chip was
+        /// already well read (<see cref="LetGo"/>).
+        /// </summary>
+        public long ReadsThinned { get; private set; }
 
         /// <summary>Gets the number of reads received.</summary>
         public long Reads { get; private set; }
@@ -208,10 +239,12 @@ namespace TimingMat.Core.Crossings
             }
 
             long now = read.LocalMicros;
-            int chip = _table.Find(read.Epc, length);
+            byte[] epc = read.Epc;
+            long[] lastRead = _chipLastRead;
+            int chip = _table.Find(epc, 0, length);
             if (chip < 0)
             {
-                chip = AcquireChip(read.Epc, length, now);
+                chip = AcquireChip(epc, length, now);
                 if (chip < 0)
                 {
                     RefusedReads++;
@@ -220,27 +253,36 @@ namespace TimingMat.Core.Crossings
 
                 _chipCrossing[chip] = -1;
                 _chipPresence[chip] = now;
-                _chipLastRead[chip] = now;
+                lastRead[chip] = now;
                 _chipLastPassing[chip] = NoTime;
             }
             else
             {
                 // A gap of a reaction window ends the chip's presence; continuous presence is what makes a stray.
-                if (now - _chipLastRead[chip] >= _reaction)
+                long last = lastRead[chip];
+                if (now - last >= _reaction)
                 {
                     _chipPresence[chip] = now;
                 }
 
-                if (now > _chipLastRead[chip])
+                if (now > last)
                 {
-                    _chipLastRead[chip] = now;
+                    lastRead[chip] = now;
                 }
             }
 
             int slot = _chipCrossing[chip];
+            if (slot >= 0 && _xClosing[slot])
+            {
+                // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
+                DeadTimeReads++;
+                return;
+            }
+
             if (slot < 0)
             {
-                if (_mode != DetectionMode.Continuous && _chipLastPassing[chip] != NoTime && now - _chipLastPassing[chip] < _deadTime)
+                long lastPassing = _chipLastPassing[chip];
+                if (_mode != DetectionMode.Continuous && lastPassing != NoTime && now - lastPassing < _deadTime)
                 {
                     DeadTimeReads++;
                     return;
@@ -249,12 +291,64 @@ namespace TimingMat.Core.Crossings
                 slot = OpenCrossing(chip, now);
                 if (slot < 0)
                 {
+                    // Left in the table without a crossing: the sweep frees it like any idle chip.
+                    QueueIdle(chip);
                     RefusedReads++;
                     return;
                 }
             }
 
             AddRead(slot, read, now);
+        }
+
+        /// <summary>
+        /// Tells a driver that is behind its module whether it may let a read go undecoded: every other read of a chip
+        /// that is already well read — its crossing has <see cref="CrossingSettings.ThinAfterReads"/> reads, is decided,
+        /// or the chip is in its dead time. A chip not yet well read keeps every read, so every chip's crossing is kept;
+        /// the thinned crossings keep reads all along their curve, half as dense.
+        /// </summary>
+        /// <param name="epc">Buffer holding the EPC (of a frame not yet checked).</param>
+        /// <param name="offset">Index of its first byte.</param>
+        /// <param name="length">Its length.</param>
+        /// <returns><c>true</c> to let the read go.</returns>
+        public bool LetGo(byte[] epc, int offset, int length)
+        {
+            if (length <= 0 || length > _table.MaxEpcBytes)
+            {
+                return false;
+            }
+
+            int chip = _table.Find(epc, offset, length);
+            if (chip < 0)
+            {
+                return false;
+            }
+
+            int slot = _chipCrossing[chip];
+            bool wellRead;
+            if (slot >= 0)
+            {
+                wellRead = _xClosing[slot] || _xHits[slot] >= _thinAfter;
+            }
+            else
+            {
+                long lastPassing = _chipLastPassing[chip];
+                wellRead = _mode != DetectionMode.Continuous && lastPassing != NoTime && _chipLastRead[chip] - lastPassing < _deadTime;
+            }
+
+            if (!wellRead)
+            {
+                return false;
+            }
+
+            bool thin = !_chipThinned[chip];
+            _chipThinned[chip] = thin;
+            if (thin)
+            {
+                ReadsThinned++;
+            }
+
+            return thin;
         }
 
         /// <summary>
@@ -265,56 +359,97 @@ namespace TimingMat.Core.Crossings
         /// <returns>The number of passings the sink took during this call.</returns>
         public int Poll(long localMicros)
         {
-            int delivered = Flush();
-            Sweep(localMicros);
-            for (int s = 0; s < _xChip.Length; s++)
+            int delivered = _queue.Count > 0 ? Flush() : 0;
+            if (_idleCount > 0)
             {
+                Sweep(localMicros);
+            }
+
+            if (localMicros < _nextDue)
+            {
+                return delivered;
+            }
+
+            long next = long.MaxValue;
+            bool fitted = false;
+            for (int k = 0; k < _openCount; k++)
+            {
+                int s = _open[k];
                 int chip = _xChip[s];
-                if (chip < 0)
+                if (!_xClosing[s])
                 {
-                    continue;
-                }
-
-                if (IsStray(chip))
-                {
-                    _xLingering[s] = true;
-                    _xStray[s] = true;
-                }
-
-                bool gone = localMicros - _chipLastRead[chip] >= _reaction;
-                bool due;
-                if (_mode == DetectionMode.Continuous)
-                {
-                    if (!gone && _xHits[s] > 0 && localMicros - _xFirst[s] >= _interval)
+                    if (IsStray(chip))
                     {
-                        if (_queue.Free == 0)
+                        _xLingering[s] = true;
+                        _xStray[s] = true;
+                    }
+
+                    long goneAt = _chipLastRead[chip] + _reaction;
+                    long dueAt;
+                    if (_mode == DetectionMode.Continuous)
+                    {
+                        if (localMicros < goneAt && _xHits[s] > 0)
                         {
-                            break;
+                            long intervalAt = _xFirst[s] + _interval;
+                            if (localMicros >= intervalAt)
+                            {
+                                if (_queue.Free == 0)
+                                {
+                                    next = long.MinValue;
+                                    break;
+                                }
+
+                                EmitInterval(s);
+                                continue;
+                            }
+
+                            next = intervalAt < next ? intervalAt : next;
                         }
 
-                        EmitInterval(s);
+                        dueAt = goneAt;
+                    }
+                    else if (_mode == DetectionMode.Peak && !_xLingering[s])
+                    {
+                        dueAt = _xLastPeak[s] + _reaction;
+                    }
+                    else
+                    {
+                        dueAt = goneAt;
+                    }
+
+                    if (localMicros < dueAt)
+                    {
+                        next = dueAt < next ? dueAt : next;
+                        continue;
+                    }
+                }
+
+                if (_mode == DetectionMode.Peak && !_xStray[s] && _xKept[s] >= _settings.MinFitReads)
+                {
+                    if (fitted)
+                    {
+                        // One fit a poll: this crossing is decided now and closes at the next poll.
+                        _xClosing[s] = true;
+                        next = long.MinValue;
                         continue;
                     }
 
-                    due = gone;
-                }
-                else if (_mode == DetectionMode.Peak && !_xLingering[s])
-                {
-                    due = localMicros - _xLastPeak[s] >= _reaction;
-                }
-                else
-                {
-                    due = gone;
+                    fitted = true;
                 }
 
-                if (due && !Close(s, PassingFlags.None))
+                if (!Close(s, PassingFlags.None))
                 {
                     // The queue is full: the rest waits for the next poll.
+                    next = long.MinValue;
                     break;
                 }
+
+                // Close took the slot out of the list: the next one moved into this place.
+                k--;
             }
 
-            return delivered + Flush();
+            _nextDue = next;
+            return delivered + (_queue.Count > 0 ? Flush() : 0);
         }
 
         /// <summary>Closes every open crossing now (end of a timing session) and offers the passings to the sink.</summary>
@@ -322,13 +457,9 @@ namespace TimingMat.Core.Crossings
         public bool CloseAll()
         {
             Flush();
-            for (int s = 0; s < _xChip.Length; s++)
+            while (_openCount > 0)
             {
-                if (_xChip[s] < 0)
-                {
-                    continue;
-                }
-
+                int s = _open[0];
                 if (IsStray(_xChip[s]))
                 {
                     _xStray[s] = true;
@@ -362,11 +493,6 @@ namespace TimingMat.Core.Crossings
             return true;
         }
 
-        private static short ClampRssi(int centiDbm)
-        {
-            return (short)(centiDbm > short.MaxValue ? short.MaxValue : (centiDbm < short.MinValue ? short.MinValue : centiDbm));
-        }
-
         private int Flush()
         {
             bool refused;
@@ -380,20 +506,53 @@ namespace TimingMat.Core.Crossings
             return taken;
         }
 
-        // Frees chips whose dead time is over and that have left, a few entries per poll so a poll stays short.
+        // Frees idle chips whose dead time is over and that have left, oldest passing first, a few per poll so a poll
+        // stays short. A chip still present (read in its dead time) holds the queue up only until it leaves or opens
+        // a new crossing; entries of chips that opened one again, or were forgotten for room, are dropped.
         private void Sweep(long now)
         {
-            int capacity = _table.Capacity;
-            int budget = capacity / 16 > SweepPerPoll ? capacity / 16 : SweepPerPoll;
-            for (int i = 0; i < budget && i < capacity; i++)
+            for (int budget = SweepPerPoll; budget > 0 && _idleCount > 0; budget--)
             {
-                int chip = _sweepCursor;
-                _sweepCursor = (_sweepCursor + 1) % capacity;
-                if (_table.IsUsed(chip) && _chipCrossing[chip] < 0 && IsExpired(chip, now))
+                int chip = _idle[_idleHead];
+                if (_table.IsUsed(chip) && _chipCrossing[chip] < 0)
                 {
+                    if (!IsExpired(chip, now))
+                    {
+                        if (_mode == DetectionMode.Continuous || _chipLastPassing[chip] == NoTime || now - _chipLastPassing[chip] >= _deadTime)
+                        {
+                            // Only its presence keeps it: let the chips behind it be checked.
+                            DequeueIdle();
+                            QueueIdle(chip);
+                        }
+
+                        return;
+                    }
+
                     _table.Remove(chip);
                 }
+
+                DequeueIdle();
             }
+        }
+
+        private void QueueIdle(int chip)
+        {
+            if (_chipQueued[chip] || _idleCount == _idle.Length)
+            {
+                return;
+            }
+
+            int at = _idleHead + _idleCount;
+            _idle[at >= _idle.Length ? at - _idle.Length : at] = (short)chip;
+            _idleCount++;
+            _chipQueued[chip] = true;
+        }
+
+        private void DequeueIdle()
+        {
+            _chipQueued[_idle[_idleHead]] = false;
+            _idleHead = _idleHead + 1 == _idle.Length ? 0 : _idleHead + 1;
+            _idleCount--;
         }
 
         // Stray: read without a gap of a reaction window for longer than the stray limit (up to its latest read, so a
@@ -451,9 +610,10 @@ namespace TimingMat.Core.Crossings
         private int OldestSlot()
         {
             int oldest = -1;
-            for (int s = 0; s < _xChip.Length; s++)
+            for (int k = 0; k < _openCount; k++)
             {
-                if (_xChip[s] >= 0 && (oldest < 0 || _xFirst[s] < _xFirst[oldest]))
+                int s = _open[k];
+                if (oldest < 0 || _xFirst[s] < _xFirst[oldest])
                 {
                     oldest = s;
                 }
@@ -479,7 +639,17 @@ namespace TimingMat.Core.Crossings
             // Opened while the chip never left since its last passing: it stands in the field and closes only when gone.
             _xLingering[slot] = _chipPresence[chip] < now;
             _xStray[slot] = false;
+            _xClosing[slot] = false;
             _chipCrossing[chip] = (short)slot;
+            int k = _openCount;
+            while (k > 0 && _open[k - 1] > slot)
+            {
+                _open[k] = _open[k - 1];
+                k--;
+            }
+
+            _open[k] = (short)slot;
+            _openCount++;
             CrossingsOpened++;
             return slot;
         }
@@ -487,15 +657,21 @@ namespace TimingMat.Core.Crossings
         private void AddRead(int slot, TagRead read, long now)
         {
             int rssi = read.RssiCentiDbm;
-            if (_xHits[slot] == 0)
+            int hits = _xHits[slot];
+            if (hits == 0)
             {
-                // First read of the crossing (or, in Continuous mode, of the interval).
+                // First read of the crossing (or, in Continuous mode, of the interval): it may close from then on.
                 _xFirst[slot] = now;
                 _xLast[slot] = now;
                 _xMaxRssi[slot] = int.MinValue;
+                long due = now + _firstDueAfter;
+                if (due < _nextDue)
+                {
+                    _nextDue = due;
+                }
             }
 
-            _xHits[slot]++;
+            _xHits[slot] = hits + 1;
             if (now < _xFirst[slot])
             {
                 _xFirst[slot] = now;
@@ -506,7 +682,8 @@ namespace TimingMat.Core.Crossings
                 _xLast[slot] = now;
             }
 
-            if (rssi > _xMaxRssi[slot])
+            int maxRssi = _xMaxRssi[slot];
+            if (rssi > maxRssi)
             {
                 _xMaxRssi[slot] = rssi;
                 _xMaxTimeSum[slot] = now - _xBase[slot];
@@ -514,7 +691,7 @@ namespace TimingMat.Core.Crossings
                 _xBestAntenna[slot] = (byte)MatAntenna.Of(read.ReaderIndex, read.Antenna);
                 _xLastPeak[slot] = now;
             }
-            else if (rssi == _xMaxRssi[slot])
+            else if (rssi == maxRssi)
             {
                 // Readers report whole dBm, so the strongest level is often reached several times: keep their mean time.
                 _xMaxTimeSum[slot] += now - _xBase[slot];
@@ -529,7 +706,8 @@ namespace TimingMat.Core.Crossings
             {
                 long offset = now - _xBase[slot];
                 offset = offset > int.MaxValue ? int.MaxValue : (offset < int.MinValue ? int.MinValue : offset);
-                Keep(slot, (int)offset, ClampRssi(rssi), (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F)));
+                short clamped = (short)(rssi > short.MaxValue ? short.MaxValue : (rssi < short.MinValue ? short.MinValue : rssi));
+                Keep(slot, (int)offset, clamped, (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F)));
             }
         }
 
@@ -745,9 +923,23 @@ namespace TimingMat.Core.Crossings
 
         private void Release(int slot)
         {
-            _chipCrossing[_xChip[slot]] = -1;
+            int chip = _xChip[slot];
+            _chipCrossing[chip] = -1;
             _xChip[slot] = -1;
             _freeSlots[_freeSlotCount++] = (short)slot;
+            int k = 0;
+            while (_open[k] != slot)
+            {
+                k++;
+            }
+
+            _openCount--;
+            for (; k < _openCount; k++)
+            {
+                _open[k] = _open[k + 1];
+            }
+
+            QueueIdle(chip);
         }
     }
 }

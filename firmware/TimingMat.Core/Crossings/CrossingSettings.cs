@@ -45,6 +45,7 @@ namespace TimingMat.Core.Crossings
             OutlierPasses = 2;
             OutlierTenthsOfSigma = 20;
             FitSpanCentiDb = 0;
+            ThinAfterReads = 12;
         }
 
         /// <summary>Gets or sets the detection mode.</summary>
@@ -107,16 +108,23 @@ namespace TimingMat.Core.Crossings
         /// </summary>
         public int FitSpanCentiDb { get; set; }
 
+        /// <summary>
+        /// Gets or sets the reads after which a crossing counts as well read: while a reader driver is behind its module,
+        /// every other later read of the chip is let go undecoded (default 12: enough for a good peak fit).
+        /// </summary>
+        public int ThinAfterReads { get; set; }
+
         /// <summary>Gets the approximate device heap the detector preallocates for these capacities, in bytes.</summary>
         public int EstimatedBytes
         {
             get
             {
-                // Per chip: EPC, length, hash, index buckets (2 per chip), free list, crossing slot and three times.
-                int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 24;
+                // Per chip: EPC, length, hash, index buckets (2 per chip), free list, crossing slot, three times, the idle
+                // queue's entry and the queued and thinned flags.
+                int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 24 + 4;
 
                 // Per open crossing: the kept reads (µs offset, RSSI, antenna, weight) plus the crossing's own fields.
-                int perCrossing = (SamplesPerCrossing * 8) + 72;
+                int perCrossing = (SamplesPerCrossing * 8) + 75;
                 return (ChipCapacity * perChip) + (OpenCrossingCapacity * perCrossing) + (PendingPassings * 160) + (SamplesPerCrossing * 40);
             }
         }
@@ -152,6 +160,7 @@ namespace TimingMat.Core.Crossings
             Check(MinFitReads >= 3 && MinFitReads <= SamplesPerCrossing, "MinFitReads must be 3 to SamplesPerCrossing.");
             Check(OutlierPasses >= 0 && OutlierPasses <= 8, "OutlierPasses must be 0-8.");
             Check(FitSpanCentiDb >= 0 && FitSpanCentiDb <= 10000, "FitSpanCentiDb must be 0-10000 (0-100 dB).");
+            Check(ThinAfterReads >= 1 && ThinAfterReads <= 65535, "ThinAfterReads must be 1-65535.");
             Check(OutlierTenthsOfSigma >= 10 && OutlierTenthsOfSigma <= 100, "OutlierTenthsOfSigma must be 10-100 (1σ to 10σ).");
         }
 

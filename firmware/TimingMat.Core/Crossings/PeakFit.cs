@@ -68,12 +68,13 @@ namespace TimingMat.Core.Crossings
         private const int TableBits = 24;
 
         private readonly long[] _zTable;
+
+        // The reads the fit uses, packed (the ones left out never enter a loop again).
         private readonly long[] _u;
         private readonly long[] _z;
         private readonly int[] _group;
         private readonly long[] _reads;
         private readonly long[] _weight;
-        private readonly bool[] _used;
         private readonly long[] _rho;
         private readonly int[] _groupKey;
         private readonly long[] _sw;
@@ -85,7 +86,9 @@ namespace TimingMat.Core.Crossings
         private readonly long _outlierLimit;
         private readonly int _spanCentiDb;
         private int _groups;
-        private int _count;
+        private int _used;
+        private long _minU;
+        private long _maxU;
         private long _aFixed;
         private long _bFixed;
         private long _apexNum;
@@ -111,7 +114,6 @@ namespace TimingMat.Core.Crossings
             _group = new int[capacity];
             _reads = new long[capacity];
             _weight = new long[capacity];
-            _used = new bool[capacity];
             _rho = new long[capacity];
             _groupKey = new int[MaxGroups];
             _sw = new long[MaxGroups];
@@ -152,7 +154,7 @@ namespace TimingMat.Core.Crossings
             long center;
             long unit;
             Scale(times, rssi, antennas, weights, offset, count, out center, out unit);
-            if (UsedCount() < _minReads)
+            if (_used < _minReads)
             {
                 return false;
             }
@@ -171,7 +173,7 @@ namespace TimingMat.Core.Crossings
             }
 
             // The apex must lie within the reads the curve was fitted to; outside it is an extrapolation.
-            if (!ApexWithinReads())
+            if (_apexNum < _minU * _apexDen || _apexNum > _maxU * _apexDen)
             {
                 return false;
             }
@@ -179,24 +181,8 @@ namespace TimingMat.Core.Crossings
             long whole = _apexNum / _apexDen;
             long thousandths = ((_apexNum % _apexDen) * 1000) / _apexDen;
             apexMicros = center + (whole * unit) + ((thousandths * unit) / 1000);
-            UsedReads = UsedCount();
+            UsedReads = _used;
             return true;
-        }
-
-        private bool ApexWithinReads()
-        {
-            long minU = long.MaxValue;
-            long maxU = long.MinValue;
-            for (int i = 0; i < _count; i++)
-            {
-                if (_used[i])
-                {
-                    minU = _u[i] < minU ? _u[i] : minU;
-                    maxU = _u[i] > maxU ? _u[i] : maxU;
-                }
-            }
-
-            return _apexNum >= minU * _apexDen && _apexNum <= maxU * _apexDen;
         }
 
         // Rounds a / b to the nearest integer (b > 0).
@@ -262,34 +248,37 @@ namespace TimingMat.Core.Crossings
             return root;
         }
 
-        // z = 10^(depth / 60 dB) in 1/1024 of the strongest read's, for a depth in centi-dB below it (0–6000).
-        private long DistanceSquared(int depthCentiDb)
+        // Weight per read of a point on the curve: 256 / ẑ² relative to the strongest read, times the Huber factor; at least 1.
+        private static long CurveWeight(long curveZ, long huber)
         {
-            int k = depthCentiDb / 100;
-            int fraction = depthCentiDb % 100;
-            long low = _zTable[k];
-            long z = low + (((_zTable[k + 1] - low) * fraction) / 100);
-            return (z + (1L << (TableBits - 11))) >> (TableBits - 10);
+            long z = curveZ < MinCurveZ ? MinCurveZ : (curveZ > MaxCurveZ ? MaxCurveZ : curveZ);
+            long weight = (huber << 20) / (z * z);
+            return weight < 1 ? 1 : weight;
         }
 
+        // Scales the times, turns RSSI into z (10^(depth / 60 dB) in 1/1024 of the strongest read's, interpolated in
+        // the table per centi-dB) and packs the reads the fit uses with their first-pass weights.
         private void Scale(int[] times, short[] rssi, byte[] antennas, byte[] weights, int offset, int count, out long center, out long unit)
         {
+            int end = offset + count;
             int maxRssi = int.MinValue;
-            for (int i = 0; i < count; i++)
+            for (int i = offset; i < end; i++)
             {
-                maxRssi = rssi[offset + i] > maxRssi ? rssi[offset + i] : maxRssi;
+                int r = rssi[i];
+                maxRssi = r > maxRssi ? r : maxRssi;
             }
 
             // The fit window runs from the first to the last read within the span below the strongest one: a plateau
             // far below the peak (a runner standing just past the mat, the far tails) does not bend the curve.
             int span = _spanCentiDb <= 0 || _spanCentiDb > MaxDepthCentiDb ? MaxDepthCentiDb : _spanCentiDb;
+            int floor = maxRssi - span;
             long minT = long.MaxValue;
             long maxT = long.MinValue;
-            for (int i = 0; i < count; i++)
+            for (int i = offset; i < end; i++)
             {
-                if (rssi[offset + i] >= maxRssi - span)
+                if (rssi[i] >= floor)
                 {
-                    long t = times[offset + i];
+                    long t = times[i];
                     minT = t < minT ? t : minT;
                     maxT = t > maxT ? t : maxT;
                 }
@@ -303,89 +292,104 @@ namespace TimingMat.Core.Crossings
                 unit *= 2;
             }
 
+            long[] zTable = _zTable;
+            long[] us = _u;
+            long[] zs = _z;
+            int[] groups = _group;
+            long[] reads = _reads;
+            long[] weightsOut = _weight;
+            int[] keys = _groupKey;
+            long half = unit / 2;
+            long minU = long.MaxValue;
+            long maxU = long.MinValue;
+            int used = 0;
             _groups = 0;
-            _count = count;
-            for (int i = 0; i < count; i++)
+            for (int i = offset; i < end; i++)
             {
-                long t = times[offset + i];
-                _u[i] = RoundDiv(t - center, unit);
-                int depth = maxRssi - rssi[offset + i];
-                _z[i] = DistanceSquared(depth > MaxDepthCentiDb ? MaxDepthCentiDb : depth);
-                _group[i] = GroupOf(antennas[offset + i]);
-                _reads[i] = weights[offset + i];
-                _used[i] = _group[i] >= 0 && _reads[i] > 0 && t >= minT && t <= maxT && depth <= MaxDepthCentiDb;
+                // Every read's antenna gets its group in order, used or not, as the groups are numbered by first read.
+                int key = antennas[i];
+                int g = 0;
+                while (g < _groups && keys[g] != key)
+                {
+                    g++;
+                }
+
+                if (g == _groups)
+                {
+                    if (_groups == MaxGroups)
+                    {
+                        g = -1;
+                    }
+                    else
+                    {
+                        keys[_groups++] = key;
+                    }
+                }
+
+                long t = times[i];
+                int depth = maxRssi - rssi[i];
+                long count1 = weights[i];
+                if (g < 0 || count1 <= 0 || t < minT || t > maxT || depth > MaxDepthCentiDb)
+                {
+                    continue;
+                }
+
+                long d = t - center;
+                long u = d >= 0 ? (d + half) / unit : -((-d + half) / unit);
+                int k = depth / 100;
+                long low = zTable[k];
+                long z = low + (((zTable[k + 1] - low) * (depth % 100)) / 100);
+                z = (z + (1L << (TableBits - 11))) >> (TableBits - 10);
+                us[used] = u;
+                zs[used] = z;
+                groups[used] = g;
+                reads[used] = count1;
 
                 // First pass: weighted by the read's own z (the curve is not known yet).
-                _weight[i] = _reads[i] * CurveWeight(_z[i], HuberOne);
-            }
-        }
-
-        // Weight per read of a point on the curve: 256 / ẑ² relative to the strongest read, times the Huber factor; at least 1.
-        private static long CurveWeight(long curveZ, long huber)
-        {
-            long z = curveZ < MinCurveZ ? MinCurveZ : (curveZ > MaxCurveZ ? MaxCurveZ : curveZ);
-            long weight = (huber << 20) / (z * z);
-            return weight < 1 ? 1 : weight;
-        }
-
-        private int GroupOf(int key)
-        {
-            for (int g = 0; g < _groups; g++)
-            {
-                if (_groupKey[g] == key)
-                {
-                    return g;
-                }
+                weightsOut[used] = count1 * CurveWeight(z, HuberOne);
+                minU = u < minU ? u : minU;
+                maxU = u > maxU ? u : maxU;
+                used++;
             }
 
-            if (_groups == MaxGroups)
-            {
-                return -1;
-            }
-
-            _groupKey[_groups] = key;
-            return _groups++;
-        }
-
-        private int UsedCount()
-        {
-            int used = 0;
-            for (int i = 0; i < _count; i++)
-            {
-                if (_used[i])
-                {
-                    used++;
-                }
-            }
-
-            return used;
+            _used = used;
+            _minU = minU;
+            _maxU = maxU;
         }
 
         // Weighted least squares of z = a·u² + b·u + e_group over the used reads; keeps a and b in fixed point and the
         // apex as a fraction. Centred per antenna (each antenna's weighted mean is its constant e).
         private bool Solve()
         {
+            long[] sw = _sw;
+            long[] meanU = _meanU;
+            long[] meanU2 = _meanU2;
+            long[] meanZ = _meanZ;
+            long[] us = _u;
+            long[] zs = _z;
+            long[] ws = _weight;
+            int[] groups = _group;
+            int n = _used;
             for (int g = 0; g < _groups; g++)
             {
-                _sw[g] = 0;
-                _meanU[g] = 0;
-                _meanU2[g] = 0;
-                _meanZ[g] = 0;
+                sw[g] = 0;
+                meanU[g] = 0;
+                meanU2[g] = 0;
+                meanZ[g] = 0;
             }
 
             long total = 0;
-            for (int i = 0; i < _count; i++)
+            for (int i = 0; i < n; i++)
             {
-                if (_used[i])
-                {
-                    int g = _group[i];
-                    long w = _weight[i];
-                    _sw[g] += w;
-                    _meanU[g] += w * _u[i];
-                    _meanU2[g] += w * _u[i] * _u[i];
-                    _meanZ[g] += w * _z[i];
-                    total += w;
-                }
+                int g = groups[i];
+                long w = ws[i];
+                long u = us[i];
+                long wu = w * u;
+                sw[g] += w;
+                meanU[g] += wu;
+                meanU2[g] += wu * u;
+                meanZ[g] += w * zs[i];
+                total += w;
             }
 
             if (total == 0)
@@ -395,12 +399,12 @@ namespace TimingMat.Core.Crossings
 
             for (int g = 0; g < _groups; g++)
             {
-                long n = _sw[g];
-                if (n > 0)
+                long count = sw[g];
+                if (count > 0)
                 {
-                    _meanU[g] = RoundDiv(_meanU[g], n);
-                    _meanU2[g] = RoundDiv(_meanU2[g], n);
-                    _meanZ[g] = RoundDiv(_meanZ[g], n);
+                    meanU[g] = RoundDiv(meanU[g], count);
+                    meanU2[g] = RoundDiv(meanU2[g], count);
+                    meanZ[g] = RoundDiv(meanZ[g], count);
                 }
             }
 
@@ -409,23 +413,21 @@ namespace TimingMat.Core.Crossings
             long sbb = 0;
             long say = 0;
             long sby = 0;
-            for (int i = 0; i < _count; i++)
+            for (int i = 0; i < n; i++)
             {
-                if (!_used[i])
-                {
-                    continue;
-                }
-
-                int g = _group[i];
-                long w = _weight[i];
-                long p = (_u[i] * _u[i]) - _meanU2[g];
-                long q = _u[i] - _meanU[g];
-                long r = _z[i] - _meanZ[g];
-                saa += w * p * p;
-                sab += w * p * q;
-                sbb += w * q * q;
-                say += w * p * r;
-                sby += w * q * r;
+                int g = groups[i];
+                long w = ws[i];
+                long u = us[i];
+                long p = (u * u) - meanU2[g];
+                long q = u - meanU[g];
+                long r = zs[i] - meanZ[g];
+                long wp = w * p;
+                long wq = w * q;
+                saa += wp * p;
+                sab += wp * q;
+                sbb += wq * q;
+                say += wp * r;
+                sby += wq * r;
             }
 
             long a2 = RoundDiv(saa, total);
@@ -456,7 +458,18 @@ namespace TimingMat.Core.Crossings
         // Returns false when the residuals cannot give a scale (too few reads for the parameters).
         private bool Reweight()
         {
-            int used = 0;
+            long[] us = _u;
+            long[] zs = _z;
+            long[] ws = _weight;
+            long[] reads = _reads;
+            long[] rhos = _rho;
+            int[] groups = _group;
+            long[] meanU = _meanU;
+            long[] meanU2 = _meanU2;
+            long[] meanZ = _meanZ;
+            long aFixed = _aFixed;
+            long bFixed = _bFixed;
+            int n = _used;
             int groupsUsed = 0;
             for (int g = 0; g < _groups; g++)
             {
@@ -468,55 +481,46 @@ namespace TimingMat.Core.Crossings
 
             // Relative residuals ρ = (z − ẑ) / ẑ; a merged entry averages c reads, so c·ρ² estimates σ².
             long sumSquares = 0;
-            for (int i = 0; i < _count; i++)
+            for (int i = 0; i < n; i++)
             {
-                if (!_used[i])
-                {
-                    continue;
-                }
-
-                long curve = CurveAt(i);
+                // The fitted z at the read: its antenna's weighted mean plus the curve's departure from it.
+                int g = groups[i];
+                long u = us[i];
+                long curve = meanZ[g] + (((aFixed * ((u * u) - meanU2[g])) + (bFixed * (u - meanU[g]))) >> FractionBits);
                 long clamped = curve < MinCurveZ ? MinCurveZ : (curve > MaxCurveZ ? MaxCurveZ : curve);
-                long rho = ((_z[i] - curve) << ResidualBits) / clamped;
+                long z = zs[i];
+                long rho = ((z - curve) << ResidualBits) / clamped;
                 rho = rho > MaxResidual ? MaxResidual : (rho < -MaxResidual ? -MaxResidual : rho);
 
                 // A read below the curve (larger z) is weighted by its own depth: the reads a fade hit count less.
                 // ẑ waits in _weight until the scale is known.
-                _weight[i] = _z[i] > curve ? _z[i] : curve;
-                _rho[i] = rho;
-                sumSquares += _reads[i] * rho * rho;
-                used++;
+                ws[i] = z > curve ? z : curve;
+                rhos[i] = rho;
+                sumSquares += reads[i] * rho * rho;
             }
 
-            long dof = used - 2 - groupsUsed;
+            long dof = n - 2 - groupsUsed;
             if (dof < 1 || sumSquares == 0)
             {
                 // As many parameters as reads: nothing to reweight by; keep the curve's weights.
-                for (int i = 0; i < _count; i++)
+                for (int i = 0; i < n; i++)
                 {
-                    if (_used[i])
-                    {
-                        _weight[i] = _reads[i] * CurveWeight(_weight[i], HuberOne);
-                    }
+                    ws[i] = reads[i] * CurveWeight(ws[i], HuberOne);
                 }
 
                 return dof >= 1;
             }
 
-            RejectedReads = 0;
-            for (int i = 0; i < _count; i++)
+            int rejected = 0;
+            long limit = _outlierLimit * sumSquares;
+            for (int i = 0; i < n; i++)
             {
-                if (!_used[i])
-                {
-                    continue;
-                }
-
-                long rho = _rho[i];
+                long rho = rhos[i];
                 long huber = HuberOne;
 
                 // |ρ|·√c > kσ  ⇔  100 · c · ρ² · dof > (10k)² · Σ c·ρ²; then the factor is kσ / (|ρ|·√c).
-                long lhs = 100 * _reads[i] * rho * rho;
-                if (lhs * dof > _outlierLimit * sumSquares)
+                long lhs = 100 * reads[i] * rho * rho;
+                if (lhs * dof > limit)
                 {
                     long factorSquared;
                     if (TryScaledRatio(_outlierLimit * (sumSquares / dof), lhs, 16, out factorSquared))
@@ -525,22 +529,14 @@ namespace TimingMat.Core.Crossings
                         huber = huber > HuberOne ? HuberOne : huber;
                     }
 
-                    RejectedReads++;
+                    rejected++;
                 }
 
-                _weight[i] = _reads[i] * CurveWeight(_weight[i], huber);
+                ws[i] = reads[i] * CurveWeight(ws[i], huber);
             }
 
+            RejectedReads = rejected;
             return true;
-        }
-
-        // The fitted z at read i: its antenna's weighted mean plus the curve's departure from it.
-        private long CurveAt(int i)
-        {
-            int g = _group[i];
-            long p = (_u[i] * _u[i]) - _meanU2[g];
-            long q = _u[i] - _meanU[g];
-            return _meanZ[g] + (((_aFixed * p) + (_bFixed * q)) >> FractionBits);
         }
     }
 }

@@ -64,6 +64,9 @@ namespace TimingMat.Core.Journal
             _options = options;
             _ackMark = new AckMark(store);
             UnitId = options.UnitId;
+
+            // Builds the CRC-32 table now (~40,000 IL on the device), not in the poll that journals the first passing.
+            Crc32.Compute(_frame, 0, 0);
         }
 
         /// <summary>Gets a value indicating whether <see cref="Open"/> succeeded.</summary>

@@ -66,11 +66,7 @@ namespace TimingMat.Core.Journal
         /// <param name="offset">First byte written.</param>
         public void CopyBody(long position, int bodyLength, byte[] destination, int offset)
         {
-            int source = (int)(position - _bufferStart) + JournalFrame.BodyOffset;
-            for (int i = 0; i < bodyLength; i++)
-            {
-                destination[offset + i] = _buffer[source + i];
-            }
+            System.Array.Copy(_buffer, (int)(position - _bufferStart) + JournalFrame.BodyOffset, destination, offset, bodyLength);
         }
 
         private void Fill(long position)

@@ -245,6 +245,7 @@ namespace TimingMat.Core.Outbox
             long now = _clock.GetMicroseconds();
             ExpireInFlight(now);
             int window = _flightFirst.Length;
+            bool sent = false;
             long durable = _journal.DurableSequence;
             if (_sendNext <= durable)
             {
@@ -253,13 +254,10 @@ namespace TimingMat.Core.Outbox
                     _pendingSince = now;
                 }
 
-                while (_sendNext <= durable && _inFlight < window)
+                // One batch a poll: building one (records read back and checked, the batch's CRC) is the largest
+                // piece of work a poll does on the device; a backlog drains a batch every poll.
+                if (_inFlight < window && (durable - _sendNext + 1 >= _options.BatchMaxCount || now - _pendingSince >= _options.BatchMaxAgeMicros))
                 {
-                    if (durable - _sendNext + 1 < _options.BatchMaxCount && now - _pendingSince < _options.BatchMaxAgeMicros)
-                    {
-                        break;
-                    }
-
                     long last = SendRange(_live, _sendNext, durable, false, now);
                     if (last < 0)
                     {
@@ -267,6 +265,7 @@ namespace TimingMat.Core.Outbox
                     }
 
                     _sendNext = last + 1;
+                    sent = true;
                 }
 
                 if (_sendNext > durable)
@@ -276,16 +275,21 @@ namespace TimingMat.Core.Outbox
             }
 
             TrimResend();
-            if (SendFrom(_resend, false, now, window))
+            if (!sent && !SendFrom(_resend, false, now, window))
+            {
+                return;
+            }
+
+            if (!sent && _resend.IsEmpty)
             {
                 SendFrom(_replay, true, now, window);
             }
         }
 
-        // Sends full batches from a range while the window has room, leaving its last slot to live passings.
+        // Sends a full batch from a range when the window has room, leaving its last slot to live passings.
         private bool SendFrom(SequenceRange range, bool replay, long now, int window)
         {
-            while (!range.IsEmpty && _inFlight < window - 1)
+            if (!range.IsEmpty && _inFlight < window - 1)
             {
                 long last = SendRange(_backlog, range.Next, range.End, replay, now);
                 if (last < 0)
@@ -344,10 +348,7 @@ namespace TimingMat.Core.Outbox
             int flags = replay || first <= acked ? BatchFormat.FlagReplay : 0;
             int length = BatchFormat.Seal(_batch, flags, _journal.UnitId, _journal.JournalId, first, acked, count, position - BatchFormat.HeaderBytes);
             byte[] payload = new byte[length];
-            for (int i = 0; i < length; i++)
-            {
-                payload[i] = _batch[i];
-            }
+            System.Array.Copy(_batch, 0, payload, 0, length);
 
             if (_link.Publish(_topic, payload, 1, false) < 0)
             {

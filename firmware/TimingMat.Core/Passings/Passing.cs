@@ -9,7 +9,9 @@ namespace TimingMat.Core.Passings
     /// <remarks>
     /// Producers fill a preallocated instance and hand it to an <see cref="IPassingSink"/>, which copies it; the hot
     /// path allocates nothing. Times are UTC microseconds since 1970 (local µs since boot while the clock is
-    /// Unsynced), so two chips 10 ms apart keep their own times and the 0.1 s two-chip rule stays auditable.
+    /// Unsynced), so two chips 10 ms apart keep their own times and the 0.1 s two-chip rule stays auditable. Its members
+    /// are fields: a passing is copied field by field several times on its way to flash, and on the device's interpreter
+    /// every property access is a call.
     /// </remarks>
     public sealed class Passing
     {
@@ -23,53 +25,53 @@ namespace TimingMat.Core.Passings
             Sequence = NoSequence;
         }
 
-        /// <summary>Gets or sets what the record stands for.</summary>
-        public PassingKind Kind { get; set; }
+        /// <summary>What the record stands for.</summary>
+        public PassingKind Kind;
 
-        /// <summary>Gets or sets the unit (mat) id, 0–65535.</summary>
-        public int UnitId { get; set; }
+        /// <summary>The unit (mat) id, 0–65535.</summary>
+        public int UnitId;
 
-        /// <summary>Gets or sets the unit's sequence number, monotonic per unit across reboots, assigned by the journal.</summary>
-        public long Sequence { get; set; }
+        /// <summary>The unit's sequence number, monotonic per unit across reboots, assigned by the journal.</summary>
+        public long Sequence;
 
-        /// <summary>Gets the EPC buffer; the first <see cref="EpcLength"/> bytes are the chip's EPC (empty for markers).</summary>
-        public byte[] Epc { get; private set; }
+        /// <summary>The EPC buffer; the first <see cref="EpcLength"/> bytes are the chip's EPC (empty for markers).</summary>
+        public readonly byte[] Epc;
 
-        /// <summary>Gets or sets the number of EPC bytes.</summary>
-        public int EpcLength { get; set; }
+        /// <summary>The number of EPC bytes.</summary>
+        public int EpcLength;
 
-        /// <summary>Gets or sets the crossing time (peak signal) or the marker time, in UTC µs.</summary>
-        public long TimeUtcMicros { get; set; }
+        /// <summary>The crossing time (peak signal) or the marker time, in UTC µs.</summary>
+        public long TimeUtcMicros;
 
-        /// <summary>Gets or sets the time of the crossing's first read, in UTC µs.</summary>
-        public long FirstReadUtcMicros { get; set; }
+        /// <summary>The time of the crossing's first read, in UTC µs.</summary>
+        public long FirstReadUtcMicros;
 
-        /// <summary>Gets or sets the time of the crossing's last read, in UTC µs.</summary>
-        public long LastReadUtcMicros { get; set; }
+        /// <summary>The time of the crossing's last read, in UTC µs.</summary>
+        public long LastReadUtcMicros;
 
-        /// <summary>Gets or sets the number of reads in the crossing.</summary>
-        public int Hits { get; set; }
+        /// <summary>The number of reads in the crossing.</summary>
+        public int Hits;
 
-        /// <summary>Gets or sets the strongest read's RSSI in centi-dBm.</summary>
-        public int MaxRssiCentiDbm { get; set; }
+        /// <summary>The strongest read's RSSI in centi-dBm.</summary>
+        public int MaxRssiCentiDbm;
 
         /// <summary>
         /// Gets or sets the antenna that saw the strongest read, 1-based: the module's port, or on a unit with several
         /// reader modules reader index × 16 + port for every module after the first (<see cref="Crossings.MatAntenna"/>).
         /// </summary>
-        public int BestAntenna { get; set; }
+        public int BestAntenna;
 
-        /// <summary>Gets or sets the mat clock's state when the time was taken.</summary>
-        public ClockState ClockState { get; set; }
+        /// <summary>The mat clock's state when the time was taken.</summary>
+        public ClockState ClockState;
 
-        /// <summary>Gets or sets the bound of the time's error in µs, or <see cref="MatTime.UnknownUncertainty"/>.</summary>
-        public long UncertaintyMicros { get; set; }
+        /// <summary>The bound of the time's error in µs, or <see cref="MatTime.UnknownUncertainty"/>.</summary>
+        public long UncertaintyMicros;
 
-        /// <summary>Gets or sets the qualifiers.</summary>
-        public PassingFlags Flags { get; set; }
+        /// <summary>The qualifiers.</summary>
+        public PassingFlags Flags;
 
-        /// <summary>Gets or sets the marker's argument (wave or corral number); 0 for crossings.</summary>
-        public int MarkerValue { get; set; }
+        /// <summary>The marker's argument (wave or corral number); 0 for crossings.</summary>
+        public int MarkerValue;
 
         /// <summary>Copies every field of another passing into this one (no allocation).</summary>
         /// <param name="other">The passing to copy.</param>
@@ -78,12 +80,9 @@ namespace TimingMat.Core.Passings
             Kind = other.Kind;
             UnitId = other.UnitId;
             Sequence = other.Sequence;
-            for (int i = 0; i < other.EpcLength; i++)
-            {
-                Epc[i] = other.Epc[i];
-            }
-
-            EpcLength = other.EpcLength;
+            int length = other.EpcLength;
+            System.Array.Copy(other.Epc, 0, Epc, 0, length);
+            EpcLength = length;
             TimeUtcMicros = other.TimeUtcMicros;
             FirstReadUtcMicros = other.FirstReadUtcMicros;
             LastReadUtcMicros = other.LastReadUtcMicros;

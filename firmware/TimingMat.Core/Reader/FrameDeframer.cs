@@ -72,6 +72,15 @@ namespace TimingMat.Core.Reader
         private int _generation;
         private int _failedEndCount;
         private int _failedEndNext;
+        private long _bytesFed;
+        private long _frames;
+        private long _crcErrors;
+        private long _truncatedFrames;
+        private long _malformedFrames;
+        private long _skippedBytes;
+        private long _resyncs;
+        private long _frameOffset;
+        private long _letGo;
 
         /// <summary>Initializes a new instance of the <see cref="FrameDeframer"/> class.</summary>
         /// <param name="header">The byte every frame starts with.</param>
@@ -80,32 +89,65 @@ namespace TimingMat.Core.Reader
             _header = header;
         }
 
+        /// <summary>Gets or sets what is asked, while in sync, whether to skip a frame unchecked (<c>null</c>: none).</summary>
+        internal IFramePrefilter Prefilter { get; set; }
+
+        /// <summary>Gets the number of frames skipped unchecked for the <see cref="Prefilter"/>.</summary>
+        public long LetGo
+        {
+            get { return _letGo; }
+        }
+
         /// <summary>Gets or sets where frames go. Frames found while it is <c>null</c> are counted and dropped.</summary>
         public IFrameSink Sink { get; set; }
 
         /// <summary>Gets the number of bytes fed so far.</summary>
-        public long BytesFed { get; private set; }
+        public long BytesFed
+        {
+            get { return _bytesFed; }
+        }
 
         /// <summary>Gets the number of valid frames handed to the sink.</summary>
-        public long Frames { get; private set; }
+        public long Frames
+        {
+            get { return _frames; }
+        }
 
         /// <summary>Gets the number of frames that failed their checksum where a frame was expected.</summary>
-        public long CrcErrors { get; private set; }
+        public long CrcErrors
+        {
+            get { return _crcErrors; }
+        }
 
         /// <summary>Gets the number of frames cut short: the next frame started inside them, or the stream ended.</summary>
-        public long TruncatedFrames { get; private set; }
+        public long TruncatedFrames
+        {
+            get { return _truncatedFrames; }
+        }
 
         /// <summary>Gets the number of frames with an impossible length or structure where a frame was expected.</summary>
-        public long MalformedFrames { get; private set; }
+        public long MalformedFrames
+        {
+            get { return _malformedFrames; }
+        }
 
         /// <summary>Gets the number of bytes that were not part of any valid frame.</summary>
-        public long SkippedBytes { get; private set; }
+        public long SkippedBytes
+        {
+            get { return _skippedBytes; }
+        }
 
         /// <summary>Gets the number of times the stream lost sync and the deframer had to hunt for the next frame.</summary>
-        public long Resyncs { get; private set; }
+        public long Resyncs
+        {
+            get { return _resyncs; }
+        }
 
         /// <summary>Gets the stream offset (bytes fed before it) of the frame being delivered to the sink.</summary>
-        public long FrameOffset { get; private set; }
+        public long FrameOffset
+        {
+            get { return _frameOffset; }
+        }
 
         /// <summary>Gets the number of bytes held that do not form a complete frame yet.</summary>
         public int HeldBytes
@@ -124,7 +166,7 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            BytesFed += count;
+            _bytesFed += count;
             int generation = _generation;
             while (count > 0)
             {
@@ -157,7 +199,7 @@ namespace TimingMat.Core.Reader
             Scan(true);
             if (_pending)
             {
-                CrcErrors++;
+                _crcErrors++;
                 _pending = false;
             }
 
@@ -180,13 +222,13 @@ namespace TimingMat.Core.Reader
         /// <summary>Sets every counter to zero.</summary>
         public void ResetCounters()
         {
-            BytesFed = 0;
-            Frames = 0;
-            CrcErrors = 0;
-            TruncatedFrames = 0;
-            MalformedFrames = 0;
-            SkippedBytes = 0;
-            Resyncs = 0;
+            _bytesFed = 0;
+            _frames = 0;
+            _crcErrors = 0;
+            _truncatedFrames = 0;
+            _malformedFrames = 0;
+            _skippedBytes = 0;
+            _resyncs = 0;
         }
 
         /// <summary>
@@ -254,7 +296,7 @@ namespace TimingMat.Core.Reader
 
                     if (_synced)
                     {
-                        TruncatedFrames++;
+                        _truncatedFrames++;
                     }
 
                     Skip(1);
@@ -266,7 +308,7 @@ namespace TimingMat.Core.Reader
                 {
                     if (_synced)
                     {
-                        MalformedFrames++;
+                        _malformedFrames++;
                     }
 
                     Skip(1);
@@ -282,10 +324,19 @@ namespace TimingMat.Core.Reader
 
                     if (_synced)
                     {
-                        TruncatedFrames++;
+                        _truncatedFrames++;
                     }
 
                     Skip(1);
+                    continue;
+                }
+
+                IFramePrefilter prefilter = Prefilter;
+                if (prefilter != null && _synced && prefilter.LetGo(buffer, _start, size))
+                {
+                    // Expected here and let go: taken as the frame it says it is, without its check or delivery.
+                    Accepted(size);
+                    _letGo++;
                     continue;
                 }
 
@@ -319,23 +370,9 @@ namespace TimingMat.Core.Reader
 
                 if (verdict == Valid)
                 {
-                    long at = _bufferBase + _start;
-                    if (_pending)
-                    {
-                        ResolvePending(at);
-                    }
-                    else
-                    {
-                        ConsumeFailedEnd(at);
-                    }
-
-                    ClearFailedEnds();
-
                     int frameStart = _start;
-                    _start += size;
-                    _synced = true;
-                    Frames++;
-                    FrameOffset = at;
+                    _frameOffset = Accepted(size);
+                    _frames++;
                     IFrameSink sink = Sink;
                     if (sink != null)
                     {
@@ -368,7 +405,7 @@ namespace TimingMat.Core.Reader
                         }
                         else
                         {
-                            MalformedFrames++;
+                            _malformedFrames++;
                         }
                     }
                     else if (verdict == ChecksumError)
@@ -388,68 +425,95 @@ namespace TimingMat.Core.Reader
         private int FindInnerFrame(int start, int size, bool decideNow, bool includeContained)
         {
             byte[] buffer = _buffer;
+            byte header = _header;
             int end = start + size;
-            for (int q = start + 1; q < end; q++)
+            int quads = end - 3;
+            int q = start + 1;
+            while (true)
             {
-                if (buffer[q] != _header)
+                // The header byte is rare inside a frame: look for it four bytes a turn.
+                while (q < quads && buffer[q] != header && buffer[q + 1] != header && buffer[q + 2] != header && buffer[q + 3] != header)
                 {
-                    continue;
+                    q += 4;
                 }
 
-                if (q + 1 >= _end)
+                while (q < end && buffer[q] != header)
                 {
-                    if (decideNow)
-                    {
-                        continue;
-                    }
-
-                    return InnerPending;
+                    q++;
                 }
 
-                int inner = FrameSize(buffer, q);
-                if (inner < 0)
+                if (q >= end)
                 {
-                    continue;
+                    return InnerNone;
                 }
 
-                if (q + inner <= end)
+                int inner = InnerVerdict(q, end, decideNow, includeContained);
+                if (inner != InnerNone)
                 {
-                    if (includeContained && Check(buffer, q, inner, false) == Valid)
-                    {
-                        return InnerContained;
-                    }
-
-                    continue;
+                    return inner;
                 }
 
-                if (q + inner > _end)
-                {
-                    if (decideNow)
-                    {
-                        continue;
-                    }
+                q++;
+            }
+        }
 
-                    return InnerPending;
-                }
-
-                if (Check(buffer, q, inner, false) == Valid)
-                {
-                    return InnerOverlapping;
-                }
+        // Judges the candidate frame at q, a header byte inside a frame that ends at end (see FindInnerFrame).
+        private int InnerVerdict(int q, int end, bool decideNow, bool includeContained)
+        {
+            byte[] buffer = _buffer;
+            if (q + 1 >= _end)
+            {
+                return decideNow ? InnerNone : InnerPending;
             }
 
-            return InnerNone;
+            int inner = FrameSize(buffer, q);
+            if (inner < 0)
+            {
+                return InnerNone;
+            }
+
+            if (q + inner <= end)
+            {
+                return includeContained && Check(buffer, q, inner, false) == Valid ? InnerContained : InnerNone;
+            }
+
+            if (q + inner > _end)
+            {
+                return decideNow ? InnerNone : InnerPending;
+            }
+
+            return Check(buffer, q, inner, false) == Valid ? InnerOverlapping : InnerNone;
+        }
+
+        // Takes the frame at the start as valid: settles a pending failed frame before it, moves past it, in sync.
+        // Returns its stream offset.
+        private long Accepted(int size)
+        {
+            long at = _bufferBase + _start;
+            if (_pending)
+            {
+                ResolvePending(at);
+            }
+            else
+            {
+                ConsumeFailedEnd(at);
+            }
+
+            ClearFailedEnds();
+            _start += size;
+            _synced = true;
+            return at;
         }
 
         private void ResolvePending(long nextFrameAt)
         {
             if (nextFrameAt < _pendingEnd)
             {
-                TruncatedFrames++;
+                _truncatedFrames++;
             }
             else
             {
-                CrcErrors++;
+                _crcErrors++;
             }
 
             _pending = false;
@@ -479,7 +543,7 @@ namespace TimingMat.Core.Reader
             {
                 if (_failedEnds[i] == at)
                 {
-                    CrcErrors++;
+                    _crcErrors++;
                     ClearFailedEnds();
                     return true;
                 }
@@ -490,12 +554,12 @@ namespace TimingMat.Core.Reader
 
         private void Skip(int count)
         {
-            SkippedBytes += count;
+            _skippedBytes += count;
             _start += count;
             if (_synced)
             {
                 _synced = false;
-                Resyncs++;
+                _resyncs++;
             }
         }
 

@@ -28,7 +28,7 @@ namespace TimingMat.Core.Reader
     /// <see cref="ReaderDriverOptions.HealthyMicros"/> of streaming. When an attempt fails before streaming for lack of
     /// an answer or for garbage, the next of <see cref="ReaderDriverOptions.BaudRates"/> is tried.</para>
     /// </remarks>
-    public abstract class ReaderDriver : IFrameSink
+    public abstract class ReaderDriver : IFrameSink, IFramePrefilter
     {
         /// <summary>The highest reader index: the crossing detector keeps it in 4 bits beside the antenna.</summary>
         public const int MaxReaderIndex = 15;
@@ -58,6 +58,12 @@ namespace TimingMat.Core.Reader
         private int _lineBaud;
         private bool _lineSpeedStep;
         private bool _reachedReading;
+        private ReaderState _state;
+        private long _stateSince;
+        private long _nanosPerByte;
+        private long _pollBytes;
+        private bool _behind;
+        private IReadThinner _thinner;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
         /// <param name="port">Port of the module; opened by the driver when closed.</param>
@@ -106,7 +112,7 @@ namespace TimingMat.Core.Reader
             _deframer.Sink = this;
             _backoffMicros = options.BackoffInitialMicros;
             _readerIndex = options.ReaderIndex;
-            State = ReaderState.Stopped;
+            _state = ReaderState.Stopped;
         }
 
         /// <summary>
@@ -133,11 +139,34 @@ namespace TimingMat.Core.Reader
             }
         }
 
+        /// <summary>
+        /// Gets or sets what tells the driver, while it is behind its module (<see cref="ReaderDriverOptions.BehindBytes"/>
+        /// waiting at a poll), which reads it may let go undecoded: the crossing detector, which keeps every chip's
+        /// crossing and thins only the reads of chips it has already read well. <c>null</c>: every read is decoded.
+        /// </summary>
+        public IReadThinner Thinner
+        {
+            get { return _thinner; }
+            set { _thinner = value; }
+        }
+
+        /// <summary>Gets a value indicating whether the last poll found the driver behind its module.</summary>
+        public bool IsBehind
+        {
+            get { return _behind; }
+        }
+
         /// <summary>Gets where the driver is in its cycle.</summary>
-        public ReaderState State { get; private set; }
+        public ReaderState State
+        {
+            get { return _state; }
+        }
 
         /// <summary>Gets the local time the driver entered <see cref="State"/>, µs.</summary>
-        public long StateSinceMicros { get; private set; }
+        public long StateSinceMicros
+        {
+            get { return _stateSince; }
+        }
 
         /// <summary>Gets the running totals (one instance, updated in place).</summary>
         public ReaderCounters Counters
@@ -200,7 +229,7 @@ namespace TimingMat.Core.Reader
         /// the unit), lets it settle, then configures. Does nothing unless <see cref="ReaderState.Stopped"/>.</summary>
         public void Start()
         {
-            if (State != ReaderState.Stopped)
+            if (_state != ReaderState.Stopped)
             {
                 return;
             }
@@ -222,7 +251,7 @@ namespace TimingMat.Core.Reader
         public void Stop()
         {
             _now = _clock.GetMicroseconds();
-            if (State != ReaderState.Stopped && _port.IsOpen)
+            if (_state != ReaderState.Stopped && _port.IsOpen)
             {
                 SendStop();
             }
@@ -235,7 +264,7 @@ namespace TimingMat.Core.Reader
         public void Poll()
         {
             _now = _clock.GetMicroseconds();
-            ReaderState state = State;
+            ReaderState state = _state;
             if (state == ReaderState.Stopped)
             {
                 return;
@@ -257,7 +286,7 @@ namespace TimingMat.Core.Reader
             }
 
             ReceiveAvailable();
-            if (!IsActive(State))
+            if (!IsActive(_state))
             {
                 return;
             }
@@ -266,7 +295,7 @@ namespace TimingMat.Core.Reader
             {
                 _deframer.Flush();
                 SyncDeframerCounters();
-                if (!IsActive(State))
+                if (!IsActive(_state))
                 {
                     return;
                 }
@@ -283,7 +312,7 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            state = State;
+            state = _state;
             if (state == ReaderState.Configuring || state == ReaderState.Starting)
             {
                 if (_now >= _deadline)
@@ -311,11 +340,43 @@ namespace TimingMat.Core.Reader
         /// <inheritdoc />
         void IFrameSink.OnFrame(byte[] buffer, int offset, int length)
         {
-            _counters.Frames++;
-            if (IsActive(State))
+            _counters.frames++;
+            if (IsActive(_state))
             {
                 HandleFrame(buffer, offset, length);
             }
+        }
+
+        /// <inheritdoc />
+        bool IFramePrefilter.LetGo(byte[] buffer, int offset, int length)
+        {
+            int epcOffset;
+            int epcLength;
+            if (_state != ReaderState.Reading || !LocateEpc(buffer, offset, length, out epcOffset, out epcLength) || !_thinner.LetGo(buffer, epcOffset, epcLength))
+            {
+                return false;
+            }
+
+            _counters.readsThinned++;
+            MarkAlive();
+            return true;
+        }
+
+        /// <summary>
+        /// Finds the EPC in a frame that is not checked yet, when it is a tag read (for <see cref="Thinner"/>); the bytes
+        /// may be damaged, so only their positions are worked out, within the frame.
+        /// </summary>
+        /// <param name="frame">Buffer holding the frame.</param>
+        /// <param name="offset">Index of the header byte.</param>
+        /// <param name="length">Frame length by its length byte.</param>
+        /// <param name="epcOffset">Index of the EPC's first byte.</param>
+        /// <param name="epcLength">EPC length in bytes.</param>
+        /// <returns><c>true</c> when the frame is a tag read with its EPC where the protocol puts it.</returns>
+        protected virtual bool LocateEpc(byte[] frame, int offset, int length, out int epcOffset, out int epcLength)
+        {
+            epcOffset = 0;
+            epcLength = 0;
+            return false;
         }
 
         /// <summary>Encodes configuration command <paramref name="step"/> (0-based) into a buffer.</summary>
@@ -350,7 +411,7 @@ namespace TimingMat.Core.Reader
         /// <param name="status">The module's status code when it refused.</param>
         protected void ConfigurationAnswered(bool success, int status)
         {
-            if (State != ReaderState.Configuring)
+            if (_state != ReaderState.Configuring)
             {
                 return;
             }
@@ -416,7 +477,7 @@ namespace TimingMat.Core.Reader
                 }
                 catch (Exception)
                 {
-                    _counters.PortErrors++;
+                    _counters.portErrors++;
                     Recover(ReaderRestartReason.PortError);
                     return;
                 }
@@ -424,7 +485,7 @@ namespace TimingMat.Core.Reader
             else
             {
                 // A module that refuses the speed still reads at the old one: fewer reads beat none.
-                _counters.LineSpeedRefusals++;
+                _counters.lineSpeedRefusals++;
             }
 
             _step++;
@@ -460,7 +521,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Records that the module streams: <see cref="ReaderState.Starting"/> becomes <see cref="ReaderState.Reading"/>.</summary>
         protected void StreamingConfirmed()
         {
-            if (State != ReaderState.Starting)
+            if (_state != ReaderState.Starting)
             {
                 return;
             }
@@ -481,7 +542,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Records a keep-alive: alive, and no longer throttled.</summary>
         protected void KeepAliveReceived()
         {
-            _counters.KeepAlives++;
+            _counters.keepAlives++;
             IsThrottled = false;
             MarkAlive();
         }
@@ -489,7 +550,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Records an R2000 round summary.</summary>
         protected void RoundSummaryReceived()
         {
-            _counters.RoundSummaries++;
+            _counters.roundSummaries++;
             MarkAlive();
         }
 
@@ -497,7 +558,7 @@ namespace TimingMat.Core.Reader
         /// <param name="status">The status code.</param>
         protected void ThrottleReceived(int status)
         {
-            _counters.TemperatureThrottles++;
+            _counters.temperatureThrottles++;
             LastErrorStatus = status;
             IsThrottled = true;
             MarkAlive();
@@ -507,7 +568,7 @@ namespace TimingMat.Core.Reader
         /// <param name="status">The status code.</param>
         protected void ErrorStatus(int status)
         {
-            _counters.ErrorStatuses++;
+            _counters.errorStatuses++;
             LastErrorStatus = status;
             Recover(ReaderRestartReason.ErrorStatus);
         }
@@ -515,13 +576,13 @@ namespace TimingMat.Core.Reader
         /// <summary>Records a valid frame that does not fit the current state.</summary>
         protected void FrameIgnored()
         {
-            _counters.IgnoredFrames++;
+            _counters.ignoredFrames++;
         }
 
         /// <summary>Records a valid frame whose tag record could not be parsed.</summary>
         protected void MalformedRecord()
         {
-            _counters.MalformedRecords++;
+            _counters.malformedRecords++;
             MarkAlive();
         }
 
@@ -537,7 +598,7 @@ namespace TimingMat.Core.Reader
         {
             _read.LocalMicros = FrameStartMicros();
             _read.ReaderIndex = _readerIndex;
-            _counters.TagReads++;
+            _counters.tagReads++;
             MarkAlive();
             _sink.OnTagRead(_read);
         }
@@ -555,7 +616,7 @@ namespace TimingMat.Core.Reader
             }
             catch (Exception)
             {
-                _counters.PortErrors++;
+                _counters.portErrors++;
                 return false;
             }
         }
@@ -580,7 +641,7 @@ namespace TimingMat.Core.Reader
         // wire time (2-4 ms at 115200 baud) plus half a poll interval on average.
         private long FrameStartMicros()
         {
-            long nanosPerByte = 10000000000L / BaudRate;
+            long nanosPerByte = _nanosPerByte;
             long fed = _deframer.BytesFed;
             long frame = _deframer.FrameOffset;
             if (frame > fed || fed - frame > FrameDeframer.BufferSize)
@@ -606,14 +667,30 @@ namespace TimingMat.Core.Reader
 
         private void ReceiveAvailable()
         {
+            _nanosPerByte = 10000000000L / BaudRate;
             _pollStartBytes = _deframer.BytesFed;
+            _pollBytes = 0;
             ReceiveChunks();
             _drainedMicros = _now;
+
+            // The bytes one poll finds waiting tell whether the core keeps up with the line.
+            long waiting = _pollBytes;
+            _counters.backlogBytes = waiting;
+            if (waiting > _counters.maxBacklogBytes)
+            {
+                _counters.maxBacklogBytes = waiting;
+            }
+
+            _behind = waiting >= _options.BehindBytes;
+            if (_behind)
+            {
+                _counters.pollsBehind++;
+            }
         }
 
         private void ReceiveChunks()
         {
-            while (IsActive(State))
+            while (IsActive(_state))
             {
                 int n;
                 try
@@ -622,7 +699,7 @@ namespace TimingMat.Core.Reader
                 }
                 catch (Exception)
                 {
-                    _counters.PortErrors++;
+                    _counters.portErrors++;
                     Recover(ReaderRestartReason.PortError);
                     return;
                 }
@@ -632,8 +709,12 @@ namespace TimingMat.Core.Reader
                     return;
                 }
 
-                _counters.BytesReceived += n;
+                _counters.bytesReceived += n;
                 _lastByteMicros = _now;
+                _pollBytes += n;
+
+                // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
+                _deframer.Prefilter = _thinner != null && (_behind || _pollBytes >= _options.BehindBytes) ? this : null;
                 _deframer.Feed(_receive, 0, n);
                 SyncDeframerCounters();
             }
@@ -641,11 +722,19 @@ namespace TimingMat.Core.Reader
 
         private void SyncDeframerCounters()
         {
-            _counters.CrcErrors = _deframer.CrcErrors;
-            _counters.TruncatedFrames = _deframer.TruncatedFrames;
-            _counters.MalformedFrames = _deframer.MalformedFrames;
-            _counters.SkippedBytes = _deframer.SkippedBytes;
-            _counters.Resyncs = _deframer.Resyncs;
+            long crcErrors = _deframer.CrcErrors;
+            long truncated = _deframer.TruncatedFrames;
+            if (_deframer.Prefilter != null)
+            {
+                // Frames damaged while behind: the UART dropped bytes while the core was late.
+                _counters.readsDropped += crcErrors - _counters.crcErrors + truncated - _counters.truncatedFrames;
+            }
+
+            _counters.crcErrors = crcErrors;
+            _counters.truncatedFrames = truncated;
+            _counters.malformedFrames = _deframer.MalformedFrames;
+            _counters.skippedBytes = _deframer.SkippedBytes;
+            _counters.resyncs = _deframer.Resyncs;
         }
 
         private void BeginConfiguration()
@@ -692,20 +781,20 @@ namespace TimingMat.Core.Reader
 
         private void Recover(ReaderRestartReason reason)
         {
-            _counters.Restarts++;
+            _counters.restarts++;
             switch (reason)
             {
                 case ReaderRestartReason.Silence:
-                    _counters.SilenceRestarts++;
+                    _counters.silenceRestarts++;
                     break;
                 case ReaderRestartReason.ErrorStatus:
-                    _counters.ErrorRestarts++;
+                    _counters.errorRestarts++;
                     break;
                 case ReaderRestartReason.GarbageStorm:
-                    _counters.GarbageRestarts++;
+                    _counters.garbageRestarts++;
                     break;
                 case ReaderRestartReason.ResponseTimeout:
-                    _counters.TimeoutRestarts++;
+                    _counters.timeoutRestarts++;
                     break;
             }
 
@@ -763,15 +852,15 @@ namespace TimingMat.Core.Reader
             }
             catch (Exception)
             {
-                _counters.PortErrors++;
+                _counters.portErrors++;
                 return false;
             }
         }
 
         private void Enter(ReaderState state)
         {
-            State = state;
-            StateSinceMicros = _now;
+            _state = state;
+            _stateSince = _now;
         }
     }
 }

@@ -19,7 +19,15 @@ namespace TimingMat.Core.Reader
             GarbageStormBytes = 512;
             GarbageWindowMicros = 1000000;
             BaudRates = new int[] { 115200 };
+            BehindBytes = 1024;
         }
+
+        /// <summary>
+        /// Gets or sets the bytes waiting at a poll beyond which the driver counts itself behind its module (default 1024:
+        /// a quarter of the device's 4 KB UART buffer, ~90 ms of a 115200-baud line). While behind it lets the reads of
+        /// well-read chips go undecoded (<see cref="ReaderDriver.Thinner"/>), so the UART does not overflow.
+        /// </summary>
+        public int BehindBytes { get; set; }
 
         /// <summary>Gets or sets how long a streaming module may send nothing before it is restarted (default 3 s).</summary>
         public long SilenceTimeoutMicros { get; set; }

@@ -4,8 +4,10 @@ namespace TimingMat.Core.Reader
     /// One read of one chip by a reader module, as a reader driver delivers it to an <see cref="ITagReadSink"/>.
     /// </summary>
     /// <remarks>
-    /// Drivers fill one preallocated instance per frame and hand it to the sink, so delivering a read allocates
-    /// nothing: a sink that keeps data must copy it (<see cref="CopyFrom"/>) before returning.
+    /// <para>Drivers fill one preallocated instance per frame and hand it to the sink, so delivering a read allocates
+    /// nothing: a sink that keeps data must copy it (<see cref="CopyFrom"/>) before returning.</para>
+    /// <para>Its members are fields, not properties: the device's interpreter makes every property access a call
+    /// (several µs), and a read's fields are written and read a dozen times on its way to the detector.</para>
     /// </remarks>
     public sealed class TagRead
     {
@@ -22,40 +24,37 @@ namespace TimingMat.Core.Reader
             ReaderTimestamp = NoReaderTimestamp;
         }
 
-        /// <summary>Gets the EPC buffer; the first <see cref="EpcLength"/> bytes are the chip's EPC (no PC word, no CRC).</summary>
-        public byte[] Epc { get; private set; }
+        /// <summary>The EPC buffer; the first <see cref="EpcLength"/> bytes are the chip's EPC (no PC word, no CRC).</summary>
+        public readonly byte[] Epc;
 
-        /// <summary>Gets or sets the number of EPC bytes in <see cref="Epc"/>.</summary>
-        public int EpcLength { get; set; }
+        /// <summary>The number of EPC bytes in <see cref="Epc"/>.</summary>
+        public int EpcLength;
 
-        /// <summary>Gets or sets the received signal strength in centi-dBm (−6000 = −60 dBm).</summary>
-        public int RssiCentiDbm { get; set; }
+        /// <summary>The received signal strength in centi-dBm (−6000 = −60 dBm).</summary>
+        public int RssiCentiDbm;
 
-        /// <summary>Gets or sets the antenna port that read the chip, 1-based.</summary>
-        public int Antenna { get; set; }
+        /// <summary>The antenna port that read the chip, 1-based.</summary>
+        public int Antenna;
 
-        /// <summary>Gets or sets which reader of the mat produced the read, 0-based (mats may have several readers).</summary>
-        public int ReaderIndex { get; set; }
+        /// <summary>Which reader of the mat produced the read, 0-based (mats may have several readers).</summary>
+        public int ReaderIndex;
 
-        /// <summary>Gets or sets the carrier frequency in kHz, or 0 when unknown.</summary>
-        public int FrequencyKhz { get; set; }
+        /// <summary>The carrier frequency in kHz, or 0 when unknown.</summary>
+        public int FrequencyKhz;
 
-        /// <summary>Gets or sets the reader module's own timestamp of the read, or <see cref="NoReaderTimestamp"/>.</summary>
-        public long ReaderTimestamp { get; set; }
+        /// <summary>The reader module's own timestamp of the read, or <see cref="NoReaderTimestamp"/>.</summary>
+        public long ReaderTimestamp;
 
-        /// <summary>Gets or sets the local time (the core's microsecond clock) when the read's frame arrived.</summary>
-        public long LocalMicros { get; set; }
+        /// <summary>The local time (the core's microsecond clock) when the read's frame arrived.</summary>
+        public long LocalMicros;
 
         /// <summary>Copies every field of another read into this one (no allocation).</summary>
         /// <param name="other">The read to copy.</param>
         public void CopyFrom(TagRead other)
         {
-            for (int i = 0; i < other.EpcLength; i++)
-            {
-                Epc[i] = other.Epc[i];
-            }
-
-            EpcLength = other.EpcLength;
+            int length = other.EpcLength;
+            System.Array.Copy(other.Epc, 0, Epc, 0, length);
+            EpcLength = length;
             RssiCentiDbm = other.RssiCentiDbm;
             Antenna = other.Antenna;
             ReaderIndex = other.ReaderIndex;
@@ -76,9 +75,10 @@ namespace TimingMat.Core.Reader
                 return false;
             }
 
+            byte[] own = Epc;
             for (int i = 0; i < length; i++)
             {
-                if (Epc[i] != epc[offset + i])
+                if (own[i] != epc[offset + i])
                 {
                     return false;
                 }

@@ -28,7 +28,11 @@ namespace TimingMat.Core.Unit
         /// <summary>The most reader modules one unit drives (their ports stay apart in a passing's one-byte best antenna).</summary>
         public const int MaxReaders = ReadMonitor.MaxReaders;
 
+        /// <summary>A poll more than this long after the previous one is late (the clock times NMEA by the poll, 50 ms at most).</summary>
+        public const long LatePollMicros = 50000;
+
         private readonly IMicrosecondClock _clock;
+        private long _lastPollMicros = -1;
 
         /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class; call <see cref="Start"/> next.</summary>
         /// <param name="settings">Configuration.</param>
@@ -114,11 +118,17 @@ namespace TimingMat.Core.Unit
                 }
 
                 Readers[i].ReaderIndex = i;
+
+                // Behind its module, a driver lets the reads of chips the detector has already read well go undecoded.
+                Readers[i].Thinner = Detector;
             }
         }
 
         /// <summary>Gets the configuration.</summary>
         public MatUnitSettings Settings { get; private set; }
+
+        /// <summary>Gets the polls that came more than <see cref="LatePollMicros"/> after the previous one (the core could not keep up).</summary>
+        public long PollsLate { get; private set; }
 
         /// <summary>Gets the GPS-disciplined clock.</summary>
         public MatClock Clock { get; private set; }
@@ -172,6 +182,13 @@ namespace TimingMat.Core.Unit
         /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal and uplink. Never blocks.</summary>
         public void Poll()
         {
+            long started = _clock.GetMicroseconds();
+            if (_lastPollMicros >= 0 && started - _lastPollMicros > LatePollMicros)
+            {
+                PollsLate++;
+            }
+
+            _lastPollMicros = started;
             for (int i = 0; i < Readers.Length; i++)
             {
                 Readers[i].Poll();

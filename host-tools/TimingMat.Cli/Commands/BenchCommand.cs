@@ -12,9 +12,10 @@ internal static class BenchCommand
 {
     public static Command Create(CommandOutput output)
     {
-        var command = new Command("bench", "Accuracy benchmarks of the firmware core on emulated hardware, on simulated time");
+        var command = new Command("bench", "Benchmarks of the firmware core on emulated hardware, on simulated time: accuracy, and what it costs the device");
         command.Subcommands.Add(BenchClockCommand.Create(output));
         command.Subcommands.Add(BenchCrossingCommand.Create(output));
+        command.Subcommands.Add(BenchDeviceCommand.Create(output));
         return command;
     }
 }

@@ -96,6 +96,67 @@ namespace TimingMat.Core.Reader.Mercury
         }
 
         /// <inheritdoc />
+        protected override bool LocateEpc(byte[] frame, int offset, int length, out int epcOffset, out int epcLength)
+        {
+            epcOffset = 0;
+            epcLength = 0;
+
+            // A streamed 0x22 with status 0 and metadata: ... flags(2) count(1) metadata EPC-bits(2) PC(2) EPC CRC(2) frame-CRC(2).
+            if (length < 19 || frame[offset + 2] != MercuryOpcode.ReadTagIdMultiple || frame[offset + 3] != 0 || frame[offset + 4] != 0
+                || (frame[offset + 5] & MercuryTagParser.OptionMetadata) == 0)
+            {
+                return false;
+            }
+
+            int flags = (frame[offset + 8] << 8) | frame[offset + 9];
+            int end = offset + length - 2;
+            if ((flags & ~MercuryMetadata.Known) != 0)
+            {
+                return false;
+            }
+
+            // The metadata fields in their order (MercuryTagParser.ParseRecord); tag data carries its own bit count.
+            int p = offset + 11;
+            p += (flags & MercuryMetadata.ReadCount) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.Rssi) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.AntennaId) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.Frequency) != 0 ? 3 : 0;
+            p += (flags & MercuryMetadata.Timestamp) != 0 ? 4 : 0;
+            p += (flags & MercuryMetadata.Phase) != 0 ? 2 : 0;
+            p += (flags & MercuryMetadata.Protocol) != 0 ? 1 : 0;
+            if ((flags & MercuryMetadata.Data) != 0)
+            {
+                if (p + 2 > end)
+                {
+                    return false;
+                }
+
+                p += 2 + ((((frame[p] << 8) | frame[p + 1]) + 7) >> 3);
+            }
+
+            p += (flags & MercuryMetadata.GpioStatus) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.Gen2Q) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.Gen2LinkFrequency) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.Gen2Target) != 0 ? 1 : 0;
+            p += (flags & MercuryMetadata.BrandIdentifier) != 0 ? 2 : 0;
+            if (p + 4 > end)
+            {
+                return false;
+            }
+
+            int total = ((frame[p] << 8) | frame[p + 1]) >> 3;
+            if ((frame[p + 2] & 0x02) != 0 || total < 5 || p + 2 + total > end)
+            {
+                // Too short, past the frame, or XPC words after the PC.
+                return false;
+            }
+
+            epcOffset = p + 4;
+            epcLength = total - 4;
+            return true;
+        }
+
+        /// <inheritdoc />
         protected override void HandleFrame(byte[] frame, int offset, int length)
         {
             int opcode = frame[offset + 2];

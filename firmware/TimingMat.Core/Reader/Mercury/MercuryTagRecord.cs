@@ -17,44 +17,44 @@ namespace TimingMat.Core.Reader.Mercury
             Data = new byte[MaxDataBytes];
         }
 
-        /// <summary>Gets or sets the option byte of a streamed record (0x10 = metadata present).</summary>
-        public int OptionByte { get; set; }
+        /// <summary>The option byte of a streamed record (0x10 = metadata present).</summary>
+        public int OptionByte;
 
-        /// <summary>Gets or sets the search flags a streamed record echoes.</summary>
-        public int SearchFlags { get; set; }
+        /// <summary>The search flags a streamed record echoes.</summary>
+        public int SearchFlags;
 
-        /// <summary>Gets or sets which metadata fields the record carries (<see cref="MercuryMetadata"/>).</summary>
-        public int MetadataFlags { get; set; }
+        /// <summary>Which metadata fields the record carries (<see cref="MercuryMetadata"/>).</summary>
+        public int MetadataFlags;
 
-        /// <summary>Gets or sets how often the module read the chip for this record.</summary>
-        public int ReadCount { get; set; }
+        /// <summary>How often the module read the chip for this record.</summary>
+        public int ReadCount;
 
-        /// <summary>Gets or sets the RSSI in whole dBm, as the module reports it.</summary>
-        public int RssiDbm { get; set; }
+        /// <summary>The RSSI in whole dBm, as the module reports it.</summary>
+        public int RssiDbm;
 
-        /// <summary>Gets or sets the TX antenna port (high nibble of the antenna byte; 0 on the wire means 16).</summary>
-        public int TxPort { get; set; }
+        /// <summary>The TX antenna port (high nibble of the antenna byte; 0 on the wire means 16).</summary>
+        public int TxPort;
 
-        /// <summary>Gets or sets the RX antenna port (low nibble of the antenna byte; 0 on the wire means 16).</summary>
-        public int RxPort { get; set; }
+        /// <summary>The RX antenna port (low nibble of the antenna byte; 0 on the wire means 16).</summary>
+        public int RxPort;
 
-        /// <summary>Gets or sets the carrier frequency in kHz.</summary>
-        public int FrequencyKhz { get; set; }
+        /// <summary>The carrier frequency in kHz.</summary>
+        public int FrequencyKhz;
 
-        /// <summary>Gets or sets the module's timestamp of the read, U32 raw (unit unverified).</summary>
-        public long Timestamp { get; set; }
+        /// <summary>The module's timestamp of the read, U32 raw (unit unverified).</summary>
+        public long Timestamp;
 
-        /// <summary>Gets or sets the phase in degrees.</summary>
-        public int Phase { get; set; }
+        /// <summary>The phase in degrees.</summary>
+        public int Phase;
 
-        /// <summary>Gets or sets the tag protocol id (0x05 = Gen2).</summary>
-        public int Protocol { get; set; }
+        /// <summary>The tag protocol id (0x05 = Gen2).</summary>
+        public int Protocol;
 
-        /// <summary>Gets or sets the length of the embedded data in bits.</summary>
-        public int DataBits { get; set; }
+        /// <summary>The length of the embedded data in bits.</summary>
+        public int DataBits;
 
-        /// <summary>Gets the embedded data buffer; the first <see cref="DataLength"/> bytes are valid.</summary>
-        public byte[] Data { get; private set; }
+        /// <summary>The embedded data buffer; the first <see cref="DataLength"/> bytes are valid.</summary>
+        public readonly byte[] Data;
 
         /// <summary>Gets the number of embedded data bytes, <c>ceil(DataBits / 8)</c>.</summary>
         public int DataLength
@@ -62,41 +62,41 @@ namespace TimingMat.Core.Reader.Mercury
             get { return (DataBits + 7) / 8; }
         }
 
-        /// <summary>Gets or sets the GPIO status byte (bit j = GPIO j+1).</summary>
-        public int Gpio { get; set; }
+        /// <summary>The GPIO status byte (bit j = GPIO j+1).</summary>
+        public int Gpio;
 
-        /// <summary>Gets or sets the Gen2 Q value.</summary>
-        public int Gen2Q { get; set; }
+        /// <summary>The Gen2 Q value.</summary>
+        public int Gen2Q;
 
-        /// <summary>Gets or sets the Gen2 link-frequency code.</summary>
-        public int Gen2LinkFrequency { get; set; }
+        /// <summary>The Gen2 link-frequency code.</summary>
+        public int Gen2LinkFrequency;
 
-        /// <summary>Gets or sets the Gen2 target code.</summary>
-        public int Gen2Target { get; set; }
+        /// <summary>The Gen2 target code.</summary>
+        public int Gen2Target;
 
-        /// <summary>Gets or sets the brand identifier.</summary>
-        public int BrandIdentifier { get; set; }
+        /// <summary>The brand identifier.</summary>
+        public int BrandIdentifier;
 
-        /// <summary>Gets or sets the tag's PC word.</summary>
-        public int Pc { get; set; }
+        /// <summary>The tag's PC word.</summary>
+        public int Pc;
 
-        /// <summary>Gets or sets how many XPC words follow the PC: 0, 1 (PC bit 0x0200) or 2 (XPC_W1 bit 0x8000).</summary>
-        public int XpcCount { get; set; }
+        /// <summary>How many XPC words follow the PC: 0, 1 (PC bit 0x0200) or 2 (XPC_W1 bit 0x8000).</summary>
+        public int XpcCount;
 
-        /// <summary>Gets or sets XPC_W1 when <see cref="XpcCount"/> ≥ 1.</summary>
-        public int Xpc1 { get; set; }
+        /// <summary>XPC_W1 when <see cref="XpcCount"/> ≥ 1.</summary>
+        public int Xpc1;
 
-        /// <summary>Gets or sets XPC_W2 when <see cref="XpcCount"/> is 2.</summary>
-        public int Xpc2 { get; set; }
+        /// <summary>XPC_W2 when <see cref="XpcCount"/> is 2.</summary>
+        public int Xpc2;
 
-        /// <summary>Gets the EPC buffer; the first <see cref="EpcLength"/> bytes are the EPC (no PC, no CRC).</summary>
-        public byte[] Epc { get; private set; }
+        /// <summary>The EPC buffer; the first <see cref="EpcLength"/> bytes are the EPC (no PC, no CRC).</summary>
+        public readonly byte[] Epc;
 
-        /// <summary>Gets or sets the EPC length in bytes.</summary>
-        public int EpcLength { get; set; }
+        /// <summary>The EPC length in bytes.</summary>
+        public int EpcLength;
 
-        /// <summary>Gets or sets the tag's Gen2 CRC-16 as the module reported it.</summary>
-        public int TagCrc { get; set; }
+        /// <summary>The tag's Gen2 CRC-16 as the module reported it.</summary>
+        public int TagCrc;
 
         /// <summary>Sets every field to its empty value.</summary>
         public void Clear()
@@ -154,13 +154,8 @@ namespace TimingMat.Core.Reader.Mercury
         /// <param name="read">The read to fill.</param>
         public void CopyTo(TagRead read)
         {
-            byte[] epc = read.Epc;
             int n = EpcLength;
-            for (int i = 0; i < n; i++)
-            {
-                epc[i] = Epc[i];
-            }
-
+            System.Array.Copy(Epc, 0, read.Epc, 0, n);
             read.EpcLength = n;
             int flags = MetadataFlags;
             read.RssiCentiDbm = (flags & MercuryMetadata.Rssi) != 0 ? RssiDbm * 100 : 0;

@@ -98,6 +98,29 @@ namespace TimingMat.Core.Reader.R2000
         }
 
         /// <inheritdoc />
+        protected override bool LocateEpc(byte[] frame, int offset, int length, out int epcOffset, out int epcLength)
+        {
+            epcOffset = offset + 7;
+            epcLength = 0;
+
+            // A tag frame: A0 Len Addr Cmd FreqAnt PC(2) EPC RSSI [Phase(2)] Check, Len = EPC + 7 or + 9.
+            if (length < 10 || frame[offset + 3] != InventoryCommand)
+            {
+                return false;
+            }
+
+            int epc = R2000Codec.EpcBytesFromPc((frame[offset + 5] << 8) | frame[offset + 6]);
+            int len = frame[offset + 1];
+            if (epc <= 0 || (len != epc + 7 && len != epc + 9))
+            {
+                return false;
+            }
+
+            epcLength = epc;
+            return true;
+        }
+
+        /// <inheritdoc />
         protected override void HandleFrame(byte[] frame, int offset, int length)
         {
             int command = frame[offset + 3];

@@ -13,35 +13,35 @@ namespace TimingMat.Core.Reader.R2000
             Epc = new byte[TagRead.MaxEpcBytes];
         }
 
-        /// <summary>Gets or sets the reader address of the frame.</summary>
-        public int Address { get; set; }
+        /// <summary>The reader address of the frame.</summary>
+        public int Address;
 
-        /// <summary>Gets or sets the inventory command the frame answers (0x89, 0x8A or 0x8B).</summary>
-        public int Command { get; set; }
+        /// <summary>The inventory command the frame answers (0x89, 0x8A or 0x8B).</summary>
+        public int Command;
 
-        /// <summary>Gets or sets the antenna, 1-based (1-4, or 1-8 on 8-port readers).</summary>
-        public int Antenna { get; set; }
+        /// <summary>The antenna, 1-based (1-4, or 1-8 on 8-port readers).</summary>
+        public int Antenna;
 
-        /// <summary>Gets or sets the frequency index of the FreqAnt byte (bits 7..2).</summary>
-        public int FrequencyIndex { get; set; }
+        /// <summary>The frequency index of the FreqAnt byte (bits 7..2).</summary>
+        public int FrequencyIndex;
 
-        /// <summary>Gets or sets the tag's PC word; its bits 15..11 give the EPC length in words.</summary>
-        public int Pc { get; set; }
+        /// <summary>The tag's PC word; its bits 15..11 give the EPC length in words.</summary>
+        public int Pc;
 
-        /// <summary>Gets the EPC buffer; the first <see cref="EpcLength"/> bytes are the EPC.</summary>
-        public byte[] Epc { get; private set; }
+        /// <summary>The EPC buffer; the first <see cref="EpcLength"/> bytes are the EPC.</summary>
+        public readonly byte[] Epc;
 
-        /// <summary>Gets or sets the EPC length in bytes.</summary>
-        public int EpcLength { get; set; }
+        /// <summary>The EPC length in bytes.</summary>
+        public int EpcLength;
 
-        /// <summary>Gets or sets the RSSI in whole dBm (raw − 129, the antenna-group bit removed on 8-port readers).</summary>
-        public int RssiDbm { get; set; }
+        /// <summary>The RSSI in whole dBm (raw − 129, the antenna-group bit removed on 8-port readers).</summary>
+        public int RssiDbm;
 
-        /// <summary>Gets or sets a value indicating whether the frame carries a phase word.</summary>
-        public bool HasPhase { get; set; }
+        /// <summary>A value indicating whether the frame carries a phase word.</summary>
+        public bool HasPhase;
 
-        /// <summary>Gets or sets the phase word when <see cref="HasPhase"/>.</summary>
-        public int Phase { get; set; }
+        /// <summary>The phase word when <see cref="HasPhase"/>.</summary>
+        public int Phase;
 
         /// <summary>Gets the carrier frequency in kHz from <see cref="FrequencyIndex"/>, or 0 when off the table.</summary>
         public int FrequencyKhz
@@ -77,13 +77,8 @@ namespace TimingMat.Core.Reader.R2000
         /// <param name="read">The read to fill.</param>
         public void CopyTo(TagRead read)
         {
-            byte[] epc = read.Epc;
             int n = EpcLength;
-            for (int i = 0; i < n; i++)
-            {
-                epc[i] = Epc[i];
-            }
-
+            System.Array.Copy(Epc, 0, read.Epc, 0, n);
             read.EpcLength = n;
             read.RssiCentiDbm = RssiDbm * 100;
             read.Antenna = Antenna;
