@@ -4,6 +4,7 @@ using TimingMat.Collector.Lora;
 using TimingMat.Core.Lora;
 using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Radio;
+using TimingMat.Host.Crypto;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
@@ -100,7 +101,8 @@ public sealed class RaceEngine
             air = new LoRaAir(_scenario.Lora.PacketLoss, Seeds.Mix(seed, 113));
             var settings = new LoRaSettings { SpreadingFactor = _scenario.Lora.SpreadingFactor };
             var chips = new ChipDirectory(field.Athletes.Select(a => a.Chip));
-            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, _scenario.Lora.DutyCyclePermille);
+            var keys = _scenario.Mats.ToDictionary(m => m.UnitId, m => ScenarioUnitConfig.KeyFor(seed, m.UnitId));
+            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, DesktopHmacSha256.Instance, unit => keys.GetValueOrDefault(unit), _scenario.Lora.DutyCyclePermille);
             if (!receiver.Start())
             {
                 throw new InvalidOperationException("the emulated LoRa receiver did not start: " + receiver.Radio.Fault);
@@ -152,7 +154,7 @@ public sealed class RaceEngine
         }
 
         var run = new RunFacts(seed, faults.Applied, network.Collector.Duplicates, (t - powerOn) / 1e6, wall.Elapsed.TotalSeconds, network.Name);
-        var report = RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome())], delivered);
+        var report = RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome() with { LastStatus = store.ReadStatus(m.Spec.UnitId) })], delivered);
         if (air == null)
         {
             return report;

@@ -5,6 +5,7 @@ using TimingMat.Core.Clock;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Reader.R2000;
+using TimingMat.Core.Unit;
 using TimingMat.Emulators.Gps;
 using TimingMat.Emulators.Reader;
 using TimingMat.Host.Ports;
@@ -390,7 +391,7 @@ public sealed class HilHarness
                 if (Configurations(_rig.Readers[i]) == 0)
                 {
                     var which = _readerBridges.Count == 1 ? string.Empty : $" {i} (on {_o.ReaderPorts[i]})";
-                    _notes.Add($"the board never configured the emulated {_o.Mat.Reader.Type} reader{which} ({_readerBridges[i].BytesFromBoard} byte(s) came from it): check the reader wiring (board TX to adapter RX) and that the unit's reader protocol is {(_o.Mat.Reader.Type == "m6e" ? "mercury" : "r2000")}.");
+                    _notes.Add($"the board never configured the emulated {ReaderTypeText.Name(_o.Mat.Reader.Protocol)} reader{which} ({_readerBridges[i].BytesFromBoard} byte(s) came from it): check the reader wiring (board TX to adapter RX) and that the unit's reader.type is {ReaderTypeText.Name(_o.Mat.Reader.Protocol)}.");
                 }
             }
 
