@@ -211,40 +211,32 @@ namespace TimingMat.Core.Unit
         {
             UnitSupervisor supervisor = _supervisor;
             long now = _clock.GetMicroseconds();
-            supervisor.Enter(UnitSupervisor.Reader, now);
+            supervisor.BeginRound(now);
+            supervisor.Inside(UnitSupervisor.Reader);
             for (int i = 0; i < Readers.Length; i++)
             {
                 Readers[i].Poll();
             }
 
-            now = _clock.GetMicroseconds();
-            supervisor.Leave(UnitSupervisor.Reader, now);
-            supervisor.Enter(UnitSupervisor.Clock, now);
+            supervisor.Inside(UnitSupervisor.Clock);
             Clock.Poll();
+            supervisor.Inside(UnitSupervisor.Crossings);
             now = _clock.GetMicroseconds();
-            supervisor.Leave(UnitSupervisor.Clock, now);
-            supervisor.Enter(UnitSupervisor.Crossings, now);
             Detector.Poll(now);
             Gate.Poll();
-            now = _clock.GetMicroseconds();
-            supervisor.Leave(UnitSupervisor.Crossings, now);
-            supervisor.Enter(UnitSupervisor.Journal, now);
+            supervisor.Inside(UnitSupervisor.Journal);
             Uplink.PollJournal();
-            now = _clock.GetMicroseconds();
-            supervisor.Leave(UnitSupervisor.Journal, now);
-            supervisor.Enter(UnitSupervisor.Uplink, now);
+            supervisor.Inside(UnitSupervisor.Uplink);
             Uplink.PollLink();
-            now = _clock.GetMicroseconds();
-            supervisor.Leave(UnitSupervisor.Uplink, now);
-            supervisor.Connecting(Uplink.ConnectingSinceMicros >= 0, now);
             if (Lora != null && Uplink.Journal.IsOpen)
             {
-                supervisor.Enter(UnitSupervisor.Lora, now);
+                supervisor.Inside(UnitSupervisor.Lora);
                 Lora.Poll(Uplink.IsOnline);
-                now = _clock.GetMicroseconds();
-                supervisor.Leave(UnitSupervisor.Lora, now);
             }
 
+            now = _clock.GetMicroseconds();
+            supervisor.EndRound(now);
+            supervisor.Connecting(Uplink.ConnectingSinceMicros >= 0, now);
             Status.Poll(now);
             KeepFrequency(now);
             int stalled = supervisor.Check(now, true);

@@ -112,17 +112,25 @@ namespace TimingMat.Core.Unit
         /// <param name="nowMicros">Local µs now.</param>
         public void Poll(long nowMicros)
         {
-            UpdateRate(nowMicros);
+            if (nowMicros < _nextSignatureMicros)
+            {
+                // Between checks a poll costs one comparison: the loop runs every few ms, a status at most every second.
+                if (!_due)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                _nextSignatureMicros = nowMicros + SignatureEveryMicros;
+                UpdateRate(nowMicros);
+                _signature = Signature(nowMicros);
+            }
+
             UnitUplink uplink = _unit.Uplink;
             if (!uplink.IsOnline)
             {
                 return;
-            }
-
-            if (nowMicros >= _nextSignatureMicros)
-            {
-                _nextSignatureMicros = nowMicros + SignatureEveryMicros;
-                _signature = Signature(nowMicros);
             }
 
             bool changed = _signature != _publishedSignature || _changes != _publishedChanges || uplink.Connections != _publishedConnections

@@ -1,15 +1,16 @@
 namespace TimingMat.Core.Unit
 {
     /// <summary>
-    /// Watches the unit's loop: each part (reader, clock, crossings, journal, uplink, LoRa) marks when it starts and
-    /// ends its work, and <see cref="Check"/> — from the loop itself and from a watchdog thread on the device — finds a
-    /// part that has been inside its work longer than the stall limit, an uplink connect that never ends, or a loop
-    /// that stopped being run. <see cref="MatUnit"/> then records why and reboots through <see cref="Hardware.IRebooter"/>.
+    /// Watches the unit's loop: a round marks when it starts and ends and which part (reader, clock, crossings, journal,
+    /// uplink, LoRa) it is inside, and <see cref="Check"/> — from the loop itself and from a watchdog thread on the
+    /// device — finds a round stuck inside a part for longer than the stall limit, an uplink connect that never ends, or
+    /// a loop that stopped being run. <see cref="MatUnit"/> then records why and reboots through <see cref="Hardware.IRebooter"/>.
     /// </summary>
     /// <remarks>
     /// Marks are ints of milliseconds since start, written by the loop thread and read by the watchdog thread: a 32-bit
-    /// write is atomic on the ESP32, a 64-bit one is not. Marking costs two field writes per part per loop; the
-    /// supervisor never waits and never takes a lock, so it cannot hold timing up.
+    /// write is atomic on the ESP32, a 64-bit one is not. Marking costs one field write per part and no clock read (the
+    /// round's start time stands for all its parts); the supervisor never waits and never takes a lock, so it cannot
+    /// hold timing up.
     /// </remarks>
     public sealed class UnitSupervisor
     {
@@ -44,7 +45,6 @@ namespace TimingMat.Core.Unit
         };
 
         private readonly int _limitMillis;
-        private readonly int[] _beats = new int[6];
         private int _inside = None;
         private int _enteredMillis;
         private int _loopMillis;
@@ -72,24 +72,26 @@ namespace TimingMat.Core.Unit
             return s_reasons[part];
         }
 
-        /// <summary>Marks the start of a part's work.</summary>
-        /// <param name="part">The part.</param>
+        /// <summary>Marks the start of a round of the loop: the time every part's work in it is measured from.</summary>
         /// <param name="nowMicros">Local µs now.</param>
-        public void Enter(int part, long nowMicros)
+        public void BeginRound(long nowMicros)
         {
             _enteredMillis = (int)(nowMicros / 1000);
+        }
+
+        /// <summary>Marks that the loop is now inside a part's work (one field write: a round reads the clock once).</summary>
+        /// <param name="part">The part.</param>
+        public void Inside(int part)
+        {
             _inside = part;
         }
 
-        /// <summary>Marks the end of a part's work.</summary>
-        /// <param name="part">The part.</param>
+        /// <summary>Marks the end of a round: no part is working, the loop is alive.</summary>
         /// <param name="nowMicros">Local µs now.</param>
-        public void Leave(int part, long nowMicros)
+        public void EndRound(long nowMicros)
         {
-            int now = (int)(nowMicros / 1000);
             _inside = None;
-            _beats[part] = now;
-            _loopMillis = now;
+            _loopMillis = (int)(nowMicros / 1000);
         }
 
         /// <summary>Notes whether the uplink has a connect attempt running (an attempt is not work inside the loop: it runs on its own).</summary>
@@ -103,14 +105,6 @@ namespace TimingMat.Core.Unit
             }
 
             _connecting = connecting;
-        }
-
-        /// <summary>Gets the local ms of a part's last finished work.</summary>
-        /// <param name="part">The part.</param>
-        /// <returns>ms since start (the local counter / 1000, as an int).</returns>
-        public int LastBeatMillis(int part)
-        {
-            return _beats[part];
         }
 
         /// <summary>Looks for a stall; safe to call from another thread than the loop's.</summary>

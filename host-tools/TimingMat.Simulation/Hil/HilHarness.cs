@@ -278,9 +278,11 @@ public sealed class HilHarness
                 JournalLastSequence = journaled,
                 ClockState = last == null ? "unknown" : last.ClockState.ToString().ToLowerInvariant(),
 
-                // The unit's status carries no clock offset: the board's clock cannot be compared with true time here.
+                // The unit's status states its clock against its own PPS, not against true time: the board's clock
+                // cannot be compared with true time here.
                 ClockErrorsMicros = null,
                 ReaderRestarts = _rig.Readers.Sum(r => Math.Max(0, Configurations(r) - 1)),
+                LastStatus = _statusText,
             };
             var facts = new RunFacts(_o.Seed, _faultsPlayed, _service.Collector.Duplicates, (_window.ToUtcMicros - _window.FromUtcMicros) / 1e6, wallSeconds, _o.Broker.ToString()) { Window = _window };
             return RaceScorer.Score(facts, _field, [outcome], run);
