@@ -90,7 +90,7 @@ public sealed class RaceEngine
         };
         if (_options.Broker != null)
         {
-            RequireBroker(network, trueClock);
+            RequireBroker(network);
         }
 
         // The LoRa fallback: every mat's radio and the tent receiver on one channel.
@@ -204,18 +204,16 @@ public sealed class RaceEngine
 
     private static string RunId(int seed) => $"{seed}-{Environment.ProcessId}-{Random.Shared.Next(1 << 20):x5}";
 
-    private static void RequireBroker(RaceNetwork network, SimulatedClock trueClock)
+    private static void RequireBroker(RaceNetwork network)
     {
-        // The collector connects on its first poll; a broker that is not there fails the run up front, not at the end.
-        var waited = Stopwatch.StartNew();
-        while (!network.Collector.IsOnline && waited.Elapsed < TimeSpan.FromSeconds(5))
+        // The collector's first poll starts its connect, which runs beside it (bounded by the client's connect timeout):
+        // wait for that one attempt in real time, the race's clock standing still. A broker that is not there fails the
+        // run up front, not at the end.
+        network.Collector.Poll();
+        while (network.Collector.IsConnecting)
         {
+            Thread.Sleep(20);
             network.Collector.Poll();
-            if (!network.Collector.IsOnline)
-            {
-                Thread.Sleep(50);
-                trueClock.Advance(1 * Second);
-            }
         }
 
         if (!network.Collector.IsOnline)

@@ -144,6 +144,25 @@ public sealed class LoRaGatewayTests : IDisposable
         Assert.Equal(ChipB, b);
     }
 
+    [Fact]
+    public void AUnitWhoseKeyTheGatewayLacks_IsStored_ButNeverAnswered()
+    {
+        // Without the unit's key no answer can be signed: the unit keeps its passings and sends them again later.
+        SendAs(13, first: 1, Crossing(ChipA, 1_000_000_123_456));
+        var buffer = new byte[255];
+        for (var t = 0; t < 100; t++)
+        {
+            Run(10_000);
+            _gateway.Poll();
+            Assert.Equal(RadioResult.Pending, _mat.TryReceive(buffer, out _));
+        }
+
+        Assert.Equal(1, _gateway.PacketsReceived);
+        Assert.Equal(1, _gateway.UnitsWithoutKey);
+        Assert.Equal(0, _gateway.AcksSent);
+        Assert.Equal(1, _bench.Store.CountPassings(13));
+    }
+
     private static Passing Crossing(byte[] epc, long utcMicros)
     {
         var p = new Passing { Kind = PassingKind.Crossing, UnitId = Unit, TimeUtcMicros = utcMicros, ClockState = ClockState.Locked, UncertaintyMicros = 300 };
@@ -155,11 +174,13 @@ public sealed class LoRaGatewayTests : IDisposable
         return p;
     }
 
-    private void Send(long first, params Passing[] passings)
+    private void Send(long first, params Passing[] passings) => SendAs(Unit, first, passings);
+
+    private void SendAs(int unit, long first, params Passing[] passings)
     {
         var packet = new byte[255];
         var baseMillis = LoRaPassingPacket.MillisOf(passings[0]);
-        LoRaPassingPacket.WriteHeader(packet, Unit, Journal, first, first - 1, baseMillis);
+        LoRaPassingPacket.WriteHeader(packet, unit, Journal, first, first - 1, baseMillis);
         for (var i = 0; i < passings.Length; i++)
         {
             LoRaPassingPacket.WriteRecord(packet, i, passings[i], baseMillis);
