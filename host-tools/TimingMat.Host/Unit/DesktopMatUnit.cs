@@ -24,7 +24,8 @@ namespace TimingMat.Host.Unit;
 /// journals and delivers later, as a mat does. A closed GPS port (bridge restarted, adapter replugged) is reopened every
 /// second; each reader driver reopens its own port when it restarts its module. When the application asks for a reboot
 /// (a signed <c>reboot</c> command, or its supervisor found a stall) the unit is built again on the same ports and folder,
-/// as a board restarts.
+/// as a board restarts. A watchdog timer calls <see cref="MatUnit.Supervise"/> every second, as the board's does; a loop
+/// stuck for good cannot be restarted from inside the process (run it under a service manager that restarts it).
 /// </remarks>
 public sealed class DesktopMatUnit : IDisposable
 {
@@ -43,6 +44,7 @@ public sealed class DesktopMatUnit : IDisposable
     private readonly MqttLink _link;
     private readonly RestartInPlace _rebooter = new();
     private readonly UnitHardware _hardware;
+    private Timer? _watchdog;
     private long _nextGpsReopen;
     private bool _started;
     private bool _stopped;
@@ -141,6 +143,9 @@ public sealed class DesktopMatUnit : IDisposable
         }
 
         _started = true;
+
+        // As on the board: a watchdog thread asks the unit every second whether its loop is stuck in a part.
+        _watchdog = new Timer(_ => Unit.Supervise(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Does one round of the unit's work; never blocks.</summary>
@@ -209,6 +214,7 @@ public sealed class DesktopMatUnit : IDisposable
         }
 
         _stopped = true;
+        _watchdog?.Dispose();
         Unit.Stop();
     }
 
