@@ -38,6 +38,8 @@ namespace TimingMat.Core.Unit
         private const long FrequencyResaveMicros = 1800000000;
         private const long FrequencyMovePpb = 200;
         private const long RebootDelayMicros = 1000000;
+        private const long LedHoldMicros = 200000;
+        private const int TestTagBeepMillis = 80;
 
         private readonly IMicrosecondClock _clock;
         private readonly UnitSupervisor _supervisor;
@@ -47,6 +49,10 @@ namespace TimingMat.Core.Unit
         private long _rebootAtMicros;
         private bool _started;
         private bool _rebooted;
+        private long _signalReads;
+        private long _signalTestReads;
+        private long _ledOffAtMicros;
+        private bool _ledOn;
 
         /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class with the settings the configuration maps to.</summary>
         /// <param name="config">The unit's configuration (validated).</param>
@@ -239,6 +245,7 @@ namespace TimingMat.Core.Unit
             supervisor.Connecting(Uplink.ConnectingSinceMicros >= 0, now);
             Status.Poll(now);
             KeepFrequency(now);
+            Signal(now);
             int stalled = supervisor.Check(now, true);
             if (stalled != UnitSupervisor.None)
             {
@@ -435,6 +442,42 @@ namespace TimingMat.Core.Unit
                 State.FrequencyPpb = (int)ppb;
                 State.Save();
                 _frequencySavedAtMicros = now;
+            }
+        }
+
+        // What a technician at the mat sees and hears: the LED lit while reads come in (the walk test), a short beep for
+        // each test tag read.
+        private void Signal(long now)
+        {
+            IUnitSignal signal = Hardware.Signal;
+            if (signal == null)
+            {
+                return;
+            }
+
+            ReadMonitor monitor = RaceDay.Monitor;
+            long reads = monitor.Reads;
+            if (reads != _signalReads)
+            {
+                _signalReads = reads;
+                _ledOffAtMicros = now + LedHoldMicros;
+                if (!_ledOn)
+                {
+                    _ledOn = true;
+                    signal.SetLed(true);
+                }
+            }
+            else if (_ledOn && now >= _ledOffAtMicros)
+            {
+                _ledOn = false;
+                signal.SetLed(false);
+            }
+
+            long testReads = monitor.TestTagReads;
+            if (testReads != _signalTestReads)
+            {
+                _signalTestReads = testReads;
+                signal.Beep(TestTagBeepMillis);
             }
         }
 

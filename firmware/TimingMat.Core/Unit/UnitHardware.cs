@@ -43,7 +43,7 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets or sets the battery and temperature sensing, or <c>null</c>.</summary>
         public IBatterySensor Battery { get; set; }
 
-        /// <summary>Gets or sets the LED and buzzer, or <c>null</c>.</summary>
+        /// <summary>Gets or sets the LED and buzzer, or <c>null</c>: the LED is lit while reads come in (the walk test), the buzzer beeps for each test tag read.</summary>
         public IUnitSignal Signal { get; set; }
 
         /// <summary>Gets or sets the free-heap meter, or <c>null</c> (the status then says <c>null</c>).</summary>

@@ -359,6 +359,36 @@ public class MatUnitApplicationTests
     }
 
     [Fact]
+    public void TheLedShowsReads_AndTheBuzzerATestTag_ForTheWalkTest()
+    {
+        var signal = new RecordingSignal();
+        var rig = new MatUnitRig(_store, _broker, NoFixSeconds);
+        rig.Hardware.Signal = signal;
+        var unit = new MatUnit(rig.Config, rig.Hardware);
+        Assert.True(unit.Start());
+        Assert.True(unit.RaceDay.TestTags.TryAddHex(Convert.ToHexString(s_chip[..4])));
+        rig.Crossing(s_chip, 2_000_000);
+
+        var ledAt = -1L;
+        var ledOffAt = -1L;
+        while (rig.Local < 4_000_000)
+        {
+            rig.Rig.Gps.StepBy(MatUnitRig.StepMicros);
+            rig.Module.Poll();
+            unit.Poll();
+            ledAt = ledAt < 0 && signal.Led ? rig.Local : ledAt;
+            ledOffAt = ledAt >= 0 && ledOffAt < 0 && !signal.Led ? rig.Local : ledOffAt;
+        }
+
+        Assert.InRange(ledAt, 2_000_000, 2_100_000);
+        Assert.InRange(ledOffAt, 3_150_000, 3_300_000);
+        Assert.Equal(unit.RaceDay.Monitor.TestTagReads, signal.Beeps);
+        Assert.InRange(signal.Beeps, 90, 110);
+        Assert.Equal(RaceDayMode.Test, unit.RaceDay.Mode);
+        Assert.Empty(rig.JournalPassings());
+    }
+
+    [Fact]
     public void TheMemoryReport_OfTheDefaultConfiguration_IsPinned()
     {
         var rig = new MatUnitRig(_store, _broker, NoFixSeconds);
@@ -440,6 +470,17 @@ public class MatUnitApplicationTests
         }
 
         return all;
+    }
+
+    private sealed class RecordingSignal : IUnitSignal
+    {
+        public bool Led { get; private set; }
+
+        public int Beeps { get; private set; }
+
+        public void SetLed(bool on) => Led = on;
+
+        public void Beep(int milliseconds) => Beeps++;
     }
 
     private sealed class FixedBattery(int millivolts, int deciCelsius) : IBatterySensor
