@@ -98,7 +98,7 @@ namespace TimingMat.Core.Unit
             StallSeconds = 60;
             LoraEnabled = true;
             LoraSpreadingFactor = 7;
-            LoraDutyCyclePermille = 10;
+            LoraDutyCyclePermille = 100;
             LoraFallbackSeconds = 30;
         }
 
@@ -213,7 +213,7 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets the LoRa spreading factor, 7–12 (<c>lora.sf</c>; default 7).</summary>
         public int LoraSpreadingFactor { get; private set; }
 
-        /// <summary>Gets the LoRa duty cycle in permille (<c>lora.duty_cycle_pct</c> × 10; default 1 %).</summary>
+        /// <summary>Gets the LoRa duty cycle in permille (<c>lora.duty_cycle_pct</c> × 10; default 10 %, the radio's 869.525 MHz g3 sub-band).</summary>
         public int LoraDutyCyclePermille { get; private set; }
 
         /// <summary>Gets how long MQTT must be down before LoRa carries the passings, s (<c>lora.fallback_s</c>; default 30).</summary>

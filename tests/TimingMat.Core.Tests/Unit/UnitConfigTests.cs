@@ -199,6 +199,8 @@ public class UnitConfigTests
         Assert.Contains("command.key = unset\n", dump, StringComparison.Ordinal);
         Assert.Contains("mode = timing\n", dump, StringComparison.Ordinal);
         Assert.Contains("crossings.reaction_ms = 850\n", dump, StringComparison.Ordinal);
+        Assert.Contains("lora.duty_cycle_pct = 10.0\n", dump, StringComparison.Ordinal);
+        Assert.Contains("supervisor.stall_s = 60\n", dump, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-passphrase", dump, StringComparison.Ordinal);
         Assert.Equal("set", config.Get("wifi.password"));
         Assert.Null(config.Get("nope"));
