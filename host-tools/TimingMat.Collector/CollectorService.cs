@@ -40,13 +40,19 @@ public sealed class CollectorService : IDisposable
     /// <summary>Gets the MQTT link.</summary>
     public MqttLink Link { get; }
 
-    /// <summary>Connects once, in the calling thread.</summary>
+    /// <summary>Makes one connect attempt and waits for its outcome (at most the client's connect timeout).</summary>
     /// <returns><c>true</c> when connected and subscribed.</returns>
     public bool Connect()
     {
         lock (_turn)
         {
             Collector.Poll();
+            while (Collector.IsConnecting)
+            {
+                Link.WaitForActivity(TimeSpan.FromMilliseconds(20));
+                Collector.Poll();
+            }
+
             return Collector.IsOnline;
         }
     }

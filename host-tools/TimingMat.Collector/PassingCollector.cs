@@ -39,6 +39,7 @@ public sealed class PassingCollector
     private readonly List<(string Topic, byte[] Payload)> _outgoing = [];
     private readonly List<CollectedPassing> _stored = [];
     private bool _online;
+    private bool _connectStarted;
     private long _nextConnectAt;
     private long _reconnectDelay;
 
@@ -74,6 +75,9 @@ public sealed class PassingCollector
 
     /// <summary>Gets a value indicating whether the collector is connected and subscribed.</summary>
     public bool IsOnline => _online;
+
+    /// <summary>Gets a value indicating whether a connect attempt is under way (started and not yet answered or given up).</summary>
+    public bool IsConnecting => _connectStarted;
 
     /// <summary>Gets the ledger by unit id.</summary>
     public IReadOnlyDictionary<int, UnitLedgerEntry> Ledger => _ledger;
@@ -184,38 +188,44 @@ public sealed class PassingCollector
     /// <returns><c>true</c> when the command was published.</returns>
     public bool RequestReplay(int unit, long from, long? to = null)
     {
-        var text = to == null ? $"replay {from}" : $"replay {from} {to}";
         ReplayRequests++;
-        return _link.Publish(new UplinkTopics(_options.TopicPrefix, unit).Commands, Encoding.ASCII.GetBytes(text), 1, false) >= 0;
+        return _link.Publish(new UplinkTopics(_options.TopicPrefix, unit).Acks, ReplayRequest.Write(from, to ?? ReplayRequest.OpenEnd), 1, false) >= 0;
     }
 
     private void KeepConnected(long now)
     {
-        var connected = _link.IsConnected;
-        if (_online && !connected)
+        if (_online && !_link.IsConnected)
         {
             _online = false;
             _nextConnectAt = now + _reconnectDelay;
         }
 
-        if (connected || now < _nextConnectAt)
+        if (_online)
         {
             return;
         }
 
-        bool ok;
-        try
+        if (!_connectStarted)
         {
-            ok = _link.Connect(_connect)
-                && _link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, UplinkTopics.PassingsLevel), 1)
-                && _link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, UplinkTopics.StatusLevel), 1);
-        }
-        catch (IOException)
-        {
-            ok = false;
+            if (now < _nextConnectAt)
+            {
+                return;
+            }
+
+            _connectStarted = true;
+            _link.BeginConnect(_connect);
         }
 
-        if (!ok)
+        // Read "connecting" before "connected": a link sets connected before it clears connecting.
+        if (_link.IsConnecting)
+        {
+            return;
+        }
+
+        _connectStarted = false;
+        if (!_link.IsConnected
+            || !_link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, UplinkTopics.PassingsLevel), 1)
+            || !_link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, UplinkTopics.StatusLevel), 1))
         {
             _nextConnectAt = _clock.GetMicroseconds() + _reconnectDelay;
             _reconnectDelay = Math.Min(_reconnectDelay * 2, _options.ReconnectMaxMicros);
@@ -332,7 +342,7 @@ public sealed class PassingCollector
         {
             // The unit believes more is stored than this database holds: ask for the gap.
             ReplayRequests++;
-            _outgoing.Add((topics.Commands, Encoding.ASCII.GetBytes($"replay {entry.Contiguous + 1} {_batch.AckedSequence}")));
+            _outgoing.Add((topics.Acks, ReplayRequest.Write(entry.Contiguous + 1, _batch.AckedSequence)));
         }
     }
 }

@@ -22,6 +22,7 @@ public sealed class MqttLink : IMqttLink, IDisposable
     private readonly ConcurrentQueue<int> _acknowledged = new();
     private readonly AutoResetEvent _activity = new(false);
     private MqttClient? _client;
+    private volatile bool _connecting;
 
     /// <summary>Initializes a new instance of the <see cref="MqttLink"/> class. Does not connect.</summary>
     /// <param name="broker">The broker.</param>
@@ -48,6 +49,41 @@ public sealed class MqttLink : IMqttLink, IDisposable
     public string? LastError => _client?.LastError;
 
     /// <inheritdoc />
+    public bool IsConnecting => _connecting;
+
+    /// <inheritdoc />
+    /// <remarks>The attempt runs on a thread of its own, bounded by <see cref="MqttClientOptions.ConnectTimeout"/>.</remarks>
+    public void BeginConnect(MqttConnectOptions options)
+    {
+        if (_connecting || IsConnected)
+        {
+            return;
+        }
+
+        _connecting = true;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Connect(options);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                // A failed attempt: the client says why in LastError, the unit sees it not connected and backs off.
+            }
+            finally
+            {
+                _connecting = false;
+                Signal();
+            }
+        })
+        { IsBackground = true, Name = $"mqtt-connect-{options.ClientId}" };
+        thread.Start();
+    }
+
+    /// <summary>Connects and waits for the CONNACK (or the connect timeout), in the calling thread.</summary>
+    /// <param name="options">Client id, credentials, session and last-will settings.</param>
+    /// <returns><c>true</c> when the broker accepted the connection.</returns>
     public bool Connect(MqttConnectOptions options)
     {
         var settings = new MqttClientOptions

@@ -89,24 +89,31 @@ public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(unit.Terminate(TimeSpan.FromSeconds(10)), "the unit did not stop on SIGTERM");
         Assert.Equal(0, unit.ExitCode);
         using var first = JsonDocument.Parse(File.ReadAllText(_dir.PathOf("unit-1.json")));
-        var state = first.RootElement.GetProperty("state");
+        var status = first.RootElement.GetProperty("status");
 
         // Locked, or holding over if the harness's PPS stopped a few seconds before the SIGTERM came.
-        Assert.Contains(state.GetProperty("clock_state").GetString(), new[] { "locked", "holdover" });
-        var journal = state.GetProperty("uplink");
-        var lastSeq = journal.GetProperty("durable_sequence").GetInt64();
+        Assert.Contains(status.GetProperty("clock").GetProperty("state").GetString(), new[] { "locked", "holdover" });
+        Assert.Equal("offline", status.GetProperty("state").GetString());
+        var journal = status.GetProperty("journal");
+        var lastSeq = journal.GetProperty("last_seq").GetInt64();
         Assert.Equal(report.GetProperty("passings_delivered").GetInt64(), lastSeq);
-        Assert.Equal(lastSeq, journal.GetProperty("acked_sequence").GetInt64());
+        Assert.Equal(lastSeq, journal.GetProperty("acked_seq").GetInt64());
 
-        // Started again on the same folder, the unit recovers the same journal, numbering and acknowledged mark.
+        // The unit's own status reached the harness's collector: the report shows it per mat.
+        Assert.Equal(1, mat.GetProperty("status").GetProperty("unit").GetInt32());
+        Assert.Equal("start", mat.GetProperty("status").GetProperty("role").GetString());
+
+        // Started again on the same folder, the unit recovers the same journal, numbering and acknowledged mark, and
+        // knows it was stopped cleanly.
         using var again = CliProcess.Start(["unit", .. unitArgs, "--seconds", "3", "--json"]);
         Assert.True(again.WaitForExit(TimeSpan.FromSeconds(30)), "the restarted unit did not stop after --seconds");
         Assert.Equal(0, again.ExitCode);
         using var second = JsonDocument.Parse(again.Output);
-        var recovered = second.RootElement.GetProperty("state").GetProperty("uplink");
-        Assert.Equal(journal.GetProperty("journal_id").GetInt64(), recovered.GetProperty("journal_id").GetInt64());
-        Assert.Equal(lastSeq, recovered.GetProperty("durable_sequence").GetInt64());
-        Assert.Equal(lastSeq, recovered.GetProperty("acked_sequence").GetInt64());
+        var recovered = second.RootElement.GetProperty("status");
+        Assert.Equal(journal.GetProperty("id").GetInt64(), recovered.GetProperty("journal").GetProperty("id").GetInt64());
+        Assert.Equal(lastSeq, recovered.GetProperty("journal").GetProperty("last_seq").GetInt64());
+        Assert.Equal(lastSeq, recovered.GetProperty("journal").GetProperty("acked_seq").GetInt64());
+        Assert.Equal(("power-on", 2, 0), (recovered.GetProperty("boot").GetProperty("reason").GetString(), recovered.GetProperty("boot").GetProperty("boots").GetInt32(), recovered.GetProperty("boot").GetProperty("crashes").GetInt32()));
     }
 
     [Fact]
@@ -148,13 +155,12 @@ public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(unit.Terminate(TimeSpan.FromSeconds(10)), "the unit did not stop on SIGTERM");
         Assert.Equal(0, unit.ExitCode);
         using var final = JsonDocument.Parse(File.ReadAllText(_dir.PathOf("unit-1.json")));
-        var state = final.RootElement.GetProperty("state");
-        var modules = state.GetProperty("readers");
+        var modules = final.RootElement.GetProperty("status").GetProperty("readers");
         Assert.Equal(2, modules.GetArrayLength());
         Assert.Equal(new[] { 0, 1 }, modules.EnumerateArray().Select(m => m.GetProperty("reader").GetInt32()));
         var reads = modules.EnumerateArray().Select(m => m.GetProperty("reads").GetInt64()).ToArray();
         Assert.All(reads, r => Assert.True(r > 100, $"a module sent the unit only {r} reads: {string.Join(", ", reads)}"));
-        Assert.Equal(reads.Sum(), state.GetProperty("reads").GetInt64());
+        Assert.Equal(new[] { "r2000", "r2000" }, modules.EnumerateArray().Select(m => m.GetProperty("type").GetString()));
 
         // What the harness's two emulators sent is what the unit's two drivers decoded (bar the last bytes on the wire).
         Assert.InRange(reads.Sum(), played * 9 / 10, played);

@@ -1,3 +1,4 @@
+using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Scenarios;
 using Xunit;
@@ -33,7 +34,7 @@ public class RaceFieldTests
     [Fact]
     public void StartMat_FlowsAtTheScenarioRate()
     {
-        var start = s_half.MatWithRole(MatRoleName.Start)!;
+        var start = s_half.MatWithRole(UnitRole.Start)!;
         var wave1 = s_field.CrossingsAt(start.UnitId).Where(c => c.Runner.Athlete.Wave == 1 && !c.Runner.LateStart).ToList();
 
         var seconds = (wave1[^1].UtcMicros - wave1[0].UtcMicros) / 1e6;
@@ -51,7 +52,7 @@ public class RaceFieldTests
         }
 
         var runner = s_field.Runners.First(r => r.DropoutKm == null && r.SkippedUnitId == null);
-        var times = s_half.Mats.Where(m => m.Role != MatRoleName.CheckIn).Select(m => runner.TimeAtKm(m.Km, s_half.DistanceKm)).ToList();
+        var times = s_half.Mats.Where(m => m.Role != UnitRole.CheckIn).Select(m => runner.TimeAtKm(m.Km, s_half.DistanceKm)).ToList();
         Assert.True(times.Zip(times.Skip(1)).All(p => p.First < p.Second));
     }
 
@@ -64,13 +65,13 @@ public class RaceFieldTests
 
         Assert.DoesNotContain(s_field.CrossingsAt(tenK), c => c.Runner == dropout);
         Assert.DoesNotContain(s_field.CrossingsAt(skipper.SkippedUnitId!.Value), c => c.Runner == skipper);
-        Assert.Contains(s_field.CrossingsAt(s_half.MatWithRole(MatRoleName.Finish)!.UnitId), c => c.Runner == skipper || skipper.DropoutKm != null);
+        Assert.Contains(s_field.CrossingsAt(s_half.MatWithRole(UnitRole.Finish)!.UnitId), c => c.Runner == skipper || skipper.DropoutKm != null);
     }
 
     [Fact]
     public void CheckIns_FallInsideTheirMatsWindow_ForTheRightCorrals()
     {
-        foreach (var mat in s_half.Mats.Where(m => m.Role == MatRoleName.CheckIn))
+        foreach (var mat in s_half.Mats.Where(m => m.Role == UnitRole.CheckIn))
         {
             var crossings = s_field.CrossingsAt(mat.UnitId);
             Assert.NotEmpty(crossings);
@@ -82,7 +83,7 @@ public class RaceFieldTests
     [Fact]
     public void SomeSlowRunners_MissTheFinishCutoff()
     {
-        var finish = s_half.MatWithRole(MatRoleName.Finish)!;
+        var finish = s_half.MatWithRole(UnitRole.Finish)!;
         var late = s_field.CrossingsAt(finish.UnitId).Count(c => c.UtcMicros > finish.CutoffUtcMicros);
 
         Assert.InRange(late, 1, 400);

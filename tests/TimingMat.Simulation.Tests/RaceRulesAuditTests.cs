@@ -1,4 +1,5 @@
 using TimingMat.Core.Passings;
+using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Audit;
 using TimingMat.Simulation.Scenarios;
 using Xunit;
@@ -12,12 +13,12 @@ public class RaceRulesAuditTests
 
     private static readonly AuditMat[] s_mats =
     [
-        new(1, "checkin", MatRoleName.CheckIn, 0, Gun),
-        new(2, "start", MatRoleName.Start, 0, Gun + (3600 * S)),
-        new(3, "5k", MatRoleName.Split, 5, Gun + (7200 * S)),
-        new(4, "10k", MatRoleName.Split, 10, Gun + (9000 * S)),
-        new(5, "15k", MatRoleName.Split, 15, Gun + (10800 * S)),
-        new(6, "finish", MatRoleName.Finish, 21.1, Gun + (12600 * S)),
+        new(1, "checkin", UnitRole.CheckIn, 0, Gun),
+        new(2, "start", UnitRole.Start, 0, Gun + (3600 * S)),
+        new(3, "5k", UnitRole.Split, 5, Gun + (7200 * S)),
+        new(4, "10k", UnitRole.Split, 10, Gun + (9000 * S)),
+        new(5, "15k", UnitRole.Split, 15, Gun + (10800 * S)),
+        new(6, "finish", UnitRole.Finish, 21.1, Gun + (12600 * S)),
     ];
 
     private readonly List<AuditPassing> _passings = [];

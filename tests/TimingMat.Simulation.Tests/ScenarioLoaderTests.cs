@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Scenarios;
 using Xunit;
 
@@ -15,7 +16,7 @@ public class ScenarioLoaderTests
         Assert.Equal(2, half.Waves.Count);
         Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], half.Mats.Select(m => m.Name));
         Assert.Equal(Enumerable.Range(1, 9), half.Mats.Select(m => m.UnitId));
-        Assert.Equal(21.0975, half.MatWithRole(MatRoleName.Finish)!.Km);
+        Assert.Equal(21.0975, half.MatWithRole(UnitRole.Finish)!.Km);
         Assert.Equal(5, half.Faults.Count);
         Assert.Equal(new DateTimeOffset(2026, 10, 4, 8, 0, 0, TimeSpan.FromHours(2)).ToUnixTimeMilliseconds() * 1000, half.Waves[0].GunUtcMicros);
         Assert.Equal(["A", "B"], half.Mats[0].Corrals);

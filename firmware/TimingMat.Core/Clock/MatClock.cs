@@ -264,6 +264,26 @@ namespace TimingMat.Core.Clock
             }
         }
 
+        /// <summary>
+        /// Starts from a frequency measured before a reboot (saved on flash by the unit): until the window is long enough
+        /// to measure the slope by itself, the fit keeps it within <paramref name="tolerancePpb"/> of
+        /// <paramref name="ppb"/>, so the clock locks after <see cref="MatClockSettings.RelockEdges"/> edges as after a
+        /// holdover instead of <see cref="MatClockSettings.LockEdges"/>. Call before the first <see cref="Poll"/>.
+        /// </summary>
+        /// <param name="ppb">The crystal's frequency error, ppb (<see cref="FrequencyErrorPpb"/> of the earlier boot).</param>
+        /// <param name="tolerancePpb">How far the crystal may have moved since (temperature), ppb.</param>
+        public void RestoreFrequency(long ppb, long tolerancePpb)
+        {
+            if (_hasModel || FixedPoint.Abs(ppb) > PlausibleDriftPpb || tolerancePpb <= 0)
+            {
+                return;
+            }
+
+            _priorActive = true;
+            _priorPpb = ppb;
+            _priorTolerancePpb = tolerancePpb;
+        }
+
         /// <summary>Takes the PPS edges and NMEA bytes that arrived since the last poll and updates the state.</summary>
         /// <remarks>Call at least every 50 ms: a sentence is timed by the poll that completes it.</remarks>
         public void Poll()

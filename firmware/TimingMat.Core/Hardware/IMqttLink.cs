@@ -5,20 +5,31 @@ namespace TimingMat.Core.Hardware
     /// client on desktop, or an in-process link in the simulator.
     /// </summary>
     /// <remarks>
-    /// Polled like the rest of the core: received messages and broker acknowledgements are queued by the
+    /// <para>Polled like the rest of the core: received messages and broker acknowledgements are queued by the
     /// implementation and taken with <see cref="TakeReceived"/> and <see cref="TryTakeAcknowledged"/>. A broker
     /// PUBACK only means the broker has the message; the outbox waits for the collector's own ack before it
-    /// forgets a batch.
+    /// forgets a batch.</para>
+    /// <para>Connecting never blocks the caller: <see cref="BeginConnect"/> starts an attempt (TCP, TLS, CONNECT,
+    /// CONNACK; on the device a connect thread) and returns at once; the unit's loop polls <see cref="IsConnecting"/>
+    /// and <see cref="IsConnected"/> until the attempt ends. An implementation sets <see cref="IsConnected"/> before it
+    /// clears <see cref="IsConnecting"/>, so a caller that reads <see cref="IsConnecting"/> first never mistakes a
+    /// finished success for a failure.</para>
     /// </remarks>
     public interface IMqttLink
     {
         /// <summary>Gets a value indicating whether the session is connected.</summary>
         bool IsConnected { get; }
 
-        /// <summary>Connects to the broker and waits for its CONNACK.</summary>
+        /// <summary>Gets a value indicating whether a connect attempt started by <see cref="BeginConnect"/> is still running.</summary>
+        bool IsConnecting { get; }
+
+        /// <summary>
+        /// Starts connecting to the broker and returns at once. Does nothing while an attempt runs or the session is up.
+        /// When the attempt ends, <see cref="IsConnecting"/> turns false and <see cref="IsConnected"/> tells whether the
+        /// broker accepted the connection (within the implementation's own connect timeout).
+        /// </summary>
         /// <param name="options">Client id, credentials, session and last-will settings.</param>
-        /// <returns><c>true</c> when the broker accepted the connection.</returns>
-        bool Connect(MqttConnectOptions options);
+        void BeginConnect(MqttConnectOptions options);
 
         /// <summary>Sends DISCONNECT and closes the connection. Does nothing when not connected.</summary>
         void Disconnect();

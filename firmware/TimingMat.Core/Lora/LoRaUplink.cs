@@ -30,6 +30,8 @@ namespace TimingMat.Core.Lora
         private readonly byte[] _packet = new byte[255];
         private readonly byte[] _received = new byte[255];
         private readonly LoRaAck _ack = new LoRaAck();
+        private readonly IHmacSha256 _hmac;
+        private readonly byte[] _key;
         private readonly int _maxRecords;
         private JournalCursor _cursor;
         private int _state;
@@ -48,9 +50,13 @@ namespace TimingMat.Core.Lora
         /// <param name="radio">The radio's SPI device.</param>
         /// <param name="clock">The unit's microsecond clock.</param>
         /// <param name="options">Validated options (<see cref="LoRaOptions.Validate"/>).</param>
-        public LoRaUplink(PassingJournal journal, ISpiDevice radio, IMicrosecondClock clock, LoRaOptions options)
+        /// <param name="hmac">HMAC-SHA256, to check the receiver's acks.</param>
+        /// <param name="key">The unit's command key, which the receiver signs its acks with; <c>null</c> refuses every ack (nothing is ever forgotten over LoRa).</param>
+        public LoRaUplink(PassingJournal journal, ISpiDevice radio, IMicrosecondClock clock, LoRaOptions options, IHmacSha256 hmac, byte[] key)
         {
             _journal = journal;
+            _hmac = hmac;
+            _key = key;
             _clock = clock;
             _options = options;
             Radio = new Sx127xRadio(radio, clock);
@@ -85,8 +91,11 @@ namespace TimingMat.Core.Lora
         /// <summary>Gets the number of passings sent (re-sends included).</summary>
         public long PassingsSent { get; private set; }
 
-        /// <summary>Gets the number of acks for this unit and journal received.</summary>
+        /// <summary>Gets the number of authentic acks for this unit and journal that answered the packet sent.</summary>
         public long AcksReceived { get; private set; }
+
+        /// <summary>Gets the number of acks for this unit and journal refused: a tag that does not check (forged, or no key), or an answer to another packet than the one sent (replayed).</summary>
+        public long AcksRejected { get; private set; }
 
         /// <summary>Gets the number of packets that went unanswered.</summary>
         public long AckTimeouts { get; private set; }
@@ -203,9 +212,16 @@ namespace TimingMat.Core.Lora
             RadioResult result = Radio.TryReceive(_received, out length);
             if (result == RadioResult.Done && _ack.Read(_received, length) && _ack.UnitId == _journal.UnitId && _ack.JournalId == _journal.JournalId)
             {
+                if (!_ack.IsAuthentic(_received, _key, _hmac) || _ack.PacketFirstSequence != _sentFirst || _ack.PacketCount != _sentCount)
+                {
+                    // Forged, or an old ack played again: it must not move the acked mark. Keep listening for the real one.
+                    AcksRejected++;
+                    return;
+                }
+
                 AcksReceived++;
                 _journal.Acknowledge(_ack.AckedSequence);
-                if (_ack.PacketFirstSequence == _sentFirst && _ack.PacketCount == _sentCount && _sendFrom < _sentFirst + _sentCount)
+                if (_sendFrom < _sentFirst + _sentCount)
                 {
                     // The receiver holds this packet even if a gap before it keeps the acked number back.
                     _sendFrom = _sentFirst + _sentCount;

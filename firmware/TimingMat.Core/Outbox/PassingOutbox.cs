@@ -216,12 +216,12 @@ namespace TimingMat.Core.Outbox
 
         /// <summary>Queues a replay: every stored passing from one sequence number on is sent again.</summary>
         /// <param name="from">First sequence number (clamped to the oldest stored).</param>
-        /// <param name="to">Last sequence number, or <see cref="UnitCommand.OpenEnd"/> for everything durable now.</param>
+        /// <param name="to">Last sequence number, or <see cref="ReplayRequest.OpenEnd"/> for everything durable now.</param>
         public void Replay(long from, long to)
         {
             ReplayRequests++;
             long durable = _journal.DurableSequence;
-            if (to == UnitCommand.OpenEnd || to > durable)
+            if (to == ReplayRequest.OpenEnd || to > durable)
             {
                 to = durable;
             }

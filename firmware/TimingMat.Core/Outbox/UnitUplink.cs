@@ -6,54 +6,43 @@ using TimingMat.Core.Passings;
 namespace TimingMat.Core.Outbox
 {
     /// <summary>
-    /// A unit's whole never-lose-a-read path behind the crossing detector: the RAM ring, the flash journal and the
-    /// MQTT outbox, with the connection, commands, acks and the retained status. The device, a desktop unit process
-    /// and the race simulator all run this same class.
+    /// A unit's never-lose-a-read path behind the crossing detector: the RAM ring, the flash journal and the MQTT
+    /// outbox, with the connection, collector acks and replay requests. The unit application (<c>MatUnit</c>) runs it
+    /// on the device, in <c>timingmat unit</c> and in the race simulator, and publishes its status and command replies
+    /// through it.
     /// </summary>
     /// <remarks>
     /// <para>
     /// Hand <see cref="Ring"/> to the detector as its <see cref="IPassingSink"/> (it may run on another thread), then call
-    /// <see cref="Poll"/> from the unit's loop every few milliseconds. Each poll moves passings from the ring into the
-    /// journal (which numbers them), commits the journal at most every <see cref="UplinkOptions.CommitIntervalMicros"/>,
-    /// keeps the MQTT session up (persistent session, retained last will <c>{"unit":N,"state":"offline"}</c> on the
-    /// status topic, reconnect with doubling backoff), feeds collector acks and commands to the outbox, lets it
-    /// publish, saves the acked mark now and then, and refreshes the retained status.
+    /// <see cref="PollJournal"/> and <see cref="PollLink"/> (or <see cref="Poll"/>) from the unit's loop every few
+    /// milliseconds. The journal work moves passings from the ring into the journal (which numbers them), commits at
+    /// most every <see cref="UplinkOptions.CommitIntervalMicros"/> and saves the acked mark now and then. The link work
+    /// keeps the MQTT session up — persistent session, retained last will <c>{"unit":N,"state":"offline"}</c> on the
+    /// status topic, reconnect with doubling backoff — feeds collector acks and replay requests to the outbox, hands the
+    /// command topic's messages to <see cref="Commands"/>, and lets the outbox publish.
     /// </para>
     /// <para>
-    /// <see cref="UplinkOptions"/> and the topics are documented in firmware/docs/wire-formats.md. Connecting blocks
-    /// for as long as <see cref="IMqttLink.Connect"/> does; the ring keeps taking passings meanwhile.
+    /// Nothing here waits: a connect is started with <see cref="IMqttLink.BeginConnect"/> and polled, so a broker that
+    /// does not answer never holds timing up. <see cref="UplinkOptions"/> and the topics are documented in
+    /// firmware/docs/wire-formats.md.
     /// </para>
     /// </remarks>
     public sealed class UnitUplink
     {
-        // Alarm bits; bit i is reported as s_alarmNames[i].
-        private const int AlarmRingFull = 1;
-        private const int AlarmJournalFull = 2;
-        private const int AlarmStorageFault = 4;
-        private const int AlarmJournalDamaged = 8;
-
-        private static readonly string[] s_alarmNames = new string[] { "ring_full", "journal_full", "storage_fault", "journal_damaged" };
-
         private readonly IMqttLink _link;
         private readonly IMicrosecondClock _clock;
         private readonly UplinkOptions _options;
         private readonly UplinkTopics _topics;
         private readonly MqttConnectOptions _connect;
-        private readonly UnitCommand _command = new UnitCommand();
-        private readonly JsonWriter _status = new JsonWriter(1024);
-        private readonly long _startMicros;
         private PassingOutbox _outbox;
         private bool _online;
         private bool _stopped;
+        private bool _connecting;
         private bool _appendedSinceCommit;
         private long _lastCommit;
         private long _lastAckSave;
-        private long _lastStatus;
         private long _nextConnectAt;
         private long _reconnectDelay;
-        private bool _statusDue;
-        private int _reportedAlarms;
-        private int _ringFullEventsReported;
 
         /// <summary>Initializes a new instance of the <see cref="UnitUplink"/> class; call <see cref="Start"/> next.</summary>
         /// <param name="ring">The ring the detector fills.</param>
@@ -78,8 +67,8 @@ namespace TimingMat.Core.Outbox
             _connect.WillMessage = "{\"unit\":" + options.UnitId.ToString() + ",\"state\":\"offline\"}";
             _connect.WillRetain = true;
             _connect.WillQos = 1;
-            _startMicros = clock.GetMicroseconds();
             _reconnectDelay = options.ReconnectMinMicros;
+            ConnectingSinceMicros = -1;
         }
 
         /// <summary>Gets the ring: the detector's <see cref="IPassingSink"/>.</summary>
@@ -87,6 +76,9 @@ namespace TimingMat.Core.Outbox
 
         /// <summary>Gets the journal.</summary>
         public PassingJournal Journal { get; private set; }
+
+        /// <summary>Gets or sets where the command topic's messages go; without one they are counted and dropped.</summary>
+        public IUnitCommandSink Commands { get; set; }
 
         /// <summary>Gets the outbox, or <c>null</c> before <see cref="Start"/> succeeded.</summary>
         public PassingOutbox Outbox
@@ -100,11 +92,14 @@ namespace TimingMat.Core.Outbox
             get { return _topics; }
         }
 
-        /// <summary>Gets a value indicating whether the MQTT session is up.</summary>
+        /// <summary>Gets a value indicating whether the MQTT session is up and subscribed.</summary>
         public bool IsOnline
         {
             get { return _online; }
         }
+
+        /// <summary>Gets the local µs the running connect attempt started at, or -1 when none runs.</summary>
+        public long ConnectingSinceMicros { get; private set; }
 
         /// <summary>Gets the number of connect attempts since start.</summary>
         public int ConnectAttempts { get; private set; }
@@ -112,8 +107,11 @@ namespace TimingMat.Core.Outbox
         /// <summary>Gets the number of successful connects since start.</summary>
         public int Connections { get; private set; }
 
-        /// <summary>Gets the number of command messages that were not understood.</summary>
-        public int RejectedCommands { get; private set; }
+        /// <summary>Gets the number of command messages that arrived while no <see cref="Commands"/> sink was set.</summary>
+        public int DroppedCommands { get; private set; }
+
+        /// <summary>Gets the number of replay requests the collector sent on the ack topic.</summary>
+        public int ReplayRequests { get; private set; }
 
         /// <summary>Opens the journal (recovering from a power cut) and prepares the outbox.</summary>
         /// <returns><c>true</c> when the journal is usable.</returns>
@@ -137,8 +135,15 @@ namespace TimingMat.Core.Outbox
             return true;
         }
 
-        /// <summary>Does one round of work; never waits except inside a connect attempt. Does nothing after <see cref="Stop"/>.</summary>
+        /// <summary>Does one round of the journal's and the link's work; never waits. Does nothing after <see cref="Stop"/>.</summary>
         public void Poll()
+        {
+            PollJournal();
+            PollLink();
+        }
+
+        /// <summary>The journal's work: ring to journal, group commit, acked mark. Never waits beyond a flash write.</summary>
+        public void PollJournal()
         {
             if (_outbox == null || _stopped)
             {
@@ -153,24 +158,37 @@ namespace TimingMat.Core.Outbox
                 _lastCommit = now;
             }
 
-            KeepConnected(now);
-            if (_online)
-            {
-                TakeMessages();
-                _outbox.Poll();
-            }
-
             if (now - _lastAckSave >= _options.AckSaveIntervalMicros)
             {
                 Journal.SaveAcknowledged();
                 _lastAckSave = now;
             }
+        }
 
-            int alarms = Alarms();
-            if (_online && (_statusDue || alarms != _reportedAlarms || now - _lastStatus >= _options.StatusIntervalMicros))
+        /// <summary>The link's work: the connection, acks, replay requests, commands, publishing. Never waits.</summary>
+        public void PollLink()
+        {
+            if (_outbox == null || _stopped)
             {
-                PublishStatus("online", alarms, now);
+                return;
             }
+
+            KeepConnected(_clock.GetMicroseconds());
+            if (_online)
+            {
+                TakeMessages();
+                _outbox.Poll();
+            }
+        }
+
+        /// <summary>Publishes a message of the unit's own (status, command reply) when the session is up.</summary>
+        /// <param name="topic">The topic.</param>
+        /// <param name="payload">The body; the link may keep it until the broker acknowledges it.</param>
+        /// <param name="retain">Whether the broker keeps it as the topic's retained message.</param>
+        /// <returns><c>true</c> when it was handed to the link.</returns>
+        public bool Publish(string topic, byte[] payload, bool retain)
+        {
+            return _online && _link.Publish(topic, payload, 1, retain) >= 0;
         }
 
         /// <summary>Moves what is in the ring into the journal and commits it now (power failing; nothing waits for the commit interval).</summary>
@@ -195,9 +213,10 @@ namespace TimingMat.Core.Outbox
 
         /// <summary>
         /// Shuts down cleanly: stores what is in the ring, commits, saves the acked mark, publishes the retained
-        /// <c>offline</c> status and disconnects. <see cref="Start"/> resumes.
+        /// offline status and disconnects. <see cref="Start"/> resumes.
         /// </summary>
-        public void Stop()
+        /// <param name="offlineStatus">The retained status to leave on the status topic, or <c>null</c> for the will's short form.</param>
+        public void Stop(byte[] offlineStatus)
         {
             if (_outbox == null || _stopped)
             {
@@ -210,7 +229,18 @@ namespace TimingMat.Core.Outbox
             Journal.SaveAcknowledged();
             if (_link.IsConnected)
             {
-                PublishStatus("offline", Alarms(), _clock.GetMicroseconds());
+                byte[] status = offlineStatus;
+                if (status == null)
+                {
+                    string will = _connect.WillMessage;
+                    status = new byte[will.Length];
+                    for (int i = 0; i < will.Length; i++)
+                    {
+                        status[i] = (byte)will[i];
+                    }
+                }
+
+                _link.Publish(_topics.Status, status, 1, true);
                 _link.Disconnect();
             }
 
@@ -219,64 +249,6 @@ namespace TimingMat.Core.Outbox
                 _online = false;
                 _outbox.OnDisconnected();
             }
-        }
-
-        /// <summary>Writes the status report (the JSON published on the status topic).</summary>
-        /// <param name="writer">Destination; cleared first.</param>
-        /// <param name="state"><c>online</c> or <c>offline</c>.</param>
-        public void WriteStatus(JsonWriter writer, string state)
-        {
-            long now = _clock.GetMicroseconds();
-            int alarms = Alarms();
-            writer.Clear();
-            writer.BeginObject();
-            writer.Member("unit", _options.UnitId);
-            writer.Member("state", state);
-            writer.Name("uptime_s");
-            writer.Decimal((now - _startMicros) / 1000, 3);
-            writer.Name("journal");
-            writer.BeginObject();
-            writer.Member("id", Journal.JournalId);
-            writer.Member("first_seq", Journal.FirstSequence);
-            writer.Member("last_seq", Journal.DurableSequence);
-            writer.Member("acked_seq", Journal.AckedSequence);
-            writer.Member("unacked", Journal.UnacknowledgedCount);
-            writer.Member("capacity_bytes", Journal.CapacityBytes);
-            writer.Member("used_bytes", Journal.UsedBytes);
-            writer.Name("fill_pct");
-            writer.Decimal(Journal.FillPermille, 1);
-            writer.Member("segments", Journal.SegmentCount);
-            writer.Member("refused", Journal.RefusedAppends);
-            writer.EndObject();
-            writer.Name("ring");
-            writer.BeginObject();
-            writer.Member("capacity", Ring.Capacity);
-            writer.Member("count", Ring.Count);
-            writer.Member("high_water", Ring.HighWater);
-            writer.Member("refused", Ring.Refused);
-            writer.Member("full_events", Ring.FullEvents);
-            writer.EndObject();
-            writer.Name("outbox");
-            writer.BeginObject();
-            writer.Member("in_flight", _outbox == null ? 0 : _outbox.InFlight);
-            writer.Member("backlog", _outbox == null ? 0 : _outbox.BacklogPending);
-            writer.Member("batches_sent", _outbox == null ? 0 : _outbox.BatchesSent);
-            writer.Member("batches_requeued", _outbox == null ? 0 : _outbox.BatchesRequeued);
-            writer.Member("replay_requests", _outbox == null ? 0 : _outbox.ReplayRequests);
-            writer.Member("connections", Connections);
-            writer.EndObject();
-            writer.Name("alarms");
-            writer.BeginArray();
-            for (int i = 0; i < s_alarmNames.Length; i++)
-            {
-                if ((alarms & (1 << i)) != 0)
-                {
-                    writer.String(s_alarmNames[i]);
-                }
-            }
-
-            writer.EndArray();
-            writer.EndObject();
         }
 
         private void MoveRingToJournal()
@@ -297,34 +269,50 @@ namespace TimingMat.Core.Outbox
 
         private void KeepConnected(long now)
         {
-            bool connected = _link.IsConnected;
-            if (_online && !connected)
+            if (_online && !_link.IsConnected)
             {
                 _online = false;
                 _outbox.OnDisconnected();
                 _nextConnectAt = now + _reconnectDelay;
             }
 
-            if (connected || now < _nextConnectAt)
+            if (_online)
             {
                 return;
             }
 
-            ConnectAttempts++;
-            bool ok;
-            try
+            if (!_connecting)
             {
-                ok = _link.Connect(_connect);
-            }
-            catch (Exception)
-            {
-                // A refused TCP connection surfaces as an exception on the device's client: same as a refused CONNECT.
-                ok = false;
+                if (now < _nextConnectAt)
+                {
+                    return;
+                }
+
+                ConnectAttempts++;
+                _connecting = true;
+                ConnectingSinceMicros = now;
+                try
+                {
+                    _link.BeginConnect(_connect);
+                }
+                catch (Exception)
+                {
+                    // A link that cannot even start (no network interface yet) ends its attempt at once: it is seen
+                    // below as not connecting and not connected, and backs off like any failed attempt.
+                }
             }
 
-            if (!ok || !_link.Subscribe(_topics.Acks, 1) || !_link.Subscribe(_topics.Commands, 1))
+            // Read "connecting" before "connected": a link sets connected before it clears connecting. A link that
+            // answers at once (the emulated broker) is online in the poll that started it.
+            if (_link.IsConnecting)
             {
-                now = _clock.GetMicroseconds();
+                return;
+            }
+
+            _connecting = false;
+            ConnectingSinceMicros = -1;
+            if (!_link.IsConnected || !_link.Subscribe(_topics.Acks, 1) || !_link.Subscribe(_topics.Commands, 1))
+            {
                 _nextConnectAt = now + _reconnectDelay;
                 _reconnectDelay = _reconnectDelay * 2 > _options.ReconnectMaxMicros ? _options.ReconnectMaxMicros : _reconnectDelay * 2;
                 return;
@@ -333,31 +321,38 @@ namespace TimingMat.Core.Outbox
             _online = true;
             Connections++;
             _reconnectDelay = _options.ReconnectMinMicros;
-            _statusDue = true;
             _outbox.OnConnected();
         }
 
         private void TakeMessages()
         {
             MqttMessage message;
+            long from;
+            long to;
             while ((message = _link.TakeReceived()) != null)
             {
                 if (message.Topic == _topics.Acks)
                 {
-                    _outbox.HandleAck(message.Payload);
-                }
-                else if (message.Topic == _topics.Commands && _command.Parse(message.Payload))
-                {
-                    if (_command.Kind == UnitCommand.Replay)
+                    if (ReplayRequest.TryRead(message.Payload, out from, out to))
                     {
-                        _outbox.Replay(_command.From, _command.To);
+                        ReplayRequests++;
+                        _outbox.Replay(from, to);
                     }
-
-                    _statusDue = true;
+                    else
+                    {
+                        _outbox.HandleAck(message.Payload);
+                    }
                 }
-                else
+                else if (message.Topic == _topics.Commands)
                 {
-                    RejectedCommands++;
+                    if (Commands == null)
+                    {
+                        DroppedCommands++;
+                    }
+                    else
+                    {
+                        Commands.OnCommand(message.Payload);
+                    }
                 }
             }
 
@@ -366,46 +361,6 @@ namespace TimingMat.Core.Outbox
             {
                 _outbox.OnBrokerAck(packetId);
             }
-        }
-
-        private int Alarms()
-        {
-            int alarms = 0;
-            if (Ring.FullAlarm || Ring.FullEvents != _ringFullEventsReported)
-            {
-                alarms |= AlarmRingFull;
-            }
-
-            if (Journal.FullAlarm)
-            {
-                alarms |= AlarmJournalFull;
-            }
-
-            if (Journal.StorageFault)
-            {
-                alarms |= AlarmStorageFault;
-            }
-
-            if (Journal.DamagedSegments > 0)
-            {
-                alarms |= AlarmJournalDamaged;
-            }
-
-            return alarms;
-        }
-
-        private void PublishStatus(string state, int alarms, long now)
-        {
-            WriteStatus(_status, state);
-            if (_status.Overflow || _link.Publish(_topics.Status, _status.ToArray(), 1, true) < 0)
-            {
-                return;
-            }
-
-            _statusDue = false;
-            _lastStatus = now;
-            _reportedAlarms = alarms;
-            _ringFullEventsReported = Ring.FullEvents;
         }
     }
 }

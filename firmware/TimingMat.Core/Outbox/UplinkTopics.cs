@@ -4,8 +4,9 @@ namespace TimingMat.Core.Outbox
     /// The MQTT topics of one unit under a prefix (default <c>timingmat</c>):
     /// <c>&lt;prefix&gt;/&lt;unit&gt;/passings</c> (batches, unit → collector, QoS 1),
     /// <c>&lt;prefix&gt;/&lt;unit&gt;/status</c> (retained JSON and the retained last will),
-    /// <c>&lt;prefix&gt;/&lt;unit&gt;/cmd</c> (text commands to the unit, QoS 1) and
-    /// <c>&lt;prefix&gt;/&lt;unit&gt;/ack</c> (collector acks, QoS 1). The unit id is written in base 10.
+    /// <c>&lt;prefix&gt;/&lt;unit&gt;/cmd</c> (signed commands to the unit, QoS 1),
+    /// <c>&lt;prefix&gt;/&lt;unit&gt;/reply</c> (the unit's answer to every command, QoS 1) and
+    /// <c>&lt;prefix&gt;/&lt;unit&gt;/ack</c> (collector acks and replay requests, QoS 1). The unit id is written in base 10.
     /// </summary>
     public sealed class UplinkTopics
     {
@@ -24,6 +25,9 @@ namespace TimingMat.Core.Outbox
         /// <summary>Last topic level of collector acks.</summary>
         public const string AcksLevel = "ack";
 
+        /// <summary>Last topic level of command replies.</summary>
+        public const string RepliesLevel = "reply";
+
         /// <summary>Initializes a new instance of the <see cref="UplinkTopics"/> class.</summary>
         /// <param name="prefix">Topic prefix without a trailing slash.</param>
         /// <param name="unitId">Unit id.</param>
@@ -34,6 +38,7 @@ namespace TimingMat.Core.Outbox
             Status = unit + StatusLevel;
             Commands = unit + CommandsLevel;
             Acks = unit + AcksLevel;
+            Replies = unit + RepliesLevel;
         }
 
         /// <summary>Gets the topic of passing batches.</summary>
@@ -47,6 +52,9 @@ namespace TimingMat.Core.Outbox
 
         /// <summary>Gets the ack topic.</summary>
         public string Acks { get; private set; }
+
+        /// <summary>Gets the topic of command replies.</summary>
+        public string Replies { get; private set; }
 
         /// <summary>Makes the filter that matches one topic level of every unit, e.g. <c>timingmat/+/passings</c>.</summary>
         /// <param name="prefix">Topic prefix.</param>

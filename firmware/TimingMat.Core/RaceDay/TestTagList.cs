@@ -62,7 +62,7 @@ namespace TimingMat.Core.RaceDay
                     continue;
                 }
 
-                int digit = HexDigit(c);
+                int digit = Unit.ValueText.HexDigit(c);
                 if (digit < 0)
                 {
                     return false;
@@ -120,26 +120,6 @@ namespace TimingMat.Core.RaceDay
             }
 
             return false;
-        }
-
-        private static int HexDigit(char c)
-        {
-            if (c >= '0' && c <= '9')
-            {
-                return c - '0';
-            }
-
-            if (c >= 'a' && c <= 'f')
-            {
-                return c - 'a' + 10;
-            }
-
-            if (c >= 'A' && c <= 'F')
-            {
-                return c - 'A' + 10;
-            }
-
-            return -1;
         }
     }
 }

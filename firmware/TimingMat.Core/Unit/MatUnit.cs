@@ -13,15 +13,20 @@ using TimingMat.Core.Reader.R2000;
 namespace TimingMat.Core.Unit
 {
     /// <summary>
-    /// One timing-mat unit: the whole firmware pipeline from the reader's bytes to the collector's acks, wired and
-    /// polled as the device runs it (and as the race simulator runs one per mat).
+    /// The mat unit application: the whole firmware of one mat from the reader's bytes to the collector's acks, with
+    /// its own status, signed commands and supervisor, composed once here and run by every host — the device's
+    /// Program, <c>timingmat unit</c>, the race simulator's mats and the tests — each handing it a
+    /// <see cref="UnitConfig"/> and a <see cref="UnitHardware"/>.
     /// </summary>
     /// <remarks>
-    /// <para>Data path: reader driver → race-day control (test or timing mode) → crossing detector (stamped by the mat
+    /// <para>Data path: reader drivers → race-day control (test or timing mode) → crossing detector (stamped by the mat
     /// clock) → clock gate (holds passings until the clock has UTC) → qualifier (test tags, armed window) → RAM ring →
     /// journal → outbox → MQTT, or LoRa while MQTT is down (<see cref="LoRaUplink"/>).</para>
-    /// <para>Everything runs in <see cref="Poll"/> on one thread and never blocks. The unit starts in test mode, as
-    /// commercial decoders do: <see cref="RaceDay"/> arms it and enters timing mode.</para>
+    /// <para>Everything runs in <see cref="Poll"/> on one thread and never blocks: connecting to the broker runs on the
+    /// link's own. <see cref="Supervise"/> may be called from a watchdog thread: a part that stays inside its work longer
+    /// than <see cref="MatUnitSettings.StallMicros"/> gets the unit rebooted, with the reason kept for the next boot's
+    /// status. The unit's state on flash (<see cref="UnitStateStore"/>) keeps the command counter, the boot record, the
+    /// clock's frequency and race-day changes across reboots.</para>
     /// </remarks>
     public sealed class MatUnit
     {
@@ -31,90 +36,80 @@ namespace TimingMat.Core.Unit
         /// <summary>A poll more than this long after the previous one is late (the clock times NMEA by the poll, 50 ms at most).</summary>
         public const long LatePollMicros = 50000;
 
+        // A restored frequency is trusted to this much: the crystal moves with temperature between save and boot.
+        private const long RestoredToleranceppb = 5000;
+        private const long FrequencyResaveMicros = 1800000000;
+        private const long FrequencyMovePpb = 200;
+        private const long RebootDelayMicros = 1000000;
+        private const long LedHoldMicros = 200000;
+        private const int TestTagBeepMillis = 80;
+
         private readonly IMicrosecondClock _clock;
+        private readonly UnitSupervisor _supervisor;
+        private long _lockedSinceMicros = -1;
+        private long _frequencySavedAtMicros = -1;
+        private int _rebootReason = -1;
+        private long _rebootAtMicros;
+        private bool _started;
+        private bool _rebooted;
+        private long _signalReads;
+        private long _signalTestReads;
+        private long _ledOffAtMicros;
+        private bool _ledOn;
         private long _lastPollMicros = -1;
 
-        /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class; call <see cref="Start"/> next.</summary>
-        /// <param name="settings">Configuration.</param>
-        /// <param name="clock">The unit's microsecond clock.</param>
-        /// <param name="reader">Port of the reader module.</param>
-        /// <param name="gps">Port of the GPS module's NMEA output.</param>
-        /// <param name="pps">The GPS PPS edges.</param>
-        /// <param name="store">Storage for the journal.</param>
-        /// <param name="link">The MQTT session to the broker.</param>
-        public MatUnit(MatUnitSettings settings, IMicrosecondClock clock, IBytePort reader, IBytePort gps, IPpsSource pps, IFileStore store, IMqttLink link)
-            : this(settings, clock, reader, gps, pps, store, link, null)
-        {
-        }
-
-        /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class with a LoRa radio for the fallback uplink.</summary>
-        /// <param name="settings">Configuration.</param>
-        /// <param name="clock">The unit's microsecond clock.</param>
-        /// <param name="reader">Port of the reader module.</param>
-        /// <param name="gps">Port of the GPS module's NMEA output.</param>
-        /// <param name="pps">The GPS PPS edges.</param>
-        /// <param name="store">Storage for the journal.</param>
-        /// <param name="link">The MQTT session to the broker.</param>
-        /// <param name="radio">The SX127x on SPI, or <c>null</c> when the board has none.</param>
-        public MatUnit(MatUnitSettings settings, IMicrosecondClock clock, IBytePort reader, IBytePort gps, IPpsSource pps, IFileStore store, IMqttLink link, ISpiDevice radio)
-            : this(settings, clock, new IBytePort[] { reader }, gps, pps, store, link, radio)
+        /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class with the settings the configuration maps to.</summary>
+        /// <param name="config">The unit's configuration (validated).</param>
+        /// <param name="hardware">What it runs on.</param>
+        public MatUnit(UnitConfig config, UnitHardware hardware)
+            : this(config, config.ToSettings(), hardware)
         {
         }
 
         /// <summary>
-        /// Initializes a new instance of the <see cref="MatUnit"/> class with several reader modules on one mat, each on
-        /// its own port. Their reads go to one crossing detector, which merges them by chip: one passing per crossing,
-        /// its peak fitted over every module's reads (reader i's reads carry <see cref="TagRead.ReaderIndex"/> i).
+        /// Initializes a new instance of the <see cref="MatUnit"/> class; call <see cref="Start"/> next. Reads of every
+        /// reader module go to one crossing detector, which merges them by chip: one passing per crossing, its peak fitted
+        /// over every module's reads (reader i's reads carry <see cref="TagRead.ReaderIndex"/> i).
         /// </summary>
-        /// <remarks>
-        /// Several modules are how a mat gets the reads an accurate peak needs: at 20 runners/s one 500 reads/s module
-        /// gives ~18 reads per crossing, and the Peak p99 falls as 1/√reads. Fitting all of a chip's reads in one unit
-        /// matters: units that each time their own segment and leave the choice to the host do clearly worse.
-        /// </remarks>
-        /// <param name="settings">Configuration; every module speaks <see cref="MatUnitSettings.ReaderProtocol"/>.</param>
-        /// <param name="clock">The unit's microsecond clock.</param>
-        /// <param name="readers">Ports of the reader modules, 1–8; the index in the array is the reader index.</param>
-        /// <param name="gps">Port of the GPS module's NMEA output.</param>
-        /// <param name="pps">The GPS PPS edges.</param>
-        /// <param name="store">Storage for the journal.</param>
-        /// <param name="link">The MQTT session to the broker.</param>
-        /// <param name="radio">The SX127x on SPI, or <c>null</c> when the board has none.</param>
-        /// <exception cref="ArgumentException">No reader port, more than 8, or a <c>null</c> port.</exception>
-        public MatUnit(MatUnitSettings settings, IMicrosecondClock clock, IBytePort[] readers, IBytePort gps, IPpsSource pps, IFileStore store, IMqttLink link, ISpiDevice radio)
+        /// <param name="config">The unit's configuration (validated).</param>
+        /// <param name="settings">Settings made by <see cref="UnitConfig.ToSettings"/>, adjusted by the host where the configuration is silent (journal id, capacities).</param>
+        /// <param name="hardware">What it runs on.</param>
+        /// <exception cref="ArgumentException">A required part is missing, or the configuration names more or fewer reader modules than the hardware has.</exception>
+        public MatUnit(UnitConfig config, MatUnitSettings settings, UnitHardware hardware)
         {
-            if (readers == null || readers.Length == 0 || readers.Length > MaxReaders)
+            hardware.Check();
+            if (config.ReaderModules > 0 && config.ReaderModules != hardware.Readers.Length)
             {
-                throw new ArgumentException("A mat unit has 1-8 reader modules.");
+                throw new ArgumentException("reader.modules = " + config.ReaderModules.ToString() + " but the unit has " + hardware.Readers.Length.ToString() + " reader port(s).");
             }
 
+            Config = config;
             Settings = settings;
-            _clock = clock;
-            Clock = new MatClock(clock, gps, pps, settings.Clock);
-            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(store, settings.Journal), link, clock, settings.Uplink);
+            Hardware = hardware;
+            _clock = hardware.Clock;
+            State = new UnitStateStore(hardware.Store);
+            Clock = new MatClock(_clock, hardware.Gps, hardware.Pps, settings.Clock);
+            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(hardware.Store, settings.Journal), hardware.Mqtt, _clock, settings.Uplink);
             Qualifier = new PassingQualifier(Uplink.Ring);
-            if (radio != null && settings.Lora.Enabled)
+            if (hardware.LoraRadio != null)
             {
-                Lora = new LoRaUplink(Uplink.Journal, radio, clock, settings.Lora);
+                Lora = new LoRaUplink(Uplink.Journal, hardware.LoraRadio, _clock, settings.Lora, hardware.Hmac, config.CommandKey);
             }
 
             Gate = new ClockGate(Clock, Qualifier, settings.ClockGateCapacity);
             Detector = new CrossingDetector(settings.Crossings, Clock, Gate);
             RaceDay = new RaceDayControl(settings.Role, Detector, Qualifier, Clock);
-            Readers = new ReaderDriver[readers.Length];
-            for (int i = 0; i < readers.Length; i++)
+            IBytePort[] ports = hardware.Readers;
+            Readers = new ReaderDriver[ports.Length];
+            for (int i = 0; i < ports.Length; i++)
             {
-                if (readers[i] == null)
-                {
-                    throw new ArgumentException("Reader port " + i.ToString() + " is null.");
-                }
-
                 if (settings.ReaderProtocol == ReaderProtocol.R2000)
                 {
-                    Readers[i] = new R2000ReaderDriver(readers[i], clock, RaceDay, settings.R2000);
+                    Readers[i] = new R2000ReaderDriver(ports[i], _clock, RaceDay, settings.R2000);
                 }
                 else
                 {
-                    Readers[i] = new MercuryReaderDriver(readers[i], clock, RaceDay, settings.Mercury);
+                    Readers[i] = new MercuryReaderDriver(ports[i], _clock, RaceDay, settings.Mercury);
                 }
 
                 Readers[i].ReaderIndex = i;
@@ -122,13 +117,29 @@ namespace TimingMat.Core.Unit
                 // Behind its module, a driver lets the reads of chips the detector has already read well go undecoded.
                 Readers[i].Thinner = Detector;
             }
+
+            _supervisor = new UnitSupervisor(settings.StallMicros);
+            Commands = new UnitCommands(this);
+            Uplink.Commands = Commands;
+            Status = new UnitStatus(this);
+            Memory = new UnitMemoryReport(settings, ports.Length, Lora != null && settings.Lora.Enabled, UnitStatus.BufferBytes);
+            BootReason = BootReason.FirstBoot;
         }
 
         /// <summary>Gets the configuration.</summary>
+        public UnitConfig Config { get; private set; }
+
+        /// <summary>Gets the settings the parts were built with.</summary>
         public MatUnitSettings Settings { get; private set; }
 
         /// <summary>Gets the polls that came more than <see cref="LatePollMicros"/> after the previous one (the core could not keep up).</summary>
         public long PollsLate { get; private set; }
+
+        /// <summary>Gets what the unit runs on.</summary>
+        public UnitHardware Hardware { get; private set; }
+
+        /// <summary>Gets the unit's state on flash (command counter, boot record, frequency, race-day changes).</summary>
+        public UnitStateStore State { get; private set; }
 
         /// <summary>Gets the GPS-disciplined clock.</summary>
         public MatClock Clock { get; private set; }
@@ -160,10 +171,40 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets the LoRa fallback uplink, or <c>null</c> without a radio.</summary>
         public LoRaUplink Lora { get; private set; }
 
-        /// <summary>Starts the readers, opens the journal (recovering it after a power cut) and sets the LoRa radio up.</summary>
+        /// <summary>Gets the command handler (counts for the status).</summary>
+        public UnitCommands Commands { get; private set; }
+
+        /// <summary>Gets the status writer.</summary>
+        public UnitStatus Status { get; private set; }
+
+        /// <summary>Gets what the core allocated for this configuration.</summary>
+        public UnitMemoryReport Memory { get; private set; }
+
+        /// <summary>Gets why this boot happened (known after <see cref="Start"/>).</summary>
+        public BootReason BootReason { get; private set; }
+
+        /// <summary>Gets a value indicating whether the clock started from a frequency saved by an earlier boot.</summary>
+        public bool FrequencyRestored { get; private set; }
+
+        /// <summary>Gets the local µs the unit started at.</summary>
+        public long StartMicros { get; private set; }
+
+        /// <summary>Gets a value indicating whether the unit has asked its rebooter to restart it (a stall or a command).</summary>
+        public bool Rebooted
+        {
+            get { return _rebooted; }
+        }
+
+        /// <summary>
+        /// Starts the unit: reads its state from flash (boot reason, crash count, the clock's frequency, race-day
+        /// changes), starts the readers, opens the journal (recovering it after a power cut), sets the LoRa radio up, and
+        /// takes the configured mode and armed window.
+        /// </summary>
         /// <returns><c>true</c> when the journal is usable; timing continues into the ring either way.</returns>
         public bool Start()
         {
+            StartMicros = _clock.GetMicroseconds();
+            Boot();
             for (int i = 0; i < Readers.Length; i++)
             {
                 Readers[i].Start();
@@ -176,40 +217,140 @@ namespace TimingMat.Core.Unit
                 Lora.Start();
             }
 
+            TakeRaceDay();
+            _started = true;
             return journal;
         }
 
-        /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal and uplink. Never blocks.</summary>
+        /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal, uplink, LoRa, status. Never blocks.</summary>
         public void Poll()
         {
-            long started = _clock.GetMicroseconds();
-            if (_lastPollMicros >= 0 && started - _lastPollMicros > LatePollMicros)
+            UnitSupervisor supervisor = _supervisor;
+            long now = _clock.GetMicroseconds();
+            supervisor.BeginRound(now);
+            supervisor.Inside(UnitSupervisor.Reader);
+            if (_lastPollMicros >= 0 && now - _lastPollMicros > LatePollMicros)
             {
                 PollsLate++;
             }
 
-            _lastPollMicros = started;
+            _lastPollMicros = now;
             for (int i = 0; i < Readers.Length; i++)
             {
                 Readers[i].Poll();
             }
 
+            supervisor.Inside(UnitSupervisor.Clock);
             Clock.Poll();
-            Detector.Poll(_clock.GetMicroseconds());
+            supervisor.Inside(UnitSupervisor.Crossings);
+            now = _clock.GetMicroseconds();
+            Detector.Poll(now);
             Gate.Poll();
-            Uplink.Poll();
+            supervisor.Inside(UnitSupervisor.Journal);
+            Uplink.PollJournal();
+            supervisor.Inside(UnitSupervisor.Uplink);
+            Uplink.PollLink();
             if (Lora != null && Uplink.Journal.IsOpen)
             {
+                supervisor.Inside(UnitSupervisor.Lora);
                 Lora.Poll(Uplink.IsOnline);
+            }
+
+            now = _clock.GetMicroseconds();
+            supervisor.EndRound(now);
+            supervisor.Connecting(Uplink.ConnectingSinceMicros >= 0, now);
+            Status.Poll(now);
+            KeepFrequency(now);
+            Signal(now);
+            int stalled = supervisor.Check(now, true);
+            if (stalled != UnitSupervisor.None)
+            {
+                Reboot(UnitSupervisor.ReasonOf(stalled));
+            }
+            else if (_rebootReason >= 0 && now >= _rebootAtMicros)
+            {
+                CommitEverything();
+                Reboot((BootReason)_rebootReason);
             }
         }
 
         /// <summary>
+        /// Looks for a stalled part and, when one is found, records why on flash and reboots. Call it from a watchdog
+        /// thread about once a second (on the device a <c>Timer</c>): a part blocked inside its work cannot report itself.
+        /// </summary>
+        /// <returns><c>true</c> when the unit asked to be rebooted.</returns>
+        public bool Supervise()
+        {
+            if (!_started || _rebooted)
+            {
+                return _rebooted;
+            }
+
+            int stalled = _supervisor.Check(_clock.GetMicroseconds(), false);
+            if (stalled == UnitSupervisor.None)
+            {
+                return false;
+            }
+
+            Reboot(UnitSupervisor.ReasonOf(stalled));
+            return true;
+        }
+
+        /// <summary>Asks for a reboot a second from now (so the command's reply can leave first), for a reason the next boot reports.</summary>
+        /// <param name="reason">Why.</param>
+        public void RequestReboot(BootReason reason)
+        {
+            _rebootReason = (int)reason;
+            _rebootAtMicros = _clock.GetMicroseconds() + RebootDelayMicros;
+        }
+
+        /// <summary>
         /// The power is failing (the board's brown-out or hold-up warning): close every open crossing now, send held
-        /// passings on as they are, and commit everything to the journal before the supply goes.
+        /// passings on as they are, and commit everything to the journal before the supply goes. The next boot reports
+        /// <c>power-fail</c>.
         /// </summary>
         /// <returns><c>true</c> when every passing the unit had is committed.</returns>
         public bool PowerFailing()
+        {
+            bool committed = CommitEverything();
+            State.PendingReason = (int)BootReason.PowerFail;
+            State.Save();
+            return committed;
+        }
+
+        /// <summary>
+        /// Stops cleanly: closes open crossings, stores and commits everything, leaves the retained status offline,
+        /// disconnects. The next boot reports <c>power-on</c>.
+        /// </summary>
+        public void Stop()
+        {
+            CommitEverything();
+            for (int i = 0; i < Readers.Length; i++)
+            {
+                Readers[i].Stop();
+            }
+
+            Uplink.Stop(Uplink.IsOnline ? Status.Render(_clock.GetMicroseconds(), "offline") : null);
+            if (_started && !_rebooted)
+            {
+                State.Running = false;
+                State.PendingReason = -1;
+                State.Save();
+            }
+        }
+
+        /// <summary>Keeps the mode and window a command set, for the next boot (under the same configuration).</summary>
+        internal void SaveRaceDay()
+        {
+            State.HasRaceDay = true;
+            State.ConfigChecksum = Config.Checksum();
+            State.Mode = RaceDay.Mode;
+            State.OpensUtcMicros = RaceDay.Window.OpensUtcMicros;
+            State.CutOffUtcMicros = RaceDay.Window.CutOffUtcMicros;
+            State.Save();
+        }
+
+        private bool CommitEverything()
         {
             bool closed = Detector.CloseAll();
             bool released = Gate.ReleaseAll();
@@ -229,16 +370,144 @@ namespace TimingMat.Core.Unit
             return closed && released && persisted;
         }
 
-        /// <summary>Stops cleanly: closes open crossings, stores and commits everything, says offline, disconnects.</summary>
-        public void Stop()
+        private void Boot()
         {
-            PowerFailing();
-            for (int i = 0; i < Readers.Length; i++)
+            UnitStateStore state = State;
+            if (!state.Load())
             {
-                Readers[i].Stop();
+                BootReason = BootReason.FirstBoot;
+            }
+            else if (state.PendingReason >= 0)
+            {
+                BootReason = (BootReason)state.PendingReason;
+            }
+            else
+            {
+                BootReason = state.Running ? BootReason.Reset : BootReason.PowerOn;
             }
 
-            Uplink.Stop();
+            state.BootCount++;
+            if (BootReasonText.IsCrash(BootReason))
+            {
+                state.CrashCount++;
+            }
+
+            state.PendingReason = -1;
+            state.Running = true;
+            state.Save();
+            if (state.HasFrequency)
+            {
+                Clock.RestoreFrequency(state.FrequencyPpb, RestoredToleranceppb);
+                FrequencyRestored = true;
+            }
+        }
+
+        private void TakeRaceDay()
+        {
+            RaceDayMode mode = Config.BootMode;
+            long opens = Config.OpensUtcMicros;
+            long cutOff = Config.CutOffUtcMicros;
+            if (State.HasRaceDay && State.ConfigChecksum == Config.Checksum())
+            {
+                mode = State.Mode;
+                opens = State.OpensUtcMicros;
+                cutOff = State.CutOffUtcMicros;
+            }
+
+            // The window is UTC and the clock has none yet: it is set now and judged per passing once the clock locks.
+            if (opens != ArmedWindow.NoOpening)
+            {
+                RaceDay.ArmAt(opens);
+            }
+
+            if (cutOff != ArmedWindow.NoCutOff)
+            {
+                RaceDay.CutOffAt(cutOff);
+            }
+
+            if (mode == RaceDayMode.Timing)
+            {
+                RaceDay.EnterTimingMode();
+            }
+        }
+
+        private void KeepFrequency(long now)
+        {
+            if (Clock.State != ClockState.Locked)
+            {
+                _lockedSinceMicros = -1;
+                return;
+            }
+
+            if (_lockedSinceMicros < 0)
+            {
+                _lockedSinceMicros = now;
+            }
+
+            if (now - _lockedSinceMicros < Settings.FrequencySaveAfterMicros)
+            {
+                return;
+            }
+
+            long ppb = Clock.FrequencyErrorPpb;
+            long moved = ppb - State.FrequencyPpb;
+            bool due = _frequencySavedAtMicros < 0 || now - _frequencySavedAtMicros >= FrequencyResaveMicros;
+            if (!State.HasFrequency || due || moved > FrequencyMovePpb || moved < -FrequencyMovePpb)
+            {
+                State.HasFrequency = true;
+                State.FrequencyPpb = (int)ppb;
+                State.Save();
+                _frequencySavedAtMicros = now;
+            }
+        }
+
+        // What a technician at the mat sees and hears: the LED lit while reads come in (the walk test), a short beep for
+        // each test tag read.
+        private void Signal(long now)
+        {
+            IUnitSignal signal = Hardware.Signal;
+            if (signal == null)
+            {
+                return;
+            }
+
+            ReadMonitor monitor = RaceDay.Monitor;
+            long reads = monitor.Reads;
+            if (reads != _signalReads)
+            {
+                _signalReads = reads;
+                _ledOffAtMicros = now + LedHoldMicros;
+                if (!_ledOn)
+                {
+                    _ledOn = true;
+                    signal.SetLed(true);
+                }
+            }
+            else if (_ledOn && now >= _ledOffAtMicros)
+            {
+                _ledOn = false;
+                signal.SetLed(false);
+            }
+
+            long testReads = monitor.TestTagReads;
+            if (testReads != _signalTestReads)
+            {
+                _signalTestReads = testReads;
+                signal.Beep(TestTagBeepMillis);
+            }
+        }
+
+        private void Reboot(BootReason reason)
+        {
+            if (_rebooted)
+            {
+                return;
+            }
+
+            _rebooted = true;
+            State.PendingReason = (int)reason;
+            State.Save();
+            Hardware.Rebooter.Reboot();
         }
     }
 }

@@ -31,10 +31,12 @@ namespace TimingMat.Core.Unit
             Crossings = new CrossingSettings();
             Crossings.UnitId = unitId;
             RingCapacity = 64;
-            ClockGateCapacity = 256;
+            ClockGateCapacity = 64;
             Journal = new JournalOptions(unitId);
             Uplink = new UplinkOptions(unitId);
             Lora = new LoRaOptions();
+            StallMicros = 60000000;
+            FrequencySaveAfterMicros = 300000000;
         }
 
         /// <summary>Gets the unit (mat) id.</summary>
@@ -62,8 +64,9 @@ namespace TimingMat.Core.Unit
         public int RingCapacity { get; set; }
 
         /// <summary>
-        /// Gets or sets how many passings made before the clock has UTC are held for re-stamping (about 200 B each:
-        /// 256 suit a PSRAM board; a board without PSRAM should use fewer).
+        /// Gets or sets how many passings made before the clock has UTC are held for re-stamping (a preallocated slot
+        /// each). Default 64: a rebooted unit restores its clock frequency and relocks within about ten seconds of a
+        /// fix, and a passing that finds the gate full goes on flagged unsynced, never lost; a PSRAM board may hold 256.
         /// </summary>
         public int ClockGateCapacity { get; set; }
 
@@ -75,5 +78,17 @@ namespace TimingMat.Core.Unit
 
         /// <summary>Gets the LoRa fallback settings (used when the unit has a radio).</summary>
         public LoRaOptions Lora { get; private set; }
+
+        /// <summary>
+        /// Gets or sets how long a part may stay inside its work (or an MQTT connect may run) before the supervisor
+        /// records a stall and reboots the unit, µs. Default 60 s.
+        /// </summary>
+        public long StallMicros { get; set; }
+
+        /// <summary>
+        /// Gets or sets how long the clock must have been locked before its frequency estimate is saved for the next
+        /// boot, µs (then again every half hour, or when it moved). Default 5 min.
+        /// </summary>
+        public long FrequencySaveAfterMicros { get; set; }
     }
 }

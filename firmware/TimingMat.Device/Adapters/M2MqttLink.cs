@@ -1,17 +1,23 @@
 using System;
 using System.Collections;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
 using TimingMat.Core.Hardware;
 
 namespace TimingMat.Device.Adapters
 {
-    /// <summary>The core's MQTT link over nanoFramework.M2Mqtt (MQTT 3.1.1, no TLS).</summary>
+    /// <summary>The core's MQTT link over nanoFramework.M2Mqtt (MQTT 3.1.1; TLS 1.2 when a CA certificate is given).</summary>
     /// <remarks>
-    /// M2Mqtt raises its events on its own receive thread; they are queued here and taken by the core's poll.
+    /// <para>Connecting runs on a thread of its own: M2Mqtt's <c>Connect</c> blocks for the TCP connect, the TLS handshake
+    /// and the CONNACK (seconds against a broker that does not answer), and the unit's loop must keep timing meanwhile.
+    /// <see cref="BeginConnect"/> starts that thread and returns; the loop polls <see cref="IsConnecting"/>. The session is
+    /// persistent (clean session off) with the retained last will the core asks for.</para>
+    /// <para>M2Mqtt raises its events on its own receive thread; they are queued here and taken by the core's poll.
     /// Queues are bounded: when the core stops polling, the oldest entries are dropped and counted rather than
     /// exhausting the ~100 KB heap. Nothing is lost by that: the outbox re-sends anything the collector has not
-    /// acknowledged, and M2Mqtt keeps its in-flight QoS 1 messages in RAM only anyway.
+    /// acknowledged, and M2Mqtt keeps its in-flight QoS 1 messages in RAM only anyway.</para>
     /// </remarks>
     public sealed class M2MqttLink : IMqttLink, IDisposable
     {
@@ -21,14 +27,27 @@ namespace TimingMat.Device.Adapters
         private readonly object _sync = new object();
         private readonly ArrayList _received = new ArrayList();
         private readonly ArrayList _acknowledged = new ArrayList();
+        private MqttConnectOptions _pending;
+        private bool _connecting;
         private int _droppedReceived;
+        private int _failedConnects;
 
-        /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class. Does not connect.</summary>
+        /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class without TLS. Does not connect.</summary>
         /// <param name="brokerHost">Broker host name or IP address.</param>
         /// <param name="brokerPort">Broker TCP port, usually 1883.</param>
         public M2MqttLink(string brokerHost, int brokerPort)
+            : this(brokerHost, brokerPort, null)
         {
-            _client = new MqttClient(brokerHost, brokerPort, false, null, null, MqttSslProtocols.None);
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class. Does not connect.</summary>
+        /// <param name="brokerHost">Broker host name or IP address.</param>
+        /// <param name="brokerPort">Broker TCP port: 1883, or 8883 with TLS.</param>
+        /// <param name="caCertificate">The CA that signed the broker's certificate for TLS 1.2 (each session needs two ~16.7 KB buffers: PSRAM boards only), or <c>null</c> for plain MQTT.</param>
+        public M2MqttLink(string brokerHost, int brokerPort, X509Certificate caCertificate)
+        {
+            bool secure = caCertificate != null;
+            _client = new MqttClient(brokerHost, brokerPort, secure, caCertificate, null, secure ? MqttSslProtocols.TLSv1_2 : MqttSslProtocols.None);
             _client.ProtocolVersion = MqttProtocolVersion.Version_3_1_1;
             _client.MqttMsgPublishReceived += OnPublishReceived;
             _client.MqttMsgPublished += OnPublished;
@@ -46,6 +65,18 @@ namespace TimingMat.Device.Adapters
             }
         }
 
+        /// <summary>Gets the number of connect attempts that failed (refused, unreachable, timed out).</summary>
+        public int FailedConnects
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    return _failedConnects;
+                }
+            }
+        }
+
         /// <inheritdoc />
         public bool IsConnected
         {
@@ -53,21 +84,32 @@ namespace TimingMat.Device.Adapters
         }
 
         /// <inheritdoc />
-        public bool Connect(MqttConnectOptions options)
+        public bool IsConnecting
         {
-            bool hasWill = options.WillTopic != null;
-            MqttReasonCode code = _client.Connect(
-                options.ClientId,
-                options.Username,
-                options.Password,
-                options.WillRetain,
-                ToQos(options.WillQos),
-                hasWill,
-                options.WillTopic,
-                options.WillMessage,
-                options.CleanSession,
-                (ushort)options.KeepAliveSeconds);
-            return code == MqttReasonCode.Success;
+            get
+            {
+                lock (_sync)
+                {
+                    return _connecting;
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        public void BeginConnect(MqttConnectOptions options)
+        {
+            lock (_sync)
+            {
+                if (_connecting || _client.IsConnected)
+                {
+                    return;
+                }
+
+                _connecting = true;
+                _pending = options;
+            }
+
+            new Thread(ConnectOnItsOwn).Start();
         }
 
         /// <inheritdoc />
@@ -148,6 +190,48 @@ namespace TimingMat.Device.Adapters
         private static MqttQoSLevel ToQos(int qos)
         {
             return qos >= 1 ? MqttQoSLevel.AtLeastOnce : MqttQoSLevel.AtMostOnce;
+        }
+
+        private void ConnectOnItsOwn()
+        {
+            MqttConnectOptions options;
+            lock (_sync)
+            {
+                options = _pending;
+            }
+
+            bool connected = false;
+            try
+            {
+                MqttReasonCode code = _client.Connect(
+                    options.ClientId,
+                    options.Username,
+                    options.Password,
+                    options.WillRetain,
+                    ToQos(options.WillQos),
+                    options.WillTopic != null,
+                    options.WillTopic,
+                    options.WillMessage,
+                    options.CleanSession,
+                    (ushort)options.KeepAliveSeconds);
+                connected = code == MqttReasonCode.Success;
+            }
+            catch (Exception)
+            {
+                // A refused or unreachable broker surfaces as an exception from the socket or the TLS stream.
+                connected = false;
+            }
+
+            lock (_sync)
+            {
+                if (!connected)
+                {
+                    _failedConnects++;
+                }
+
+                // IsConnected already tells the outcome; clearing this last is what the core's contract asks.
+                _connecting = false;
+            }
         }
 
         private void OnPublishReceived(object sender, MqttMsgPublishEventArgs e)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Core.Outbox;
+using TimingMat.Core.RaceDay;
 using TimingMat.Core.Unit;
 using TimingMat.Host.Ports;
 using TimingMat.Simulation.Engine;
@@ -171,7 +172,7 @@ internal static class HilCommand
         if (human)
         {
             output.Out.WriteLine(
-                $"Playing mat '{o.Mat.Name}' (unit {o.Mat.UnitId}, {o.Mat.Role.ToString().ToLowerInvariant()}, {o.Mat.Reader.Type} reader) of '{o.Scenario.Name}' from {Local(o.Scenario, o.FromUtcMicros)} for {seconds} s: " +
+                $"Playing mat '{o.Mat.Name}' (unit {o.Mat.UnitId}, {UnitRoleText.Name(o.Mat.Role)}, {ReaderTypeText.Name(o.Mat.Reader.Protocol)} reader) of '{o.Scenario.Name}' from {Local(o.Scenario, o.FromUtcMicros)} for {seconds} s: " +
                 $"{crossings.Count} runner(s) cross it, the first {(crossings[0].UtcMicros - o.FromUtcMicros) / (double)Second:0} s in. {(o.ReaderPorts.Count == 1 ? "Reader" : $"{o.ReaderPorts.Count} reader modules")} → {string.Join(", ", o.ReaderPorts)}, GPS → {o.GpsPort}, PPS → {o.PpsPort ?? "none"}; " +
                 $"collecting {o.TopicPrefix}/{o.Mat.UnitId}/passings from {o.Broker}.");
             output.Out.Flush();

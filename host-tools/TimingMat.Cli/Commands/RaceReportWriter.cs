@@ -27,7 +27,7 @@ internal static class RaceReportWriter
         // Redirected output has no terminal width; the table is wide, so give it room rather than wrap every cell.
         console.Profile.Width = Math.Max(console.Profile.Width, 160);
         var mats = new Table().Border(TableBorder.Simple).Title("Mats");
-        foreach (var column in new[] { "unit", "mat", "reads", "passings", "delivered", "lost", "error p50 ms", "error p99 ms", "clock", "clock p99 ms", "boots", "restamped", "reader restarts" })
+        foreach (var column in new[] { "unit", "mat", "reads", "passings", "delivered", "lost", "error p50 ms", "error p99 ms", "clock", "clock p99 ms", "boots", "restamped", "reader restarts", "last status" })
         {
             mats.AddColumn(column);
         }
@@ -38,7 +38,7 @@ internal static class RaceReportWriter
                 m.Delivered.ToString("N0", CultureInfo.InvariantCulture), m.Lost.ToString(CultureInfo.InvariantCulture),
                 m.CrossingErrorP50Ms.ToString("0.#", CultureInfo.InvariantCulture), m.CrossingErrorP99Ms.ToString("0.#", CultureInfo.InvariantCulture), m.ClockState,
                 m.ClockErrorP99Ms?.ToString("0.###", CultureInfo.InvariantCulture) ?? "n/a", m.Boots.ToString(CultureInfo.InvariantCulture),
-                m.Restamped.ToString(CultureInfo.InvariantCulture), m.ReaderRestarts.ToString(CultureInfo.InvariantCulture));
+                m.Restamped.ToString(CultureInfo.InvariantCulture), m.ReaderRestarts.ToString(CultureInfo.InvariantCulture), StatusText(m.Status));
         }
 
         console.Write(mats);
@@ -64,6 +64,25 @@ internal static class RaceReportWriter
         {
             writer.WriteLine(line.Replace('\u00A0', ' '));
         }
+    }
+
+    // The unit's own last word: online or offline, and its alarms.
+    private static string StatusText(RawJson? status)
+    {
+        if (status == null)
+        {
+            return "none";
+        }
+
+        using var document = status.Parse();
+        var s = document.RootElement;
+        if (!s.TryGetProperty("state", out var state))
+        {
+            return "none";
+        }
+
+        var alarms = s.TryGetProperty("alarms", out var list) ? string.Join(",", list.EnumerateArray().Select(a => a.GetString())) : string.Empty;
+        return alarms.Length == 0 ? state.GetString()! : $"{state.GetString()}: {alarms}";
     }
 
     private static string LoRaLine(LoRaFigures? lora) => lora switch

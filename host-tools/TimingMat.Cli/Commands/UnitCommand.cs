@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader;
@@ -35,43 +36,47 @@ internal static class UnitCommand
         };
         var gps = new Option<string>("--gps") { Description = "The GPS's NMEA UART: tcp://host:port or a device", Required = true, HelpName = "ADDR" };
         var pps = new Option<string?>("--pps") { Description = "Where PPS edges arrive, one byte per edge: tcp://host:port or a device (without it the clock never locks)", HelpName = "ADDR" };
-        var broker = BrokerOptions.Create();
-        var config = new Option<string>("--config") { Description = "The unit's configuration (JSON, see docs/unit-config.md)", Required = true, HelpName = "FILE" };
+        var broker = BrokerOptions.Create(optional: true);
+        var config = new Option<string>("--config") { Description = "The unit's configuration: the board's key = value file (unit.cfg) or JSON, see docs/unit-config.md", Required = true, HelpName = "FILE" };
         var journal = new Option<string?>("--journal") { Description = "Journal folder, instead of the configuration's", HelpName = "DIR" };
         var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds (0: run until Ctrl+C or SIGTERM)", DefaultValueFactory = _ => 0 };
         var json = JsonOption.Create();
-        var command = new Command("unit", "Run the real firmware core on this computer as a mat unit, over real serial ports or TCP serial bridges");
+        var command = new Command("unit", "Run the mat unit application on this computer, over real serial ports or TCP serial bridges");
         foreach (var option in new Option[] { reader, gps, pps }.Concat(broker.All()).Concat([config, journal, seconds, json]))
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, token) => Task.FromResult(Run(
-            output,
-            new UnitPorts(parse.GetValue(reader)!, parse.GetValue(gps)!, parse.GetValue(pps)),
-            broker.Read(parse),
-            parse.GetValue(config)!,
-            parse.GetValue(journal),
-            parse.GetValue(seconds),
-            JsonOption.Target(parse, json),
-            token)));
+        command.SetAction((parse, token) =>
+        {
+            var loaded = LoadConfig(parse.GetValue(config)!);
+            var url = loaded.Unit.HasBroker ? (loaded.Unit.MqttTls ? "mqtts://" : "mqtt://") + loaded.Unit.MqttHost + ":" + loaded.Unit.MqttPort.ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(Run(
+                output,
+                new UnitPorts(parse.GetValue(reader)!, parse.GetValue(gps)!, parse.GetValue(pps)),
+                broker.Read(parse, url, "set mqtt.url in the configuration"),
+                loaded,
+                parse.GetValue(journal),
+                parse.GetValue(seconds),
+                JsonOption.Target(parse, json),
+                token));
+        });
         return command;
     }
 
-    private static int Run(CommandOutput output, UnitPorts ports, BrokerSettings broker, string configPath, string? journal, int seconds, string? json, CancellationToken token)
+    private static int Run(CommandOutput output, UnitPorts ports, BrokerSettings broker, DesktopUnitConfig config, string? journal, int seconds, string? json, CancellationToken token)
     {
         if (seconds < 0)
         {
             throw new CliException(ExitCode.InvalidInput, $"--seconds must be 0 or more, not {seconds}.");
         }
 
-        var config = LoadConfig(configPath);
         if (journal != null)
         {
             config = config with { JournalDirectory = Path.GetFullPath(journal) };
         }
 
-        CheckPorts(ports);
+        CheckPorts(ports, config.Unit);
         using var unit = Create(config, ports, broker);
         try
         {
@@ -87,39 +92,44 @@ internal static class UnitCommand
         }
 
         var human = json != JsonOption.StandardOutput;
+        var unitConfig = config.Unit;
         if (human)
         {
-            var journalState = unit.Snapshot().Uplink;
+            var journalState = unit.Unit.Uplink.Journal;
             output.Out.WriteLine(
-                $"Unit {config.UnitId} ({UnitRoleText.Name(config.Role)}, {(config.Timing ? "timing" : "test mode: reads are counted, not recorded")}) on {ReadersText(ports)} ({ProtocolName(config)}), " +
+                $"Unit {unitConfig.Unit} ({UnitRoleText.Name(unitConfig.Role)}, {(unit.Unit.RaceDay.Mode == RaceDayMode.Timing ? "timing" : "test mode: reads are counted, not recorded")}) on {ReadersText(ports)} ({ReaderTypeText.Name(unitConfig.ReaderProtocol)}), " +
                 $"GPS {ports.Gps}, PPS {ports.Pps ?? "none (the clock cannot lock)"}; broker {broker.Address}; journal {config.JournalDirectory} " +
-                $"(id {journalState.JournalId}, last seq {journalState.DurableSequence}, acked {journalState.AckedSequence}). {(seconds > 0 ? $"Runs {seconds} s; " : string.Empty)}Ctrl+C stops.");
+                $"(id {journalState.JournalId}, last seq {journalState.DurableSequence}, acked {journalState.AckedSequence}); boot {BootReasonText.Name(unit.Unit.BootReason)}. {(seconds > 0 ? $"Runs {seconds} s; " : string.Empty)}Ctrl+C stops.");
+            output.Out.WriteLine("  " + unit.Unit.Memory);
             output.Out.Flush();
         }
 
-        unit.Run(token, seconds > 0 ? TimeSpan.FromSeconds(seconds) : null, s_statusInterval, human ? s => { output.Out.WriteLine(StatusLine(s)); output.Out.Flush(); } : null, s_pollInterval);
-        var final = unit.Snapshot();
+        unit.Run(token, seconds > 0 ? TimeSpan.FromSeconds(seconds) : null, s_statusInterval, human ? s => { output.Out.WriteLine(StatusLine(s, unit.LinkError)); output.Out.Flush(); } : null, s_pollInterval);
+        var final = unit.StatusJson();
+        using var status = JsonDocument.Parse(final);
         if (human)
         {
+            var root = status.RootElement;
             output.Out.WriteLine(
-                $"Stopped: {final.Passings} passing(s) made this run; journal last seq {final.Uplink.DurableSequence}, acked {final.Uplink.AckedSequence}; " +
-                $"clock {final.ClockState}; reader restarts {final.ReaderRestarts}.");
+                $"Stopped: {root.GetProperty("passings").GetProperty("made").GetInt64()} passing(s) made this run; journal last seq {root.GetProperty("journal").GetProperty("last_seq").GetInt64()}, " +
+                $"acked {root.GetProperty("journal").GetProperty("acked_seq").GetInt64()}; clock {root.GetProperty("clock").GetProperty("state").GetString()}; " +
+                $"reader restarts {root.GetProperty("readers").EnumerateArray().Sum(r => r.GetProperty("restarts").GetInt64())}.");
         }
 
         if (json != null)
         {
-            output.WriteJson(new UnitReport(config.UnitId, UnitRoleText.Name(config.Role), config.JournalDirectory, broker.Address.ToString(), final), json == JsonOption.StandardOutput ? null : json);
+            output.WriteJson(new UnitReport(unitConfig.Unit, UnitRoleText.Name(unitConfig.Role), config.JournalDirectory, broker.Address.ToString(), status.RootElement.Clone()), json == JsonOption.StandardOutput ? null : json);
         }
 
         return (int)ExitCode.Ok;
     }
 
-    private static UnitConfig LoadConfig(string path)
+    private static DesktopUnitConfig LoadConfig(string path)
     {
         var text = Encoding.UTF8.GetString(InputFiles.ReadAllBytes(path));
         try
         {
-            return UnitConfigLoader.Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return UnitConfigFile.Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
         catch (JsonInputException e)
         {
@@ -127,7 +137,7 @@ internal static class UnitCommand
         }
     }
 
-    private static void CheckPorts(UnitPorts ports)
+    private static void CheckPorts(UnitPorts ports, UnitConfig config)
     {
         if (ports.Readers.Count > MatUnit.MaxReaders)
         {
@@ -135,6 +145,14 @@ internal static class UnitCommand
                 ExitCode.InvalidInput,
                 $"{ports.Readers.Count} --reader ports given; a unit drives at most {MatUnit.MaxReaders} reader modules.",
                 $"give one --reader per reader module on the mat, at most {MatUnit.MaxReaders}.");
+        }
+
+        if (config.ReaderModules > 0 && config.ReaderModules != ports.Readers.Count)
+        {
+            throw new CliException(
+                ExitCode.InvalidInput,
+                $"the configuration says reader.modules = {config.ReaderModules} but {ports.Readers.Count} --reader port(s) were given.",
+                "give one --reader per reader module, or change reader.modules.");
         }
 
         if (PortClash.Find(ports.All()) is { } clash)
@@ -146,7 +164,7 @@ internal static class UnitCommand
         }
     }
 
-    private static DesktopMatUnit Create(UnitConfig config, UnitPorts ports, BrokerSettings broker)
+    private static DesktopMatUnit Create(DesktopUnitConfig config, UnitPorts ports, BrokerSettings broker)
     {
         try
         {
@@ -170,35 +188,45 @@ internal static class UnitCommand
         ? $"reader {ports.Readers[0]}"
         : $"{ports.Readers.Count} reader modules {string.Join(", ", ports.Readers)}";
 
-    private static string ProtocolName(UnitConfig config) => config.ReaderProtocol == Core.Unit.ReaderProtocol.Mercury ? "mercury" : "r2000";
-
-    private static string StatusLine(MatUnitSnapshot s)
+    /// <summary>One console line from the unit's own status.</summary>
+    private static string StatusLine(string json, string? linkError)
     {
-        var clock = s.ClockState == "unsynced"
+        using var document = JsonDocument.Parse(json);
+        var s = document.RootElement;
+        var clock = s.GetProperty("clock");
+        var clockState = clock.GetProperty("state").GetString();
+        var clockText = clockState == "unsynced"
             ? "clock unsynced"
-            : $"clock {s.ClockState} ±{(s.ClockUncertaintyMicros / 1000.0).ToString("0.##", CultureInfo.InvariantCulture)} ms";
-        var gps = s.GpsFix ? $"fix, {s.Satellites} sats" : "no fix";
-        var uplink = s.Uplink.Online ? "online" : "OFFLINE" + (s.Uplink.LastError == null ? string.Empty : $" ({s.Uplink.LastError})");
+            : $"clock {clockState} ±{(clock.GetProperty("uncertainty_us").GetInt64() / 1000.0).ToString("0.##", CultureInfo.InvariantCulture)} ms";
+        var gps = clock.GetProperty("fix").GetBoolean() ? $"fix, {clock.GetProperty("satellites").GetInt32()} sats" : "no fix";
+        var online = s.GetProperty("outbox").GetProperty("online").GetBoolean();
+        var uplink = online ? "online" : "OFFLINE" + (linkError == null ? string.Empty : $" ({linkError})");
+        var journal = s.GetProperty("journal");
+        var passings = s.GetProperty("passings");
+        var alarms = string.Join(",", s.GetProperty("alarms").EnumerateArray().Select(a => a.GetString()));
+        var readers = s.GetProperty("readers").EnumerateArray().ToList();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"  {s.UptimeSeconds,6:0.0} s  {s.Mode}  {ReaderStatus(s)}, {s.ReaderRestarts} restarts | {clock}, pps {s.PpsEdges}, {gps} | " +
-            $"passings {s.Passings} made, {s.HeldForUtc} held for UTC, journaled to seq {s.Uplink.DurableSequence}, acked {s.Uplink.AckedSequence} | uplink {uplink}");
+            $"  {s.GetProperty("uptime_s").GetDouble(),6:0.0} s  {s.GetProperty("mode").GetString()}  {ReaderStatus(readers)}, {readers.Sum(r => r.GetProperty("restarts").GetInt64())} restarts | {clockText}, pps {clock.GetProperty("pps").GetInt32()}, {gps} | " +
+            $"passings {passings.GetProperty("made").GetInt64()} made, {passings.GetProperty("held_for_utc").GetInt32()} held for UTC, journaled to seq {journal.GetProperty("last_seq").GetInt64()}, acked {journal.GetProperty("acked_seq").GetInt64()} | uplink {uplink}{(alarms.Length == 0 ? string.Empty : " | ALARMS " + alarms)}");
     }
 
-    private static string ReaderStatus(MatUnitSnapshot s)
+    private static string ReaderStatus(List<JsonElement> readers)
     {
-        if (s.Readers.Count == 1)
+        long Reads(JsonElement r) => r.GetProperty("reads").GetInt64();
+        var total = readers.Sum(Reads);
+        if (readers.Count == 1)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"reader {s.ReaderState}, {s.Reads:N0} reads");
+            return string.Create(CultureInfo.InvariantCulture, $"reader {readers[0].GetProperty("state").GetString()}, {total:N0} reads");
         }
 
         // Which module is not reading matters more than the total: a mat with one of four modules down still times, less well.
         var reading = ReaderText.State(ReaderState.Reading);
-        var idle = s.Readers.Where(r => r.State != reading).Select(r => $"reader {r.Reader} {r.State}").ToList();
+        var idle = readers.Where(r => r.GetProperty("state").GetString() != reading).Select(r => $"reader {r.GetProperty("reader").GetInt32()} {r.GetProperty("state").GetString()}").ToList();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"readers {s.Readers.Count - idle.Count}/{s.Readers.Count} reading{(idle.Count == 0 ? string.Empty : $" ({string.Join(", ", idle)})")}, {s.Reads:N0} reads ({string.Join(" + ", s.Readers.Select(r => r.Reads.ToString("N0", CultureInfo.InvariantCulture)))})");
+            $"readers {readers.Count - idle.Count}/{readers.Count} reading{(idle.Count == 0 ? string.Empty : $" ({string.Join(", ", idle)})")}, {total:N0} reads ({string.Join(" + ", readers.Select(r => Reads(r).ToString("N0", CultureInfo.InvariantCulture)))})");
     }
 
-    private sealed record UnitReport(int Unit, string Role, string Journal, string Broker, MatUnitSnapshot State);
+    private sealed record UnitReport(int Unit, string Role, string Journal, string Broker, JsonElement Status);
 }

@@ -11,13 +11,13 @@ namespace TimingMat.Cli.Infrastructure;
 /// </summary>
 internal sealed class BrokerOptions
 {
-    private BrokerOptions(string? defaultUrl)
+    private BrokerOptions(string? defaultUrl, bool optional)
     {
         Broker = new Option<string>("--broker")
         {
-            Description = "Broker URL: mqtt://host:port (TCP, default port 1883) or mqtts://host:port (TLS, 8883)",
+            Description = "Broker URL: mqtt://host:port (TCP, default port 1883) or mqtts://host:port (TLS, 8883)" + (optional ? "; default: the configuration's mqtt.url" : string.Empty),
             HelpName = "URL",
-            Required = defaultUrl == null,
+            Required = defaultUrl == null && !optional,
         };
         if (defaultUrl != null)
         {
@@ -40,7 +40,12 @@ internal sealed class BrokerOptions
     /// <summary>Creates the options.</summary>
     /// <param name="defaultUrl">The broker when <c>--broker</c> is left out, or null to make it required.</param>
     /// <returns>The options; add <see cref="All"/> to the command.</returns>
-    public static BrokerOptions Create(string? defaultUrl = null) => new(defaultUrl);
+    public static BrokerOptions Create(string? defaultUrl = null) => new(defaultUrl, optional: false);
+
+    /// <summary>Creates the options with <c>--broker</c> optional: the command has another place to find the broker (a configuration file).</summary>
+    /// <param name="optional">Must be <c>true</c>.</param>
+    /// <returns>The options; read them with <see cref="Read(ParseResult, string?, string)"/>.</returns>
+    public static BrokerOptions Create(bool optional) => new(null, optional);
 
     /// <summary>Gets the options to add to a command.</summary>
     /// <returns>Broker, user name, password and CA.</returns>
@@ -50,9 +55,19 @@ internal sealed class BrokerOptions
     /// <param name="parse">The parsed command line.</param>
     /// <returns>The settings.</returns>
     /// <exception cref="CliException">A bad URL (<see cref="ExitCode.InvalidInput"/>) or an unusable CA file.</exception>
-    public BrokerSettings Read(ParseResult parse)
+    public BrokerSettings Read(ParseResult parse) => Read(parse, null, string.Empty);
+
+    /// <summary>Reads and checks the options, taking the broker from elsewhere when <c>--broker</c> is left out.</summary>
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="fallbackUrl">The broker when <c>--broker</c> is left out, or null.</param>
+    /// <param name="fallbackFix">How to give the broker the other way, for the error when there is none.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="CliException">No broker, a bad URL (<see cref="ExitCode.InvalidInput"/>) or an unusable CA file.</exception>
+    public BrokerSettings Read(ParseResult parse, string? fallbackUrl, string fallbackFix)
     {
-        if (!MqttBrokerAddress.TryParse(parse.GetValue(Broker)!, out var broker, out var error))
+        var url = parse.GetValue(Broker) ?? fallbackUrl
+            ?? throw new CliException(ExitCode.InvalidInput, "no broker: --broker is not given.", $"give --broker mqtt://host:port, or {fallbackFix}.");
+        if (!MqttBrokerAddress.TryParse(url, out var broker, out var error))
         {
             throw new CliException(ExitCode.InvalidInput, $"--broker: {error}.", "give the broker as mqtt://host:port, e.g. mqtt://192.168.1.10:1883.");
         }

@@ -7,12 +7,14 @@ namespace TimingMat.Collector.Lora;
 /// <summary>
 /// The LoRa receiver at the timing tent: hears the mats' fallback packets (<see cref="LoRaPassingPacket"/>) on an
 /// SX127x, restores each chip's EPC from the race's chip list, stores the passings through the collector (the same
-/// ledger and (unit, seq) keys as MQTT), and answers each packet with the unit's contiguous mark (<see cref="LoRaAck"/>).
+/// ledger and (unit, seq) keys as MQTT), and answers each packet with the unit's contiguous mark (<see cref="LoRaAck"/>),
+/// signed with that unit's command key so that nobody else on the channel can make a unit forget passings.
 /// </summary>
 /// <remarks>
 /// Runs the firmware's own radio driver, so a tent receiver is an SX127x on any SPI the host reaches. Answers go out
 /// within the gateway's own duty cycle; an answer that could not go before the unit stopped listening is dropped
-/// (the unit sends the packet again, the store sees a duplicate).
+/// (the unit sends the packet again, the store sees a duplicate). A unit whose key the gateway does not have gets no
+/// answer (its passings are stored all the same; it keeps them and sends them again over MQTT later).
 /// </remarks>
 public sealed class LoRaGateway
 {
@@ -24,6 +26,8 @@ public sealed class LoRaGateway
     private readonly LoRaSettings _settings;
     private readonly long _ackValidMicros;
     private readonly DutyCycleBudget _duty;
+    private readonly IHmacSha256 _hmac;
+    private readonly Func<int, byte[]?> _unitKey;
     private readonly byte[] _packet = new byte[255];
     private readonly byte[] _ackBytes = new byte[LoRaAck.Bytes];
     private readonly List<(LoRaAck Ack, long Due)> _answers = [];
@@ -36,10 +40,14 @@ public sealed class LoRaGateway
     /// <param name="collector">Where passings are stored.</param>
     /// <param name="chips">The race's chips.</param>
     /// <param name="settings">Radio settings shared with the mats.</param>
+    /// <param name="hmac">HMAC-SHA256, to sign the answers.</param>
+    /// <param name="unitKey">Gives a unit's command key (its <c>command.key</c>), or null for a unit the gateway has no key for.</param>
     /// <param name="dutyCyclePermille">The receiver's own duty cycle for answers.</param>
     /// <param name="ackValidMicros">How long a unit listens for its answer (the units' <see cref="LoRaOptions.AckWaitMicros"/>).</param>
-    public LoRaGateway(ISpiDevice radio, IMicrosecondClock clock, PassingCollector collector, ChipDirectory chips, LoRaSettings settings, int dutyCyclePermille = 100, long ackValidMicros = 1_000_000)
+    public LoRaGateway(ISpiDevice radio, IMicrosecondClock clock, PassingCollector collector, ChipDirectory chips, LoRaSettings settings, IHmacSha256 hmac, Func<int, byte[]?> unitKey, int dutyCyclePermille = 100, long ackValidMicros = 1_000_000)
     {
+        _hmac = hmac;
+        _unitKey = unitKey;
         _clock = clock;
         _collector = collector;
         _chips = chips;
@@ -72,6 +80,9 @@ public sealed class LoRaGateway
 
     /// <summary>Gets the number of answers dropped because the duty cycle held them past the unit's listening time.</summary>
     public long AcksDropped { get; private set; }
+
+    /// <summary>Gets the number of packets not answered because the gateway has no key for their unit.</summary>
+    public long UnitsWithoutKey { get; private set; }
 
     /// <summary>Gets the receiver's airtime so far, µs.</summary>
     public long AirtimeMicros => _duty.AirtimeMicros;
@@ -177,6 +188,12 @@ public sealed class LoRaGateway
             PacketCount = count,
         };
 
+        if (_unitKey(unit) == null)
+        {
+            UnitsWithoutKey++;
+            return;
+        }
+
         // One answer per unit is enough: a newer one supersedes what still waits.
         _answers.RemoveAll(a => a.Ack.UnitId == unit);
         _answers.Add((ack, now + _ackValidMicros));
@@ -197,7 +214,7 @@ public sealed class LoRaGateway
 
         var (ack, _) = _answers[0];
         _answers.RemoveAt(0);
-        var length = ack.Write(_ackBytes);
+        var length = ack.Write(_ackBytes, _unitKey(ack.UnitId)!, _hmac);
         if (Radio.StartTransmit(_ackBytes, length))
         {
             _sending = true;

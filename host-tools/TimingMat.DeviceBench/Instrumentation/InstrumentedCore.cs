@@ -12,7 +12,7 @@ namespace TimingMat.DeviceBench.Instrumentation;
 /// </summary>
 internal sealed class InstrumentedCore
 {
-    private static readonly string[] s_ownCopies = ["TimingMat.DeviceBench", "TimingMat.Emulators"];
+    private static readonly string[] s_ownCopies = ["TimingMat.DeviceBench", "TimingMat.Emulators", "TimingMat.Host"];
 
     private readonly InstrumentedAssembly _assembly;
 

@@ -11,6 +11,7 @@ using TimingMat.Emulators.Mqtt;
 using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Serial;
 using TimingMat.Emulators.Storage;
+using TimingMat.Host.Crypto;
 
 namespace TimingMat.DeviceBench.Workloads;
 
@@ -117,9 +118,28 @@ internal static class UnitWorkload
         };
     }
 
-    /// <summary>Builds the unit: the one place that knows <see cref="MatUnit"/>'s constructor.</summary>
-    private static MatUnit BuildUnit(MatUnitSettings settings, GpsRig gps, IBytePort[] readers, IFileStore store, IMqttLink link) =>
-        new(settings, gps.Clock, readers, gps.GpsPort, gps.Pps, store, link, null);
+    /// <summary>
+    /// Builds the unit as the device's Program does: the unit configuration for the workload's reader, the chip table
+    /// from the board file, on the emulated parts. The one place that knows how a <see cref="MatUnit"/> is composed.
+    /// </summary>
+    private static MatUnit BuildUnit(string reader, int chips, GpsRig gps, IBytePort[] readers, IFileStore store, IMqttLink link)
+    {
+        var config = UnitConfig.Parse($"unit.id = 7\nmat.role = split\nreader.type = {reader}\nreader.region = eu\n");
+        var settings = config.ToSettings();
+        settings.Crossings.SetCapacity(chips);
+        return new MatUnit(config, settings, new UnitHardware
+        {
+            Clock = gps.Clock,
+            Readers = readers,
+            Gps = gps.GpsPort,
+            Pps = gps.Pps,
+            Store = store,
+            Mqtt = link,
+            Hmac = DesktopHmacSha256.Instance,
+            Rebooter = new NoReboot(),
+            FirmwareVersion = "bench",
+        });
+    }
 
     /// <summary>The instrumented core's counters (the type the instrumenter injected), reached by reflection.</summary>
     internal sealed class Counters
@@ -207,11 +227,8 @@ internal static class UnitWorkload
             }
 
             var broker = new MqttBrokerEmulator();
-            var settings = new MatUnitSettings(7) { ReaderProtocol = request.Reader == "r2000" ? ReaderProtocol.R2000 : ReaderProtocol.Mercury };
-            settings.Mercury.Region = MercuryRegion.Europe;
-            settings.Crossings.SetCapacity(request.Chips);
-            Unit = BuildUnit(settings, _gps, ports, new MemoryFileStore(capacityBytes: 64L * 1024 * 1024), broker.CreateLink());
-            _topics = new UplinkTopics(settings.Uplink.Outbox.TopicPrefix, settings.UnitId);
+            Unit = BuildUnit(request.Reader == "r2000" ? "r2000" : "m6e", request.Chips, _gps, ports, new MemoryFileStore(capacityBytes: 64L * 1024 * 1024), broker.CreateLink());
+            _topics = new UplinkTopics(Unit.Settings.Uplink.Outbox.TopicPrefix, Unit.Settings.UnitId);
             _collector = broker.CreateLink();
             if (!_collector.Connect(new MqttConnectOptions("bench-collector")) || !_collector.Subscribe(_topics.Passings, 1))
             {
@@ -336,5 +353,11 @@ internal static class UnitWorkload
             Unit.PollsLate,
             Unit.Readers.Sum(r => r.Counters.ReadsThinned),
             Unit.Readers.Sum(r => r.Counters.ReadsDropped));
+    }
+
+    /// <summary>A bench unit never reboots: a supervisor that asks would stop the count, which the bench would report.</summary>
+    private sealed class NoReboot : IRebooter
+    {
+        public void Reboot() => throw new InvalidOperationException("the unit asked to reboot during the bench");
     }
 }

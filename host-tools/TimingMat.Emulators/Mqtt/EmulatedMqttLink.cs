@@ -12,6 +12,7 @@ public sealed class EmulatedMqttLink : IMqttLink
     private readonly Queue<MqttMessage> _received = new();
     private readonly Queue<int> _acknowledged = new();
     private int _nextPacketId;
+    private bool _hanging;
 
     internal EmulatedMqttLink(MqttBrokerEmulator broker) => _broker = broker;
 
@@ -51,6 +52,16 @@ public sealed class EmulatedMqttLink : IMqttLink
     /// <summary>Gets the number of connects that succeeded.</summary>
     public int Connects { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether connect attempts hang (a black-holed broker: the TCP connect or the
+    /// CONNACK never comes). An attempt started meanwhile stays <see cref="IsConnecting"/> until this is turned off, and
+    /// then fails.
+    /// </summary>
+    public bool HangConnects { get; set; }
+
+    /// <inheritdoc />
+    public bool IsConnecting => _hanging && HangConnects;
+
     internal MqttBrokerEmulator.Session? Session { get; set; }
 
     /// <summary>Cuts the network: the broker sees the connection die (and publishes the will); messages in transit are lost.</summary>
@@ -65,6 +76,21 @@ public sealed class EmulatedMqttLink : IMqttLink
     public void RestoreNetwork() => NetworkCut = false;
 
     /// <inheritdoc />
+    public void BeginConnect(MqttConnectOptions options)
+    {
+        if (HangConnects)
+        {
+            _hanging = true;
+            return;
+        }
+
+        _hanging = false;
+        Connect(options);
+    }
+
+    /// <summary>Connects at once (the emulated broker answers in the same call): for test clients that are not a unit.</summary>
+    /// <param name="options">Client id, credentials, session and last-will settings.</param>
+    /// <returns><c>true</c> when the broker accepted the connection.</returns>
     public bool Connect(MqttConnectOptions options)
     {
         if (NetworkCut || Session != null)

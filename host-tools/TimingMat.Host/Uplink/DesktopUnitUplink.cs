@@ -86,7 +86,7 @@ public sealed class DesktopUnitUplink : IDisposable
         _stop.Cancel();
         _thread.Join();
         _thread = null;
-        Uplink.Stop();
+        Uplink.Stop(null);
         TakeSnapshot();
     }
 

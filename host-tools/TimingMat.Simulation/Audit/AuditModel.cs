@@ -1,4 +1,5 @@
 using TimingMat.Core.Passings;
+using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Scenarios;
 
 namespace TimingMat.Simulation.Audit;
@@ -9,7 +10,7 @@ namespace TimingMat.Simulation.Audit;
 /// <param name="Role">Role on the course; check-in mats are not part of the course sequence.</param>
 /// <param name="Km">Course distance.</param>
 /// <param name="CutoffUtcMicros">The mat's cut-off.</param>
-public sealed record AuditMat(int UnitId, string Name, MatRoleName Role, double Km, long CutoffUtcMicros);
+public sealed record AuditMat(int UnitId, string Name, UnitRole Role, double Km, long CutoffUtcMicros);
 
 /// <summary>A delivered passing as the audit sees it.</summary>
 /// <param name="UnitId">Mat that recorded it.</param>

@@ -1,4 +1,5 @@
 using TimingMat.Core.Passings;
+using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Scenarios;
 
 namespace TimingMat.Simulation.Audit;
@@ -20,7 +21,7 @@ public static class RaceRulesAudit
     public static AuditResult Run(IReadOnlyList<AuditMat> mats, IReadOnlyList<AuditAthlete> athletes, IEnumerable<AuditPassing> passings, AuditOptions? options = null)
     {
         options ??= new AuditOptions();
-        var course = mats.Where(m => m.Role != MatRoleName.CheckIn).OrderBy(m => m.Km).ToList();
+        var course = mats.Where(m => m.Role != UnitRole.CheckIn).OrderBy(m => m.Km).ToList();
         var courseIds = course.Select(m => m.UnitId).ToHashSet();
         var bibOfChip = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var athlete in athletes)
@@ -121,7 +122,7 @@ public static class RaceRulesAudit
 
     private static List<TwoChipPair> FindTwoChipPairs(List<AuditMat> course, Dictionary<(string Chip, int Unit), long> firstAt, Dictionary<string, int> bibOfChip, AuditOptions options)
     {
-        var nonStart = course.Where(m => m.Role != MatRoleName.Start).Select(m => m.UnitId).ToList();
+        var nonStart = course.Where(m => m.Role != UnitRole.Start).Select(m => m.UnitId).ToList();
         var together = new Dictionary<(string A, string B), (int Mats, long Gap)>();
         foreach (var unit in nonStart)
         {

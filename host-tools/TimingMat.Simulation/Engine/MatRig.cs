@@ -1,3 +1,4 @@
+using TimingMat.Core.Unit;
 using TimingMat.Emulators.Crossings;
 using TimingMat.Emulators.Gps;
 using TimingMat.Emulators.Reader;
@@ -66,7 +67,7 @@ public sealed class MatRig
             lines[i].UnitEnd.Open();
             lines[i].ModuleEnd.Open();
             _tags[i] = new ReadCountingSource(model.Reader(i));
-            modules[i] = spec.Reader.Type == "m6e"
+            modules[i] = spec.Reader.Protocol == ReaderProtocol.Mercury
                 ? new MercuryNanoEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 11 + (i * 100)))
                 : new R2000ModuleEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 13 + (i * 100)));
 

@@ -4,6 +4,7 @@ using TimingMat.Collector.Lora;
 using TimingMat.Core.Lora;
 using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Radio;
+using TimingMat.Host.Crypto;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
@@ -89,7 +90,7 @@ public sealed class RaceEngine
         };
         if (_options.Broker != null)
         {
-            RequireBroker(network, trueClock);
+            RequireBroker(network);
         }
 
         // The LoRa fallback: every mat's radio and the tent receiver on one channel.
@@ -100,7 +101,8 @@ public sealed class RaceEngine
             air = new LoRaAir(_scenario.Lora.PacketLoss, Seeds.Mix(seed, 113));
             var settings = new LoRaSettings { SpreadingFactor = _scenario.Lora.SpreadingFactor };
             var chips = new ChipDirectory(field.Athletes.Select(a => a.Chip));
-            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, _scenario.Lora.DutyCyclePermille);
+            var keys = _scenario.Mats.ToDictionary(m => m.UnitId, m => ScenarioUnitConfig.KeyFor(seed, m.UnitId));
+            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, DesktopHmacSha256.Instance, unit => keys.GetValueOrDefault(unit), _scenario.Lora.DutyCyclePermille);
             if (!receiver.Start())
             {
                 throw new InvalidOperationException("the emulated LoRa receiver did not start: " + receiver.Radio.Fault);
@@ -152,7 +154,7 @@ public sealed class RaceEngine
         }
 
         var run = new RunFacts(seed, faults.Applied, network.Collector.Duplicates, (t - powerOn) / 1e6, wall.Elapsed.TotalSeconds, network.Name);
-        var report = RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome())], delivered);
+        var report = RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome() with { LastStatus = store.ReadStatus(m.Spec.UnitId) })], delivered);
         if (air == null)
         {
             return report;
@@ -202,18 +204,16 @@ public sealed class RaceEngine
 
     private static string RunId(int seed) => $"{seed}-{Environment.ProcessId}-{Random.Shared.Next(1 << 20):x5}";
 
-    private static void RequireBroker(RaceNetwork network, SimulatedClock trueClock)
+    private static void RequireBroker(RaceNetwork network)
     {
-        // The collector connects on its first poll; a broker that is not there fails the run up front, not at the end.
-        var waited = Stopwatch.StartNew();
-        while (!network.Collector.IsOnline && waited.Elapsed < TimeSpan.FromSeconds(5))
+        // The collector's first poll starts its connect, which runs beside it (bounded by the client's connect timeout):
+        // wait for that one attempt in real time, the race's clock standing still. A broker that is not there fails the
+        // run up front, not at the end.
+        network.Collector.Poll();
+        while (network.Collector.IsConnecting)
         {
+            Thread.Sleep(20);
             network.Collector.Poll();
-            if (!network.Collector.IsOnline)
-            {
-                Thread.Sleep(50);
-                trueClock.Advance(1 * Second);
-            }
         }
 
         if (!network.Collector.IsOnline)

@@ -2,13 +2,13 @@ using TimingMat.Core.Clock;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
-using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Unit;
 using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Gps;
 using TimingMat.Emulators.Radio;
 using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Storage;
+using TimingMat.Host.Crypto;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
@@ -46,6 +46,7 @@ internal sealed class SimulatedMat
     private long _loraPacketsPreviousBoots;
     private long _loraUnansweredPreviousBoots;
     private long _loraAirtimePreviousBoots;
+    private readonly RebootFlag _rebooter = new();
 
     public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed, LoRaAir? air = null)
     {
@@ -63,6 +64,9 @@ internal sealed class SimulatedMat
     }
 
     public MatSpec Spec { get; }
+
+    /// <summary>Gets the unit's command key (the LoRa receiver signs its acks with it).</summary>
+    public byte[] CommandKey => ScenarioUnitConfig.KeyFor(_seed, Spec.UnitId);
 
     public MatUnit? Unit { get; private set; }
 
@@ -138,46 +142,41 @@ internal sealed class SimulatedMat
         _hardware = new MatRig(Spec, _scenario, _field, Boots, power, (trueUtc + (3 * Second), long.MaxValue), _seed, _readsByBib);
         _rig = _hardware.Gps;
         _link = _network.NewLink(Spec.UnitId);
+        PowerOnUnit(trueUtc);
+    }
 
-        var role = Spec.Role switch
-        {
-            MatRoleName.CheckIn => UnitRole.CheckIn,
-            MatRoleName.Start => UnitRole.Start,
-            MatRoleName.Turnaround => UnitRole.Turnaround,
-            MatRoleName.Finish => UnitRole.Finish,
-            _ => UnitRole.Split,
-        };
-        var settings = new MatUnitSettings(Spec.UnitId)
-        {
-            Role = role,
-            ReaderProtocol = Spec.Reader.Type == "m6e" ? ReaderProtocol.Mercury : ReaderProtocol.R2000,
-        };
-        settings.Mercury.Region = MercuryRegion.Europe;
-        settings.Uplink.ClientId = _network is BrokerNetwork broker ? broker.ClientIdOf(Spec.UnitId) : "timingmat-unit-" + Spec.UnitId;
-        settings.Uplink.Outbox.TopicPrefix = _network.TopicPrefix;
-        settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(role));
-        settings.Crossings.ReactionMicros = UnitRoleText.DefaultReactionMicros(role);
+    /// <summary>Boots the unit application on the mat's modules, storage and link: what a board does at power-on or reboot.</summary>
+    /// <param name="trueUtc">True UTC µs.</param>
+    private void PowerOnUnit(long trueUtc)
+    {
+        var clientId = _network is BrokerNetwork broker ? broker.ClientIdOf(Spec.UnitId) : "timingmat-unit-" + Spec.UnitId;
+        var config = ScenarioUnitConfig.For(_scenario, Spec, _network.TopicPrefix, clientId, CommandKey);
+        var settings = config.ToSettings();
         ISpiDevice? radio = null;
         if (_air != null)
         {
-            var lora = _scenario.Lora;
-            settings.Lora.Radio.SpreadingFactor = lora.SpreadingFactor;
-            settings.Lora.DutyCyclePermille = lora.DutyCyclePermille;
-            settings.Lora.FallbackAfterMicros = (long)(lora.FallbackAfterSeconds * Second);
-
             // EU868 has no dwell limit (the duty cycle governs), so slow spreading factors still send full packets.
             settings.Lora.MaxAirtimeMicros = 10 * Second;
 
             // The radio lives on the air's timeline (true time); the firmware times everything on its own crystal.
-            var rig = _rig;
+            var rig = _rig!;
             radio = new Sx127xRegisterEmulator(_air, Spec.UnitId, new DelegateClock(() => rig.Timebase.ToTrueUtc(rig.Clock.Now)));
         }
 
-        Unit = new MatUnit(settings, _rig.Clock, _hardware.ReaderLines.Select(l => (IBytePort)l.UnitEnd).ToArray(), _rig.GpsPort, _rig.Pps, _store, _link, radio);
+        Unit = new MatUnit(config, settings, new UnitHardware
+        {
+            Clock = _rig!.Clock,
+            Readers = [.. _hardware!.ReaderLines.Select(l => (IBytePort)l.UnitEnd)],
+            Gps = _rig.GpsPort,
+            Pps = _rig.Pps,
+            Store = _store,
+            Mqtt = _link,
+            LoraRadio = radio,
+            Hmac = DesktopHmacSha256.Instance,
+            Rebooter = _rebooter,
+            FirmwareVersion = "simulated",
+        });
         Unit.Start();
-        Unit.RaceDay.ArmAt(Spec.OpensUtcMicros);
-        Unit.RaceDay.CutOffAt(Spec.CutoffUtcMicros);
-        Unit.RaceDay.EnterTimingMode();
         _nextClockSample = trueUtc;
     }
 
@@ -193,6 +192,17 @@ internal sealed class SimulatedMat
         _hardware!.StepTo(trueUtc);
         IssueDueMarkers(trueUtc);
         Unit.Poll();
+        if (_rebooter.Requested)
+        {
+            // The unit asked to restart (a reboot command, its supervisor): a new boot on the same modules and storage.
+            _rebooter.Requested = false;
+            KeepCounts();
+            Boots++;
+            _link = _network.NewLink(Spec.UnitId);
+            PowerOnUnit(trueUtc);
+            return;
+        }
+
         if (trueUtc >= _nextClockSample)
         {
             SampleClock(trueUtc);
@@ -222,19 +232,24 @@ internal sealed class SimulatedMat
             // The firmware stops mid-write, as it would.
         }
 
-        if (Unit.Lora is { } lora)
-        {
-            _loraPacketsPreviousBoots += lora.PacketsSent;
-            _loraUnansweredPreviousBoots += lora.AckTimeouts;
-            _loraAirtimePreviousBoots += lora.DutyCycle.AirtimeMicros;
-        }
-
+        KeepCounts();
         _readsFromPreviousBoots += _hardware!.ReadsGenerated;
         _reportedPreviousBoots += _hardware.ReadsReported;
         _notReportedPreviousBoots += _hardware.ReadsNotReported;
         Unit = null;
         _hardware = null;
         _link = null;
+    }
+
+    /// <summary>Keeps what the unit's LoRa uplink counted before it goes (a power cut or a reboot).</summary>
+    private void KeepCounts()
+    {
+        if (Unit?.Lora is { } lora)
+        {
+            _loraPacketsPreviousBoots += lora.PacketsSent;
+            _loraUnansweredPreviousBoots += lora.AckTimeouts;
+            _loraAirtimePreviousBoots += lora.DutyCycle.AirtimeMicros;
+        }
     }
 
     /// <summary>Power returns: the storage is readable again and the unit boots with a hot-starting GPS.</summary>
@@ -273,11 +288,11 @@ internal sealed class SimulatedMat
 
     private void PlanMarkers()
     {
-        if (Spec.Role == MatRoleName.Start)
+        if (Spec.Role == UnitRole.Start)
         {
             _markers.AddRange(_scenario.Waves.Select(w => (w.GunUtcMicros, _scenario.Waves.Count == 1 ? PassingKind.GunStart : PassingKind.WaveStart, w.Number)));
         }
-        else if (Spec.Role == MatRoleName.CheckIn)
+        else if (Spec.Role == UnitRole.CheckIn)
         {
             _markers.AddRange(Spec.Corrals.Select(c => (Spec.OpensUtcMicros, PassingKind.CorralOpen, _scenario.Corrals.ToList().FindIndex(k => k.Name == c) + 1)));
         }
@@ -307,4 +322,12 @@ internal sealed class SimulatedMat
             _clockErrors.Add(time.UtcMicros - _rig.Gps.PosixOf(_rig.Gps.TrueUtcOf(local)));
         }
     }
+}
+
+/// <summary>The simulator's reboot: the mat restarts its unit at the end of the step that asked.</summary>
+internal sealed class RebootFlag : IRebooter
+{
+    public bool Requested { get; set; }
+
+    public void Reboot() => Requested = true;
 }

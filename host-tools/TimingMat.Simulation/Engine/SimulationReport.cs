@@ -151,7 +151,8 @@ public sealed record TwoChipFigures(int Injected, int Flagged);
 /// <param name="Boots">How many times the unit booted (1 without power cuts).</param>
 /// <param name="Restamped">Passings re-stamped after the clock locked.</param>
 /// <param name="ReaderRestarts">Times the reader driver restarted the module.</param>
-public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsReported, long ReadsNotReported, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double? ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts);
+/// <param name="Status">The last status the unit published (firmware/docs/wire-formats.md §7), or null when none arrived.</param>
+public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsReported, long ReadsNotReported, long Passings, long Delivered, long Lost, double CrossingErrorP50Ms, double CrossingErrorP99Ms, string ClockState, double? ClockErrorP99Ms, int Boots, int Restamped, long ReaderRestarts, RawJson? Status = null);
 
 /// <summary>What the LoRa fallback did in a run.</summary>
 /// <param name="MatsTransmitting">Mats that sent at least one packet.</param>

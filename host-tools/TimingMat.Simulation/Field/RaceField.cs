@@ -1,3 +1,4 @@
+using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Scenarios;
 
 namespace TimingMat.Simulation.Field;
@@ -138,7 +139,7 @@ public sealed class RaceField
         }
 
         long? checkIn = null;
-        var checkInMat = scenario.Mats.FirstOrDefault(m => m.Role == MatRoleName.CheckIn && m.Corrals.Contains(athlete.Corral));
+        var checkInMat = scenario.Mats.FirstOrDefault(m => m.Role == UnitRole.CheckIn && m.Corrals.Contains(athlete.Corral));
         if (checkInMat != null && random.NextDouble() < spec.CheckInShare)
         {
             var window = checkInMat.CutoffUtcMicros - checkInMat.OpensUtcMicros - (3 * 60 * Second);
@@ -147,7 +148,7 @@ public sealed class RaceField
 
         double? dropout = random.NextDouble() < spec.DropoutShare ? 0.5 + (random.NextDouble() * (scenario.DistanceKm - 0.7)) : null;
         int? skipped = null;
-        var skippable = scenario.Mats.Where(m => m.Role is MatRoleName.Split or MatRoleName.Turnaround).ToList();
+        var skippable = scenario.Mats.Where(m => m.Role is UnitRole.Split or UnitRole.Turnaround).ToList();
         if (skippable.Count > 0 && random.NextDouble() < spec.SkipMatShare)
         {
             skipped = skippable[random.Next(skippable.Count)].UnitId;
@@ -175,7 +176,7 @@ public sealed class RaceField
         {
             foreach (var mat in scenario.Mats)
             {
-                if (mat.Role == MatRoleName.CheckIn)
+                if (mat.Role == UnitRole.CheckIn)
                 {
                     if (runner.CheckInUtcMicros is { } at && mat.Corrals.Contains(runner.Athlete.Corral))
                     {
@@ -191,7 +192,7 @@ public sealed class RaceField
                 }
 
                 // Crowded starts are crossed at a jog; elsewhere at the runner's current pace.
-                var speed = mat.Role == MatRoleName.Start ? 1.5 + random.NextDouble() : 1000 / (runner.PaceSecondsPerKm * (1 + (runner.Fade * mat.Km / scenario.DistanceKm)));
+                var speed = mat.Role == UnitRole.Start ? 1.5 + random.NextDouble() : 1000 / (runner.PaceSecondsPerKm * (1 + (runner.Fade * mat.Km / scenario.DistanceKm)));
                 byUnit[mat.UnitId].Add(new TrueMatCrossing(mat.UnitId, runner.TimeAtKm(mat.Km, scenario.DistanceKm), runner, speed));
             }
         }

@@ -5,6 +5,7 @@ using TimingMat.Core.Clock;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Reader.R2000;
+using TimingMat.Core.Unit;
 using TimingMat.Emulators.Gps;
 using TimingMat.Emulators.Reader;
 using TimingMat.Host.Ports;
@@ -277,9 +278,11 @@ public sealed class HilHarness
                 JournalLastSequence = journaled,
                 ClockState = last == null ? "unknown" : last.ClockState.ToString().ToLowerInvariant(),
 
-                // The unit's status carries no clock offset: the board's clock cannot be compared with true time here.
+                // The unit's status states its clock against its own PPS, not against true time: the board's clock
+                // cannot be compared with true time here.
                 ClockErrorsMicros = null,
                 ReaderRestarts = _rig.Readers.Sum(r => Math.Max(0, Configurations(r) - 1)),
+                LastStatus = _statusText,
             };
             var facts = new RunFacts(_o.Seed, _faultsPlayed, _service.Collector.Duplicates, (_window.ToUtcMicros - _window.FromUtcMicros) / 1e6, wallSeconds, _o.Broker.ToString()) { Window = _window };
             return RaceScorer.Score(facts, _field, [outcome], run);
@@ -390,7 +393,7 @@ public sealed class HilHarness
                 if (Configurations(_rig.Readers[i]) == 0)
                 {
                     var which = _readerBridges.Count == 1 ? string.Empty : $" {i} (on {_o.ReaderPorts[i]})";
-                    _notes.Add($"the board never configured the emulated {_o.Mat.Reader.Type} reader{which} ({_readerBridges[i].BytesFromBoard} byte(s) came from it): check the reader wiring (board TX to adapter RX) and that the unit's reader protocol is {(_o.Mat.Reader.Type == "m6e" ? "mercury" : "r2000")}.");
+                    _notes.Add($"the board never configured the emulated {ReaderTypeText.Name(_o.Mat.Reader.Protocol)} reader{which} ({_readerBridges[i].BytesFromBoard} byte(s) came from it): check the reader wiring (board TX to adapter RX) and that the unit's reader.type is {ReaderTypeText.Name(_o.Mat.Reader.Protocol)}.");
                 }
             }
 

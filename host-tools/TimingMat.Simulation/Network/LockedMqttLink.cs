@@ -12,11 +12,13 @@ internal sealed class LockedMqttLink(IMqttLink inner, object gate) : IMqttLink
     // the broker here), and a stale answer is corrected by the next poll.
     public bool IsConnected => inner.IsConnected;
 
-    public bool Connect(MqttConnectOptions options)
+    public bool IsConnecting => inner.IsConnecting;
+
+    public void BeginConnect(MqttConnectOptions options)
     {
         lock (gate)
         {
-            return inner.Connect(options);
+            inner.BeginConnect(options);
         }
     }
 

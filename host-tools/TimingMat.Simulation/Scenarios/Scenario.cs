@@ -1,3 +1,6 @@
+using TimingMat.Core.RaceDay;
+using TimingMat.Core.Unit;
+
 namespace TimingMat.Simulation.Scenarios;
 
 /// <summary>A whole race to simulate: course, corrals and waves, the runner field, the hardware models and faults.</summary>
@@ -44,7 +47,7 @@ public sealed record Scenario
     public required IReadOnlyList<FaultSpec> Faults { get; init; }
 
     /// <summary>Gets the first mat with a role, or null.</summary>
-    public MatSpec? MatWithRole(MatRoleName role) => Mats.FirstOrDefault(m => m.Role == role);
+    public MatSpec? MatWithRole(UnitRole role) => Mats.FirstOrDefault(m => m.Role == role);
 
     /// <summary>Gives the UTC time of a local time of day on race day, as the file's times are read.</summary>
     /// <param name="timeOfDay">Local time of day (below 24 h).</param>
@@ -61,14 +64,14 @@ public sealed record Scenario
 /// <param name="OpensUtcMicros">When the mat is armed.</param>
 /// <param name="CutoffUtcMicros">When the mat stops counting (its section's cut-off).</param>
 /// <param name="Reader">The reader module and its read rate.</param>
-public sealed record MatSpec(int UnitId, string Name, MatRoleName Role, double Km, IReadOnlyList<string> Corrals, long OpensUtcMicros, long CutoffUtcMicros, ReaderSpec Reader);
+public sealed record MatSpec(int UnitId, string Name, UnitRole Role, double Km, IReadOnlyList<string> Corrals, long OpensUtcMicros, long CutoffUtcMicros, ReaderSpec Reader);
 
 /// <summary>The reader modules of a mat.</summary>
-/// <param name="Type">Protocol: <c>m6e</c> (ThingMagic Mercury) or <c>r2000</c> (0xA0).</param>
+/// <param name="Protocol">The module type (<see cref="ReaderTypeText"/> spells it): <c>m6e</c> (ThingMagic Mercury) or <c>r2000</c> (0xA0).</param>
 /// <param name="ReadsPerSecond">Inventory rate each module sustains, shared by all chips in its field.</param>
 /// <param name="Antennas">Antenna ports per module; every module's antennas are spread evenly across the mat.</param>
 /// <param name="Modules">Reader modules on the mat, each on its own UART into the one unit, 1–8.</param>
-public sealed record ReaderSpec(string Type, int ReadsPerSecond, int Antennas, int Modules = 1);
+public sealed record ReaderSpec(ReaderProtocol Protocol, int ReadsPerSecond, int Antennas, int Modules = 1);
 
 /// <summary>A start corral.</summary>
 /// <param name="Name">Corral name, e.g. <c>A</c>.</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using TimingMat.Core.RaceDay;
 using TimingMat.Core.Unit;
 using TimingMat.Host.Json;
 
@@ -14,15 +15,6 @@ namespace TimingMat.Simulation.Scenarios;
 public static class ScenarioLoader
 {
     private const long MicrosPerSecond = 1_000_000;
-
-    private static readonly Dictionary<string, MatRoleName> s_roles = new(StringComparer.Ordinal)
-    {
-        ["checkin"] = MatRoleName.CheckIn,
-        ["start"] = MatRoleName.Start,
-        ["split"] = MatRoleName.Split,
-        ["turnaround"] = MatRoleName.Turnaround,
-        ["finish"] = MatRoleName.Finish,
-    };
 
     private static readonly Dictionary<string, FaultKind> s_faults = new(StringComparer.Ordinal)
     {
@@ -251,9 +243,9 @@ public static class ScenarioLoader
                 unitId++;
                 var name = mat.String("name");
                 var roleText = mat.String("role");
-                if (!s_roles.TryGetValue(roleText, out var role))
+                if (!UnitRoleText.TryParse(roleText, out var role))
                 {
-                    throw mat.Error(mat.PathOf("role"), $"unknown role '{roleText}'; expected one of: {string.Join(", ", s_roles.Keys)}");
+                    throw mat.Error(mat.PathOf("role"), $"unknown role '{roleText}'; expected one of: check-in, start, split, turnaround, finish");
                 }
 
                 if (checkIns.Concat(onCourse).Any(m => m.Name == name))
@@ -263,7 +255,7 @@ public static class ScenarioLoader
 
                 var reader = ReadReader(mat);
                 MatSpec spec;
-                if (role == MatRoleName.CheckIn)
+                if (role == UnitRole.CheckIn)
                 {
                     spec = ReadCheckIn(mat, unitId, name, reader, corrals, waves);
                     checkIns.Add(spec);
@@ -290,8 +282,8 @@ public static class ScenarioLoader
                 mat.RejectUnknownKeys();
             }
 
-            var starts = onCourse.Where(m => m.Role == MatRoleName.Start).ToList();
-            var finishes = onCourse.Where(m => m.Role == MatRoleName.Finish).ToList();
+            var starts = onCourse.Where(m => m.Role == UnitRole.Start).ToList();
+            var finishes = onCourse.Where(m => m.Role == UnitRole.Finish).ToList();
             if (starts.Count != 1 || finishes.Count != 1)
             {
                 throw course.Error(course.PathOf("mats"), $"a course needs exactly one start and one finish mat; found {starts.Count} start and {finishes.Count} finish");
@@ -307,7 +299,7 @@ public static class ScenarioLoader
                 throw course.Error(course.PathOf("mats"), $"the finish mat '{finishes[0].Name}' must be the last course mat, at distance_km ({distance.ToString(CultureInfo.InvariantCulture)})");
             }
 
-            if (onCourse.Count(m => m.Role == MatRoleName.Turnaround) > 1)
+            if (onCourse.Count(m => m.Role == UnitRole.Turnaround) > 1)
             {
                 throw course.Error(course.PathOf("mats"), "a course has at most one turnaround mat");
             }
@@ -342,32 +334,33 @@ public static class ScenarioLoader
                 throw mat.Error(mat.PathOf("cutoff"), "a check-in closes after it opens and no later than its first corral's gun");
             }
 
-            return new MatSpec(unitId, name, MatRoleName.CheckIn, 0, served, opens, cutoff, reader);
+            return new MatSpec(unitId, name, UnitRole.CheckIn, 0, served, opens, cutoff, reader);
         }
 
         private static ReaderSpec ReadReader(JsonCursor mat)
         {
             if (!mat.Has("reader"))
             {
-                return new ReaderSpec("r2000", 540, 4);
+                return new ReaderSpec(ReaderProtocol.R2000, 540, 4);
             }
 
             var reader = mat.Object("reader");
-            var type = reader.String("type");
-            if (type is not ("m6e" or "r2000"))
+            var typeText = reader.String("type");
+            if (!ReaderTypeText.TryParse(typeText, out var type))
             {
-                throw reader.Error(reader.PathOf("type"), $"unknown reader type '{type}'; expected m6e (ThingMagic Mercury) or r2000 (0xA0 protocol)");
+                throw reader.Error(reader.PathOf("type"), $"unknown reader type '{typeText}'; expected {ReaderTypeText.Expected}");
             }
 
-            var spec = new ReaderSpec(type, reader.Int("reads_per_s", 10, 5000), reader.Int("antennas", 1, 8, type == "m6e" ? 1 : 4), reader.Int("modules", 1, MatUnit.MaxReaders, 1));
+            var mercury = type == ReaderProtocol.Mercury;
+            var spec = new ReaderSpec(type, reader.Int("reads_per_s", 10, 5000), reader.Int("antennas", 1, 8, mercury ? 1 : 4), reader.Int("modules", 1, MatUnit.MaxReaders, 1));
             reader.RejectUnknownKeys();
 
             // A tag frame is 47 bytes in Mercury (metadata 0x01FF, 96-bit EPC) and 21 in the 0xA0 protocol; at 115,200
             // baud (10 bits a byte) that is about 245 and 548 frames/s. A faster read rate would only be dropped in the module.
-            var limit = type == "m6e" ? 240 : 540;
+            var limit = mercury ? 240 : 540;
             if (spec.ReadsPerSecond > limit)
             {
-                throw reader.Error(reader.PathOf("reads_per_s"), $"{spec.ReadsPerSecond} reads/s is more than a {type} module can report over its 115,200-baud UART (about {limit} tag frames/s); use at most {limit}");
+                throw reader.Error(reader.PathOf("reads_per_s"), $"{spec.ReadsPerSecond} reads/s is more than a {ReaderTypeText.Name(type)} module can report over its 115,200-baud UART (about {limit} tag frames/s); use at most {limit}");
             }
 
             return spec;

@@ -40,4 +40,7 @@ public sealed record MatOutcome
 
     /// <summary>Gets how often the reader driver restarted the module.</summary>
     public long ReaderRestarts { get; init; }
+
+    /// <summary>Gets the last status the unit published (its JSON, firmware/docs/wire-formats.md §7), or null when none arrived.</summary>
+    public string? LastStatus { get; init; }
 }

@@ -115,7 +115,8 @@ public static class RaceScorer
                 mat.ClockErrorsMicros == null ? null : ErrorFigures.FromMicros(mat.ClockErrorsMicros).P99,
                 mat.Boots,
                 mat.Restamped,
-                mat.ReaderRestarts));
+                mat.ReaderRestarts,
+                mat.LastStatus == null ? null : new RawJson(mat.LastStatus)));
         }
 
         var scenario = field.Scenario;

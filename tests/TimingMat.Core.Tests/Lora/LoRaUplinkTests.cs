@@ -5,6 +5,7 @@ using TimingMat.Core.Tests.Journal;
 using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Radio;
 using TimingMat.Emulators.Storage;
+using TimingMat.Host.Crypto;
 using Xunit;
 
 namespace TimingMat.Core.Tests.Lora;
@@ -20,6 +21,9 @@ public class LoRaUplinkTests
 
     // Time on air of a full packet (29 records, 254 bytes) at SF7/BW125/CR 4/5: (12.25 + 378) · 1.024 ms.
     private const long FullPacketAirtime = 399_616;
+
+    // The unit's command key: the tent signs its acks with it.
+    private static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 
     [Fact]
     public void NothingIsSent_UntilTheUnitHasBeenOfflineForFallbackAfter()
@@ -265,6 +269,67 @@ public class LoRaUplinkTests
     }
 
     [Fact]
+    public void AForgedAck_PrunesNothing_AndIsCounted()
+    {
+        // Someone on the channel answers for the tent without the unit's key, claiming everything is stored.
+        var rig = new Rig(29);
+        rig.Tent.SigningKey = Convert.FromHexString("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+
+        rig.RunUntil(T0 + 32_500_000);
+
+        Assert.Single(rig.Sent);
+        Assert.Equal(1, rig.Tent.AcksSent);
+        Assert.Equal(0, rig.Journal.AckedSequence);
+        Assert.Equal(29, rig.Journal.UnacknowledgedCount);
+        Assert.Equal(0, rig.Uplink.AcksReceived);
+        Assert.Equal(1, rig.Uplink.AcksRejected);
+        Assert.Equal(1, rig.Uplink.AckTimeouts);
+
+        // The real tent's answer to the packet sent again is taken.
+        rig.Tent.SigningKey = Key;
+        rig.RunUntil(T0 + 38_000_000);
+        Assert.Equal(29, rig.Journal.AckedSequence);
+        Assert.Equal(1, rig.Uplink.AcksReceived);
+    }
+
+    [Fact]
+    public void AReplayedAck_PrunesNothing_AndIsCounted()
+    {
+        // The first packet's genuine ack, recorded off the air, is played back as the answer to the second packet:
+        // its tag checks, but it answers another packet, so it must not move the mark for passings 30-58.
+        var rig = new Rig(58);
+        rig.RunUntil(T0 + 31_000_000);
+        Assert.Equal(29, rig.Journal.AckedSequence);
+        var recorded = rig.Tent.AcksOnAir[0];
+        rig.Tent.Replayed = recorded;
+        rig.Tent.Tamper = null;
+
+        rig.RunUntil(T0 + 36_000_000);
+
+        Assert.Equal(2, rig.Sent.Count);
+        Assert.Equal(30, rig.Tent.Packets[1].First);
+        Assert.Equal(29, rig.Journal.AckedSequence);
+        Assert.Equal(29, rig.Journal.UnacknowledgedCount);
+        Assert.Equal(1, rig.Uplink.AcksReceived);
+        Assert.Equal(1, rig.Uplink.AcksRejected);
+    }
+
+    [Fact]
+    public void AnUntaggedVersionOneAck_IsNotAnAck()
+    {
+        // The 16-byte answer of format version 1 (no tag) is heard as another packet and moves nothing.
+        var rig = new Rig(29);
+        var v1 = new byte[] { 0x12, 0x07, 0x00, 0x34, 0x12, 0x00, 0x00, 0x1D, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x1D };
+        rig.Tent.Replayed = v1;
+
+        rig.RunUntil(T0 + 32_500_000);
+
+        Assert.Equal(0, rig.Journal.AckedSequence);
+        Assert.Equal(0, rig.Uplink.AcksReceived);
+        Assert.Equal(1, rig.Uplink.OtherPackets);
+    }
+
+    [Fact]
     public void AnUnpluggedRadio_IsAFault_AndTheUplinkRecoversOnceItIsBack()
     {
         var rig = new Rig(29, start: false);
@@ -335,7 +400,7 @@ public class LoRaUplinkTests
         Assert.True(journal.Open());
         var clock = new SimulatedClock(T0);
         var chip = new Sx127xRegisterEmulator(new LoRaAir(), 1, clock);
-        var uplink = new LoRaUplink(journal, chip, clock, options);
+        var uplink = new LoRaUplink(journal, chip, clock, options, DesktopHmacSha256.Instance, Key);
 
         Assert.False(uplink.Start());
         Assert.Contains("airtime limit", uplink.Fault, StringComparison.Ordinal);
@@ -388,7 +453,7 @@ public class LoRaUplinkTests
             Assert.True(Journal.Open());
             AppendCommitted(1, passings);
             Chip = new Sx127xRegisterEmulator(air, 1, Clock);
-            Uplink = new LoRaUplink(Journal, Chip, Clock, _options);
+            Uplink = new LoRaUplink(Journal, Chip, Clock, _options, DesktopHmacSha256.Instance, Key);
             Tent = new TentReceiver(air, Clock, _options.Radio);
             if (start)
             {
@@ -470,6 +535,15 @@ public class LoRaUplinkTests
 
         public Action<LoRaAck>? Tamper { get; set; }
 
+        /// <summary>Gets or sets the key the tent signs with (the unit's, unless a test forges).</summary>
+        public byte[] SigningKey { get; set; } = Key;
+
+        /// <summary>Gets or sets an ack to send instead of the real answer, as recorded earlier off the air (a replay).</summary>
+        public byte[]? Replayed { get; set; }
+
+        /// <summary>Gets every ack sent, as it went on air.</summary>
+        public List<byte[]> AcksOnAir { get; } = [];
+
         public List<HeardPacket> Packets { get; } = [];
 
         public int AcksSent { get; private set; }
@@ -522,7 +596,15 @@ public class LoRaUplinkTests
                 PacketCount = count,
             };
             Tamper?.Invoke(ack);
-            Assert.True(Radio.StartTransmit(_ack, ack.Write(_ack)));
+            var ackLength = ack.Write(_ack, SigningKey, DesktopHmacSha256.Instance);
+            if (Replayed != null)
+            {
+                Replayed.CopyTo(_ack, 0);
+                ackLength = Replayed.Length;
+            }
+
+            AcksOnAir.Add(_ack[..ackLength]);
+            Assert.True(Radio.StartTransmit(_ack, ackLength));
             AcksSent++;
             _acking = true;
         }

@@ -107,32 +107,40 @@ public class WireFormatTests
     }
 
     [Theory]
-    [InlineData("replay 1200", UnitCommand.Replay, 1200L, UnitCommand.OpenEnd)]
-    [InlineData("  REPLAY   5 9\r\n", UnitCommand.Replay, 5L, 9L)]
-    [InlineData("status", UnitCommand.Status, 0L, UnitCommand.OpenEnd)]
-    public void Commands_AreParsed(string text, int kind, long from, long to)
+    [InlineData("replay 1200", 1200L, ReplayRequest.OpenEnd)]
+    [InlineData("replay 5 9", 5L, 9L)]
+    [InlineData("replay 7 7", 7L, 7L)]
+    public void ReplayRequests_AreReadFromTheAckTopic(string text, long from, long to)
     {
-        var command = new UnitCommand();
-
-        Assert.True(command.Parse(Encoding.ASCII.GetBytes(text)));
-        Assert.Equal((kind, from, to), (command.Kind, command.From, command.To));
+        Assert.True(ReplayRequest.TryRead(Encoding.ASCII.GetBytes(text), out var readFrom, out var readTo));
+        Assert.Equal((from, to), (readFrom, readTo));
+        Assert.Equal(text, Encoding.ASCII.GetString(ReplayRequest.Write(from, to)));
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("replay")]
+    [InlineData("replay ")]
     [InlineData("replay 0")]
     [InlineData("replay 9 5")]
     [InlineData("replay x")]
     [InlineData("replay 1 2 3")]
-    [InlineData("reboot")]
+    [InlineData("REPLAY 5")]
+    [InlineData("replay  5")]
+    [InlineData("replay 5\n")]
     [InlineData("replay 1234567890123456789012")]
-    public void BadCommands_AreRefused(string text)
+    public void BadReplayRequests_AreNotRead(string text)
     {
-        var command = new UnitCommand();
+        Assert.False(ReplayRequest.TryRead(Encoding.ASCII.GetBytes(text), out _, out _));
+    }
 
-        Assert.False(command.Parse(Encoding.ASCII.GetBytes(text)));
-        Assert.Equal(UnitCommand.Unknown, command.Kind);
+    [Fact]
+    public void ACollectorAck_IsNeverTakenForAReplayRequest()
+    {
+        var ack = new byte[CollectorAck.Bytes];
+        new CollectorAck { UnitId = 7, JournalId = 1, AckedSequence = 500, BatchFirstSequence = 451, BatchCount = 50 }.Write(ack, 0);
+
+        Assert.False(ReplayRequest.TryRead(ack, out _, out _));
     }
 
     [Fact]
@@ -140,7 +148,7 @@ public class WireFormatTests
     {
         var topics = new UplinkTopics("timingmat", 42);
 
-        Assert.Equal(("timingmat/42/passings", "timingmat/42/status", "timingmat/42/cmd", "timingmat/42/ack"), (topics.Passings, topics.Status, topics.Commands, topics.Acks));
+        Assert.Equal(("timingmat/42/passings", "timingmat/42/status", "timingmat/42/cmd", "timingmat/42/ack", "timingmat/42/reply"), (topics.Passings, topics.Status, topics.Commands, topics.Acks, topics.Replies));
         Assert.Equal("timingmat/+/passings", UplinkTopics.AllUnits("timingmat", UplinkTopics.PassingsLevel));
         Assert.Equal(42, UplinkTopics.ParseUnit("timingmat/42/passings", "timingmat", "passings"));
         Assert.Equal(-1, UplinkTopics.ParseUnit("timingmat/42/status", "timingmat", "passings"));

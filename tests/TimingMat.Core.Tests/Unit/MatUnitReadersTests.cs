@@ -10,6 +10,7 @@ using TimingMat.Emulators.Mqtt;
 using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Serial;
 using TimingMat.Emulators.Storage;
+using TimingMat.Host.Crypto;
 using Xunit;
 
 namespace TimingMat.Core.Tests.Unit;
@@ -98,14 +99,29 @@ public class MatUnitReadersTests
     public void AUnitNeedsOneToEightReaderPorts_AllPresent()
     {
         var clock = new SimulatedClock();
-        var settings = new MatUnitSettings(3);
+        var config = UnitConfig.Parse("unit.id = 3\nmat.role = split\nreader.type = m6e\nreader.region = eu\n");
         IBytePort Port() => new SerialLine(clock, 115_200).UnitEnd;
-        MatUnit Build(IBytePort[] readers) => new(settings, clock, readers, Port(), new NoPpsEdges(), _store, _broker.CreateLink(), null);
+        MatUnit Build(IBytePort[] readers) => new(config, new UnitHardware
+        {
+            Clock = clock,
+            Readers = readers,
+            Gps = Port(),
+            Pps = new NoPpsEdges(),
+            Store = _store,
+            Mqtt = _broker.CreateLink(),
+            Hmac = DesktopHmacSha256.Instance,
+            Rebooter = new CountingRebooter(),
+        });
 
-        Assert.Contains("1-8 reader modules", Assert.Throws<ArgumentException>(() => Build([])).Message, StringComparison.Ordinal);
-        Assert.Contains("1-8 reader modules", Assert.Throws<ArgumentException>(() => Build(Enumerable.Range(0, 9).Select(_ => Port()).ToArray())).Message, StringComparison.Ordinal);
-        Assert.Contains("Reader port 1 is null", Assert.Throws<ArgumentException>(() => Build([Port(), null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("Readers (1-8 ports) is missing", Assert.Throws<ArgumentException>(() => Build([])).Message, StringComparison.Ordinal);
+        Assert.Contains("Readers (1-8 ports) is missing", Assert.Throws<ArgumentException>(() => Build(Enumerable.Range(0, 9).Select(_ => Port()).ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("Readers[1] is missing", Assert.Throws<ArgumentException>(() => Build([Port(), null!])).Message, StringComparison.Ordinal);
         Assert.Equal(8, Build(Enumerable.Range(0, 8).Select(_ => Port()).ToArray()).Readers.Length);
+
+        // A configuration that names its modules must get as many ports.
+        var four = UnitConfig.Parse("unit.id = 3\nmat.role = split\nreader.type = m6e\nreader.region = eu\nreader.modules = 4\n");
+        var hardware = new UnitHardware { Clock = clock, Readers = [Port(), Port()], Gps = Port(), Pps = new NoPpsEdges(), Store = _store, Mqtt = _broker.CreateLink(), Hmac = DesktopHmacSha256.Instance, Rebooter = new CountingRebooter() };
+        Assert.Equal("reader.modules = 4 but the unit has 2 reader port(s).", Assert.Throws<ArgumentException>(() => new MatUnit(four, hardware)).Message);
     }
 
     [Fact]

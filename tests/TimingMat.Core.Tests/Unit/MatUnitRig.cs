@@ -3,7 +3,6 @@ using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;
-using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Tests.Journal;
 using TimingMat.Core.Unit;
 using TimingMat.Emulators.Gps;
@@ -11,6 +10,7 @@ using TimingMat.Emulators.Mqtt;
 using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Serial;
 using TimingMat.Emulators.Storage;
+using TimingMat.Host.Crypto;
 
 namespace TimingMat.Core.Tests.Unit;
 
@@ -30,6 +30,9 @@ internal sealed class MatUnitRig
 
     private static readonly CrystalOscillator s_crystal = new(6.5, referenceUtcMicros: BootUtc);
 
+    /// <summary>The rig's command key (32 bytes, in hex as <c>command.key</c> takes it).</summary>
+    public const string KeyHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
     public MatUnitRig(
         MemoryFileStore store,
         MqttBrokerEmulator broker,
@@ -37,7 +40,9 @@ internal sealed class MatUnitRig
         ReaderProtocol protocol = ReaderProtocol.Mercury,
         long bootUtc = BootUtc,
         Action<MatUnitSettings>? configure = null,
-        int modules = 1)
+        int modules = 1,
+        string? extraConfig = null,
+        IBatterySensor? battery = null)
     {
         Store = store;
         Rig = new GpsRig(s_crystal, bootUtc, new GpsEmulatorOptions { Seed = 4, AcquisitionSeconds = gpsAcquisitionSeconds, Latency = PpsLatencyModel.Uniform2 }, baudRate: 9600, localAtBoot: LocalAtBoot);
@@ -57,13 +62,35 @@ internal sealed class MatUnitRig
         }
 
         Link = broker.CreateLink();
-        var settings = new MatUnitSettings(UnitId) { ReaderProtocol = protocol };
-        settings.Mercury.Region = MercuryRegion.Europe;
+        Config = UnitConfig.Parse(
+            $"unit.id = {UnitId}\nmat.role = split\nreader.type = {ReaderTypeText.Name(protocol)}\nreader.region = eu\ncommand.key = {KeyHex}\n{extraConfig}");
+        var settings = Config.ToSettings();
         configure?.Invoke(settings);
-        Unit = modules == 1
-            ? new MatUnit(settings, Rig.Clock, ports[0], Rig.GpsPort, Rig.Pps, store, Link)
-            : new MatUnit(settings, Rig.Clock, ports, Rig.GpsPort, Rig.Pps, store, Link, null);
+        Hardware = new UnitHardware
+        {
+            Clock = Rig.Clock,
+            Readers = ports,
+            Gps = Rig.GpsPort,
+            Pps = Rig.Pps,
+            Store = store,
+            Mqtt = Link,
+            Hmac = DesktopHmacSha256.Instance,
+            Rebooter = Rebooter,
+            Battery = battery,
+            FirmwareVersion = "test-1.0",
+        };
+        Unit = new MatUnit(Config, settings, Hardware);
     }
+
+    /// <summary>Gets the command key as bytes.</summary>
+    public static byte[] Key => Convert.FromHexString(KeyHex);
+
+    public UnitConfig Config { get; }
+
+    public UnitHardware Hardware { get; }
+
+    /// <summary>Gets the rebooter, which only counts (the test boots the next unit itself).</summary>
+    public CountingRebooter Rebooter { get; } = new();
 
     public GpsRig Rig { get; }
 
@@ -86,6 +113,10 @@ internal sealed class MatUnitRig
 
     /// <summary>Gets the unit's local µs counter now.</summary>
     public long Local => Rig.Clock.Now;
+
+    /// <summary>Signs a command for this rig's unit: <c>tm1 12 COUNTER TEXT TAG</c>.</summary>
+    public static byte[] Signed(long counter, string text, int unit = UnitId, string? keyHex = null) =>
+        System.Text.Encoding.ASCII.GetBytes(SignedCommand.Sign($"tm1 {unit} {counter} {text}", keyHex == null ? Key : Convert.FromHexString(keyHex), DesktopHmacSha256.Instance, 16));
 
     /// <summary>Starts the unit in timing mode, armed from boot with no cut-off (unless told otherwise).</summary>
     public MatUnitRig StartTiming(long? opensUtc = null)
@@ -196,4 +227,12 @@ internal sealed class MatUnitRig
 
         Unit.Poll();
     }
+}
+
+/// <summary>An <see cref="IRebooter"/> that counts the reboots asked for; the test then builds the next boot's unit on the same storage.</summary>
+internal sealed class CountingRebooter : IRebooter
+{
+    public int Reboots { get; private set; }
+
+    public void Reboot() => Reboots++;
 }

@@ -6,6 +6,7 @@ using TimingMat.Core.Journal;
 using TimingMat.Core.Lora;
 using TimingMat.Core.Passings;
 using TimingMat.Emulators.Radio;
+using TimingMat.Host.Crypto;
 using TimingMat.Uplink.Tests.Support;
 using Xunit;
 
@@ -19,6 +20,9 @@ public sealed class LoRaGatewayTests : IDisposable
     private static readonly byte[] ChipA = [0xE2, 0x80, 0x11, 0x60, 0, 0, 0, 0, 0, 0x01, 0x00, 0x2A];
     private static readonly byte[] ChipB = [0xE2, 0x80, 0x11, 0x60, 0, 0, 0, 0, 0, 0x01, 0x00, 0x2B];
 
+    // The unit's command key, which the gateway signs its answers with.
+    private static readonly byte[] Key = Convert.FromHexString("0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000");
+
     private readonly SimulatedUplinkBench _bench = new();
     private readonly LoRaAir _air = new();
     private readonly Sx127xRadio _mat;
@@ -29,7 +33,7 @@ public sealed class LoRaGatewayTests : IDisposable
         _mat = new Sx127xRadio(new Sx127xRegisterEmulator(_air, Unit, _bench.Clock), _bench.Clock);
         Assert.True(_mat.Begin(new LoRaSettings()));
         var chips = new ChipDirectory([ChipA, ChipB]);
-        _gateway = new LoRaGateway(new Sx127xRegisterEmulator(_air, -1, _bench.Clock), _bench.Clock, _bench.Collector, chips, new LoRaSettings());
+        _gateway = new LoRaGateway(new Sx127xRegisterEmulator(_air, -1, _bench.Clock), _bench.Clock, _bench.Collector, chips, new LoRaSettings(), DesktopHmacSha256.Instance, unit => unit == Unit ? Key : null);
         Assert.True(_gateway.Start());
     }
 
@@ -140,6 +144,25 @@ public sealed class LoRaGatewayTests : IDisposable
         Assert.Equal(ChipB, b);
     }
 
+    [Fact]
+    public void AUnitWhoseKeyTheGatewayLacks_IsStored_ButNeverAnswered()
+    {
+        // Without the unit's key no answer can be signed: the unit keeps its passings and sends them again later.
+        SendAs(13, first: 1, Crossing(ChipA, 1_000_000_123_456));
+        var buffer = new byte[255];
+        for (var t = 0; t < 100; t++)
+        {
+            Run(10_000);
+            _gateway.Poll();
+            Assert.Equal(RadioResult.Pending, _mat.TryReceive(buffer, out _));
+        }
+
+        Assert.Equal(1, _gateway.PacketsReceived);
+        Assert.Equal(1, _gateway.UnitsWithoutKey);
+        Assert.Equal(0, _gateway.AcksSent);
+        Assert.Equal(1, _bench.Store.CountPassings(13));
+    }
+
     private static Passing Crossing(byte[] epc, long utcMicros)
     {
         var p = new Passing { Kind = PassingKind.Crossing, UnitId = Unit, TimeUtcMicros = utcMicros, ClockState = ClockState.Locked, UncertaintyMicros = 300 };
@@ -151,11 +174,13 @@ public sealed class LoRaGatewayTests : IDisposable
         return p;
     }
 
-    private void Send(long first, params Passing[] passings)
+    private void Send(long first, params Passing[] passings) => SendAs(Unit, first, passings);
+
+    private void SendAs(int unit, long first, params Passing[] passings)
     {
         var packet = new byte[255];
         var baseMillis = LoRaPassingPacket.MillisOf(passings[0]);
-        LoRaPassingPacket.WriteHeader(packet, Unit, Journal, first, first - 1, baseMillis);
+        LoRaPassingPacket.WriteHeader(packet, unit, Journal, first, first - 1, baseMillis);
         for (var i = 0; i < passings.Length; i++)
         {
             LoRaPassingPacket.WriteRecord(packet, i, passings[i], baseMillis);
@@ -180,6 +205,7 @@ public sealed class LoRaGatewayTests : IDisposable
             if (_mat.TryReceive(buffer, out var length) == RadioResult.Done)
             {
                 Assert.True(ack.Read(buffer, length), "the answer must be a well-formed ack");
+                Assert.True(ack.IsAuthentic(buffer, Key, DesktopHmacSha256.Instance), "the answer must be signed with the unit's key");
                 return ack;
             }
         }
