@@ -65,7 +65,7 @@ internal sealed class BrokerNetwork : RaceNetwork
 
         var link = Through(proxy);
         _links[unitId] = link;
-        return link;
+        return new StillTimeConnectLink(link);
     }
 
     public override void SetUnitReachable(int unitId, bool reachable)
