@@ -1,4 +1,5 @@
 using TimingMat.Core.Clock;
+using TimingMat.Core.Clock.Nmea;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
@@ -294,8 +295,7 @@ namespace TimingMat.Core.Unit
             w.Member("locks", clock.LockCount);
             w.Member("holdovers", clock.HoldoverCount);
 
-            // One-line switch when the NMEA parser has the position: GpsPositionPlaceholder position = clock.Nmea;
-            GpsPositionPlaceholder position = GpsPositionPlaceholder.None;
+            NmeaParser position = clock.Nmea;
             w.Name("position");
             if (position.HasPosition)
             {

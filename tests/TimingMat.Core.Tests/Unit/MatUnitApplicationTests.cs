@@ -76,7 +76,9 @@ public class MatUnitApplicationTests
         Assert.InRange(Math.Abs(clock.GetProperty("frequency_ppb").GetInt64()), 1, 100_000);
         Assert.False(clock.GetProperty("frequency_restored").GetBoolean());
         Assert.Equal(1, clock.GetProperty("locks").GetInt32());
-        Assert.Equal(JsonValueKind.Null, clock.GetProperty("position").ValueKind);
+        // The emulated receiver's fix: 4717.11437 N, 00833.91522 E, 499.6 m.
+        var position = clock.GetProperty("position");
+        Assert.Equal((47.28524, 8.565254, 499.6), (position.GetProperty("lat").GetDouble(), position.GetProperty("lon").GetDouble(), position.GetProperty("alt_m").GetDouble()));
 
         var reader = Assert.Single(s.GetProperty("readers").EnumerateArray());
         Assert.Equal((0, "m6e", "reading"), (reader.GetProperty("reader").GetInt32(), reader.GetProperty("type").GetString(), reader.GetProperty("state").GetString()));
