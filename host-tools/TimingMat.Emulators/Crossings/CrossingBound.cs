@@ -29,18 +29,24 @@ namespace TimingMat.Emulators.Crossings;
 public sealed class CrossingBound : ITagReadSink
 {
     private readonly CrossingModel _model;
+    private readonly bool _withKnownCurve;
     private readonly double _variance;
     private readonly double _depthPerDecade;
-    private readonly Dictionary<string, Chip> _chips = new(StringComparer.Ordinal);
+    private readonly Dictionary<byte[], Chip> _chips = new(EpcComparer.Instance);
     private readonly List<double> _bound = [];
     private readonly List<double> _knownCurve = [];
+    private readonly List<byte[]> _done = [];
+    private double[,] _fisher = new double[0, 0];
 
     /// <summary>Initializes a new instance of the <see cref="CrossingBound"/> class.</summary>
     /// <param name="model">The model the reads come from (its geometry and curve).</param>
     /// <param name="rssiStepCentiDbm">RSSI resolution of the reads, centi-dBm (100: whole dBm).</param>
-    public CrossingBound(CrossingModel model, int rssiStepCentiDbm = 100)
+    /// <param name="withKnownCurve">Whether to take the known-curve bound too (the race simulator leaves it out: it costs two curve evaluations a read).</param>
+    public CrossingBound(CrossingModel model, int rssiStepCentiDbm = 100, bool withKnownCurve = true)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rssiStepCentiDbm, 1);
         _model = model;
+        _withKnownCurve = withKnownCurve;
         var settings = model.Settings;
         var step = rssiStepCentiDbm / 100.0;
         _variance = (settings.NoiseDb * settings.NoiseDb) + (step * step / 12);
@@ -52,22 +58,45 @@ public sealed class CrossingBound : ITagReadSink
     /// <summary>Gets the number of crossings with at least one read whose bounds are taken.</summary>
     public int Crossings => _bound.Count;
 
+    /// <summary>Gets the bound of every crossing taken so far, ms (+∞ where the reads cannot fix the unknowns), in the order taken.</summary>
+    public IReadOnlyList<double> Bounds => _bound;
+
+    /// <summary>Gets the number of chips registered and not yet taken (stays small: each is taken once it has left the field).</summary>
+    public int ChipsHeld => _chips.Count;
+
     /// <summary>Registers a runner before their chips can be read (the geometry the bound needs).</summary>
     /// <param name="runner">The runner, as the model takes it from the stream.</param>
     public void Expect(RunnerCrossing runner)
     {
         foreach (var chip in runner.Chips)
         {
-            _chips[Convert.ToHexString(chip.Epc)] = new Chip(runner.ChipCrossingMicros(chip), runner.SpeedMps, runner.LateralM + chip.LateralOffsetM, chip.HeightM);
+            if (_chips.Remove(chip.Epc, out var earlier))
+            {
+                Take(earlier); // the same chip again (a lap, a second pass): its earlier crossing is done
+            }
+
+            _chips[chip.Epc] = new Chip(runner.ChipCrossingMicros(chip), runner.SpeedMps, runner.LateralM + chip.LateralOffsetM, chip.HeightM);
         }
     }
 
     /// <inheritdoc />
     public void OnTagRead(TagRead read)
     {
-        if (_chips.TryGetValue(Convert.ToHexString(read.Epc, 0, read.EpcLength), out var chip))
+        if (_chips.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(read.Epc.AsSpan(0, read.EpcLength), out var chip))
         {
             chip.Reads.Add((read.LocalMicros, (read.ReaderIndex * _model.Settings.AntennasPerReader) + read.Antenna - 1));
+        }
+    }
+
+    /// <summary>Takes one read of a chip as the detector gets it.</summary>
+    /// <param name="epc">The chip's EPC (compared by content).</param>
+    /// <param name="localMicros">When it was read, on the model's clock.</param>
+    /// <param name="antenna">Antenna over the whole mat, 0-based: reader × antennas per reader + port − 1.</param>
+    public void OnRead(byte[] epc, long localMicros, int antenna)
+    {
+        if (_chips.TryGetValue(epc, out var chip))
+        {
+            chip.Reads.Add((localMicros, antenna));
         }
     }
 
@@ -75,27 +104,25 @@ public sealed class CrossingBound : ITagReadSink
     /// <param name="localMicros">Unit-local µs now.</param>
     public void Settle(long localMicros)
     {
-        List<string>? done = null;
+        _done.Clear();
         foreach (var (epc, chip) in _chips)
         {
             // Past the far edge of the read range, with a second to spare.
             if (chip.TrueMicros + (long)(((_model.ReadRangeM / chip.SpeedMps) + 1) * 1e6) < localMicros)
             {
-                (done ??= []).Add(epc);
+                _done.Add(epc);
             }
         }
 
-        foreach (var epc in done ?? [])
+        foreach (var epc in _done)
         {
             Take(_chips[epc]);
             _chips.Remove(epc);
         }
     }
 
-    /// <summary>Takes the bounds of every chip still held (end of the run) and summarises.</summary>
-    /// <param name="seed">Seed of the Monte Carlo draws.</param>
-    /// <returns>The bound and the known-curve bound.</returns>
-    public (BoundSummary Bound, BoundSummary KnownCurve) Summarise(int seed)
+    /// <summary>Takes the bounds of every chip still held (a run's end, a power cut that ends the model).</summary>
+    public void TakeAll()
     {
         foreach (var chip in _chips.Values)
         {
@@ -103,6 +130,14 @@ public sealed class CrossingBound : ITagReadSink
         }
 
         _chips.Clear();
+    }
+
+    /// <summary>Takes the bounds of every chip still held (end of the run) and summarises.</summary>
+    /// <param name="seed">Seed of the Monte Carlo draws.</param>
+    /// <returns>The bound and the known-curve bound.</returns>
+    public (BoundSummary Bound, BoundSummary KnownCurve) Summarise(int seed)
+    {
+        TakeAll();
         return (BoundSummary.Of(_bound, new Random(seed)), BoundSummary.Of(_knownCurve, new Random(seed)));
     }
 
@@ -111,15 +146,32 @@ public sealed class CrossingBound : ITagReadSink
     /// <returns>Standard deviation of t₀ in ms, or +∞ when the reads cannot fix the unknowns.</returns>
     private double FormBound(Chip chip)
     {
-        var antennas = chip.Reads.Select(r => r.Antenna).Distinct().ToList();
+        var antennas = new List<int>(8);
+        foreach (var (_, antenna) in chip.Reads)
+        {
+            if (!antennas.Contains(antenna))
+            {
+                antennas.Add(antenna);
+            }
+        }
+
         var n = 2 + antennas.Count;
         if (chip.Reads.Count < n)
         {
             return double.PositiveInfinity;
         }
 
-        var fisher = new double[n, n];
-        var gradient = new double[n];
+        if (_fisher.GetLength(0) != n)
+        {
+            _fisher = new double[n, n];
+        }
+        else
+        {
+            Array.Clear(_fisher);
+        }
+
+        // Each read's gradient has three non-zero entries: t₀, the curvature and its own antenna's constant.
+        var fisher = _fisher;
         var v2 = chip.SpeedMps * chip.SpeedMps;
         var k = _depthPerDecade / Math.Log(10);
         foreach (var (micros, antenna) in chip.Reads)
@@ -127,16 +179,23 @@ public sealed class CrossingBound : ITagReadSink
             var s = (micros - chip.TrueMicros) / 1e6;
             var lateral = chip.LateralM - _model.AntennaLateralM(antenna);
             var q = (v2 * s * s) + (lateral * lateral) + (chip.HeightM * chip.HeightM);
-            Array.Clear(gradient);
-            gradient[0] = 2 * k * v2 * s / q / 1000;
-            gradient[1] = -k * s * s / q;
-            gradient[2 + antennas.IndexOf(antenna)] = -k / q;
-            for (var i = 0; i < n; i++)
+            var g0 = 2 * k * v2 * s / q / 1000;
+            var g1 = -k * s * s / q;
+            var g2 = -k / q;
+            var a = 2 + antennas.IndexOf(antenna);
+            fisher[0, 0] += g0 * g0 / _variance;
+            fisher[0, 1] += g0 * g1 / _variance;
+            fisher[1, 1] += g1 * g1 / _variance;
+            fisher[0, a] += g0 * g2 / _variance;
+            fisher[1, a] += g1 * g2 / _variance;
+            fisher[a, a] += g2 * g2 / _variance;
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < i; j++)
             {
-                for (var j = 0; j < n; j++)
-                {
-                    fisher[i, j] += gradient[i] * gradient[j] / _variance;
-                }
+                fisher[i, j] = fisher[j, i];
             }
         }
 
@@ -233,11 +292,35 @@ public sealed class CrossingBound : ITagReadSink
         }
 
         _bound.Add(FormBound(chip));
-        _knownCurve.Add(KnownCurveBound(chip));
+        if (_withKnownCurve)
+        {
+            _knownCurve.Add(KnownCurveBound(chip));
+        }
     }
 
     private sealed record Chip(long TrueMicros, double SpeedMps, double LateralM, double HeightM)
     {
         public List<(long Micros, int Antenna)> Reads { get; } = [];
+    }
+
+    // EPCs by content, without a string per read.
+    private sealed class EpcComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly EpcComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

@@ -53,8 +53,9 @@ public sealed class MatRig
             ChipReadsPerSecond = Math.Min(200, spec.Reader.ReadsPerSecond),
             KeepTrueCrossings = false, // the field is the truth; the model's copy would grow all race
         };
-        var stream = new FieldRunnerStream(field.CrossingsAt(spec.UnitId), runners.FromUtc, runners.ToUtc, Gps.Timebase, modelSettings.MatWidthM, seed);
+        var stream = new FieldRunnerStream(field.CrossingsAt(spec.UnitId), runners.FromUtc, runners.ToUtc, Gps.Timebase, modelSettings.MatWidthM, seed, runner => RunnerComing?.Invoke(runner));
         var model = new CrossingModel(modelSettings, stream, Seeds.Mix(seed, spec.UnitId, boot, 7));
+        Model = model;
 
         // One UART and one module per reader of the mat; the first keeps the seeds a one-module mat always had.
         var lines = new SerialLine[spec.Reader.Modules];
@@ -83,8 +84,14 @@ public sealed class MatRig
         Readers = modules;
     }
 
+    /// <summary>Raised as the crossing model takes each runner from the field (before their first read), on the unit's clock.</summary>
+    public event Action<RunnerCrossing>? RunnerComing;
+
     /// <summary>Gets the mat.</summary>
     public MatSpec Spec { get; }
+
+    /// <summary>Gets the crossing model that feeds the reader modules (its geometry, and what it offered them).</summary>
+    public CrossingModel Model { get; }
 
     /// <summary>Gets the GPS side: the unit's local clock, timebase, GPS UART and receiver.</summary>
     public GpsRig Gps { get; }

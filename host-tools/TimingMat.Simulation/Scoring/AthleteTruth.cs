@@ -1,0 +1,144 @@
+using TimingMat.Simulation.Audit;
+using TimingMat.Simulation.Engine;
+using TimingMat.Simulation.Field;
+using TimingMat.Simulation.Scenarios;
+
+namespace TimingMat.Simulation.Scoring;
+
+/// <summary>
+/// Sets the audit's verdicts against the truth, runner by runner: a runner who dropped out did not finish (that is
+/// not an unranking), one who walked round a mat or passed one after its cut-off is rightly unranked, and a runner who
+/// passed every timing point in order and in time but is not ranked was failed by the system.
+/// </summary>
+internal static class AthleteTruth
+{
+    private const int ListedAthletes = 50;
+
+    /// <summary>Judges the verdicts.</summary>
+    /// <param name="runners">The starters scored.</param>
+    /// <param name="course">The scored course mats (no check-in).</param>
+    /// <param name="field">The truth.</param>
+    /// <param name="window">The span of true time played, or null for the whole race.</param>
+    /// <param name="audit">The audit's findings.</param>
+    /// <param name="fates">What became of each true crossing, by (unit, bib).</param>
+    /// <returns>The figures and up to 50 wrongly unranked athletes with why.</returns>
+    public static (AthleteTruthFigures Figures, List<WronglyUnrankedAthlete> Wrongly) Judge(
+        IReadOnlyList<RunnerPlan> runners,
+        IReadOnlyList<MatSpec> course,
+        RaceField field,
+        TruthWindow? window,
+        AuditResult audit,
+        IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
+    {
+        var findings = audit.Athletes.ToDictionary(a => a.Bib);
+        var crossed = new Dictionary<(int Unit, int Bib), long>();
+        foreach (var mat in course)
+        {
+            foreach (var crossing in field.CrossingsAt(mat.UnitId))
+            {
+                if (window == null || window.Contains(crossing.UtcMicros))
+                {
+                    crossed[(mat.UnitId, crossing.Runner.Athlete.Bib)] = crossing.UtcMicros;
+                }
+            }
+        }
+
+        int finished = 0, finishedRanked = 0, droppedOut = 0, skipped = 0, skippedRanked = 0, late = 0, lateRanked = 0;
+        int missing = 0, outOfSequence = 0, afterCutoff = 0, notSeen = 0;
+        var listed = new List<WronglyUnrankedAthlete>();
+        foreach (var runner in runners)
+        {
+            var bib = runner.Athlete.Bib;
+            var ranked = findings.TryGetValue(bib, out var finding) && finding.Verdict == AthleteVerdict.Ranked;
+            var absent = course.Where(m => !crossed.ContainsKey((m.UnitId, bib))).ToList();
+            if (absent.Count > 0)
+            {
+                if (absent.All(m => m.UnitId == runner.SkippedUnitId))
+                {
+                    skipped++;
+                    skippedRanked += ranked ? 1 : 0;
+                }
+                else
+                {
+                    droppedOut++;
+                }
+
+                continue;
+            }
+
+            if (course.Any(m => crossed[(m.UnitId, bib)] > m.CutoffUtcMicros))
+            {
+                late++;
+                lateRanked += ranked ? 1 : 0;
+                continue;
+            }
+
+            finished++;
+            if (ranked)
+            {
+                finishedRanked++;
+                continue;
+            }
+
+            var verdict = finding?.Verdict;
+            switch (verdict)
+            {
+                case AthleteVerdict.MissingMat:
+                    missing++;
+                    break;
+                case AthleteVerdict.OutOfSequence:
+                    outOfSequence++;
+                    break;
+                case AthleteVerdict.AfterCutoff:
+                    afterCutoff++;
+                    break;
+                default:
+                    notSeen++;
+                    break;
+            }
+
+            if (listed.Count < ListedAthletes)
+            {
+                listed.Add(Explain(bib, finding, course, fates));
+            }
+        }
+
+        var wrongly = new WronglyUnrankedFigures(missing + outOfSequence + afterCutoff + notSeen, missing, outOfSequence, afterCutoff, notSeen);
+        var carried = runners.Count(r => r.Carried != null);
+        return (new AthleteTruthFigures(finished, finishedRanked, droppedOut, skipped, skippedRanked, late, lateRanked, wrongly, carried), listed);
+    }
+
+    /// <summary>Gives the report's name of a verdict.</summary>
+    /// <param name="verdict">The verdict, or null for an athlete the audit never saw.</param>
+    /// <returns>snake_case name.</returns>
+    public static string VerdictName(AthleteVerdict? verdict) => verdict switch
+    {
+        AthleteVerdict.Ranked => "ranked",
+        AthleteVerdict.MissingMat => "missing_mat",
+        AthleteVerdict.OutOfSequence => "out_of_sequence",
+        AthleteVerdict.AfterCutoff => "after_cutoff",
+        _ => "not_seen",
+    };
+
+    private static WronglyUnrankedAthlete Explain(int bib, AthleteFinding? finding, IReadOnlyList<MatSpec> course, IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
+    {
+        IEnumerable<string> names = finding?.Verdict switch
+        {
+            AthleteVerdict.MissingMat => finding.MissingMats,
+            AthleteVerdict.OutOfSequence => finding.OutOfSequenceMats,
+            AthleteVerdict.AfterCutoff => finding.AfterCutoffMats,
+            _ => course.Select(m => m.Name),
+        };
+        var mats = new List<WrongMat>();
+        foreach (var name in names)
+        {
+            var spec = course.FirstOrDefault(m => m.Name == name);
+            if (spec != null && fates.TryGetValue((spec.UnitId, bib), out var fate))
+            {
+                mats.Add(new WrongMat(name, RaceScorer.Iso(fate.TrueUtcMicros), fate.What == "delivered" ? "mistimed" : fate.What, fate.Reads, fate.ErrorMicros is { } e ? Math.Round(e / 1000.0, 1) : null));
+            }
+        }
+
+        return new WronglyUnrankedAthlete(bib, VerdictName(finding?.Verdict), mats);
+    }
+}
