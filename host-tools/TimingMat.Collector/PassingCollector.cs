@@ -1,4 +1,5 @@
 using System.Text;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
@@ -38,6 +39,7 @@ public sealed class PassingCollector
     private readonly CollectorAck _ack = new();
     private readonly List<(string Topic, byte[] Payload)> _outgoing = [];
     private readonly List<CollectedPassing> _stored = [];
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private bool _online;
     private long _nextConnectAt;
     private long _reconnectDelay;
@@ -66,6 +68,11 @@ public sealed class PassingCollector
         foreach (var entry in store.LoadLedger())
         {
             _ledger[entry.Unit] = entry;
+        }
+
+        if (options.Course != null)
+        {
+            store.UseCourse(options.Course);
         }
     }
 
@@ -102,6 +109,9 @@ public sealed class PassingCollector
     /// <summary>Gets the number of successful connects.</summary>
     public int Connections { get; private set; }
 
+    /// <summary>Gets how often a chip's crossings were merged again because a passing of it arrived (with a course).</summary>
+    public long ChipsMerged { get; private set; }
+
     /// <summary>Does one round: keeps the connection, stores waiting messages in one transaction, sends the acks.</summary>
     /// <returns>The number of messages handled.</returns>
     public int Poll()
@@ -136,6 +146,7 @@ public sealed class PassingCollector
             Handle(message, received, now);
         }
 
+        MergeTouched();
         _store.Commit();
         foreach (var (topic, payload) in _outgoing)
         {
@@ -172,6 +183,7 @@ public sealed class PassingCollector
         entry.Batches++;
         BatchesStored++;
         _store.SaveUnit(entry);
+        MergeTouched();
         _store.Commit();
         AnnounceStored();
         return entry.Contiguous;
@@ -271,6 +283,31 @@ public sealed class PassingCollector
         return entry;
     }
 
+    // The chips whose passings changed in this transaction get their crossings merged again before it commits.
+    private void MergeTouched()
+    {
+        if (_options.Course is not { } course)
+        {
+            return;
+        }
+
+        foreach (var chip in _touched)
+        {
+            _store.ReplaceCrossings(chip, CrossingMerger.MergeChip(course, _store.ReadChipPassings(chip)));
+            ChipsMerged++;
+        }
+
+        _touched.Clear();
+    }
+
+    private void Touch(Passing passing)
+    {
+        if (_options.Course != null && passing.Kind == PassingKind.Crossing && (passing.Flags & PassingFlags.TestTag) == 0)
+        {
+            _touched.Add(Convert.ToHexString(passing.Epc, 0, passing.EpcLength));
+        }
+    }
+
     private void StoreOne(UnitLedgerEntry entry, Passing passing, int journalId, byte[] body, int offset, int length, long received, string source)
     {
         switch (_store.Store(passing, journalId, body, offset, length, received, source))
@@ -280,6 +317,7 @@ public sealed class PassingCollector
                 var copy = new Passing();
                 copy.CopyFrom(passing);
                 _stored.Add(new CollectedPassing(copy, journalId, received, source));
+                Touch(passing);
                 break;
             case StoreOutcome.Duplicate:
                 Duplicates++;
@@ -287,6 +325,7 @@ public sealed class PassingCollector
                 break;
             case StoreOutcome.Upgraded:
                 Upgrades++;
+                Touch(passing);
                 break;
             default:
                 entry.Conflicts++;

@@ -44,6 +44,7 @@ internal static class RaceReportWriter
         console.Write(mats);
         WriteAccuracy(console, r);
         WriteBudget(console, r);
+        WriteTimingPoints(console, r);
         var clock = r.ClockErrorMs is { } c
             ? $"Mat clocks vs true UTC: p50 {c.P50:0.###} ms, p99 {c.P99:0.###} ms, max {c.Max:0.###} ms."
             : "Mat clock vs true UTC: not measured (the unit's status reports no clock offset); the clock column is the state the unit stamped on its last passing.";
@@ -62,9 +63,11 @@ internal static class RaceReportWriter
             $"Delivery (true crossing to stored by the collector, via {r.Broker}): p50 {r.DeliveryLatencyMs.P50:0} ms, p99 {r.DeliveryLatencyMs.P99:0} ms, max {r.DeliveryLatencyMs.Max:0} ms.",
             clock,
             $"Athletes (the audit's verdicts): {r.Athletes.Ranked:N0} ranked; unranked: {r.Athletes.UnrankedMissingMat:N0} missing a mat, {r.Athletes.OutOfSequence:N0} out of sequence, {r.Athletes.AfterCutoff:N0} after a cut-off.",
-            $"Against the truth: {t.FinishedRanked:N0} of {t.Finished:N0} finishers ranked, {w.Total:N0} wrongly unranked (system failures, goal 0: {w.MissingMat:N0} missing a mat they crossed, {w.OutOfSequence:N0} out of sequence, {w.AfterCutoff:N0} after a cut-off they beat, {w.NotSeen:N0} never seen); "
+            $"Against the truth: {t.FinishedRanked:N0} of {t.Finished:N0} finishers ranked, {w.Total:N0} wrongly unranked (system failures, goal 0: {w.MissingMat:N0} missing a mat they crossed, {w.OutOfSequence:N0} out of sequence, {w.AfterCutoff:N0} after a cut-off they beat, {w.NotSeen:N0} never seen; {w.OnRefereeList:N0} of them on the referee's list); "
             + $"{t.DroppedOut:N0} dropped out (did not finish, not unranked); rightly unranked: {t.SkippedMat:N0} walked round a mat, {t.LateAtCutoff:N0} late at a cut-off"
             + (t.SkippedMatRanked + t.LateAtCutoffRanked > 0 ? $"; ranked although they should not be: {t.SkippedMatRanked + t.LateAtCutoffRanked:N0}." : "."),
+            $"Referee's list (one timing point missing, the rest consistent, with evidence): {r.Referee.Cases:N0} athletes = {r.Referee.Innocent:N0} the system missed + {r.Referee.WalkedRound:N0} who walked round the point + {r.Referee.DroppedOut:N0} who dropped out + {r.Referee.Other:N0} other; "
+            + $"evidence: {r.Referee.MatFault:N0} a known mat fault, {r.Referee.MatGap:N0} the mat missed others around them too, {r.Referee.BackupLine:N0} a backup line's read, {r.Referee.Pace:N0} their pace across the gap.",
             $"Two-chip pairs: {r.TwoChipPairs.Injected} runner(s) carried a second athlete's chip, {r.TwoChipPairs.Flagged} flagged, {r.TwoChipPairs.Missed} missed, {r.TwoChipPairs.FalseFlags} false flag(s) (goal: 0 missed, 0 false).",
             $"Faults injected: {r.FaultsInjected}; broker resends de-duplicated: {r.ResendsDeduplicated:N0}; markers delivered: {r.MarkersDelivered}.",
             run == Run.Simulated ? LoRaLine(r.Lora) : string.Empty,
@@ -101,6 +104,30 @@ internal static class RaceReportWriter
         console.Write(table);
         console.WriteLine("  bound: the Cramér–Rao bound for the reads each crossing got (runner speed, position and tag loss unknown), what any estimator could reach;");
         console.WriteLine("  p99 / bound near 1: the error is physics (few reads, a slow or dense crowd); well above 1.25: the detector or the curve it assumes (goal <= 1.25).");
+    }
+
+    private static void WriteTimingPoints(IAnsiConsole console, SimulationReport r)
+    {
+        if (r.TimingPoints.All(p => p.Units.Count < 2))
+        {
+            return;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().Border(TableBorder.Simple).Title("Timing points: lines merged per chip");
+        foreach (var column in new[] { "point", "units", "crossings", "recorded", "both lines", "main only", "backup only", "timed by backup", "error p50 ms", "error p99 ms", "bias ms" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var p in r.TimingPoints)
+        {
+            table.AddRow(p.Name, string.Join("+", p.Units), p.Crossings.ToString("N0", c), p.Recorded.ToString("N0", c), p.BothLines.ToString("N0", c), p.MainLineOnly.ToString("N0", c),
+                p.BackupOnly.ToString("N0", c), p.TimedByBackup.ToString("N0", c), p.ErrorMs.P50.ToString("0.#", c), p.ErrorMs.P99.ToString("0.#", c), p.BiasMs.ToString("+0.#;-0.#;0", c));
+        }
+
+        console.Write(table);
+        console.WriteLine("  a point with a backup line records a chip either line read; its time is the better-read line's, moved to the main line at the runner's speed.");
     }
 
     private static void WriteBudget(IAnsiConsole console, SimulationReport r)

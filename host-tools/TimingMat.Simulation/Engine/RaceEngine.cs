@@ -74,9 +74,11 @@ public sealed class RaceEngine
         var database = _options.DatabasePath ?? Path.Combine(Path.GetTempPath(), $"timingmat-sim-{RunId(seed)}.db");
         using var cleanup = new TemporaryDatabase(_options.DatabasePath == null ? database : null);
         using var store = PassingStore.Open(database, durable: false);
+        // The collector keeps the timing points' lines merged, as a race's collector with its course file does.
+        var course = ScenarioCourse.From(_scenario);
         using var network = _options.Broker == null
-            ? (RaceNetwork)new InProcessNetwork(trueClock, store)
-            : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed));
+            ? (RaceNetwork)new InProcessNetwork(trueClock, store, course)
+            : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed), course);
         var delivered = new List<DeliveredPassing>();
         var loraLatency = new List<long>();
         network.Collector.PassingStored += (_, e) =>

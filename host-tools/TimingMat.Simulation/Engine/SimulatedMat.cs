@@ -298,6 +298,11 @@ internal sealed class SimulatedMat
 
     private void PlanMarkers()
     {
+        if (Spec.Line != 1)
+        {
+            return; // the race-day markers go to the timing point's main line
+        }
+
         if (Spec.Role == MatRoleName.Start)
         {
             _markers.AddRange(_scenario.Waves.Select(w => (w.GunUtcMicros, _scenario.Waves.Count == 1 ? PassingKind.GunStart : PassingKind.WaveStart, w.Number)));

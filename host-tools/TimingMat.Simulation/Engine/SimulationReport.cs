@@ -104,6 +104,15 @@ public sealed record SimulationReport
 
     /// <summary>Gets up to 50 of the athletes the system unranked although they ran the whole course in time, with why.</summary>
     public required IReadOnlyList<WronglyUnrankedAthlete> WronglyUnranked { get; init; }
+
+    /// <summary>Gets every timing point's lines merged per chip, against the truth.</summary>
+    public required IReadOnlyList<TimingPointFigures> TimingPoints { get; init; }
+
+    /// <summary>Gets who the audit's referee list holds, against the truth.</summary>
+    public required RefereeFigures Referee { get; init; }
+
+    /// <summary>Gets up to 50 of the referee's cases, with the expected window and the evidence.</summary>
+    public required IReadOnlyList<RefereeCaseFigures> RefereeCases { get; init; }
 }
 
 /// <summary>The audit's verdicts set against the truth (only a simulation knows it).</summary>
@@ -124,7 +133,41 @@ public sealed record AthleteTruthFigures(int Finished, int FinishedRanked, int D
 /// <param name="OutOfSequence">Their passings put two timing points out of course order.</param>
 /// <param name="AfterCutoff">A passing of theirs lies after a cut-off they truly beat.</param>
 /// <param name="NotSeen">No timing point on the course recorded them at all.</param>
-public sealed record WronglyUnrankedFigures(int Total, int MissingMat, int OutOfSequence, int AfterCutoff, int NotSeen);
+/// <param name="OnRefereeList">Of all of them, how many the audit put before the referee with evidence (the rest it would unrank silently).</param>
+public sealed record WronglyUnrankedFigures(int Total, int MissingMat, int OutOfSequence, int AfterCutoff, int NotSeen, int OnRefereeList);
+
+/// <summary>The audit's referee list set against the truth.</summary>
+/// <param name="Cases">Athletes listed for the referee.</param>
+/// <param name="Innocent">Of them, finishers the system failed (the referee should reinstate them).</param>
+/// <param name="WalkedRound">Of them, runners who truly walked round the point (the referee should uphold the unranking).</param>
+/// <param name="DroppedOut">Of them, runners who truly dropped out.</param>
+/// <param name="Other">Of them, others (a carried chip, a runner late at a cut-off).</param>
+/// <param name="MatFault">Cases with a known fault at the point as evidence.</param>
+/// <param name="MatGap">Cases where the point missed many runners around the athlete too.</param>
+/// <param name="BackupLine">Cases where a backup line read the chip (when backup lines count only as evidence).</param>
+/// <param name="Pace">Cases where the pace across the gap matches the athlete's own.</param>
+public sealed record RefereeFigures(int Cases, int Innocent, int WalkedRound, int DroppedOut, int Other, int MatFault, int MatGap, int BackupLine, int Pace);
+
+/// <summary>One athlete on the referee's list.</summary>
+/// <param name="Bib">Bib.</param>
+/// <param name="TimingPoint">The point without a crossing.</param>
+/// <param name="ExpectedFromUtc">Earliest time they were due there (ISO 8601).</param>
+/// <param name="ExpectedToUtc">Latest time.</param>
+/// <param name="Evidence">The evidence, "kind: facts".</param>
+public sealed record RefereeCaseFigures(int Bib, string TimingPoint, string ExpectedFromUtc, string ExpectedToUtc, IReadOnlyList<string> Evidence);
+
+/// <summary>How one timing point recorded the race: its lines merged per chip, against the truth at its main line.</summary>
+/// <param name="Name">The point.</param>
+/// <param name="Units">Its units, main line first.</param>
+/// <param name="Crossings">True chip crossings of the point.</param>
+/// <param name="Recorded">Of them, how many have a merged crossing.</param>
+/// <param name="BothLines">Recorded by every line.</param>
+/// <param name="MainLineOnly">Recorded by the main line alone.</param>
+/// <param name="BackupOnly">Recorded by the backup line alone (the backup saved them).</param>
+/// <param name="TimedByBackup">Timed by the backup line's passing (better read), moved to the main line.</param>
+/// <param name="ErrorMs">The merged time's error against the true time at the main line.</param>
+/// <param name="BiasMs">Mean signed error.</param>
+public sealed record TimingPointFigures(string Name, IReadOnlyList<int> Units, long Crossings, long Recorded, long BothLines, long MainLineOnly, long BackupOnly, long TimedByBackup, ErrorFigures ErrorMs, double BiasMs);
 
 /// <summary>True crossings no reader read, by cause.</summary>
 /// <param name="Total">All of them.</param>
@@ -160,8 +203,9 @@ public sealed record NeverReadFigures(long Total, long CoveredTag, long OutOfRea
 /// <summary>An athlete the system unranked although they ran the whole course in time.</summary>
 /// <param name="Bib">Bib.</param>
 /// <param name="Verdict">The audit's verdict: missing_mat, out_of_sequence, after_cutoff or not_seen.</param>
+/// <param name="OnRefereeList">Whether the audit put them before the referee with evidence.</param>
 /// <param name="Mats">The timing points behind the verdict, with what happened there.</param>
-public sealed record WronglyUnrankedAthlete(int Bib, string Verdict, IReadOnlyList<WrongMat> Mats);
+public sealed record WronglyUnrankedAthlete(int Bib, string Verdict, bool OnRefereeList, IReadOnlyList<WrongMat> Mats);
 
 /// <summary>What happened to one crossing behind a wrong verdict.</summary>
 /// <param name="Mat">Timing point.</param>
@@ -169,7 +213,8 @@ public sealed record WronglyUnrankedAthlete(int Bib, string Verdict, IReadOnlyLi
 /// <param name="What">covered_tag, out_of_reach, reader_capacity, reader_silence, power_cut (never read), read_not_delivered, or mistimed.</param>
 /// <param name="Reads">Reads the mat's modules reported of the chip.</param>
 /// <param name="ErrorMs">Delivered time minus true time, when a passing was delivered.</param>
-public sealed record WrongMat(string Mat, string TrueUtc, string What, int Reads, double? ErrorMs);
+/// <param name="BackupLine">What happened at the point's backup line (as <paramref name="What"/>), or null without one.</param>
+public sealed record WrongMat(string Mat, string TrueUtc, string What, int Reads, double? ErrorMs, string? BackupLine);
 
 /// <summary>The Cramér–Rao bound of a mat's crossing times for the reads it got.</summary>
 /// <param name="P50">Median |error| an estimator at the bound would have, ms.</param>

@@ -16,21 +16,24 @@ internal static class AthleteTruth
 
     /// <summary>Judges the verdicts.</summary>
     /// <param name="runners">The starters scored.</param>
-    /// <param name="course">The scored course mats (no check-in).</param>
+    /// <param name="course">The main line of every scored course timing point (no check-in), in course order.</param>
+    /// <param name="scenario">The scenario (the timing points' lines).</param>
     /// <param name="field">The truth.</param>
     /// <param name="window">The span of true time played, or null for the whole race.</param>
     /// <param name="audit">The audit's findings.</param>
     /// <param name="fates">What became of each true crossing, by (unit, bib).</param>
-    /// <returns>The figures and up to 50 wrongly unranked athletes with why.</returns>
-    public static (AthleteTruthFigures Figures, List<WronglyUnrankedAthlete> Wrongly) Judge(
+    /// <returns>The figures, up to 50 wrongly unranked athletes with why, and who the referee's list holds.</returns>
+    public static (AthleteTruthFigures Figures, List<WronglyUnrankedAthlete> Wrongly, RefereeFigures Referee) Judge(
         IReadOnlyList<RunnerPlan> runners,
         IReadOnlyList<MatSpec> course,
+        Scenario scenario,
         RaceField field,
         TruthWindow? window,
         AuditResult audit,
         IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
     {
         var findings = audit.Athletes.ToDictionary(a => a.Bib);
+        int refereeInnocent = 0, refereeSkipped = 0, refereeDropped = 0;
         var crossed = new Dictionary<(int Unit, int Bib), long>();
         foreach (var mat in course)
         {
@@ -50,6 +53,7 @@ internal static class AthleteTruth
         {
             var bib = runner.Athlete.Bib;
             var ranked = findings.TryGetValue(bib, out var finding) && finding.Verdict == AthleteVerdict.Ranked;
+            var referee = finding?.Referee != null;
             var absent = course.Where(m => !crossed.ContainsKey((m.UnitId, bib))).ToList();
             if (absent.Count > 0)
             {
@@ -57,10 +61,12 @@ internal static class AthleteTruth
                 {
                     skipped++;
                     skippedRanked += ranked ? 1 : 0;
+                    refereeSkipped += referee ? 1 : 0;
                 }
                 else
                 {
                     droppedOut++;
+                    refereeDropped += referee ? 1 : 0;
                 }
 
                 continue;
@@ -79,6 +85,8 @@ internal static class AthleteTruth
                 finishedRanked++;
                 continue;
             }
+
+            refereeInnocent += referee ? 1 : 0;
 
             var verdict = finding?.Verdict;
             switch (verdict)
@@ -99,14 +107,19 @@ internal static class AthleteTruth
 
             if (listed.Count < ListedAthletes)
             {
-                listed.Add(Explain(bib, finding, course, fates));
+                listed.Add(Explain(bib, finding, course, scenario, fates));
             }
         }
 
-        var wrongly = new WronglyUnrankedFigures(missing + outOfSequence + afterCutoff + notSeen, missing, outOfSequence, afterCutoff, notSeen);
+        var wrongly = new WronglyUnrankedFigures(missing + outOfSequence + afterCutoff + notSeen, missing, outOfSequence, afterCutoff, notSeen, refereeInnocent);
         var carried = runners.Count(r => r.Carried != null);
-        return (new AthleteTruthFigures(finished, finishedRanked, droppedOut, skipped, skippedRanked, late, lateRanked, wrongly, carried), listed);
+        var cases = audit.RefereeCases.ToList();
+        int Having(string kind) => cases.Count(c => c.Evidence.Any(e => e.Kind == kind));
+        var refereeFigures = new RefereeFigures(cases.Count, refereeInnocent, refereeSkipped, refereeDropped, cases.Count - refereeInnocent - refereeSkipped - refereeDropped, Having("mat_fault"), Having("mat_gap"), Having("backup_line"), Having("pace"));
+        return (new AthleteTruthFigures(finished, finishedRanked, droppedOut, skipped, skippedRanked, late, lateRanked, wrongly, carried), listed, refereeFigures);
     }
+
+    private static string What(CrossingFate fate) => fate.What == "delivered" ? "mistimed" : fate.What;
 
     /// <summary>Gives the report's name of a verdict.</summary>
     /// <param name="verdict">The verdict, or null for an athlete the audit never saw.</param>
@@ -120,7 +133,7 @@ internal static class AthleteTruth
         _ => "not_seen",
     };
 
-    private static WronglyUnrankedAthlete Explain(int bib, AthleteFinding? finding, IReadOnlyList<MatSpec> course, IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
+    private static WronglyUnrankedAthlete Explain(int bib, AthleteFinding? finding, IReadOnlyList<MatSpec> course, Scenario scenario, IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
     {
         IEnumerable<string> names = finding?.Verdict switch
         {
@@ -135,10 +148,11 @@ internal static class AthleteTruth
             var spec = course.FirstOrDefault(m => m.Name == name);
             if (spec != null && fates.TryGetValue((spec.UnitId, bib), out var fate))
             {
-                mats.Add(new WrongMat(name, RaceScorer.Iso(fate.TrueUtcMicros), fate.What == "delivered" ? "mistimed" : fate.What, fate.Reads, fate.ErrorMicros is { } e ? Math.Round(e / 1000.0, 1) : null));
+                var backup = scenario.LinesOf(name).FirstOrDefault(m => m.Line == 2) is { } b && fates.TryGetValue((b.UnitId, bib), out var backupFate) ? What(backupFate) : null;
+                mats.Add(new WrongMat(name, RaceScorer.Iso(fate.TrueUtcMicros), What(fate), fate.Reads, fate.ErrorMicros is { } e ? Math.Round(e / 1000.0, 1) : null, backup));
             }
         }
 
-        return new WronglyUnrankedAthlete(bib, VerdictName(finding?.Verdict), mats);
+        return new WronglyUnrankedAthlete(bib, VerdictName(finding?.Verdict), finding?.Referee != null, mats);
     }
 }

@@ -145,14 +145,16 @@ public static class RaceScorer
             athletes = [.. runners.SelectMany(r => r.Chips)];
         }
 
+        var course = ScenarioCourse.From(scenario, scored);
         var audit = RaceRulesAudit.Run(
-            [.. scenario.Mats.Where(m => scored.Contains(m.UnitId)).Select(m => new AuditMat(m.UnitId, m.Name, m.Role, m.Km, m.CutoffUtcMicros))],
+            course,
             [.. athletes.Select(a => new AuditAthlete(a.Bib, [a.ChipHex]))],
-            delivered.Where(d => scored.Contains(d.Unit)).Select(d => new AuditPassing(d.Unit, d.Sequence, d.ChipHex, d.TimeUtcMicros, d.Kind, d.Flags)));
+            delivered.Where(d => scored.Contains(d.Unit)).Select(d => new AuditPassing(d.Unit, d.Sequence, d.ChipHex, d.TimeUtcMicros, d.Kind, d.Flags, d.Hits)),
+            faults: KnownFaults(scenario, scored));
         var carried = runners.Where(r => r.Carried != null).Select(r => (r.Athlete.Bib, r.Carried!.Bib)).ToHashSet();
         var flagged = audit.TwoChipPairs.Count(p => p.BibA is { } a && p.BibB is { } b && (carried.Contains((a, b)) || carried.Contains((b, a))));
-        var courseMats = mats.Where(m => m.Spec.Role != MatRoleName.CheckIn).Select(m => m.Spec).ToList();
-        var (truthFigures, wrongly) = AthleteTruth.Judge(runners, courseMats, field, run.Window, audit, fates);
+        var points = scenario.TimingPoints.Where(m => m.Role != MatRoleName.CheckIn && course.Point(m.Name) != null).ToList();
+        var judged = AthleteTruth.Judge(runners, points, scenario, field, run.Window, audit, fates);
 
         return new SimulationReport
         {
@@ -183,10 +185,31 @@ public static class RaceScorer
             SimulatedSeconds = Math.Round(run.SimulatedSeconds, 1),
             MatDetails = matFigures,
             LostCrossings = lostSample,
-            AthletesTruth = truthFigures,
+            AthletesTruth = judged.Figures,
             NeverReadByCause = neverReadAll,
-            WronglyUnranked = wrongly,
+            WronglyUnranked = judged.Wrongly,
+            TimingPoints = TimingPointScore.Score(scenario, course, field, run.Window, audit.Crossings),
+            Referee = judged.Referee,
+            RefereeCases = [.. audit.RefereeCases.Take(50).Select(c => new RefereeCaseFigures(c.Bib, c.TimingPoint, Iso(c.ExpectedFromUtcMicros), Iso(c.ExpectedToUtcMicros), [.. c.Evidence.Select(e => $"{e.Kind}: {e.Detail}")]))],
         };
+    }
+
+    // The faults a crew would know of from the units' status: a timing point's unit without power or with a silent
+    // reader, until it read again (a reboot takes a few seconds more than the outage).
+    private static List<KnownFault> KnownFaults(Scenario scenario, IReadOnlySet<int> scored)
+    {
+        var known = new List<KnownFault>();
+        foreach (var fault in scenario.Faults.Where(f => f.Kind is FaultKind.PowerCut or FaultKind.ReaderSilence))
+        {
+            var unit = scenario.Mats.FirstOrDefault(m => m.Name == fault.Mat);
+            if (unit != null && scored.Contains(unit.UnitId))
+            {
+                var what = fault.Kind == FaultKind.PowerCut ? $"power cut on unit {unit.UnitId} ({unit.Name})" : $"reader silent on unit {unit.UnitId} ({unit.Name})";
+                known.Add(new KnownFault(unit.TimingPoint, fault.AtUtcMicros, fault.AtUtcMicros + fault.DurationMicros + (30 * Second), what));
+            }
+        }
+
+        return known;
     }
 
     /// <summary>Gives the name a cause has in the report.</summary>

@@ -1,0 +1,204 @@
+using TimingMat.Core.RaceDay;
+
+namespace TimingMat.Collector.Courses;
+
+/// <summary>
+/// Merges the passings of a course's units into crossings: per (timing point, chip), the passings of the point's
+/// lines closer than the merge window are one crossing, timed by the better-read line (most reads) and moved to line
+/// 1 at the runner's speed; the other passings are kept as evidence. Nothing is counted twice, and a chip one line
+/// missed still has its crossing from the other.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A line <c>d</c> metres after line 1 sees the runner <c>d / v</c> later, so its time is moved back by that. The speed
+/// comes from, in order: both lines' passings of the chip (then the moved time is line 1's own: the pair fixes the
+/// speed and nothing else); the chip's pace over the course section next to the point (its crossings at the
+/// neighbouring points); or a typical speed for the point's role (<see cref="TypicalSpeedMps"/>). The last two matter
+/// only for chips one line missed.
+/// </para>
+/// <para>
+/// The result depends only on the course and the chip's own passings, in whatever order they came: the collector
+/// re-merges a chip whenever one of its passings arrives, and the audit merges a whole race, with the same answer.
+/// </para>
+/// </remarks>
+public static class CrossingMerger
+{
+    private const double MinSpeedMps = 0.3;
+    private const double MaxSpeedMps = 12;
+
+    /// <summary>Gets the speed assumed at a point of a role when the chip's own passings give none, m/s.</summary>
+    /// <param name="role">The point's role.</param>
+    /// <returns>A check-in is walked (1.3 m/s), a start jogged in a crowd (2 m/s), the course run (3 m/s).</returns>
+    public static double TypicalSpeedMps(UnitRole role) => role switch
+    {
+        UnitRole.CheckIn => 1.3,
+        UnitRole.Start => 2.0,
+        _ => 3.0,
+    };
+
+    /// <summary>Merges every chip's passings.</summary>
+    /// <param name="course">The course (which units form which point's lines).</param>
+    /// <param name="passings">Crossing passings (markers and test tags left out by the caller); units the course does not know are ignored.</param>
+    /// <returns>The crossings, by chip, then in course order and time.</returns>
+    public static List<MergedCrossing> Merge(Course course, IEnumerable<CoursePassing> passings)
+    {
+        var result = new List<MergedCrossing>();
+        foreach (var chip in passings.GroupBy(p => p.ChipHex, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            result.AddRange(MergeChip(course, [.. chip]));
+        }
+
+        return result;
+    }
+
+    /// <summary>Merges one chip's passings.</summary>
+    /// <param name="course">The course.</param>
+    /// <param name="passings">Every crossing passing of the chip, in any order.</param>
+    /// <returns>Its crossings in course order and time.</returns>
+    public static List<MergedCrossing> MergeChip(Course course, IReadOnlyList<CoursePassing> passings)
+    {
+        // Group into clusters per point: passings of one chip at one point within the window of the first.
+        var clusters = new List<Cluster>();
+        foreach (var (point, index) in course.TimingPoints.Select((p, i) => (p, i)))
+        {
+            Cluster? current = null;
+            foreach (var p in passings.Where(p => point.Units.Contains(p.Unit)).OrderBy(p => p.TimeUtcMicros).ThenBy(p => p.Unit).ThenBy(p => p.Sequence))
+            {
+                if (current == null || p.TimeUtcMicros - current.Passings[0].TimeUtcMicros > course.MergeWindowMicros)
+                {
+                    current = new Cluster(point, index);
+                    clusters.Add(current);
+                }
+
+                current.Passings.Add(p);
+            }
+        }
+
+        foreach (var cluster in clusters)
+        {
+            cluster.Choose();
+        }
+
+        foreach (var cluster in clusters.Where(c => c.TimeUtcMicros == null))
+        {
+            var (speed, from) = PaceNear(cluster, clusters) is { } pace ? (pace, "pace") : (TypicalSpeedMps(cluster.Point.Role), "typical");
+            cluster.Move(speed, from);
+        }
+
+        return [.. clusters.Select(c => c.ToCrossing())];
+    }
+
+    // The chip's speed over the course section next to the point: from its crossing at the nearest course point
+    // before it (else after it) with a plausible pace. None at a start (a jog in a crowd) or a check-in.
+    private static double? PaceNear(Cluster cluster, List<Cluster> clusters)
+    {
+        var point = cluster.Point;
+        if (point.Role is UnitRole.Start or UnitRole.CheckIn)
+        {
+            return null;
+        }
+
+        var time = cluster.Chosen!.TimeUtcMicros;
+        var before = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km < point.Km && c.RawTimeUtcMicros < time).OrderByDescending(c => c.Point.Km).ThenByDescending(c => c.RawTimeUtcMicros);
+        var after = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km > point.Km && c.RawTimeUtcMicros > time).OrderBy(c => c.Point.Km).ThenBy(c => c.RawTimeUtcMicros);
+        foreach (var other in before.Take(1).Concat(after.Take(1)))
+        {
+            var speed = Math.Abs(point.Km - other.Point.Km) * 1000 / (Math.Abs(time - other.RawTimeUtcMicros) / 1e6);
+            if (speed is >= MinSpeedMps and <= MaxSpeedMps)
+            {
+                return speed;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class Cluster(TimingPoint point, int index)
+    {
+        public TimingPoint Point => point;
+
+        public int Index => index;
+
+        public List<CoursePassing> Passings { get; } = [];
+
+        public CoursePassing? Chosen { get; private set; }
+
+        public CourseLine? ChosenLine { get; private set; }
+
+        public int LinesRead { get; private set; }
+
+        public long? TimeUtcMicros { get; private set; }
+
+        public long RawTimeUtcMicros => TimeUtcMicros ?? Chosen!.TimeUtcMicros;
+
+        public double? SpeedMps { get; private set; }
+
+        public string TimeFrom { get; private set; } = "line";
+
+        public void Choose()
+        {
+            // Each line's best passing (most reads, then earliest); the point's is the best of those, line 1 on a tie.
+            var best = new List<(CourseLine Line, CoursePassing Passing)>();
+            foreach (var line in point.Lines)
+            {
+                var passing = Passings.Where(p => line.Units.Contains(p.Unit)).OrderByDescending(p => p.Hits).ThenBy(p => p.TimeUtcMicros).FirstOrDefault();
+                if (passing != null)
+                {
+                    best.Add((line, passing));
+                }
+            }
+
+            LinesRead = best.Count;
+            var chosen = best.OrderByDescending(b => b.Passing.Hits).ThenBy(b => b.Line.Number).First();
+            (ChosenLine, Chosen) = chosen;
+            if (chosen.Line.OffsetM == 0)
+            {
+                TimeUtcMicros = chosen.Passing.TimeUtcMicros;
+                return;
+            }
+
+            // Both lines read the chip: the two times give its speed between them.
+            var reference = best.FirstOrDefault(b => b.Line.OffsetM == 0);
+            if (reference.Passing != null)
+            {
+                var seconds = (chosen.Passing.TimeUtcMicros - reference.Passing.TimeUtcMicros) / 1e6;
+                var speed = seconds == 0 ? double.PositiveInfinity : chosen.Line.OffsetM / seconds;
+                if (speed is >= MinSpeedMps and <= MaxSpeedMps)
+                {
+                    Move(speed, "pair");
+                }
+            }
+        }
+
+        public void Move(double speedMps, string from)
+        {
+            SpeedMps = Math.Round(speedMps, 3);
+            TimeFrom = from;
+            TimeUtcMicros = Chosen!.TimeUtcMicros - (long)Math.Round(ChosenLine!.OffsetM / speedMps * 1e6);
+        }
+
+        public MergedCrossing ToCrossing() => new(point.Name, Chosen!.ChipHex, TimeUtcMicros!.Value, ChosenLine!.Number, Chosen.Unit, Chosen.Sequence, Chosen.Hits, LinesRead, SpeedMps, TimeFrom, Passings);
+    }
+}
+
+/// <summary>A crossing passing as the merge needs it.</summary>
+/// <param name="Unit">Unit that recorded it.</param>
+/// <param name="Sequence">The unit's sequence number.</param>
+/// <param name="ChipHex">EPC as upper-case hex.</param>
+/// <param name="TimeUtcMicros">Crossing time at that unit's line.</param>
+/// <param name="Hits">Reads it was fitted from (how well the line read the chip).</param>
+public sealed record CoursePassing(int Unit, long Sequence, string ChipHex, long TimeUtcMicros, int Hits);
+
+/// <summary>One chip's crossing of one timing point, merged from its lines' passings.</summary>
+/// <param name="TimingPoint">The point's name.</param>
+/// <param name="ChipHex">EPC as upper-case hex.</param>
+/// <param name="TimeUtcMicros">The crossing time at line 1.</param>
+/// <param name="Line">The line whose passing timed it (the better read).</param>
+/// <param name="Unit">The unit of that passing.</param>
+/// <param name="Sequence">That passing's sequence number.</param>
+/// <param name="Hits">Its reads.</param>
+/// <param name="LinesRead">How many of the point's lines read the chip.</param>
+/// <param name="SpeedMps">The speed the time was moved to line 1 with, or null when it was line 1's own.</param>
+/// <param name="TimeFrom">line (line 1's own time), pair (moved with the speed between both lines' passings), pace (with the chip's pace over the neighbouring section) or typical (with the role's typical speed).</param>
+/// <param name="Passings">Every passing merged into it, the timing one included: the evidence.</param>
+public sealed record MergedCrossing(string TimingPoint, string ChipHex, long TimeUtcMicros, int Line, int Unit, long Sequence, int Hits, int LinesRead, double? SpeedMps, string TimeFrom, IReadOnlyList<CoursePassing> Passings);
