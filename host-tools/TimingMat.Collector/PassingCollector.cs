@@ -40,6 +40,7 @@ public sealed class PassingCollector
     private readonly List<(string Topic, byte[] Payload)> _outgoing = [];
     private readonly List<CollectedPassing> _stored = [];
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly CrossingBook? _book;
     private bool _online;
     private long _nextConnectAt;
     private long _reconnectDelay;
@@ -72,7 +73,15 @@ public sealed class PassingCollector
 
         if (options.Course != null)
         {
-            store.UseCourse(options.Course);
+            // Every stored passing in memory, merged: from here on a new passing costs one merge of its chip.
+            _book = new CrossingBook(options.Course);
+            foreach (var passing in store.ReadCoursePassings())
+            {
+                _book.Add(passing);
+            }
+
+            _book.MergeAll();
+            store.UseCourse(_book);
         }
     }
 
@@ -109,7 +118,7 @@ public sealed class PassingCollector
     /// <summary>Gets the number of successful connects.</summary>
     public int Connections { get; private set; }
 
-    /// <summary>Gets how often a chip's crossings were merged again because a passing of it arrived (with a course).</summary>
+    /// <summary>Gets how often a chip's crossings were merged again because passings of it arrived (with a course).</summary>
     public long ChipsMerged { get; private set; }
 
     /// <summary>Does one round: keeps the connection, stores waiting messages in one transaction, sends the acks.</summary>
@@ -286,14 +295,15 @@ public sealed class PassingCollector
     // The chips whose passings changed in this transaction get their crossings merged again before it commits.
     private void MergeTouched()
     {
-        if (_options.Course is not { } course)
+        if (_book == null)
         {
             return;
         }
 
         foreach (var chip in _touched)
         {
-            _store.ReplaceCrossings(chip, CrossingMerger.MergeChip(course, _store.ReadChipPassings(chip)));
+            var (gone, come) = _book.Remerge(chip);
+            _store.UpdateCrossings(gone, come);
             ChipsMerged++;
         }
 
@@ -302,9 +312,13 @@ public sealed class PassingCollector
 
     private void Touch(Passing passing)
     {
-        if (_options.Course != null && passing.Kind == PassingKind.Crossing && (passing.Flags & PassingFlags.TestTag) == 0)
+        if (_book != null && passing.Kind == PassingKind.Crossing && (passing.Flags & PassingFlags.TestTag) == 0)
         {
-            _touched.Add(Convert.ToHexString(passing.Epc, 0, passing.EpcLength));
+            var chip = Convert.ToHexString(passing.Epc, 0, passing.EpcLength);
+            if (_book.Add(new CoursePassing(passing.UnitId, passing.Sequence, chip, passing.TimeUtcMicros, passing.Hits)))
+            {
+                _touched.Add(chip);
+            }
         }
     }
 

@@ -42,8 +42,7 @@ public sealed class PassingStore : IDisposable
     private readonly SqliteCommand _upgrade;
     private readonly SqliteCommand _unit;
     private readonly SqliteCommand _status;
-    private readonly SqliteCommand _chipPassings;
-    private readonly SqliteCommand _deleteCrossings;
+    private readonly SqliteCommand _deleteCrossing;
     private readonly SqliteCommand _insertCrossing;
     private readonly SqliteCommand[] _commands;
     private SqliteTransaction? _transaction;
@@ -71,15 +70,12 @@ public sealed class PassingStore : IDisposable
         _status = Prepare(
             "INSERT INTO unit_status(unit, status, received_us) VALUES($unit, $status, $received) ON CONFLICT(unit) DO UPDATE SET status = excluded.status, received_us = excluded.received_us",
             "$unit", "$status", "$received");
-        _chipPassings = Prepare(
-            $"SELECT unit, seq, time_us, hits FROM passings WHERE epc = $epc AND kind = 'crossing' AND (flags & {(int)PassingFlags.TestTag}) = 0",
-            "$epc");
-        _deleteCrossings = Prepare("DELETE FROM crossings WHERE epc = $epc", "$epc");
+        _deleteCrossing = Prepare("DELETE FROM crossings WHERE epc = $epc AND timing_point = $point AND time_us = $time", "$epc", "$point", "$time");
         _insertCrossing = Prepare(
             "INSERT OR REPLACE INTO crossings(epc, timing_point, time_us, line, unit, seq, hits, lines_read, speed_mps, time_from, passings) " +
             "VALUES($epc, $point, $time, $line, $unit, $seq, $hits, $lines, $speed, $from, $passings)",
             "$epc", "$point", "$time", "$line", "$unit", "$seq", "$hits", "$lines", "$speed", "$from", "$passings");
-        _commands = [_insert, _existing, _conflict, _upgrade, _unit, _status, _chipPassings, _deleteCrossings, _insertCrossing];
+        _commands = [_insert, _existing, _conflict, _upgrade, _unit, _status, _deleteCrossing, _insertCrossing];
     }
 
     /// <summary>Gets the database file path, or <c>:memory:</c>.</summary>
@@ -242,33 +238,48 @@ public sealed class PassingStore : IDisposable
         return StoreOutcome.Conflict;
     }
 
-    /// <summary>Reads every crossing passing of one chip (markers and test tags left out), for merging.</summary>
-    /// <param name="chipHex">EPC as upper-case hex.</param>
-    /// <returns>Its passings.</returns>
-    public List<CoursePassing> ReadChipPassings(string chipHex)
+    /// <summary>Reads every crossing passing (markers and test tags left out), for merging.</summary>
+    /// <returns>The passings, by unit and sequence number.</returns>
+    public List<CoursePassing> ReadCoursePassings()
     {
-        _chipPassings.Parameters[0].Value = chipHex;
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"SELECT unit, seq, epc, time_us, hits FROM passings WHERE kind = 'crossing' AND (flags & {(int)PassingFlags.TestTag}) = 0 ORDER BY unit, seq";
         var result = new List<CoursePassing>();
-        using var reader = _chipPassings.ExecuteReader();
+        var chips = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            result.Add(new CoursePassing(reader.GetInt32(0), reader.GetInt64(1), chipHex, reader.GetInt64(2), reader.GetInt32(3)));
+            var epc = reader.GetString(2);
+            if (!chips.TryGetValue(epc, out var shared))
+            {
+                chips[epc] = shared = epc; // one string per chip, however many passings it has
+            }
+
+            result.Add(new CoursePassing(reader.GetInt32(0), reader.GetInt64(1), shared, reader.GetInt64(3), reader.GetInt32(4)));
         }
 
         return result;
     }
 
-    /// <summary>Replaces one chip's merged crossings.</summary>
-    /// <param name="chipHex">EPC as upper-case hex.</param>
-    /// <param name="crossings">All its crossings now.</param>
-    public void ReplaceCrossings(string chipHex, IReadOnlyList<MergedCrossing> crossings)
+    /// <summary>Writes what changed in a chip's merged crossings.</summary>
+    /// <param name="gone">Crossings that are no longer (or changed).</param>
+    /// <param name="come">New or changed crossings.</param>
+    public void UpdateCrossings(IReadOnlyList<MergedCrossing> gone, IReadOnlyList<MergedCrossing> come)
     {
-        _deleteCrossings.Parameters[0].Value = chipHex;
-        _deleteCrossings.ExecuteNonQuery();
-        var p = _insertCrossing.Parameters;
-        foreach (var c in crossings)
+        foreach (var c in gone)
         {
-            p[0].Value = chipHex;
+            var d = _deleteCrossing.Parameters;
+            d[0].Value = c.ChipHex;
+            d[1].Value = c.TimingPoint;
+            d[2].Value = c.TimeUtcMicros;
+            _deleteCrossing.ExecuteNonQuery();
+        }
+
+        var p = _insertCrossing.Parameters;
+        foreach (var c in come)
+        {
+            p[0].Value = c.ChipHex;
             p[1].Value = c.TimingPoint;
             p[2].Value = c.TimeUtcMicros;
             p[3].Value = c.Line;
@@ -326,37 +337,22 @@ public sealed class PassingStore : IDisposable
     }
 
     /// <summary>
-    /// Sets the course the crossings are merged with. When it differs from the one the database was merged with
-    /// (or none was), every chip's crossings are merged again from the stored passings, in one transaction.
+    /// Sets the course the crossings are merged with. When it differs from the one the database was merged with (or
+    /// none was), the crossings are written again from the book (which holds every stored passing), in one transaction.
     /// </summary>
-    /// <param name="course">The course.</param>
-    /// <returns>The number of chips merged again (0 when the course is the one already used).</returns>
-    public int UseCourse(Course course)
+    /// <param name="book">The passings merged with the course.</param>
+    /// <returns><c>true</c> when the crossings were written again.</returns>
+    public bool UseCourse(CrossingBook book)
     {
-        var text = CourseFile.Write(course);
+        var text = CourseFile.Write(book.Course);
         if (ReadCourse() == text)
         {
-            return 0;
-        }
-
-        var chips = new List<string>();
-        using (var command = _connection.CreateCommand())
-        {
-            command.CommandText = "SELECT DISTINCT epc FROM passings WHERE kind = 'crossing' ORDER BY epc";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                chips.Add(reader.GetString(0));
-            }
+            return false;
         }
 
         Begin();
         Execute(_connection, "DELETE FROM crossings", _transaction);
-        foreach (var chip in chips)
-        {
-            ReplaceCrossings(chip, CrossingMerger.MergeChip(course, ReadChipPassings(chip)));
-        }
-
+        UpdateCrossings([], [.. book.Crossings]);
         using (var command = _connection.CreateCommand())
         {
             command.Transaction = _transaction;
@@ -366,7 +362,7 @@ public sealed class PassingStore : IDisposable
         }
 
         Commit();
-        return chips.Count;
+        return true;
     }
 
     /// <summary>Saves a unit's ledger entry.</summary>
@@ -540,7 +536,7 @@ public sealed class PassingStore : IDisposable
         Execute(connection, $"INSERT INTO meta(key, value) VALUES('application', '{Application}'), ('schema_version', '{SchemaVersion}')");
     }
 
-    // Schema 3: merged crossings per (chip, timing point), and passings found by chip to merge them.
+    // Schema 3: merged crossings per (chip, timing point), found by point for a checkpoint's list.
     private const string CrossingsSchema = """
         CREATE TABLE crossings(
             epc TEXT NOT NULL, timing_point TEXT NOT NULL, time_us INTEGER NOT NULL, line INTEGER NOT NULL,
@@ -548,10 +544,9 @@ public sealed class PassingStore : IDisposable
             speed_mps REAL, time_from TEXT NOT NULL, passings TEXT NOT NULL,
             PRIMARY KEY(epc, timing_point, time_us)) WITHOUT ROWID;
         CREATE INDEX crossings_by_point ON crossings(timing_point, time_us);
-        CREATE INDEX passings_by_epc ON passings(epc);
         """;
 
-    // Schema 2 (LoRa source, before merged crossings) to 3: add the crossings table and the chip index. Nothing
+    // Schema 2 (LoRa source, before merged crossings) to 3: add the crossings table and its index. Nothing
     // stored is rewritten; the crossings fill in once a course is given.
     private static void MigrateFrom2(SqliteConnection connection)
     {
