@@ -27,6 +27,7 @@ internal static class BenchCrossingCommand
         var antennas = new Option<int>("--antennas") { Description = "Antenna ports per reader, switched in turn (1: a reader per antenna, no multiplexing)", DefaultValueFactory = _ => new CrossingModelSettings().AntennasPerReader };
         var twoChips = new Option<double>("--two-chips") { Description = "Share of runners wearing two chips, 0-1", DefaultValueFactory = _ => 0.0 };
         var chips = new Option<int>("--chips") { Description = "Detector chip capacity, as board.cfg crossings.chips (1024+ keeps 64 reads per crossing)", DefaultValueFactory = _ => 256 };
+        var reaction = new Option<int?>("--reaction-ms") { Description = "Detector reaction window, ms (default 850; the start and check-in roles use 2000: walkers and a jogging crowd stay longer in the field)", HelpName = "MS" };
         var minSpeed = new Option<double>("--min-speed") { Description = "Slowest runner, m/s (walkers at a check-in: 1; a jogging start: 1.5)", DefaultValueFactory = _ => new RandomRunnerSettings().MinSpeedMps, HelpName = "M/S" };
         var maxSpeed = new Option<double>("--max-speed") { Description = "Fastest runner, m/s", DefaultValueFactory = _ => new RandomRunnerSettings().MaxSpeedMps, HelpName = "M/S" };
 
@@ -51,6 +52,7 @@ internal static class BenchCrossingCommand
             antennas,
             twoChips,
             chips,
+            reaction,
             minSpeed,
             maxSpeed,
             fades,
@@ -66,6 +68,7 @@ internal static class BenchCrossingCommand
             output,
             new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(antennas), parse.GetValue(twoChips), parse.GetValue(chips))
             {
+                ReactionMs = parse.GetValue(reaction),
                 MinSpeed = parse.GetValue(minSpeed),
                 MaxSpeed = parse.GetValue(maxSpeed),
                 Fades = parse.GetValue(fades),
@@ -128,6 +131,7 @@ internal static class BenchCrossingCommand
                         settings.Model.BeamExponent,
                         settings.Model.TagTiltMaxDeg,
                         RssiStepDb = settings.RssiStepCentiDbm / 100.0,
+                        ReactionMs = settings.Detector(Core.Crossings.DetectionMode.Peak).ReactionMicros / 1000,
                         MinSpeedMps = settings.Runners.MinSpeedMps,
                         MaxSpeedMps = settings.Runners.MaxSpeedMps,
                     },
@@ -164,7 +168,7 @@ internal static class BenchCrossingCommand
         var model = settings.Model;
         var c = CultureInfo.InvariantCulture;
         text.WriteLine(string.Create(c, $"TimingMat bench crossing: {result.Crossings} chip crossings, {args.RunnersPerSecond:0.##} runners/s, noise {args.NoiseDb:0.##} dB, seed {result.Seed}"));
-        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
+        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips, reaction {settings.Detector(Core.Crossings.DetectionMode.Peak).ReactionMicros / 1000} ms; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
         text.WriteLine(MismatchLine(settings));
         text.WriteLine();
         text.WriteLine("  mode    p50 ms   p99 ms   max ms   bias ms");
@@ -239,6 +243,8 @@ internal static class BenchCrossingCommand
 
     private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, int Antennas, double TwoChips, int Chips)
     {
+        public int? ReactionMs { get; init; }
+
         public double MinSpeed { get; init; } = new RandomRunnerSettings().MinSpeedMps;
 
         public double MaxSpeed { get; init; } = new RandomRunnerSettings().MaxSpeedMps;
@@ -268,6 +274,8 @@ internal static class BenchCrossingCommand
             Check(BeamExponent is >= 0 and <= 20, string.Create(c, $"--beam-exponent must be between 0 and 20, not {BeamExponent}."));
             Check(TagTiltDeg is null or (>= 0 and <= 90), string.Create(c, $"--tag-tilt-deg must be between 0 and 90, not {TagTiltDeg}."));
             Check(RssiStepDb is >= 0.01 and <= 10, string.Create(c, $"--rssi-step-db must be between 0.01 and 10, not {RssiStepDb}."));
+            Check(ReactionMs is null or (>= 50 and <= 60_000), string.Create(c, $"--reaction-ms must be between 50 and 60000, not {ReactionMs}."));
+            var reaction = ReactionMs;
             Check(NoiseDb is >= 0 and <= 20, $"--noise-db must be between 0 and 20, not {NoiseDb.ToString(CultureInfo.InvariantCulture)}.");
             Check(Crossings is >= 1 and <= 1_000_000, $"--crossings must be between 1 and 1000000, not {Crossings}.");
             Check(RunnersPerSecond is > 0 and <= 200, $"--runners-per-s must be above 0 and at most 200, not {RunnersPerSecond.ToString(CultureInfo.InvariantCulture)}.");
@@ -283,6 +291,7 @@ internal static class BenchCrossingCommand
                 Crossings = Crossings,
                 ChipCapacity = Chips,
                 RssiStepCentiDbm = (int)Math.Round(RssiStepDb * 100),
+                ConfigureDetector = reaction is { } ms ? detector => detector.ReactionMicros = ms * 1000L : null,
                 Runners = new RandomRunnerSettings { RunnersPerSecond = RunnersPerSecond, TwoChipFraction = TwoChips, MinSpeedMps = MinSpeed, MaxSpeedMps = MaxSpeed },
                 Model = model with
                 {

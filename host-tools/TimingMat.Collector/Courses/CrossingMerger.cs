@@ -88,8 +88,9 @@ public static class CrossingMerger
         return [.. clusters.Select(c => c.ToCrossing())];
     }
 
-    // The chip's speed over the course section next to the point: from its crossing at the nearest course point
-    // before it (else after it) with a plausible pace. None at a start (a jog in a crowd) or a check-in.
+    // The chip's speed at the point from its pace around it: over the stretch between its crossings at the course
+    // points either side (a pace that drifts through the race evens out), else over the section before or after it.
+    // None at a start (a jog in a crowd) or a check-in.
     private static double? PaceNear(Cluster cluster, List<Cluster> clusters)
     {
         var point = cluster.Point;
@@ -99,11 +100,13 @@ public static class CrossingMerger
         }
 
         var time = cluster.Chosen!.TimeUtcMicros;
-        var before = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km < point.Km && c.RawTimeUtcMicros < time).OrderByDescending(c => c.Point.Km).ThenByDescending(c => c.RawTimeUtcMicros);
-        var after = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km > point.Km && c.RawTimeUtcMicros > time).OrderBy(c => c.Point.Km).ThenBy(c => c.RawTimeUtcMicros);
-        foreach (var other in before.Take(1).Concat(after.Take(1)))
+        var before = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km < point.Km && c.RawTimeUtcMicros < time).OrderByDescending(c => c.Point.Km).ThenByDescending(c => c.RawTimeUtcMicros).FirstOrDefault();
+        var after = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km > point.Km && c.RawTimeUtcMicros > time).OrderBy(c => c.Point.Km).ThenBy(c => c.RawTimeUtcMicros).FirstOrDefault();
+        (Cluster From, Cluster To)[] stretches = [(before!, after!), (before!, cluster), (cluster, after!)];
+        foreach (var (from, to) in stretches.Where(s => s.From != null && s.To != null))
         {
-            var speed = Math.Abs(point.Km - other.Point.Km) * 1000 / (Math.Abs(time - other.RawTimeUtcMicros) / 1e6);
+            var seconds = (to.RawTimeUtcMicros - from.RawTimeUtcMicros) / 1e6;
+            var speed = seconds <= 0 ? 0 : (to.Point.Km - from.Point.Km) * 1000 / seconds;
             if (speed is >= MinSpeedMps and <= MaxSpeedMps)
             {
                 return speed;

@@ -55,21 +55,26 @@ public sealed record AthleteFinding(int Bib, AthleteVerdict Verdict, IReadOnlyLi
 }
 
 /// <summary>
-/// An athlete a referee should look at before they are unranked: one timing point has no crossing of theirs, but their
-/// other points are consistent and something says they passed it.
+/// An athlete a referee should look at before they are unranked: timing points lack a crossing of theirs, but the
+/// points they have are in order and something speaks for them at each point they lack.
 /// </summary>
 /// <param name="Bib">Bib number.</param>
-/// <param name="TimingPoint">The point without a crossing.</param>
+/// <param name="Gaps">Each point without a crossing, with the time they were due there and the evidence.</param>
+public sealed record RefereeCase(int Bib, IReadOnlyList<RefereeGap> Gaps);
+
+/// <summary>One timing point without the athlete's crossing, for the referee.</summary>
+/// <param name="TimingPoint">The point.</param>
 /// <param name="ExpectedFromUtcMicros">Earliest time they would have passed it, from their neighbouring points.</param>
 /// <param name="ExpectedToUtcMicros">Latest such time.</param>
-/// <param name="Evidence">What speaks for them, strongest first.</param>
-public sealed record RefereeCase(int Bib, string TimingPoint, long ExpectedFromUtcMicros, long ExpectedToUtcMicros, IReadOnlyList<RefereeEvidence> Evidence);
+/// <param name="Evidence">What speaks for them there, strongest first.</param>
+public sealed record RefereeGap(string TimingPoint, long ExpectedFromUtcMicros, long ExpectedToUtcMicros, IReadOnlyList<RefereeEvidence> Evidence);
 
 /// <summary>One piece of evidence for a referee.</summary>
 /// <param name="Kind">
 /// <c>mat_fault</c> (the point had a known fault then), <c>mat_gap</c> (the point also missed many of the runners due
-/// then: a fault nobody logged), <c>backup_line</c> (a backup line read the chip, and the race counts backup lines
-/// only as evidence) or <c>pace</c> (the pace across the gap matches the athlete's own).
+/// then: a fault nobody logged), <c>mat_rate</c> (the point missed far more runners all race than the other points),
+/// <c>backup_line</c> (a backup line read the chip, and the race counts backup lines only as evidence) or <c>pace</c>
+/// (the pace across the gap matches the athlete's own).
 /// </param>
 /// <param name="Detail">The facts, in words a referee can check.</param>
 public sealed record RefereeEvidence(string Kind, string Detail);

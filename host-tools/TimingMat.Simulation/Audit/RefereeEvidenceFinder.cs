@@ -5,11 +5,12 @@ using TimingMat.Core.RaceDay;
 namespace TimingMat.Simulation.Audit;
 
 /// <summary>
-/// Decides which athletes missing a timing point go to the referee, and with what: an athlete qualifies when exactly
-/// one course point lacks a crossing, the points they have are in order, and something speaks for them — the point had
-/// a known fault then, it missed many of the runners around them too, a backup line read them (when backup lines only
-/// count as evidence), or their pace across the gap matches their own pace elsewhere. Everyone else missing a point is
-/// a clear case (two points or more missing, a finish with nothing for it: a runner who dropped out).
+/// Decides which athletes missing timing points go to the referee, and with what. An athlete qualifies when the points
+/// they have are in order and something speaks for them at every point they lack: the point had a known fault then,
+/// it missed many of the runners around them too, it missed far more runners all race than the other points did, a
+/// backup line read them (when backup lines only count as evidence), or — for one missing point — their pace across
+/// the gap matches their own pace elsewhere. Everyone else missing a point is a clear case (a point with nothing for
+/// it: most often a runner who dropped out).
 /// </summary>
 internal sealed class RefereeEvidenceFinder(
     List<TimingPoint> points,
@@ -23,7 +24,13 @@ internal sealed class RefereeEvidenceFinder(
     /// <summary>Runners due at the missing point within this of the athlete are their company there.</summary>
     private const long CompanyMicros = 60 * Second;
 
-    private readonly Dictionary<int, double> _usual = [];
+    /// <summary>Runners due further than this from the athlete show what the point usually misses.</summary>
+    private const long ElsewhereMicros = 5 * 60 * Second;
+
+    /// <summary>A point's miss rate over fewer runners than this says nothing.</summary>
+    private const int MinRunnersForARate = 50;
+
+    private readonly Dictionary<int, (double Rate, int Due)> _rate = [];
 
     /// <summary>Gives the athlete's referee case, or null for a clear case (or no missing point).</summary>
     /// <param name="finding">The athlete's finding.</param>
@@ -31,20 +38,38 @@ internal sealed class RefereeEvidenceFinder(
     /// <returns>The case, or null.</returns>
     public RefereeCase? CaseFor(AthleteFinding finding, IReadOnlyList<AuditAthlete> athletes)
     {
-        if (finding.Verdict != AthleteVerdict.MissingMat || finding.MissingMats.Count != 1 || finding.OutOfSequenceMats.Count > 0)
+        if (finding.Verdict != AthleteVerdict.MissingMat || finding.OutOfSequenceMats.Count > 0)
         {
             return null;
         }
 
         var t = times[finding.Bib];
-        var m = points.FindIndex(p => p.Name == finding.MissingMats[0]);
-        var previous = Neighbour(t, m, -1);
-        var next = Neighbour(t, m, +1);
-        if (Window(t, m, previous, next) is not { } window)
+        var athlete = athletes.First(a => a.Bib == finding.Bib);
+        var gaps = new List<RefereeGap>();
+        foreach (var name in finding.MissingMats)
         {
-            return null;
+            var m = points.FindIndex(p => p.Name == name);
+            var previous = Neighbour(t, m, -1);
+            var next = Neighbour(t, m, +1);
+            if (Window(t, m, previous, next) is not { } window)
+            {
+                return null;
+            }
+
+            var evidence = Evidence(finding.Bib, athlete, t, m, previous, next, window, single: finding.MissingMats.Count == 1);
+            if (evidence.Count == 0)
+            {
+                return null; // nothing speaks for them at this point: a clear case
+            }
+
+            gaps.Add(new RefereeGap(points[m].Name, window.From, window.To, evidence));
         }
 
+        return new RefereeCase(finding.Bib, gaps);
+    }
+
+    private List<RefereeEvidence> Evidence(int bib, AuditAthlete athlete, long?[] t, int m, int? previous, int? next, (long From, long To) window, bool single)
+    {
         var evidence = new List<RefereeEvidence>();
         var point = points[m];
         foreach (var fault in faults.Where(f => f.TimingPoint == point.Name && f.FromUtcMicros <= window.To + CompanyMicros && f.ToUtcMicros >= window.From - CompanyMicros))
@@ -52,12 +77,16 @@ internal sealed class RefereeEvidenceFinder(
             evidence.Add(new RefereeEvidence("mat_fault", $"{point.Name} had a known fault from {Clock(fault.FromUtcMicros)} to {Clock(fault.ToUtcMicros)}: {fault.What}"));
         }
 
-        if (MatGap(finding.Bib, m, previous, next) is { } gap)
+        if (MatGap(bib, m, previous, next) is { } gap)
         {
             evidence.Add(gap);
         }
 
-        var athlete = athletes.First(a => a.Bib == finding.Bib);
+        if (MatRate(m) is { } rate)
+        {
+            evidence.Add(rate);
+        }
+
         foreach (var chip in athlete.ChipHexes)
         {
             if (backupOnly.TryGetValue((chip, m), out var crossing))
@@ -66,13 +95,13 @@ internal sealed class RefereeEvidenceFinder(
             }
         }
 
-        // Pace speaks for a point between two others, and for a start the runner ran on from; a finish needs more.
-        if (point.Role != UnitRole.Finish && Pace(t, m, previous, next) is { } pace)
+        // Pace speaks for one point between two others, and for a start the runner ran on from; a finish needs more.
+        if (single && point.Role != UnitRole.Finish && Pace(t, m, previous, next) is { } pace)
         {
             evidence.Add(pace);
         }
 
-        return evidence.Count == 0 ? null : new RefereeCase(finding.Bib, point.Name, window.From, window.To, evidence);
+        return evidence;
     }
 
     private static string Clock(long utcMicros) => DateTime.UnixEpoch.AddTicks(utcMicros * 10).ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
@@ -96,7 +125,7 @@ internal sealed class RefereeEvidenceFinder(
     private double SecondsPerKm(long?[] t, int a, int b) => (t[b]!.Value - t[a]!.Value) / 1e6 / (points[b].Km - points[a].Km);
 
     // When the athlete was due at the missing point: between the neighbours at the gap's own pace ± the tolerance, or
-    // from one neighbour at the pace of the section beyond it.
+    // from one neighbour at the pace of the section beyond it, or from one neighbour as the other runners took the section.
     private (long From, long To)? Window(long?[] t, int m, int? previous, int? next)
     {
         var km = points[m].Km;
@@ -123,11 +152,23 @@ internal sealed class RefereeEvidenceFinder(
             return (t[before]!.Value + (long)(seconds * (1 - tolerance) * 1e6), t[before]!.Value + (long)(seconds * (1 + tolerance) * 1e6));
         }
 
-        return null;
+        // Only one point of theirs near the gap: the other runners' times between the two points (10th to 90th percentile).
+        if ((previous ?? next) is not { } k)
+        {
+            return null;
+        }
+
+        var spans = times.Values.Where(o => o[k] != null && o[m] != null).Select(o => o[m]!.Value - o[k]!.Value).Order().ToList();
+        if (spans.Count < 5)
+        {
+            return null;
+        }
+
+        return (t[k]!.Value + spans[spans.Count / 10], t[k]!.Value + spans[spans.Count * 9 / 10]);
     }
 
     // The runners due at the point within a minute of the athlete (by their own neighbouring points): if the point
-    // missed far more of them than it missed all race, it failed then.
+    // missed far more of them than of the runners due there at other times, it failed then.
     private RefereeEvidence? MatGap(int bib, int m, int? previous, int? next)
     {
         var expected = Due(times[bib], m, previous, next);
@@ -136,23 +177,53 @@ internal sealed class RefereeEvidenceFinder(
             return null;
         }
 
-        int company = 0, missing = 0;
+        int company = 0, missing = 0, elsewhere = 0, missedElsewhere = 0;
         foreach (var (other, t) in times)
         {
-            if (other != bib && Due(t, m, previous, next) is { } due && Math.Abs(due - expected.Value) <= CompanyMicros)
+            if (other == bib || Due(t, m, previous, next) is not { } due)
+            {
+                continue;
+            }
+
+            var apart = Math.Abs(due - expected.Value);
+            if (apart <= CompanyMicros)
             {
                 company++;
                 missing += t[m] == null ? 1 : 0;
             }
+            else if (apart > ElsewhereMicros)
+            {
+                elsewhere++;
+                missedElsewhere += t[m] == null ? 1 : 0;
+            }
         }
 
-        var usual = UsualMissRate(m);
+        var usual = elsewhere == 0 ? 0 : (double)missedElsewhere / elsewhere;
         if (missing < 3 || missing < Math.Max(5 * usual, 0.02) * company)
         {
             return null;
         }
 
-        return new RefereeEvidence("mat_gap", string.Create(CultureInfo.InvariantCulture, $"{points[m].Name} has no crossing of {missing} of the {company} runners due there within a minute of this athlete, where it missed {100 * usual:0.0#} % all race: a fault nobody logged is likely"));
+        return new RefereeEvidence("mat_gap", string.Create(CultureInfo.InvariantCulture, $"{points[m].Name} has no crossing of {missing} of the {company} runners due there within a minute of this athlete, where it missed {100 * usual:0.0#} % of the others: a fault nobody logged is likely"));
+    }
+
+    // A point that missed far more of the runners who went on past it, all race, than the other points did.
+    private RefereeEvidence? MatRate(int m)
+    {
+        var (rate, due) = MissRateOf(m);
+        if (due < MinRunnersForARate || rate * due < 3)
+        {
+            return null; // too few runners to tell a bad point from a few dropouts
+        }
+
+        var others = Enumerable.Range(0, points.Count).Where(i => i != m).Select(MissRate).Order().ToList();
+        var typical = others.Count == 0 ? 0 : others[(others.Count - 1) / 2]; // the lower median: one other bad point does not hide this one
+        if (rate < Math.Max(5 * typical, 0.01))
+        {
+            return null;
+        }
+
+        return new RefereeEvidence("mat_rate", string.Create(CultureInfo.InvariantCulture, $"{points[m].Name} has no crossing of {100 * rate:0.0#} % of the runners who went on past it, the other points of {100 * typical:0.0#} %: the point misses runners"));
     }
 
     // When a runner was due at the point, from the same neighbouring points as the athlete's (null when they lack them).
@@ -166,12 +237,14 @@ internal sealed class RefereeEvidenceFinder(
         return previous is { } only ? t[only] : next is { } after ? t[after] : null;
     }
 
+    private double MissRate(int m) => MissRateOf(m).Rate;
+
     // Share of the runners who went on past the point (or, at the last point, reached the one before it) that it missed.
-    private double UsualMissRate(int m)
+    private (double Rate, int Due) MissRateOf(int m)
     {
-        if (_usual.TryGetValue(m, out var rate))
+        if (_rate.TryGetValue(m, out var known))
         {
-            return rate;
+            return known;
         }
 
         int due = 0, missed = 0;
@@ -185,9 +258,9 @@ internal sealed class RefereeEvidenceFinder(
             }
         }
 
-        rate = due == 0 ? 0 : (double)missed / due;
-        _usual[m] = rate;
-        return rate;
+        var result = (due == 0 ? 0 : (double)missed / due, due);
+        _rate[m] = result;
+        return result;
     }
 
     private RefereeEvidence? Pace(long?[] t, int m, int? previous, int? next)

@@ -111,9 +111,21 @@ public sealed record SimulationReport
     /// <summary>Gets who the audit's referee list holds, against the truth.</summary>
     public required RefereeFigures Referee { get; init; }
 
-    /// <summary>Gets up to 50 of the referee's cases, with the expected window and the evidence.</summary>
+    /// <summary>Gets up to 50 of the referee's cases, with the expected windows and the evidence.</summary>
     public required IReadOnlyList<RefereeCaseFigures> RefereeCases { get; init; }
+
+    /// <summary>Gets the runners carrying a second chip whom the audit did not flag (a carrier who dropped out early leaves too few points), with what their crossings show.</summary>
+    public required IReadOnlyList<MissedPair> TwoChipMissed { get; init; }
 }
+
+/// <summary>A runner carrying a second athlete's chip whom the audit did not flag.</summary>
+/// <param name="Carrier">The runner's bib.</param>
+/// <param name="Carried">The carried chip's bib.</param>
+/// <param name="PointsBoth">Non-start course points where both chips have a crossing (a runner who drops out early leaves few).</param>
+/// <param name="PointsTogether">Of those, points where they crossed within 0.1 s.</param>
+/// <param name="LargestGapMs">Largest gap between the two chips at those points.</param>
+/// <param name="CarriedRanked">Whether the audit ranked the carried chip's athlete (the cheat went through).</param>
+public sealed record MissedPair(int Carrier, int Carried, int PointsBoth, int PointsTogether, double LargestGapMs, bool CarriedRanked);
 
 /// <summary>The audit's verdicts set against the truth (only a simulation knows it).</summary>
 /// <param name="Finished">Starters who truly passed every timing point in order, within the cut-offs.</param>
@@ -144,17 +156,22 @@ public sealed record WronglyUnrankedFigures(int Total, int MissingMat, int OutOf
 /// <param name="Other">Of them, others (a carried chip, a runner late at a cut-off).</param>
 /// <param name="MatFault">Cases with a known fault at the point as evidence.</param>
 /// <param name="MatGap">Cases where the point missed many runners around the athlete too.</param>
+/// <param name="MatRate">Cases where the point missed far more runners all race than the other points.</param>
 /// <param name="BackupLine">Cases where a backup line read the chip (when backup lines count only as evidence).</param>
 /// <param name="Pace">Cases where the pace across the gap matches the athlete's own.</param>
-public sealed record RefereeFigures(int Cases, int Innocent, int WalkedRound, int DroppedOut, int Other, int MatFault, int MatGap, int BackupLine, int Pace);
+public sealed record RefereeFigures(int Cases, int Innocent, int WalkedRound, int DroppedOut, int Other, int MatFault, int MatGap, int MatRate, int BackupLine, int Pace);
 
 /// <summary>One athlete on the referee's list.</summary>
 /// <param name="Bib">Bib.</param>
-/// <param name="TimingPoint">The point without a crossing.</param>
+/// <param name="Points">Each point without their crossing.</param>
+public sealed record RefereeCaseFigures(int Bib, IReadOnlyList<RefereeGapFigures> Points);
+
+/// <summary>A point without the athlete's crossing, for the referee.</summary>
+/// <param name="TimingPoint">The point.</param>
 /// <param name="ExpectedFromUtc">Earliest time they were due there (ISO 8601).</param>
 /// <param name="ExpectedToUtc">Latest time.</param>
 /// <param name="Evidence">The evidence, "kind: facts".</param>
-public sealed record RefereeCaseFigures(int Bib, string TimingPoint, string ExpectedFromUtc, string ExpectedToUtc, IReadOnlyList<string> Evidence);
+public sealed record RefereeGapFigures(string TimingPoint, string ExpectedFromUtc, string ExpectedToUtc, IReadOnlyList<string> Evidence);
 
 /// <summary>How one timing point recorded the race: its lines merged per chip, against the truth at its main line.</summary>
 /// <param name="Name">The point.</param>
@@ -276,7 +293,7 @@ public sealed record AthleteFigures(int Ranked, int UnrankedMissingMat, int OutO
 /// <summary>Two-chip cheating, injected and caught.</summary>
 /// <param name="Injected">Runners carrying a second athlete's chip.</param>
 /// <param name="Flagged">Of those, how many the audit flagged.</param>
-/// <param name="Missed">Of those, how many the audit did not flag (goal 0).</param>
+/// <param name="Missed">Of those, how many the audit neither flagged nor left unranked: the carried athlete got a result (goal 0).</param>
 /// <param name="FalseFlags">Pairs the audit flagged that are not a runner's carried chip (goal 0).</param>
 public sealed record TwoChipFigures(int Injected, int Flagged, int Missed, int FalseFlags);
 

@@ -114,8 +114,8 @@ internal static class AthleteTruth
         var wrongly = new WronglyUnrankedFigures(missing + outOfSequence + afterCutoff + notSeen, missing, outOfSequence, afterCutoff, notSeen, refereeInnocent);
         var carried = runners.Count(r => r.Carried != null);
         var cases = audit.RefereeCases.ToList();
-        int Having(string kind) => cases.Count(c => c.Evidence.Any(e => e.Kind == kind));
-        var refereeFigures = new RefereeFigures(cases.Count, refereeInnocent, refereeSkipped, refereeDropped, cases.Count - refereeInnocent - refereeSkipped - refereeDropped, Having("mat_fault"), Having("mat_gap"), Having("backup_line"), Having("pace"));
+        int Having(string kind) => cases.Count(c => c.Gaps.Any(g => g.Evidence.Any(e => e.Kind == kind)));
+        var refereeFigures = new RefereeFigures(cases.Count, refereeInnocent, refereeSkipped, refereeDropped, cases.Count - refereeInnocent - refereeSkipped - refereeDropped, Having("mat_fault"), Having("mat_gap"), Having("mat_rate"), Having("backup_line"), Having("pace"));
         return (new AthleteTruthFigures(finished, finishedRanked, droppedOut, skipped, skippedRanked, late, lateRanked, wrongly, carried), listed, refereeFigures);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Clock;
 using TimingMat.Core.Passings;
 using TimingMat.Simulation.Audit;
@@ -171,7 +172,7 @@ public static class RaceScorer
             CrossingErrorMs = ErrorFigures.FromMicros(crossingErrors),
             ClockErrorMs = mats.Any(m => m.ClockErrorsMicros == null) ? null : ErrorFigures.FromMicros(mats.SelectMany(m => m.ClockErrorsMicros!)),
             Athletes = new AthleteFigures(audit.Count(AthleteVerdict.Ranked), audit.Count(AthleteVerdict.MissingMat), audit.Count(AthleteVerdict.OutOfSequence), audit.Count(AthleteVerdict.AfterCutoff)),
-            TwoChipPairs = new TwoChipFigures(carried.Count, flagged, carried.Count - flagged, audit.TwoChipPairs.Count - flagged),
+            TwoChipPairs = new TwoChipFigures(carried.Count, flagged, TwoChipsLetThrough(audit, carried), audit.TwoChipPairs.Count - flagged),
             FaultsInjected = run.FaultsInjected,
             WallSeconds = Math.Round(run.WallSeconds, 2),
             Broker = run.Broker,
@@ -190,8 +191,38 @@ public static class RaceScorer
             WronglyUnranked = judged.Wrongly,
             TimingPoints = TimingPointScore.Score(scenario, course, field, run.Window, audit.Crossings),
             Referee = judged.Referee,
-            RefereeCases = [.. audit.RefereeCases.Take(50).Select(c => new RefereeCaseFigures(c.Bib, c.TimingPoint, Iso(c.ExpectedFromUtcMicros), Iso(c.ExpectedToUtcMicros), [.. c.Evidence.Select(e => $"{e.Kind}: {e.Detail}")]))],
+            RefereeCases = [.. audit.RefereeCases.Take(50).Select(c => new RefereeCaseFigures(c.Bib, [.. c.Gaps.Select(g => new RefereeGapFigures(g.TimingPoint, Iso(g.ExpectedFromUtcMicros), Iso(g.ExpectedToUtcMicros), [.. g.Evidence.Select(e => $"{e.Kind}: {e.Detail}")]))]))],
+            TwoChipMissed = MissedPairs(course, audit, carried),
         };
+    }
+
+    // Carriers the audit did not flag and whose carried chip it ranked: the cheat went through. (A carrier who left
+    // the course before three non-start points cannot be told from two runners side by side, but then the carried
+    // chip is not ranked either.)
+    private static int TwoChipsLetThrough(AuditResult audit, HashSet<(int Carrier, int Carried)> carried)
+    {
+        var ranked = audit.Athletes.Where(a => a.Verdict == AthleteVerdict.Ranked).Select(a => a.Bib).ToHashSet();
+        var flagged = audit.TwoChipPairs.Where(p => p.BibA != null && p.BibB != null).Select(p => (Math.Min(p.BibA!.Value, p.BibB!.Value), Math.Max(p.BibA.Value, p.BibB.Value))).ToHashSet();
+        return carried.Count(p => !flagged.Contains((Math.Min(p.Carrier, p.Carried), Math.Max(p.Carrier, p.Carried))) && ranked.Contains(p.Carried));
+    }
+
+    // The carriers the audit did not flag, with what the crossings show of them together.
+    private static List<MissedPair> MissedPairs(Course course, AuditResult audit, HashSet<(int Carrier, int Carried)> carried)
+    {
+        var flagged = audit.TwoChipPairs.Where(p => p.BibA != null && p.BibB != null).Select(p => (Math.Min(p.BibA!.Value, p.BibB!.Value), Math.Max(p.BibA.Value, p.BibB.Value))).ToHashSet();
+        var nonStart = course.CoursePoints.Where(p => p.Role != Core.RaceDay.UnitRole.Start).Select(p => p.Name).ToHashSet();
+        var at = audit.Crossings.Where(c => nonStart.Contains(c.TimingPoint)).GroupBy(c => (c.ChipHex, c.TimingPoint)).ToDictionary(g => g.Key, g => g.Min(c => c.TimeUtcMicros));
+        var missed = new List<MissedPair>();
+        foreach (var (carrier, chip) in carried.Where(p => !flagged.Contains((Math.Min(p.Carrier, p.Carried), Math.Max(p.Carrier, p.Carried)))).Order())
+        {
+            var a = Convert.ToHexString(RaceField.Epc(carrier));
+            var b = Convert.ToHexString(RaceField.Epc(chip));
+            var gaps = nonStart.Where(p => at.ContainsKey((a, p)) && at.ContainsKey((b, p))).Select(p => Math.Abs(at[(a, p)] - at[(b, p)])).ToList();
+            var ranked = audit.Athletes.Any(f => f.Bib == chip && f.Verdict == AthleteVerdict.Ranked);
+            missed.Add(new MissedPair(carrier, chip, gaps.Count, gaps.Count(g => g <= 100_000), gaps.Count == 0 ? 0 : Math.Round(gaps.Max() / 1000.0, 1), ranked));
+        }
+
+        return missed;
     }
 
     // The faults a crew would know of from the units' status: a timing point's unit without power or with a silent
