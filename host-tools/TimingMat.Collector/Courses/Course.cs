@@ -7,13 +7,46 @@ namespace TimingMat.Collector.Courses;
 /// each point's lines (a main line, and a backup line a few metres away). Read from a course file
 /// (<see cref="CourseFile"/>, docs/course-format.md) or derived from a simulator scenario.
 /// </summary>
-/// <param name="Name">The course's name, e.g. the race.</param>
-/// <param name="TimingPoints">Timing points in order: check-ins anywhere, course points in course order.</param>
-/// <param name="MergeWindowMicros">Passings of one chip at one timing point closer than this are one crossing.</param>
-public sealed record Course(string Name, IReadOnlyList<TimingPoint> TimingPoints, long MergeWindowMicros = Course.DefaultMergeWindowMicros)
+public sealed class Course
 {
     /// <summary>The default merge window: 10 s, far longer than any runner takes between two lines a few metres apart.</summary>
     public const long DefaultMergeWindowMicros = 10_000_000;
+
+    private readonly Dictionary<int, (int Point, CourseLine Line)> _units = [];
+
+    /// <summary>Initializes a new instance of the <see cref="Course"/> class.</summary>
+    /// <param name="name">The course's name, e.g. the race.</param>
+    /// <param name="timingPoints">Timing points in order: check-ins anywhere, course points in course order.</param>
+    /// <param name="mergeWindowMicros">Passings of one chip at one timing point closer than this are one crossing.</param>
+    /// <exception cref="ArgumentException">A unit reads more than one line.</exception>
+    public Course(string name, IReadOnlyList<TimingPoint> timingPoints, long mergeWindowMicros = DefaultMergeWindowMicros)
+    {
+        Name = name;
+        TimingPoints = timingPoints;
+        MergeWindowMicros = mergeWindowMicros;
+        for (var i = 0; i < timingPoints.Count; i++)
+        {
+            foreach (var line in timingPoints[i].Lines)
+            {
+                foreach (var unit in line.Units)
+                {
+                    if (!_units.TryAdd(unit, (i, line)))
+                    {
+                        throw new ArgumentException($"unit {unit} reads two lines; a unit reads one line of one timing point", nameof(timingPoints));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Gets the course's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the timing points in order: check-ins anywhere, course points in course order.</summary>
+    public IReadOnlyList<TimingPoint> TimingPoints { get; }
+
+    /// <summary>Gets the merge window: passings of one chip at one timing point closer than this are one crossing, µs.</summary>
+    public long MergeWindowMicros { get; }
 
     /// <summary>Gets the timing points on the course (no check-in), in course order.</summary>
     public IEnumerable<TimingPoint> CoursePoints => TimingPoints.Where(p => p.Role != UnitRole.CheckIn);
@@ -25,19 +58,30 @@ public sealed record Course(string Name, IReadOnlyList<TimingPoint> TimingPoints
     /// <returns><c>false</c> when the course does not know the unit.</returns>
     public bool TryFind(int unit, out TimingPoint point, out CourseLine line)
     {
-        foreach (var p in TimingPoints)
+        if (_units.TryGetValue(unit, out var at))
         {
-            foreach (var l in p.Lines)
-            {
-                if (l.Units.Contains(unit))
-                {
-                    (point, line) = (p, l);
-                    return true;
-                }
-            }
+            (point, line) = (TimingPoints[at.Point], at.Line);
+            return true;
         }
 
         (point, line) = (null!, null!);
+        return false;
+    }
+
+    /// <summary>Finds the index of the timing point a unit belongs to, and its line.</summary>
+    /// <param name="unit">Unit id.</param>
+    /// <param name="point">Index in <see cref="TimingPoints"/>.</param>
+    /// <param name="line">The line.</param>
+    /// <returns><c>false</c> when the course does not know the unit.</returns>
+    public bool TryFindIndex(int unit, out int point, out CourseLine line)
+    {
+        if (_units.TryGetValue(unit, out var at))
+        {
+            (point, line) = at;
+            return true;
+        }
+
+        (point, line) = (-1, null!);
         return false;
     }
 

@@ -55,18 +55,35 @@ public static class CrossingMerger
     /// <param name="course">The course.</param>
     /// <param name="passings">Every crossing passing of the chip, in any order.</param>
     /// <returns>Its crossings in course order and time.</returns>
+    /// <remarks>A collector calls this for every passing it stores, so it keeps to loops over the chip's few passings.</remarks>
     public static List<MergedCrossing> MergeChip(Course course, IReadOnlyList<CoursePassing> passings)
     {
-        // Group into clusters per point: passings of one chip at one point within the window of the first.
-        var clusters = new List<Cluster>();
-        foreach (var (point, index) in course.TimingPoints.Select((p, i) => (p, i)))
+        // The chip's passings by timing point, each point's in time order.
+        var byPoint = new List<CoursePassing>?[course.TimingPoints.Count];
+        foreach (var passing in passings)
         {
+            if (course.TryFindIndex(passing.Unit, out var index, out _))
+            {
+                (byPoint[index] ??= []).Add(passing);
+            }
+        }
+
+        // Clusters per point: the passings within the window of the cluster's first.
+        var clusters = new List<Cluster>();
+        for (var i = 0; i < byPoint.Length; i++)
+        {
+            if (byPoint[i] is not { } atPoint)
+            {
+                continue;
+            }
+
+            atPoint.Sort(s_inTimeOrder);
             Cluster? current = null;
-            foreach (var p in passings.Where(p => point.Units.Contains(p.Unit)).OrderBy(p => p.TimeUtcMicros).ThenBy(p => p.Unit).ThenBy(p => p.Sequence))
+            foreach (var p in atPoint)
             {
                 if (current == null || p.TimeUtcMicros - current.Passings[0].TimeUtcMicros > course.MergeWindowMicros)
                 {
-                    current = new Cluster(point, index);
+                    current = new Cluster(course.TimingPoints[i]);
                     clusters.Add(current);
                 }
 
@@ -76,17 +93,31 @@ public static class CrossingMerger
 
         foreach (var cluster in clusters)
         {
-            cluster.Choose();
+            cluster.Choose(course);
         }
 
-        foreach (var cluster in clusters.Where(c => c.TimeUtcMicros == null))
+        foreach (var cluster in clusters)
         {
-            var (speed, from) = PaceNear(cluster, clusters) is { } pace ? (pace, "pace") : (TypicalSpeedMps(cluster.Point.Role), "typical");
-            cluster.Move(speed, from);
+            if (cluster.TimeUtcMicros == null)
+            {
+                var pace = PaceNear(cluster, clusters);
+                cluster.Move(pace ?? TypicalSpeedMps(cluster.Point.Role), pace == null ? "typical" : "pace");
+            }
         }
 
-        return [.. clusters.Select(c => c.ToCrossing())];
+        var result = new List<MergedCrossing>(clusters.Count);
+        foreach (var cluster in clusters)
+        {
+            result.Add(cluster.ToCrossing());
+        }
+
+        return result;
     }
+
+    private static readonly Comparison<CoursePassing> s_inTimeOrder = (a, b) =>
+        a.TimeUtcMicros != b.TimeUtcMicros ? a.TimeUtcMicros.CompareTo(b.TimeUtcMicros)
+        : a.Unit != b.Unit ? a.Unit.CompareTo(b.Unit)
+        : a.Sequence.CompareTo(b.Sequence);
 
     // The chip's speed at the point from its pace around it: over the stretch between its crossings at the course
     // points either side (a pace that drifts through the race evens out), else over the section before or after it.
@@ -100,29 +131,48 @@ public static class CrossingMerger
         }
 
         var time = cluster.Chosen!.TimeUtcMicros;
-        var before = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km < point.Km && c.RawTimeUtcMicros < time).OrderByDescending(c => c.Point.Km).ThenByDescending(c => c.RawTimeUtcMicros).FirstOrDefault();
-        var after = clusters.Where(c => c.Point.Role != UnitRole.CheckIn && c.Point.Km > point.Km && c.RawTimeUtcMicros > time).OrderBy(c => c.Point.Km).ThenBy(c => c.RawTimeUtcMicros).FirstOrDefault();
-        (Cluster From, Cluster To)[] stretches = [(before!, after!), (before!, cluster), (cluster, after!)];
-        foreach (var (from, to) in stretches.Where(s => s.From != null && s.To != null))
+        Cluster? before = null;
+        Cluster? after = null;
+        foreach (var c in clusters)
         {
-            var seconds = (to.RawTimeUtcMicros - from.RawTimeUtcMicros) / 1e6;
-            var speed = seconds <= 0 ? 0 : (to.Point.Km - from.Point.Km) * 1000 / seconds;
-            if (speed is >= MinSpeedMps and <= MaxSpeedMps)
+            if (c.Point.Role == UnitRole.CheckIn)
             {
-                return speed;
+                continue;
+            }
+
+            // The nearest point before (its latest crossing before this one) and after (its earliest after).
+            if (c.Point.Km < point.Km && c.RawTimeUtcMicros < time
+                && (before == null || c.Point.Km > before.Point.Km || (c.Point.Km == before.Point.Km && c.RawTimeUtcMicros > before.RawTimeUtcMicros)))
+            {
+                before = c;
+            }
+            else if (c.Point.Km > point.Km && c.RawTimeUtcMicros > time
+                && (after == null || c.Point.Km < after.Point.Km || (c.Point.Km == after.Point.Km && c.RawTimeUtcMicros < after.RawTimeUtcMicros)))
+            {
+                after = c;
             }
         }
 
-        return null;
+        return Speed(before, after) ?? Speed(before, cluster) ?? Speed(cluster, after);
     }
 
-    private sealed class Cluster(TimingPoint point, int index)
+    private static double? Speed(Cluster? from, Cluster? to)
+    {
+        if (from == null || to == null)
+        {
+            return null;
+        }
+
+        var seconds = (to.RawTimeUtcMicros - from.RawTimeUtcMicros) / 1e6;
+        var speed = seconds <= 0 ? 0 : (to.Point.Km - from.Point.Km) * 1000 / seconds;
+        return speed is >= MinSpeedMps and <= MaxSpeedMps ? speed : null;
+    }
+
+    private sealed class Cluster(TimingPoint point)
     {
         public TimingPoint Point => point;
 
-        public int Index => index;
-
-        public List<CoursePassing> Passings { get; } = [];
+        public List<CoursePassing> Passings { get; } = new(2);
 
         public CoursePassing? Chosen { get; private set; }
 
@@ -138,34 +188,51 @@ public static class CrossingMerger
 
         public string TimeFrom { get; private set; } = "line";
 
-        public void Choose()
+        public void Choose(Course course)
         {
             // Each line's best passing (most reads, then earliest); the point's is the best of those, line 1 on a tie.
-            var best = new List<(CourseLine Line, CoursePassing Passing)>();
+            CoursePassing? reference = null;
+            var lines = 0;
             foreach (var line in point.Lines)
             {
-                var passing = Passings.Where(p => line.Units.Contains(p.Unit)).OrderByDescending(p => p.Hits).ThenBy(p => p.TimeUtcMicros).FirstOrDefault();
-                if (passing != null)
+                CoursePassing? best = null;
+                foreach (var p in Passings)
                 {
-                    best.Add((line, passing));
+                    if (course.TryFindIndex(p.Unit, out _, out var of) && of == line && (best == null || p.Hits > best.Hits))
+                    {
+                        best = p; // in time order, so the earliest of equally read ones stays
+                    }
+                }
+
+                if (best == null)
+                {
+                    continue;
+                }
+
+                lines++;
+                if (line.OffsetM == 0)
+                {
+                    reference ??= best;
+                }
+
+                if (Chosen == null || best.Hits > Chosen.Hits)
+                {
+                    (Chosen, ChosenLine) = (best, line);
                 }
             }
 
-            LinesRead = best.Count;
-            var chosen = best.OrderByDescending(b => b.Passing.Hits).ThenBy(b => b.Line.Number).First();
-            (ChosenLine, Chosen) = chosen;
-            if (chosen.Line.OffsetM == 0)
+            LinesRead = lines;
+            if (ChosenLine!.OffsetM == 0)
             {
-                TimeUtcMicros = chosen.Passing.TimeUtcMicros;
+                TimeUtcMicros = Chosen!.TimeUtcMicros;
                 return;
             }
 
             // Both lines read the chip: the two times give its speed between them.
-            var reference = best.FirstOrDefault(b => b.Line.OffsetM == 0);
-            if (reference.Passing != null)
+            if (reference != null)
             {
-                var seconds = (chosen.Passing.TimeUtcMicros - reference.Passing.TimeUtcMicros) / 1e6;
-                var speed = seconds == 0 ? double.PositiveInfinity : chosen.Line.OffsetM / seconds;
+                var seconds = (Chosen!.TimeUtcMicros - reference.TimeUtcMicros) / 1e6;
+                var speed = seconds == 0 ? double.PositiveInfinity : ChosenLine.OffsetM / seconds;
                 if (speed is >= MinSpeedMps and <= MaxSpeedMps)
                 {
                     Move(speed, "pair");

@@ -69,7 +69,7 @@ public sealed class MatRig
             _tags[i] = new ReadCountingSource(model.Reader(i));
             modules[i] = spec.Reader.Type == "m6e"
                 ? new MercuryNanoEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 11 + (i * 100)))
-                : new R2000ModuleEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 13 + (i * 100)));
+                : new R2000ModuleEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 13 + (i * 100))) { AntennaPorts = R2000PortsFor(spec.Reader) };
 
             // A crossing counts as read only when a module reported a read of it on the wire: reads made while it was
             // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
@@ -89,6 +89,14 @@ public sealed class MatRig
 
     /// <summary>Gets the mat.</summary>
     public MatSpec Spec { get; }
+
+    /// <summary>
+    /// Gives the ports of a mat's 0xA0 modules as the module and its driver must both know them: an 8-port reader
+    /// reports antennas 5–8 in bit 7 of the RSSI byte, which a driver set for 4 ports would read as RSSI.
+    /// </summary>
+    /// <param name="reader">The mat's reader.</param>
+    /// <returns>4, or 8 for more than four antennas on a module.</returns>
+    public static int R2000PortsFor(ReaderSpec reader) => reader.Antennas > 4 ? 8 : 4;
 
     /// <summary>Gets the crossing model that feeds the reader modules (its geometry, and what it offered them).</summary>
     public CrossingModel Model { get; }

@@ -160,6 +160,7 @@ internal sealed class SimulatedMat
             ReaderProtocol = Spec.Reader.Type == "m6e" ? ReaderProtocol.Mercury : ReaderProtocol.R2000,
         };
         settings.Mercury.Region = MercuryRegion.Europe;
+        settings.R2000.AntennaPorts = MatRig.R2000PortsFor(Spec.Reader);
         settings.Uplink.ClientId = _network is BrokerNetwork broker ? broker.ClientIdOf(Spec.UnitId) : "timingmat-unit-" + Spec.UnitId;
         settings.Uplink.Outbox.TopicPrefix = _network.TopicPrefix;
         settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(role));
