@@ -16,11 +16,14 @@ public class ScenarioLoaderTests
         Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], half.TimingPoints.Select(m => m.Name));
         Assert.Equal(Enumerable.Range(1, 16), half.Mats.Select(m => m.UnitId));
 
-        // Every course mat has a backup line 3 m after it, on a unit of its own after the listed mats, reading as the main line does.
+        // Every course mat has a backup line 3 m after it, on a unit of its own after the listed mats: the start's reads
+        // as the start does, the others at 200 reads/s.
         var backups = half.Mats.Where(m => m.Line == 2).ToList();
         Assert.Equal(["start-backup", "5k-backup", "10k-backup", "turnaround-backup", "15k-backup", "20k-backup", "finish-backup"], backups.Select(m => m.Name));
         Assert.Equal(Enumerable.Range(10, 7), backups.Select(m => m.UnitId));
-        Assert.All(backups, b => Assert.Equal((3.0, half.Mats.Single(m => m.Name == b.BackupOf).Reader, half.Mats.Single(m => m.Name == b.BackupOf).Km), (b.OffsetM, b.Reader, b.Km)));
+        Assert.All(backups, b => Assert.Equal((3.0, half.Mats.Single(m => m.Name == b.BackupOf).Km), (b.OffsetM, b.Km)));
+        Assert.Equal(half.MatWithRole(MatRoleName.Start)!.Reader, backups[0].Reader);
+        Assert.All(backups.Skip(1), b => Assert.Equal(new ReaderSpec("r2000", 200, 4), b.Reader));
         Assert.Equal(["start", "start-backup"], half.LinesOf("start").Select(m => m.Name));
         Assert.Equal(new ReaderSpec("r2000", 430, 1, 4), half.MatWithRole(MatRoleName.Start)!.Reader);
         Assert.Equal(new ReaderSpec("m6e", 190, 1, 2), half.Mats[0].Reader);
