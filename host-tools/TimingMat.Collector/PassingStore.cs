@@ -324,8 +324,20 @@ public sealed class PassingStore : IDisposable
     }
 
     /// <summary>Counts the merged crossings.</summary>
+    /// <param name="timingPoint">One timing point, or null for all.</param>
     /// <returns>The count.</returns>
-    public long CountCrossings() => Count("SELECT COUNT(*) FROM crossings", null);
+    public long CountCrossings(string? timingPoint = null)
+    {
+        if (timingPoint == null)
+        {
+            return Count("SELECT COUNT(*) FROM crossings", null);
+        }
+
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM crossings WHERE timing_point = $point";
+        command.Parameters.AddWithValue("$point", timingPoint);
+        return (long)command.ExecuteScalar()!;
+    }
 
     /// <summary>Gets the course file text the crossings were last merged with, or null.</summary>
     /// <returns>The text.</returns>

@@ -184,7 +184,7 @@ internal static class CollectCommand
     {
         Course = course?.Name,
         Crossings = course == null ? null : store.CountCrossings(),
-        CrossingsByPoint = course?.TimingPoints.ToDictionary(p => p.Name, p => (long)store.ReadCrossings(p.Name).Count),
+        CrossingsByPoint = course?.TimingPoints.ToDictionary(p => p.Name, p => store.CountCrossings(p.Name)),
         UnitsNotOnTheCourse = course == null ? [] : [.. collector.Ledger.Keys.Where(u => !course.TryFind(u, out _, out _)).Order()],
     };
 

@@ -12,9 +12,6 @@ public sealed class CrossingBook(Course course)
     /// <summary>Gets the course.</summary>
     public Course Course => course;
 
-    /// <summary>Gets the number of chips with passings on the course's units.</summary>
-    public int Chips => _chips.Count;
-
     /// <summary>Gets every chip's crossings as last merged.</summary>
     public IEnumerable<MergedCrossing> Crossings => _chips.Values.SelectMany(e => e.Crossings);
 

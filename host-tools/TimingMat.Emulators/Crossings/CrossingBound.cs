@@ -66,9 +66,6 @@ public sealed class CrossingBound : ITagReadSink
     /// <summary>Gets the bound of every crossing taken so far, ms (+∞ where the reads cannot fix the unknowns), in the order taken.</summary>
     public IReadOnlyList<double> Bounds => _bound;
 
-    /// <summary>Gets the number of chips registered and not yet taken (stays small: each is taken once it has left the field).</summary>
-    public int ChipsHeld => _chips.Count;
-
     /// <summary>Registers a runner before their chips can be read (the geometry the bound needs).</summary>
     /// <param name="runner">The runner, as the model takes it from the stream.</param>
     public void Expect(RunnerCrossing runner)

@@ -21,7 +21,7 @@ internal static class AthleteTruth
     /// <param name="field">The truth.</param>
     /// <param name="window">The span of true time played, or null for the whole race.</param>
     /// <param name="audit">The audit's findings.</param>
-    /// <param name="fates">What became of each true crossing, by (unit, bib).</param>
+    /// <param name="fates">What became of a true crossing, by unit and bib (null when it is not in the truth played).</param>
     /// <returns>The figures, up to 50 wrongly unranked athletes with why, and who the referee's list holds.</returns>
     public static (AthleteTruthFigures Figures, List<WronglyUnrankedAthlete> Wrongly, RefereeFigures Referee) Judge(
         IReadOnlyList<RunnerPlan> runners,
@@ -30,7 +30,7 @@ internal static class AthleteTruth
         RaceField field,
         TruthWindow? window,
         AuditResult audit,
-        IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
+        Func<int, int, CrossingFate?> fates)
     {
         var findings = audit.Athletes.ToDictionary(a => a.Bib);
         int refereeInnocent = 0, refereeSkipped = 0, refereeDropped = 0;
@@ -133,7 +133,7 @@ internal static class AthleteTruth
         _ => "not_seen",
     };
 
-    private static WronglyUnrankedAthlete Explain(int bib, AthleteFinding? finding, IReadOnlyList<MatSpec> course, Scenario scenario, IReadOnlyDictionary<(int Unit, int Bib), CrossingFate> fates)
+    private static WronglyUnrankedAthlete Explain(int bib, AthleteFinding? finding, IReadOnlyList<MatSpec> course, Scenario scenario, Func<int, int, CrossingFate?> fates)
     {
         IEnumerable<string> names = finding?.Verdict switch
         {
@@ -146,9 +146,9 @@ internal static class AthleteTruth
         foreach (var name in names)
         {
             var spec = course.FirstOrDefault(m => m.Name == name);
-            if (spec != null && fates.TryGetValue((spec.UnitId, bib), out var fate))
+            if (spec != null && fates(spec.UnitId, bib) is { } fate)
             {
-                var backup = scenario.LinesOf(name).FirstOrDefault(m => m.Line == 2) is { } b && fates.TryGetValue((b.UnitId, bib), out var backupFate) ? What(backupFate) : null;
+                var backup = scenario.LinesOf(name).FirstOrDefault(m => m.Line == 2) is { } b && fates(b.UnitId, bib) is { } backupFate ? What(backupFate) : null;
                 mats.Add(new WrongMat(name, RaceScorer.Iso(fate.TrueUtcMicros), What(fate), fate.Reads, fate.ErrorMicros is { } e ? Math.Round(e / 1000.0, 1) : null, backup));
             }
         }

@@ -35,7 +35,9 @@ public static class RaceScorer
         long expected = 0, lost = 0, neverRead = 0, duplicates = 0, phantoms = 0;
         var matFigures = new List<MatFigures>();
         var neverReadAll = NeverReadFigures.None;
+        // What became of each crossing, to explain a wrong verdict: the few not delivered in full, the rest as their error.
         var fates = new Dictionary<(int Unit, int Bib), CrossingFate>();
+        var deliveredErrors = new Dictionary<(int Unit, int Bib), (long TrueUtc, long Error, int Reads)>();
         var crossingsDelivered = delivered.Where(d => d.Kind == PassingKind.Crossing).ToList();
         foreach (var mat in mats)
         {
@@ -66,7 +68,7 @@ public static class RaceScorer
                                 matErrors.Add(best.TimeUtcMicros - crossing.UtcMicros);
                             }
 
-                            fates[(unit, chip.Bib)] = new CrossingFate(crossing.UtcMicros, "delivered", reads.GetValueOrDefault(chip.Bib), best.TimeUtcMicros - crossing.UtcMicros);
+                            deliveredErrors[(unit, chip.Bib)] = (crossing.UtcMicros, best.TimeUtcMicros - crossing.UtcMicros, reads.GetValueOrDefault(chip.Bib));
                             continue;
                         }
                     }
@@ -155,7 +157,11 @@ public static class RaceScorer
         var carried = runners.Where(r => r.Carried != null).Select(r => (r.Athlete.Bib, r.Carried!.Bib)).ToHashSet();
         var flagged = audit.TwoChipPairs.Count(p => p.BibA is { } a && p.BibB is { } b && (carried.Contains((a, b)) || carried.Contains((b, a))));
         var points = scenario.TimingPoints.Where(m => m.Role != MatRoleName.CheckIn && course.Point(m.Name) != null).ToList();
-        var judged = AthleteTruth.Judge(runners, points, scenario, field, run.Window, audit, fates);
+        CrossingFate? FateOf(int unit, int bib) =>
+            fates.TryGetValue((unit, bib), out var fate) ? fate
+            : deliveredErrors.TryGetValue((unit, bib), out var d) ? new CrossingFate(d.TrueUtc, "delivered", d.Reads, d.Error)
+            : null;
+        var judged = AthleteTruth.Judge(runners, points, scenario, field, run.Window, audit, FateOf);
 
         return new SimulationReport
         {
