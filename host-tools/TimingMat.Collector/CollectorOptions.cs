@@ -1,3 +1,4 @@
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Outbox;
 
 namespace TimingMat.Collector;
@@ -34,4 +35,11 @@ public sealed class CollectorOptions
 
     /// <summary>Gets or sets the longest wait between connect attempts, in µs. Default 10 s.</summary>
     public long ReconnectMaxMicros { get; set; } = 10_000_000;
+
+    /// <summary>
+    /// Gets or sets the race's course, or <c>null</c>. With it the collector keeps the passings merged per timing point
+    /// and chip (the database's <c>crossings</c>, see <see cref="CrossingMerger"/>): a point's main and backup lines give
+    /// one crossing.
+    /// </summary>
+    public Course? Course { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
@@ -38,6 +39,8 @@ public sealed class PassingCollector
     private readonly CollectorAck _ack = new();
     private readonly List<(string Topic, byte[] Payload)> _outgoing = [];
     private readonly List<CollectedPassing> _stored = [];
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly CrossingBook? _book;
     private bool _online;
     private bool _connectStarted;
     private long _nextConnectAt;
@@ -67,6 +70,19 @@ public sealed class PassingCollector
         foreach (var entry in store.LoadLedger())
         {
             _ledger[entry.Unit] = entry;
+        }
+
+        if (options.Course != null)
+        {
+            // Every stored passing in memory, merged: from here on a new passing costs one merge of its chip.
+            _book = new CrossingBook(options.Course);
+            foreach (var passing in store.ReadCoursePassings())
+            {
+                _book.Add(passing);
+            }
+
+            _book.MergeAll();
+            store.UseCourse(_book);
         }
     }
 
@@ -106,6 +122,9 @@ public sealed class PassingCollector
     /// <summary>Gets the number of successful connects.</summary>
     public int Connections { get; private set; }
 
+    /// <summary>Gets how often a chip's crossings were merged again because passings of it arrived (with a course).</summary>
+    public long ChipsMerged { get; private set; }
+
     /// <summary>Does one round: keeps the connection, stores waiting messages in one transaction, sends the acks.</summary>
     /// <returns>The number of messages handled.</returns>
     public int Poll()
@@ -140,6 +159,7 @@ public sealed class PassingCollector
             Handle(message, received, now);
         }
 
+        MergeTouched();
         _store.Commit();
         foreach (var (topic, payload) in _outgoing)
         {
@@ -176,6 +196,7 @@ public sealed class PassingCollector
         entry.Batches++;
         BatchesStored++;
         _store.SaveUnit(entry);
+        MergeTouched();
         _store.Commit();
         AnnounceStored();
         return entry.Contiguous;
@@ -281,6 +302,36 @@ public sealed class PassingCollector
         return entry;
     }
 
+    // The chips whose passings changed in this transaction get their crossings merged again before it commits.
+    private void MergeTouched()
+    {
+        if (_book == null)
+        {
+            return;
+        }
+
+        foreach (var chip in _touched)
+        {
+            var (gone, come) = _book.Remerge(chip);
+            _store.UpdateCrossings(gone, come);
+            ChipsMerged++;
+        }
+
+        _touched.Clear();
+    }
+
+    private void Touch(Passing passing)
+    {
+        if (_book != null && passing.Kind == PassingKind.Crossing && (passing.Flags & PassingFlags.TestTag) == 0)
+        {
+            var chip = Convert.ToHexString(passing.Epc, 0, passing.EpcLength);
+            if (_book.Add(new CoursePassing(passing.UnitId, passing.Sequence, chip, passing.TimeUtcMicros, passing.Hits)))
+            {
+                _touched.Add(chip);
+            }
+        }
+    }
+
     private void StoreOne(UnitLedgerEntry entry, Passing passing, int journalId, byte[] body, int offset, int length, long received, string source)
     {
         switch (_store.Store(passing, journalId, body, offset, length, received, source))
@@ -290,6 +341,7 @@ public sealed class PassingCollector
                 var copy = new Passing();
                 copy.CopyFrom(passing);
                 _stored.Add(new CollectedPassing(copy, journalId, received, source));
+                Touch(passing);
                 break;
             case StoreOutcome.Duplicate:
                 Duplicates++;
@@ -297,6 +349,7 @@ public sealed class PassingCollector
                 break;
             case StoreOutcome.Upgraded:
                 Upgrades++;
+                Touch(passing);
                 break;
             default:
                 entry.Conflicts++;

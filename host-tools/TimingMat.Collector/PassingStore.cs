@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Clock;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
@@ -12,15 +15,17 @@ namespace TimingMat.Collector;
 /// messages costs one disk sync; the collector acks only after <see cref="Commit"/> returned.
 /// </summary>
 /// <remarks>
-/// Tables: <c>meta</c> (application and schema version), <c>passings</c> (one row per (unit, seq), the decoded
-/// fields plus the raw PassingBody v1 bytes), <c>units</c> (the ledger: journal followed, contiguous and highest
-/// seq, counters), <c>unit_status</c> (last retained status JSON), <c>conflicts</c> (a different passing for an
-/// existing (unit, seq), e.g. from a wiped unit journal). WAL mode; <c>synchronous=FULL</c> unless opened otherwise.
+/// Tables: <c>meta</c> (application, schema version, the course file last used), <c>passings</c> (one row per
+/// (unit, seq), the decoded fields plus the raw PassingBody v1 bytes), <c>units</c> (the ledger: journal followed,
+/// contiguous and highest seq, counters), <c>unit_status</c> (last retained status JSON), <c>conflicts</c> (a
+/// different passing for an existing (unit, seq), e.g. from a wiped unit journal), <c>crossings</c> (schema 3: the
+/// passings merged per timing point and chip by <see cref="CrossingMerger"/>, kept when the collector has a course).
+/// WAL mode; <c>synchronous=FULL</c> unless opened otherwise. A database of schema 2 is migrated to 3 when opened.
 /// </remarks>
 public sealed class PassingStore : IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>Source of a passing that came in a full MQTT batch.</summary>
     public const string SourceMqtt = "mqtt";
@@ -37,6 +42,8 @@ public sealed class PassingStore : IDisposable
     private readonly SqliteCommand _upgrade;
     private readonly SqliteCommand _unit;
     private readonly SqliteCommand _status;
+    private readonly SqliteCommand _deleteCrossing;
+    private readonly SqliteCommand _insertCrossing;
     private readonly SqliteCommand[] _commands;
     private SqliteTransaction? _transaction;
 
@@ -63,7 +70,12 @@ public sealed class PassingStore : IDisposable
         _status = Prepare(
             "INSERT INTO unit_status(unit, status, received_us) VALUES($unit, $status, $received) ON CONFLICT(unit) DO UPDATE SET status = excluded.status, received_us = excluded.received_us",
             "$unit", "$status", "$received");
-        _commands = [_insert, _existing, _conflict, _upgrade, _unit, _status];
+        _deleteCrossing = Prepare("DELETE FROM crossings WHERE epc = $epc AND timing_point = $point AND time_us = $time", "$epc", "$point", "$time");
+        _insertCrossing = Prepare(
+            "INSERT OR REPLACE INTO crossings(epc, timing_point, time_us, line, unit, seq, hits, lines_read, speed_mps, time_from, passings) " +
+            "VALUES($epc, $point, $time, $line, $unit, $seq, $hits, $lines, $speed, $from, $passings)",
+            "$epc", "$point", "$time", "$line", "$unit", "$seq", "$hits", "$lines", "$speed", "$from", "$passings");
+        _commands = [_insert, _existing, _conflict, _upgrade, _unit, _status, _deleteCrossing, _insertCrossing];
     }
 
     /// <summary>Gets the database file path, or <c>:memory:</c>.</summary>
@@ -224,6 +236,145 @@ public sealed class PassingStore : IDisposable
         c[4].Value = receivedUtcMicros;
         _conflict.ExecuteNonQuery();
         return StoreOutcome.Conflict;
+    }
+
+    /// <summary>Reads every crossing passing (markers and test tags left out), for merging.</summary>
+    /// <returns>The passings, by unit and sequence number.</returns>
+    public List<CoursePassing> ReadCoursePassings()
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"SELECT unit, seq, epc, time_us, hits FROM passings WHERE kind = 'crossing' AND (flags & {(int)PassingFlags.TestTag}) = 0 ORDER BY unit, seq";
+        var result = new List<CoursePassing>();
+        var chips = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var epc = reader.GetString(2);
+            if (!chips.TryGetValue(epc, out var shared))
+            {
+                chips[epc] = shared = epc; // one string per chip, however many passings it has
+            }
+
+            result.Add(new CoursePassing(reader.GetInt32(0), reader.GetInt64(1), shared, reader.GetInt64(3), reader.GetInt32(4)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Writes what changed in a chip's merged crossings.</summary>
+    /// <param name="gone">Crossings that are no longer (or changed).</param>
+    /// <param name="come">New or changed crossings.</param>
+    public void UpdateCrossings(IReadOnlyList<MergedCrossing> gone, IReadOnlyList<MergedCrossing> come)
+    {
+        foreach (var c in gone)
+        {
+            var d = _deleteCrossing.Parameters;
+            d[0].Value = c.ChipHex;
+            d[1].Value = c.TimingPoint;
+            d[2].Value = c.TimeUtcMicros;
+            _deleteCrossing.ExecuteNonQuery();
+        }
+
+        var p = _insertCrossing.Parameters;
+        foreach (var c in come)
+        {
+            p[0].Value = c.ChipHex;
+            p[1].Value = c.TimingPoint;
+            p[2].Value = c.TimeUtcMicros;
+            p[3].Value = c.Line;
+            p[4].Value = c.Unit;
+            p[5].Value = c.Sequence;
+            p[6].Value = c.Hits;
+            p[7].Value = c.LinesRead;
+            p[8].Value = c.SpeedMps is { } v ? v : DBNull.Value;
+            p[9].Value = c.TimeFrom;
+            p[10].Value = string.Join(' ', c.Passings.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Unit}:{e.Sequence}")));
+            _insertCrossing.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Reads the merged crossings, in timing point and time order.</summary>
+    /// <param name="timingPoint">One timing point, or null for all.</param>
+    /// <returns>The crossings; <see cref="MergedCrossing.Passings"/> holds only the unit and sequence of each merged passing.</returns>
+    public List<MergedCrossing> ReadCrossings(string? timingPoint = null)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT epc, timing_point, time_us, line, unit, seq, hits, lines_read, speed_mps, time_from, passings FROM crossings"
+            + (timingPoint == null ? string.Empty : " WHERE timing_point = $point") + " ORDER BY timing_point, time_us, epc";
+        if (timingPoint != null)
+        {
+            command.Parameters.AddWithValue("$point", timingPoint);
+        }
+
+        var result = new List<MergedCrossing>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var epc = reader.GetString(0);
+            var evidence = reader.GetString(10).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(e => e.Split(':'))
+                .Select(e => new CoursePassing(int.Parse(e[0], CultureInfo.InvariantCulture), long.Parse(e[1], CultureInfo.InvariantCulture), epc, 0, 0))
+                .ToList();
+            result.Add(new MergedCrossing(reader.GetString(1), epc, reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt64(5), reader.GetInt32(6), reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetDouble(8), reader.GetString(9), evidence));
+        }
+
+        return result;
+    }
+
+    /// <summary>Counts the merged crossings.</summary>
+    /// <param name="timingPoint">One timing point, or null for all.</param>
+    /// <returns>The count.</returns>
+    public long CountCrossings(string? timingPoint = null)
+    {
+        if (timingPoint == null)
+        {
+            return Count("SELECT COUNT(*) FROM crossings", null);
+        }
+
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM crossings WHERE timing_point = $point";
+        command.Parameters.AddWithValue("$point", timingPoint);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Gets the course file text the crossings were last merged with, or null.</summary>
+    /// <returns>The text.</returns>
+    public string? ReadCourse()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'course'";
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>
+    /// Sets the course the crossings are merged with. When it differs from the one the database was merged with (or
+    /// none was), the crossings are written again from the book (which holds every stored passing), in one transaction.
+    /// </summary>
+    /// <param name="book">The passings merged with the course.</param>
+    /// <returns><c>true</c> when the crossings were written again.</returns>
+    public bool UseCourse(CrossingBook book)
+    {
+        var text = CourseFile.Write(book.Course);
+        if (ReadCourse() == text)
+        {
+            return false;
+        }
+
+        Begin();
+        Execute(_connection, "DELETE FROM crossings", _transaction);
+        UpdateCrossings([], [.. book.Crossings]);
+        using (var command = _connection.CreateCommand())
+        {
+            command.Transaction = _transaction;
+            command.CommandText = "INSERT INTO meta(key, value) VALUES('course', $text) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+            command.Parameters.AddWithValue("$text", text);
+            command.ExecuteNonQuery();
+        }
+
+        Commit();
+        return true;
     }
 
     /// <summary>Saves a unit's ledger entry.</summary>
@@ -393,7 +544,28 @@ public sealed class PassingStore : IDisposable
                 unit INTEGER NOT NULL, seq INTEGER NOT NULL, journal_id INTEGER NOT NULL, body BLOB NOT NULL,
                 received_us INTEGER NOT NULL, PRIMARY KEY(unit, seq, journal_id));
             """);
+        Execute(connection, CrossingsSchema);
         Execute(connection, $"INSERT INTO meta(key, value) VALUES('application', '{Application}'), ('schema_version', '{SchemaVersion}')");
+    }
+
+    // Schema 3: merged crossings per (chip, timing point), found by point for a checkpoint's list.
+    private const string CrossingsSchema = """
+        CREATE TABLE crossings(
+            epc TEXT NOT NULL, timing_point TEXT NOT NULL, time_us INTEGER NOT NULL, line INTEGER NOT NULL,
+            unit INTEGER NOT NULL, seq INTEGER NOT NULL, hits INTEGER NOT NULL, lines_read INTEGER NOT NULL,
+            speed_mps REAL, time_from TEXT NOT NULL, passings TEXT NOT NULL,
+            PRIMARY KEY(epc, timing_point, time_us)) WITHOUT ROWID;
+        CREATE INDEX crossings_by_point ON crossings(timing_point, time_us);
+        """;
+
+    // Schema 2 (LoRa source, before merged crossings) to 3: add the crossings table and its index. Nothing
+    // stored is rewritten; the crossings fill in once a course is given.
+    private static void MigrateFrom2(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, CrossingsSchema, transaction);
+        Execute(connection, $"UPDATE meta SET value = '{SchemaVersion}' WHERE key = 'schema_version'", transaction);
+        transaction.Commit();
     }
 
     private static void CheckSchema(SqliteConnection connection, string path, List<string> tables)
@@ -423,15 +595,22 @@ public sealed class PassingStore : IDisposable
             throw new CollectorDatabaseException($"'{path}' is a SQLite database of something else (tables: {string.Join(", ", tables)}), not a TimingMat collector database.");
         }
 
-        if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        if (version == "2")
         {
-            throw new CollectorDatabaseException($"'{path}' has collector schema version {version}; this timingmat reads version {SchemaVersion}.");
+            MigrateFrom2(connection);
+            return;
+        }
+
+        if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new CollectorDatabaseException($"'{path}' has collector schema version {version}; this timingmat reads versions 2 and {SchemaVersion} (2 is migrated to {SchemaVersion} when opened).");
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

@@ -14,11 +14,18 @@ public class BenchCrossingCommandTests
         Assert.True(code == 0, stderr);
         using var report = JsonDocument.Parse(stdout);
         var root = report.RootElement;
-        Assert.Equal(["peak", "first", "last", "missed", "crossings", "seed", "reads_per_crossing", "bound", "bound_known_curve"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["peak", "first", "last", "missed", "crossings", "seed", "reads_per_crossing", "bound", "bound_known_curve", "peak_p99_over_bound", "model"], root.EnumerateObject().Select(p => p.Name));
         foreach (var mode in new[] { "peak", "first", "last" })
         {
-            Assert.Equal(["p50_ms", "p99_ms", "max_ms"], root.GetProperty(mode).EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["p50_ms", "p99_ms", "max_ms", "bias_ms"], root.GetProperty(mode).EnumerateObject().Select(p => p.Name));
         }
+
+        Assert.Equal(
+            ["noise_db", "fade_fraction", "fade_max_db", "body_shadow_db", "path_loss_exponent", "beam_exponent", "tag_tilt_max_deg", "rssi_step_db", "reaction_ms", "min_speed_mps", "max_speed_mps"],
+            root.GetProperty("model").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("model").GetProperty("tag_tilt_max_deg").ValueKind);
+        Assert.Equal(850, root.GetProperty("model").GetProperty("reaction_ms").GetInt32());
+        Assert.Equal(Math.Round(root.GetProperty("peak").GetProperty("p99_ms").GetDouble() / root.GetProperty("bound").GetProperty("p99_ms").GetDouble(), 2), root.GetProperty("peak_p99_over_bound").GetDouble());
 
         foreach (var bound in new[] { "bound", "bound_known_curve" })
         {
@@ -38,6 +45,55 @@ public class BenchCrossingCommandTests
         Assert.True(peak.GetProperty("p50_ms").GetDouble() < first.GetProperty("p50_ms").GetDouble() / 10);
         Assert.True(peak.GetProperty("p50_ms").GetDouble() <= peak.GetProperty("p99_ms").GetDouble());
         Assert.True(peak.GetProperty("p99_ms").GetDouble() <= peak.GetProperty("max_ms").GetDouble());
+    }
+
+    [Fact]
+    public void BodyShadowAfterTheLine_PullsThePeakEarly_ByAFixedDistance_AndTheBiasShowsIt()
+    {
+        // 6 dB of shadow once the runner is past the line: every symmetric fit leans early (about 0.16 m, −45 ms at 2–6 m/s).
+        var clean = Json("bench", "crossing", "--crossings", "600", "--seed", "3", "--json");
+        var shadow = Json("bench", "crossing", "--crossings", "600", "--seed", "3", "--body-shadow-db", "6", "--json");
+        var slow = Json("bench", "crossing", "--crossings", "600", "--seed", "3", "--body-shadow-db", "6", "--min-speed", "1", "--max-speed", "2", "--reaction-ms", "2000", "--json");
+
+        Assert.InRange(clean.GetProperty("peak").GetProperty("bias_ms").GetDouble(), -5, 5);
+        Assert.InRange(shadow.GetProperty("peak").GetProperty("bias_ms").GetDouble(), -60, -30);
+        Assert.True(slow.GetProperty("peak").GetProperty("bias_ms").GetDouble() < 2 * shadow.GetProperty("peak").GetProperty("bias_ms").GetDouble(), "half the speed, twice the time for the same distance");
+        Assert.True(shadow.GetProperty("peak_p99_over_bound").GetDouble() > 1.5, "the bound assumes the fit's symmetric curve: the shadow's bias is far above it");
+        Assert.Equal(6, shadow.GetProperty("model").GetProperty("body_shadow_db").GetDouble());
+        Assert.Equal(2000, slow.GetProperty("model").GetProperty("reaction_ms").GetInt32());
+    }
+
+    [Fact]
+    public void EveryMismatchOption_ChangesTheReads_AndIsEchoedInTheText()
+    {
+        var clean = CliRunner.InProcess("bench", "crossing", "--crossings", "300", "--seed", "8");
+        var mismatched = CliRunner.InProcess("bench", "crossing", "--crossings", "300", "--seed", "8", "--fades", "0.1", "--fade-db", "15", "--path-loss-exponent", "3.5",
+            "--beam-exponent", "2", "--tag-tilt-deg", "40", "--rssi-step-db", "2");
+
+        Assert.Equal(0, mismatched.Code);
+        Assert.Contains("runners 2-6 m/s; the fit's own curve (no mismatch option).", clean.Out, StringComparison.Ordinal);
+        Assert.Contains("mismatch: 0.1 of reads faded 7.5-15 dB, path-loss exponent 3.5, beam cos^2, dipole tags tilted up to 40 deg, RSSI in 2 dB steps.", mismatched.Out, StringComparison.Ordinal);
+        Assert.Matches(@"peak p99 / bound p99 = \d+\.\d\d", mismatched.Out);
+        static string PeakRow(string text) => text.Split('\n').Single(l => l.StartsWith("  peak ", StringComparison.Ordinal));
+        Assert.NotEqual(PeakRow(clean.Out), PeakRow(mismatched.Out));
+    }
+
+    [Theory]
+    [InlineData("--fades", "1.5")]
+    [InlineData("--body-shadow-db", "-1")]
+    [InlineData("--path-loss-exponent", "1")]
+    [InlineData("--beam-exponent", "30")]
+    [InlineData("--tag-tilt-deg", "120")]
+    [InlineData("--rssi-step-db", "0")]
+    [InlineData("--reaction-ms", "10")]
+    [InlineData("--min-speed", "0.1")]
+    public void AMismatchOptionOutOfRange_IsInvalidInput(string option, string value)
+    {
+        var (code, _, stderr) = CliRunner.InProcess("bench", "crossing", "--crossings", "10", option, value);
+
+        Assert.Equal(12, code);
+        Assert.Contains(option, stderr, StringComparison.Ordinal);
+        Assert.Contains("fix:", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +134,7 @@ public class BenchCrossingCommandTests
         var fourJson = CliRunner.InProcess("bench", "crossing", "--crossings", "400", "--seed", "6", "--readers", "4", "--antennas", "1", "--chips", "1024", "--json");
 
         Assert.Equal(0, four.Code);
-        Assert.Contains("Mat 5 m, 4 reader(s) x 1 antennas, 500 reads/s each; detector 1024 chips;", four.Out, StringComparison.Ordinal);
+        Assert.Contains("Mat 5 m, 4 reader(s) x 1 antennas, 500 reads/s each; detector 1024 chips, reaction 850 ms;", four.Out, StringComparison.Ordinal);
         using var a = JsonDocument.Parse(one.Out);
         using var b = JsonDocument.Parse(fourJson.Out);
         var readsOne = a.RootElement.GetProperty("reads_per_crossing").GetDouble();
@@ -143,5 +199,12 @@ public class BenchCrossingCommandTests
 
         Assert.Equal(0, code);
         Assert.Contains("crossing", stdout, StringComparison.Ordinal);
+    }
+
+    private static JsonElement Json(params string[] args)
+    {
+        var (code, stdout, stderr) = CliRunner.InProcess(args);
+        Assert.True(code == 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement.Clone();
     }
 }

@@ -56,6 +56,79 @@ public sealed class CollectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Collect_WithACourse_KeepsTheMergedCrossings_AndSaysSo()
+    {
+        using var broker = new MosquittoProcess();
+        broker.Start();
+        var db = Path.Combine(_dir, "race.db");
+        var summaryFile = Path.Combine(_dir, "summary.json");
+        var course = Path.Combine(_dir, "course.cfg");
+        File.WriteAllText(course, """
+            course.name = track-test
+            point.1.name = start
+            point.1.role = start
+            point.1.km = 0
+            point.1.line.1.units = 12
+            point.2.name = finish
+            point.2.role = finish
+            point.2.km = 5
+            point.2.line.1.units = 13
+            point.2.line.2.units = 14
+            point.2.line.2.offset_m = 2.5
+            """);
+
+        using var collect = CliProcess.Start("collect", "--broker", broker.Address.ToString(), "--db", db, "--course", course, "--json", summaryFile);
+        collect.WaitFor("Collecting from", TimeSpan.FromSeconds(60));
+        using (var unit = new DesktopUnitUplink(new DesktopUnitOptions(12, Path.Combine(_dir, "unit-12"), broker.Address)))
+        {
+            unit.Start();
+            using var detector = new SyntheticDetector(unit.Ring, 12, 200, 120);
+            detector.Start();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (unit.Snapshot.AckedSequence < 120 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+
+            Assert.Equal(120, unit.Snapshot.AckedSequence);
+        }
+
+        Assert.True(collect.Terminate(TimeSpan.FromSeconds(30)), "collect did not stop on SIGTERM");
+
+        Assert.True(collect.ExitCode == 0, collect.Errors);
+        Assert.Contains("Course 'track-test': 2 timing points on 3 units, 1 with a backup line; passings merged per timing point and chip.", collect.Output, StringComparison.Ordinal);
+        Assert.Contains("; 120 crossing(s) at the course's timing points.", collect.Output, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(summaryFile));
+        var root = summary.RootElement;
+        Assert.Equal("track-test", root.GetProperty("course").GetString());
+        Assert.Equal(120, root.GetProperty("crossings").GetInt64());
+        Assert.Equal(120, root.GetProperty("crossings_by_point").GetProperty("start").GetInt64());
+        Assert.Equal(0, root.GetProperty("crossings_by_point").GetProperty("finish").GetInt64());
+        Assert.Equal(0, root.GetProperty("units_not_on_the_course").GetArrayLength());
+        using var store = PassingStore.Open(db);
+        Assert.All(store.ReadCrossings("start"), c => Assert.Equal((12, "line", 1), (c.Unit, c.TimeFrom, c.LinesRead)));
+    }
+
+    [Fact]
+    public void Collect_WithACourseThatDoesNotAddUp_IsInvalidInput_NamingTheLine_BeforeTouchingTheDatabase()
+    {
+        var course = Path.Combine(_dir, "course.cfg");
+        File.WriteAllText(course, "course.name = x\npoint.1.name = start\npoint.1.role = start\npoint.1.km = 0\npoint.1.line.1.units = 1\npoint.2.name = finish\npoint.2.role = finnish\n");
+        var db = Path.Combine(_dir, "race.db");
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", db, "--course", course);
+
+        Assert.Equal(12, code);
+        Assert.Contains("--course: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("course.cfg: line 7: point.2.role = finnish: unknown role; expected check-in, start, split, turnaround or finish", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix:", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
+
+        var missing = CliRunner.InProcess("collect", "--db", db, "--course", Path.Combine(_dir, "no-course.cfg"));
+        Assert.Equal(10, missing.Code);
+    }
+
+    [Fact]
     public void Collect_IntoAFileThatIsNotADatabase_FailsWithInvalidInput_AndLeavesTheFileAlone()
     {
         var notes = Path.Combine(_dir, "notes.txt");

@@ -113,7 +113,7 @@ public sealed class HilErrorTests : IDisposable
     /// <summary>Gives the built-in half marathon with its finish mat's reader as that many one-antenna R2000 modules.</summary>
     private static string WithFinishModules(int modules)
     {
-        const string finishReader = "\"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430, \"antennas\": 4 } }\n    ]";
+        const string finishReader = "\"reader\": { \"type\": \"r2000\", \"reads_per_s\": 430, \"antennas\": 4 }, \"backup\": { \"offset_m\": 3, \"reader\": { \"type\": \"r2000\", \"reads_per_s\": 200 } } }\n    ]";
         var text = ScenarioLoader.BuiltInText("half").ReplaceLineEndings("\n");
         Assert.Contains(finishReader, text, StringComparison.Ordinal);
         return text.Replace(finishReader, finishReader.Replace("\"antennas\": 4", $"\"antennas\": 1, \"modules\": {modules}", StringComparison.Ordinal), StringComparison.Ordinal);

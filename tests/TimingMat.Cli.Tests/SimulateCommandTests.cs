@@ -24,13 +24,13 @@ public class SimulateCommandTests
             var (code, stdout, stderr) = CliRunner.Process("simulate", "--json", path);
 
             Assert.True(code == 0, stderr + stdout);
-            Assert.Contains("Simulating 'half': 8,000 runners, 9 mats, 5 faults, seed 1, broker in-process.", stdout, StringComparison.Ordinal);
+            Assert.Contains("Simulating 'half': 8,000 runners, 9 timing points on 16 mat units, 5 faults, seed 1, broker in-process.", stdout, StringComparison.Ordinal);
             Assert.Contains("simulated 100%", stderr, StringComparison.Ordinal);
             using var report = JsonDocument.Parse(File.ReadAllText(path));
             var r = report.RootElement;
             Assert.Equal("half", r.GetProperty("scenario").GetString());
             Assert.Equal(8000, r.GetProperty("runners").GetInt32());
-            Assert.Equal(9, r.GetProperty("mats").GetInt32());
+            Assert.Equal(16, r.GetProperty("mats").GetInt32());
             Assert.Equal(5, r.GetProperty("faults_injected").GetInt32());
             Assert.Equal(0, r.GetProperty("passings_lost").GetInt64());
             Assert.Equal(r.GetProperty("passings_recorded").GetInt64(), r.GetProperty("passings_delivered").GetInt64());
@@ -44,6 +44,21 @@ public class SimulateCommandTests
             }
 
             Assert.Contains($"{r.GetProperty("passings_lost").GetInt64()} lost", stdout, StringComparison.Ordinal);
+
+            // Every finisher ranked, no carried chip let through, and every mat's error beside its bound (issue 15's goals).
+            var truth = r.GetProperty("athletes_truth");
+            Assert.Equal(0, truth.GetProperty("wrongly").GetProperty("total").GetInt32());
+            Assert.Equal(truth.GetProperty("finished").GetInt32(), truth.GetProperty("finished_ranked").GetInt32());
+            Assert.Equal(0, r.GetProperty("two_chip_pairs").GetProperty("missed").GetInt32());
+            Assert.Equal(0, r.GetProperty("two_chip_pairs").GetProperty("false_flags").GetInt32());
+            foreach (var mat in r.GetProperty("mat_details").EnumerateArray())
+            {
+                Assert.InRange(mat.GetProperty("p99_over_bound").GetDouble(), 0.5, 1.25);
+            }
+
+            Assert.Contains("Against the truth: 7,796 of 7,796 finishers ranked, 0 wrongly unranked", stdout, StringComparison.Ordinal);
+            Assert.Contains("Crossing accuracy against the physics", stdout, StringComparison.Ordinal);
+            Assert.Contains("Timing points: lines merged per chip", stdout, StringComparison.Ordinal);
         }
         finally
         {
@@ -68,7 +83,21 @@ public class SimulateCommandTests
         }
 
         Assert.Equal(["ranked", "unranked_missing_mat", "out_of_sequence", "after_cutoff"], report.RootElement.GetProperty("athletes").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["injected", "flagged"], report.RootElement.GetProperty("two_chip_pairs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["injected", "flagged", "missed", "false_flags"], report.RootElement.GetProperty("two_chip_pairs").EnumerateObject().Select(p => p.Name));
+
+        // Issue 15's keys follow the earlier ones.
+        var keys15 = new[] { "athletes_truth", "never_read_by_cause", "wrongly_unranked", "timing_points", "referee", "referee_cases", "two_chip_missed" };
+        Assert.Equal(keys15, keys.Skip(keys.Count - keys15.Length));
+        Assert.Equal(["finished", "finished_ranked", "dropped_out", "skipped_mat", "skipped_mat_ranked", "late_at_cutoff", "late_at_cutoff_ranked", "wrongly", "carried_chips"], report.RootElement.GetProperty("athletes_truth").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["total", "covered_tag", "out_of_reach", "reader_capacity", "reader_silence", "power_cut"], report.RootElement.GetProperty("never_read_by_cause").EnumerateObject().Select(p => p.Name));
+        var mat = report.RootElement.GetProperty("mat_details")[2];
+        foreach (var key in new[] { "crossing_bias_ms", "crossing_bound_ms", "p99_over_bound", "never_read", "read_budget" })
+        {
+            Assert.True(mat.TryGetProperty(key, out _), key);
+        }
+
+        Assert.Equal(["capacity_reads_per_s", "busiest_minute_utc", "crossings_per_s", "offered_reads_per_s", "delivered_reads_per_s", "reads_per_crossing_p50", "reads_per_crossing_p5", "advice"], mat.GetProperty("read_budget").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1720, mat.GetProperty("read_budget").GetProperty("capacity_reads_per_s").GetDouble());
     }
 
     [Fact]
@@ -138,6 +167,11 @@ public class SimulateCommandTests
             using var store = TimingMat.Collector.PassingStore.Open(db);
             Assert.Equal(delivered, store.CountPassings());
 
+            // The collector kept the timing points' lines merged: one crossing per chip and point, every point's.
+            var points = report.RootElement.GetProperty("timing_points").EnumerateArray().ToList();
+            Assert.Equal(points.Sum(p => p.GetProperty("recorded").GetInt64()), store.CountCrossings(), tolerance: 2);
+            Assert.NotNull(store.ReadCourse());
+
             var again = CliRunner.InProcess("simulate", "--runners", "80", "--db", db);
             Assert.Equal(12, again.Code);
             Assert.Contains("exists already", again.Error, StringComparison.Ordinal);
@@ -149,6 +183,34 @@ public class SimulateCommandTests
             {
                 File.Delete(file);
             }
+        }
+    }
+
+    [Fact]
+    public void Simulate_CourseOut_WritesTheScenariosCourse_ForCollectAndTheAudit()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tm-course-{Guid.NewGuid():N}.cfg");
+        try
+        {
+            var (code, _, stderr) = CliRunner.InProcess("simulate", "--runners", "40", "--course-out", path);
+
+            Assert.True(code == 0, stderr);
+            var course = TimingMat.Collector.Courses.CourseFile.Load(path);
+            Assert.Equal("half", course.Name);
+            Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], course.TimingPoints.Select(p => p.Name));
+            var start = course.Point("start")!;
+            Assert.Equal([3], start.Lines[0].Units);
+            Assert.Equal([10], start.Lines[1].Units);
+            Assert.Equal(3.0, start.Lines[1].OffsetM);
+            Assert.Contains("point.3.cutoff = 2026-10-04T08:45:00+02:00", File.ReadAllText(path), StringComparison.Ordinal);
+
+            var bad = CliRunner.InProcess("simulate", "--runners", "5", "--course-out", Path.Combine(path, "no", "such", "folder.cfg"));
+            Assert.Equal(60, bad.Code);
+            Assert.Contains("--course-out", bad.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 

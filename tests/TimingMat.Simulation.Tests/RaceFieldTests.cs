@@ -52,7 +52,7 @@ public class RaceFieldTests
         }
 
         var runner = s_field.Runners.First(r => r.DropoutKm == null && r.SkippedUnitId == null);
-        var times = s_half.Mats.Where(m => m.Role != UnitRole.CheckIn).Select(m => runner.TimeAtKm(m.Km, s_half.DistanceKm)).ToList();
+        var times = s_half.TimingPoints.Where(m => m.Role != UnitRole.CheckIn).Select(m => runner.TimeAtKm(m.Km, s_half.DistanceKm)).ToList();
         Assert.True(times.Zip(times.Skip(1)).All(p => p.First < p.Second));
     }
 
@@ -66,6 +66,34 @@ public class RaceFieldTests
         Assert.DoesNotContain(s_field.CrossingsAt(tenK), c => c.Runner == dropout);
         Assert.DoesNotContain(s_field.CrossingsAt(skipper.SkippedUnitId!.Value), c => c.Runner == skipper);
         Assert.Contains(s_field.CrossingsAt(s_half.MatWithRole(UnitRole.Finish)!.UnitId), c => c.Runner == skipper || skipper.DropoutKm != null);
+    }
+
+    [Fact]
+    public void ABackupLine_SeesEveryRunnerOfItsMainLine_OffsetOverSpeedLater()
+    {
+        foreach (var backup in s_half.Mats.Where(m => m.Line == 2))
+        {
+            var main = s_field.CrossingsAt(s_half.Mats.Single(m => m.Name == backup.BackupOf).UnitId).ToDictionary(c => c.Runner.Athlete.Bib);
+            var lines = s_field.CrossingsAt(backup.UnitId);
+
+            Assert.Equal(main.Count, lines.Count);
+            Assert.All(lines, c =>
+            {
+                var m = main[c.Runner.Athlete.Bib];
+                Assert.Equal((backup.UnitId, m.SpeedMetersPerSecond), (c.UnitId, c.SpeedMetersPerSecond));
+                Assert.Equal(m.UtcMicros + (long)Math.Round(3.0 / m.SpeedMetersPerSecond * 1e6), c.UtcMicros);
+            });
+        }
+
+        // Adding backup lines leaves the main lines' truth as it was (the same draws in the same order).
+        var plainText = System.Text.RegularExpressions.Regex.Replace(ScenarioLoader.BuiltInText("half"), @", ""backup"": \{ ""offset_m"": 3(, ""reader"": \{[^}]*\})? \}", string.Empty);
+        var noBackups = ScenarioLoader.Parse(plainText, "plain.json");
+        Assert.Equal(9, noBackups.Mats.Count);
+        var plain = RaceField.Generate(noBackups, seed: 1);
+        foreach (var mat in noBackups.Mats)
+        {
+            Assert.Equal(plain.CrossingsAt(mat.UnitId).Select(c => (c.Runner.Athlete.Bib, c.UtcMicros)), s_field.CrossingsAt(mat.UnitId).Select(c => (c.Runner.Athlete.Bib, c.UtcMicros)));
+        }
     }
 
     [Fact]

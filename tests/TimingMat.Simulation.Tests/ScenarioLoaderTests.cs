@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TimingMat.Core.RaceDay;
+using TimingMat.Core.Unit;
 using TimingMat.Simulation.Scenarios;
 using Xunit;
 
@@ -14,8 +15,20 @@ public class ScenarioLoaderTests
 
         Assert.Equal(8000, half.Runners.Count);
         Assert.Equal(2, half.Waves.Count);
-        Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], half.Mats.Select(m => m.Name));
-        Assert.Equal(Enumerable.Range(1, 9), half.Mats.Select(m => m.UnitId));
+        Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], half.TimingPoints.Select(m => m.Name));
+        Assert.Equal(Enumerable.Range(1, 16), half.Mats.Select(m => m.UnitId));
+
+        // Every course mat has a backup line 3 m after it, on a unit of its own after the listed mats: the start's reads
+        // as the start does, the others at 200 reads/s.
+        var backups = half.Mats.Where(m => m.Line == 2).ToList();
+        Assert.Equal(["start-backup", "5k-backup", "10k-backup", "turnaround-backup", "15k-backup", "20k-backup", "finish-backup"], backups.Select(m => m.Name));
+        Assert.Equal(Enumerable.Range(10, 7), backups.Select(m => m.UnitId));
+        Assert.All(backups, b => Assert.Equal((3.0, half.Mats.Single(m => m.Name == b.BackupOf).Km), (b.OffsetM, b.Km)));
+        Assert.Equal(half.MatWithRole(UnitRole.Start)!.Reader, backups[0].Reader);
+        Assert.All(backups.Skip(1), b => Assert.Equal(new ReaderSpec(ReaderProtocol.R2000, 200, 4), b.Reader));
+        Assert.Equal(["start", "start-backup"], half.LinesOf("start").Select(m => m.Name));
+        Assert.Equal(new ReaderSpec(ReaderProtocol.R2000, 430, 1, 4), half.MatWithRole(UnitRole.Start)!.Reader);
+        Assert.Equal(new ReaderSpec(ReaderProtocol.Mercury, 190, 1, 2), half.Mats[0].Reader);
         Assert.Equal(21.0975, half.MatWithRole(UnitRole.Finish)!.Km);
         Assert.Equal(5, half.Faults.Count);
         Assert.Equal(new DateTimeOffset(2026, 10, 4, 8, 0, 0, TimeSpan.FromHours(2)).ToUnixTimeMilliseconds() * 1000, half.Waves[0].GunUtcMicros);
@@ -24,12 +37,13 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
-    public void FullMarathon_Has35000RunnersAnd12Mats()
+    public void FullMarathon_Has35000RunnersAnd12TimingPoints_TheCourseOnesWithBackupLines()
     {
         var full = ScenarioLoader.LoadBuiltIn("full");
 
         Assert.Equal(35_000, full.Runners.Count);
-        Assert.Equal(12, full.Mats.Count);
+        Assert.Equal(12, full.TimingPoints.Count());
+        Assert.Equal(23, full.Mats.Count);
         Assert.Equal(3, full.Waves.Count);
         Assert.Equal(42.195, full.DistanceKm);
     }
@@ -64,6 +78,11 @@ public class ScenarioLoaderTests
         { "$.course.mats[5].reader.type", "\"impinj\"", "unknown reader type 'impinj'" },
         { "$.course.mats[5].reader.modules", "9", "$.course.mats[5].reader.modules: 9 is out of range; expected 1 to 8" },
         { "$.course.mats[5].reader.modules", "0", "$.course.mats[5].reader.modules: 0 is out of range; expected 1 to 8" },
+        { "$.course.mats[5].backup.offset_m", "0.5", "$.course.mats[5].backup.offset_m: a backup line lies 1–20 m from the main line" },
+        { "$.course.mats[5].backup.offset_m", "25", "$.course.mats[5].backup.offset_m: 25 is out of range; expected -20 to 20" },
+        { "$.course.mats[5].backup.ofset_m", "2", "$.course.mats[5].backup.ofset_m: unknown key 'ofset_m' (did you mean 'offset_m'?)" },
+        { "$.course.mats[5].backup.reader", "{ \"type\": \"r2000\", \"reads_per_s\": 900 }", "$.course.mats[5].backup.reader.reads_per_s: 900 reads/s is more than a r2000 module can report" },
+        { "$.course.mats[4].name", "\"turnaround-backup\"", "$.course.mats[5].backup: the backup line's unit is called 'turnaround-backup', but a mat has that name already" },
         { "$.corrals[0].share", "0.5", "corral shares add up to 1.25" },
         { "$.corrals[1].wave", "3", "$.corrals[1].wave: wave 3 does not exist" },
         { "$.waves[1].gun", "\"07:59\"", "wave 2 fires before or with wave 1" },
@@ -124,6 +143,22 @@ public class ScenarioLoaderTests
 
         Assert.Equal("$.runners.count", error.Location);
         Assert.Equal("is required", error.Problem);
+    }
+
+    [Fact]
+    public void ABackupLine_TakesItsOwnReaderAndOffset_AndFaultsCanHitItsUnit()
+    {
+        var node = Half();
+        node["course"]!["mats"]![3]!["backup"] = JsonNode.Parse("{ \"offset_m\": -4, \"reader\": { \"type\": \"m6e\", \"reads_per_s\": 150 } }");
+        node["faults"]![0]!["mat"] = "5k-backup";
+
+        var scenario = ScenarioLoader.Parse(node.ToJsonString(), "race.json");
+
+        var backup = scenario.Mats.Single(m => m.Name == "5k-backup");
+        Assert.Equal(("5k", 2, -4.0, "5k"), (backup.BackupOf, backup.Line, backup.OffsetM, backup.TimingPoint));
+        Assert.Equal(new ReaderSpec(ReaderProtocol.Mercury, 150, 1), backup.Reader);
+        Assert.Equal(UnitRole.Split, backup.Role);
+        Assert.Equal("5k-backup", scenario.Faults.Single(f => f.Kind == FaultKind.GpsLoss).Mat);
     }
 
     [Fact]

@@ -27,6 +27,18 @@ internal static class BenchCrossingCommand
         var antennas = new Option<int>("--antennas") { Description = "Antenna ports per reader, switched in turn (1: a reader per antenna, no multiplexing)", DefaultValueFactory = _ => new CrossingModelSettings().AntennasPerReader };
         var twoChips = new Option<double>("--two-chips") { Description = "Share of runners wearing two chips, 0-1", DefaultValueFactory = _ => 0.0 };
         var chips = new Option<int>("--chips") { Description = "Detector chip capacity, as board.cfg crossings.chips (1024+ keeps 64 reads per crossing)", DefaultValueFactory = _ => 256 };
+        var reaction = new Option<int?>("--reaction-ms") { Description = "Detector reaction window, ms (default 850; the start and check-in roles use 2000: walkers and a jogging crowd stay longer in the field)", HelpName = "MS" };
+        var minSpeed = new Option<double>("--min-speed") { Description = "Slowest runner, m/s (walkers at a check-in: 1; a jogging start: 1.5)", DefaultValueFactory = _ => new RandomRunnerSettings().MinSpeedMps, HelpName = "M/S" };
+        var maxSpeed = new Option<double>("--max-speed") { Description = "Fastest runner, m/s", DefaultValueFactory = _ => new RandomRunnerSettings().MaxSpeedMps, HelpName = "M/S" };
+
+        // What the real world does and the peak fit does not assume (all off by default: the fit's own curve).
+        var fades = new Option<double>("--fades") { Description = "Mismatch: share of reads hit by a multipath fade, 0-1 (each fade takes half of --fade-db to all of it)", DefaultValueFactory = _ => 0.0, HelpName = "SHARE" };
+        var fadeDb = new Option<double>("--fade-db") { Description = "Deepest multipath fade, dB", DefaultValueFactory = _ => new CrossingModelSettings().FadeMaxDb, HelpName = "DB" };
+        var shadow = new Option<double>("--body-shadow-db") { Description = "Mismatch: extra loss once the runner is past the line (the body between a chest tag and the mat), dB", DefaultValueFactory = _ => 0.0, HelpName = "DB" };
+        var pathLoss = new Option<double>("--path-loss-exponent") { Description = "Mismatch: two-way path-loss exponent (the fit assumes 4, free space both ways)", DefaultValueFactory = _ => new CrossingModelSettings().PathLossExponent, HelpName = "N" };
+        var beam = new Option<double>("--beam-exponent") { Description = "Mismatch: mat antenna beam cos^N, one way (the fit assumes 4: a 65-degree patch)", DefaultValueFactory = _ => new CrossingModelSettings().BeamExponent, HelpName = "N" };
+        var tilt = new Option<double?>("--tag-tilt-deg") { Description = "Mismatch: the tag is a dipole tilted up to this many degrees from across the course (a crooked bib); off: a tag alike in every direction", HelpName = "DEG" };
+        var rssiStep = new Option<double>("--rssi-step-db") { Description = "Mismatch: the RSSI resolution the reader reports, dB (M6e and R2000: 1)", DefaultValueFactory = _ => 1.0, HelpName = "DB" };
         var json = JsonOption.Create();
         var command = new Command("crossing", "Crossing-time accuracy: the crossing model's reads through the real detector, error against the true crossing times")
         {
@@ -40,11 +52,33 @@ internal static class BenchCrossingCommand
             antennas,
             twoChips,
             chips,
+            reaction,
+            minSpeed,
+            maxSpeed,
+            fades,
+            fadeDb,
+            shadow,
+            pathLoss,
+            beam,
+            tilt,
+            rssiStep,
             json,
         };
         command.SetAction(parse => Run(
             output,
-            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(antennas), parse.GetValue(twoChips), parse.GetValue(chips)),
+            new Arguments(parse.GetValue(noise), parse.GetValue(crossings), parse.GetValue(rate), parse.GetValue(seed), parse.GetValue(readsPerSecond), parse.GetValue(readers), parse.GetValue(antennas), parse.GetValue(twoChips), parse.GetValue(chips))
+            {
+                ReactionMs = parse.GetValue(reaction),
+                MinSpeed = parse.GetValue(minSpeed),
+                MaxSpeed = parse.GetValue(maxSpeed),
+                Fades = parse.GetValue(fades),
+                FadeDb = parse.GetValue(fadeDb),
+                BodyShadowDb = parse.GetValue(shadow),
+                PathLossExponent = parse.GetValue(pathLoss),
+                BeamExponent = parse.GetValue(beam),
+                TagTiltDeg = parse.GetValue(tilt),
+                RssiStepDb = parse.GetValue(rssiStep),
+            },
             parse.GetValue(readsOut),
             JsonOption.Target(parse, json)));
         return command;
@@ -86,6 +120,21 @@ internal static class BenchCrossingCommand
                     result.ReadsPerCrossing,
                     Bound = BoundFigures(result.Bound),
                     BoundKnownCurve = BoundFigures(result.BoundKnownCurve),
+                    PeakP99OverBound = result.Bound.P99Ms is > 0 and { } b ? Math.Round(result.Peak.P99Ms / b, 2) : (double?)null,
+                    Model = new
+                    {
+                        settings.Model.NoiseDb,
+                        settings.Model.FadeFraction,
+                        settings.Model.FadeMaxDb,
+                        settings.Model.BodyShadowDb,
+                        settings.Model.PathLossExponent,
+                        settings.Model.BeamExponent,
+                        settings.Model.TagTiltMaxDeg,
+                        RssiStepDb = settings.RssiStepCentiDbm / 100.0,
+                        ReactionMs = settings.Detector(Core.Crossings.DetectionMode.Peak).ReactionMicros / 1000,
+                        MinSpeedMps = settings.Runners.MinSpeedMps,
+                        MaxSpeedMps = settings.Runners.MaxSpeedMps,
+                    },
                 },
                 json == JsonOption.StandardOutput ? null : json);
         }
@@ -93,7 +142,7 @@ internal static class BenchCrossingCommand
         return (int)ExitCode.Ok;
     }
 
-    private static object Figures(ErrorSummary summary) => new { summary.P50Ms, summary.P99Ms, summary.MaxMs };
+    private static object Figures(ErrorSummary summary) => new { summary.P50Ms, summary.P99Ms, summary.MaxMs, BiasMs = summary.MeanSignedMs };
 
     private static object BoundFigures(BoundSummary bound) => new { bound.P50Ms, bound.P99Ms };
 
@@ -119,7 +168,8 @@ internal static class BenchCrossingCommand
         var model = settings.Model;
         var c = CultureInfo.InvariantCulture;
         text.WriteLine(string.Create(c, $"TimingMat bench crossing: {result.Crossings} chip crossings, {args.RunnersPerSecond:0.##} runners/s, noise {args.NoiseDb:0.##} dB, seed {result.Seed}"));
-        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
+        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips, reaction {settings.Detector(Core.Crossings.DetectionMode.Peak).ReactionMicros / 1000} ms; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
+        text.WriteLine(MismatchLine(settings));
         text.WriteLine();
         text.WriteLine("  mode    p50 ms   p99 ms   max ms   bias ms");
         Row(text, "peak", result.Peak);
@@ -127,7 +177,13 @@ internal static class BenchCrossingCommand
         Row(text, "last", result.Last);
         BoundRow(text, "bound", result.Bound);
         BoundRow(text, "known", result.BoundKnownCurve);
-        text.WriteLine("  (bound: Cramér–Rao bound for these reads, runner speed and position unknown; known: the exact curve known)");
+        text.WriteLine("  (bound: Cramér–Rao bound for these reads, runner speed and position unknown; known: the exact curve known;");
+        text.WriteLine("   bias: mean signed error, negative = early; the bound assumes the fit's curve, so a mismatch shows as p99 above it)");
+        if (result.Bound.P99Ms is > 0 and { } boundP99)
+        {
+            text.WriteLine(string.Create(c, $"peak p99 / bound p99 = {result.Peak.P99Ms / boundP99:0.00}"));
+        }
+
         text.WriteLine();
         text.WriteLine(string.Create(c, $"missed {result.Missed} (covered tags {result.Blocked}), duplicates {result.Duplicates}, fit fallbacks {result.FitFallbacks}, capacity-closed {result.CapacityClosed}"));
         var met = result.Peak.P99Ms <= PeakP99GoalMs;
@@ -138,6 +194,47 @@ internal static class BenchCrossingCommand
         }
     }
 
+    private static string MismatchLine(CrossingBenchSettings settings)
+    {
+        var m = settings.Model;
+        var c = CultureInfo.InvariantCulture;
+        var parts = new List<string>();
+        if (m.FadeFraction > 0)
+        {
+            parts.Add(string.Create(c, $"{m.FadeFraction:0.###} of reads faded {m.FadeMaxDb / 2:0.#}-{m.FadeMaxDb:0.#} dB"));
+        }
+
+        if (m.BodyShadowDb > 0)
+        {
+            parts.Add(string.Create(c, $"body shadow {m.BodyShadowDb:0.#} dB after the line"));
+        }
+
+        if (m.PathLossExponent != 4)
+        {
+            parts.Add(string.Create(c, $"path-loss exponent {m.PathLossExponent:0.##}"));
+        }
+
+        if (m.BeamExponent != 4)
+        {
+            parts.Add(string.Create(c, $"beam cos^{m.BeamExponent:0.##}"));
+        }
+
+        if (m.TagTiltMaxDeg is { } tilt)
+        {
+            parts.Add(string.Create(c, $"dipole tags tilted up to {tilt:0.#} deg"));
+        }
+
+        if (settings.RssiStepCentiDbm != 100)
+        {
+            parts.Add(string.Create(c, $"RSSI in {settings.RssiStepCentiDbm / 100.0:0.##} dB steps"));
+        }
+
+        var speeds = string.Create(c, $"runners {settings.Runners.MinSpeedMps:0.##}-{settings.Runners.MaxSpeedMps:0.##} m/s");
+        return parts.Count == 0
+            ? speeds + "; the fit's own curve (no mismatch option)."
+            : speeds + "; mismatch: " + string.Join(", ", parts) + ".";
+    }
+
     private static void BoundRow(TextWriter text, string name, BoundSummary b) =>
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-5} {b.P50Ms,8:0.0} {(b.P99Ms is { } p99 ? p99.ToString("0.0", CultureInfo.InvariantCulture) : "inf"),8}"));
 
@@ -146,8 +243,39 @@ internal static class BenchCrossingCommand
 
     private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, int Antennas, double TwoChips, int Chips)
     {
+        public int? ReactionMs { get; init; }
+
+        public double MinSpeed { get; init; } = new RandomRunnerSettings().MinSpeedMps;
+
+        public double MaxSpeed { get; init; } = new RandomRunnerSettings().MaxSpeedMps;
+
+        public double Fades { get; init; }
+
+        public double FadeDb { get; init; } = new CrossingModelSettings().FadeMaxDb;
+
+        public double BodyShadowDb { get; init; }
+
+        public double PathLossExponent { get; init; } = new CrossingModelSettings().PathLossExponent;
+
+        public double BeamExponent { get; init; } = new CrossingModelSettings().BeamExponent;
+
+        public double? TagTiltDeg { get; init; }
+
+        public double RssiStepDb { get; init; } = 1;
+
         public CrossingBenchSettings ToSettings()
         {
+            var c = CultureInfo.InvariantCulture;
+            Check(MinSpeed is >= 0.5 and <= 12 && MaxSpeed >= MinSpeed && MaxSpeed <= 12, string.Create(c, $"--min-speed and --max-speed must satisfy 0.5 <= min <= max <= 12 m/s, not {MinSpeed} and {MaxSpeed}."));
+            Check(Fades is >= 0 and <= 1, string.Create(c, $"--fades must be between 0 and 1, not {Fades}."));
+            Check(FadeDb is >= 0 and <= 60, string.Create(c, $"--fade-db must be between 0 and 60, not {FadeDb}."));
+            Check(BodyShadowDb is >= 0 and <= 40, string.Create(c, $"--body-shadow-db must be between 0 and 40, not {BodyShadowDb}."));
+            Check(PathLossExponent is >= 2 and <= 8, string.Create(c, $"--path-loss-exponent must be between 2 and 8, not {PathLossExponent}."));
+            Check(BeamExponent is >= 0 and <= 20, string.Create(c, $"--beam-exponent must be between 0 and 20, not {BeamExponent}."));
+            Check(TagTiltDeg is null or (>= 0 and <= 90), string.Create(c, $"--tag-tilt-deg must be between 0 and 90, not {TagTiltDeg}."));
+            Check(RssiStepDb is >= 0.01 and <= 10, string.Create(c, $"--rssi-step-db must be between 0.01 and 10, not {RssiStepDb}."));
+            Check(ReactionMs is null or (>= 50 and <= 60_000), string.Create(c, $"--reaction-ms must be between 50 and 60000, not {ReactionMs}."));
+            var reaction = ReactionMs;
             Check(NoiseDb is >= 0 and <= 20, $"--noise-db must be between 0 and 20, not {NoiseDb.ToString(CultureInfo.InvariantCulture)}.");
             Check(Crossings is >= 1 and <= 1_000_000, $"--crossings must be between 1 and 1000000, not {Crossings}.");
             Check(RunnersPerSecond is > 0 and <= 200, $"--runners-per-s must be above 0 and at most 200, not {RunnersPerSecond.ToString(CultureInfo.InvariantCulture)}.");
@@ -162,7 +290,9 @@ internal static class BenchCrossingCommand
                 Seed = Seed,
                 Crossings = Crossings,
                 ChipCapacity = Chips,
-                Runners = new RandomRunnerSettings { RunnersPerSecond = RunnersPerSecond, TwoChipFraction = TwoChips },
+                RssiStepCentiDbm = (int)Math.Round(RssiStepDb * 100),
+                ConfigureDetector = reaction is { } ms ? detector => detector.ReactionMicros = ms * 1000L : null,
+                Runners = new RandomRunnerSettings { RunnersPerSecond = RunnersPerSecond, TwoChipFraction = TwoChips, MinSpeedMps = MinSpeed, MaxSpeedMps = MaxSpeed },
                 Model = model with
                 {
                     NoiseDb = NoiseDb,
@@ -170,6 +300,13 @@ internal static class BenchCrossingCommand
                     AntennasPerReader = Antennas,
                     ReaderReadsPerSecond = ReadsPerSecond,
                     ChipReadsPerSecond = Math.Min(model.ChipReadsPerSecond, ReadsPerSecond),
+                    MinSpeedMps = Math.Min(model.MinSpeedMps, MinSpeed),
+                    FadeFraction = Fades,
+                    FadeMaxDb = FadeDb,
+                    BodyShadowDb = BodyShadowDb,
+                    PathLossExponent = PathLossExponent,
+                    BeamExponent = BeamExponent,
+                    TagTiltMaxDeg = TagTiltDeg,
                 },
             };
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Collector;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Outbox;
 using TimingMat.Mqtt;
 
@@ -12,7 +13,9 @@ namespace TimingMat.Cli.Commands;
 /// <c>timingmat collect --broker mqtt://host:port --db FILE</c>: the race collector. Takes every unit's passing
 /// batches from the broker, stores them by (unit, seq) in a SQLite file and acknowledges each batch to its unit once
 /// it is on disk; a unit forgets nothing until then. Prints a line a second (units, passings, duplicates, gaps), or
-/// each new passing as a JSON line with <c>--passings</c>; <c>--json</c> prints a summary when it stops.
+/// each new passing as a JSON line with <c>--passings</c>; <c>--json</c> prints a summary when it stops. With
+/// <c>--course FILE</c> it keeps the passings merged per timing point and chip (a main and a backup line give one
+/// crossing), in the database's <c>crossings</c>.
 /// </summary>
 internal static class CollectCommand
 {
@@ -25,16 +28,17 @@ internal static class CollectCommand
         var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds (0: run until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var wait = new Option<bool>("--wait") { Description = "Keep trying when the broker cannot be reached at start, instead of failing" };
         var passings = new Option<bool>("--passings") { Description = "Print every new passing as a JSON line instead of the once-a-second summary" };
+        var course = new Option<string?>("--course") { Description = "Course file (docs/course-format.md): keep the passings merged per timing point and chip, a main and a backup line giving one crossing", HelpName = "FILE" };
         var json = JsonOption.Create();
         var command = new Command("collect", "Collect passings from the mat units over MQTT into a SQLite file, acknowledging each batch once stored");
-        foreach (var option in broker.All().Concat([db, prefix, clientId, seconds, wait, passings, json]))
+        foreach (var option in broker.All().Concat([db, prefix, clientId, seconds, wait, passings, course, json]))
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, token) => Task.FromResult(Run(
             output,
-            new Settings(parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings)),
+            new Settings(parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings), parse.GetValue(course)),
             broker.Read(parse),
             JsonOption.Target(parse, json),
             token)));
@@ -50,7 +54,8 @@ internal static class CollectCommand
         }
 
         CheckDatabasePath(settings.Database);
-        var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = brokerSettings.Username, Password = brokerSettings.Password };
+        var course = settings.Course == null ? null : LoadCourse(settings.Course);
+        var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = brokerSettings.Username, Password = brokerSettings.Password, Course = course };
         using var service = OpenService(broker, settings.Database, options, brokerSettings);
         var human = json != JsonOption.StandardOutput && !settings.PrintPassings;
         if (settings.PrintPassings)
@@ -66,6 +71,10 @@ internal static class CollectCommand
         if (human)
         {
             output.Out.WriteLine($"Collecting from {broker} (topics {settings.Prefix}/+/passings) into {Path.GetFullPath(settings.Database)}. Ctrl+C stops.");
+            if (course != null)
+            {
+                output.Out.WriteLine($"Course '{course.Name}': {course.TimingPoints.Count} timing points on {course.TimingPoints.Sum(p => p.Units.Count())} units, {course.TimingPoints.Count(p => p.HasBackup)} with a backup line; passings merged per timing point and chip.");
+            }
         }
 
         service.Start();
@@ -87,7 +96,7 @@ internal static class CollectCommand
         }
 
         service.Stop();
-        var summary = service.Read((c, store) => Summary(broker, settings.Database, c, store));
+        var summary = service.Read((c, store) => Summary(broker, settings.Database, c, store, course));
         if (json != null)
         {
             output.WriteJson(summary, json == JsonOption.StandardOutput ? null : json);
@@ -95,7 +104,8 @@ internal static class CollectCommand
 
         if (human)
         {
-            output.Out.WriteLine($"Stopped: {summary.PassingsStored} new passing(s) this run, {summary.TotalPassings} in the database, {summary.Duplicates} duplicate(s) ignored, {summary.BatchesRejected} batch(es) rejected.");
+            output.Out.WriteLine($"Stopped: {summary.PassingsStored} new passing(s) this run, {summary.TotalPassings} in the database, {summary.Duplicates} duplicate(s) ignored, {summary.BatchesRejected} batch(es) rejected"
+                + (course == null ? "." : $"; {summary.Crossings} crossing(s) at the course's timing points{(summary.UnitsNotOnTheCourse.Count > 0 ? $", passings of unit(s) {string.Join(", ", summary.UnitsNotOnTheCourse)} not on the course" : string.Empty)}."));
         }
 
         return (int)ExitCode.Ok;
@@ -112,6 +122,19 @@ internal static class CollectCommand
         if (folder != null && !Directory.Exists(folder))
         {
             throw new CliException(ExitCode.FileNotFound, $"the folder of --db '{path}' does not exist.", "create the folder first, or give another path.");
+        }
+    }
+
+    private static Course LoadCourse(string path)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(InputFiles.ReadAllBytes(path));
+        try
+        {
+            return CourseFile.Parse(text, path);
+        }
+        catch (CourseException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, $"--course: {e.Message}.", "fix that line of the course file (format: docs/course-format.md); `timingmat simulate --course-out FILE` writes an example.");
         }
     }
 
@@ -147,7 +170,7 @@ internal static class CollectCommand
             + (gaps.Count > 0 ? "  " + string.Join("; ", gaps) : string.Empty);
     }
 
-    private static CollectSummary Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store) => new(
+    private static CollectSummary Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store, Course? course) => new(
         broker.ToString(),
         Path.GetFullPath(database),
         collector.PassingsStored,
@@ -157,11 +180,26 @@ internal static class CollectCommand
         collector.BatchesRejected,
         collector.LastRejection,
         store.CountConflicts(),
-        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))]);
+        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))])
+    {
+        Course = course?.Name,
+        Crossings = course == null ? null : store.CountCrossings(),
+        CrossingsByPoint = course?.TimingPoints.ToDictionary(p => p.Name, p => store.CountCrossings(p.Name)),
+        UnitsNotOnTheCourse = course == null ? [] : [.. collector.Ledger.Keys.Where(u => !course.TryFind(u, out _, out _)).Order()],
+    };
 
-    private sealed record Settings(string Database, string Prefix, string ClientId, int Seconds, bool Wait, bool PrintPassings);
+    private sealed record Settings(string Database, string Prefix, string ClientId, int Seconds, bool Wait, bool PrintPassings, string? Course);
 
-    private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units);
+    private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units)
+    {
+        public string? Course { get; init; }
+
+        public long? Crossings { get; init; }
+
+        public Dictionary<string, long>? CrossingsByPoint { get; init; }
+
+        public List<int> UnitsNotOnTheCourse { get; init; } = [];
+    }
 
     private sealed record UnitSummary(int Unit, int JournalId, long ContiguousSeq, long HighestSeq, long Batches, long Duplicates, List<long[]> Gaps);
 }

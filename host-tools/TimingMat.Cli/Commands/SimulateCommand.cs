@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TimingMat.Cli.Infrastructure;
+using TimingMat.Collector.Courses;
 using TimingMat.Mqtt;
 using TimingMat.Simulation.Engine;
 using TimingMat.Simulation.Network;
@@ -26,6 +27,7 @@ internal static class SimulateCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of every random choice (default: the scenario's); the same seed gives the same race" };
         var broker = new Option<string?>("--broker") { Description = "Use a real MQTT broker (mqtt://host:port) instead of the in-process one", HelpName = "URL" };
         var db = new Option<string?>("--db") { Description = "Keep the collector's SQLite database in this new file (for an audit or a results system); a temporary file otherwise", HelpName = "FILE" };
+        var courseOut = new Option<string?>("--course-out") { Description = "Write the scenario's course file (timing points and the units of their lines, docs/course-format.md) for collect --course and an audit", HelpName = "FILE" };
         var json = JsonOption.Create();
         var command = new Command("simulate", "Simulate a whole race on the real firmware core: one unit per mat, emulated readers, GPS, storage and uplink")
         {
@@ -34,13 +36,14 @@ internal static class SimulateCommand
             seed,
             broker,
             db,
+            courseOut,
             json,
         };
-        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), parse.GetValue(db), JsonOption.Target(parse, json)));
+        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), parse.GetValue(db), parse.GetValue(courseOut), JsonOption.Target(parse, json)));
         return command;
     }
 
-    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? database, string? json)
+    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? database, string? courseOut, string? json)
     {
         if (database != null && File.Exists(database))
         {
@@ -64,6 +67,11 @@ internal static class SimulateCommand
         }
 
         var scenario = ScenarioInput.Load(scenarioName);
+        if (courseOut != null)
+        {
+            WriteCourse(scenario, courseOut);
+        }
+
         var options = new SimulationOptions { Seed = seed, Runners = runners, Broker = broker, DatabasePath = database };
         RaceEngine engine;
         try
@@ -78,7 +86,9 @@ internal static class SimulateCommand
         var human = json != JsonOption.StandardOutput;
         if (human)
         {
-            output.Out.WriteLine($"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {scenario.Mats.Count} mats, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}, broker {broker?.ToString() ?? "in-process"}.".Replace('\u00A0', ' '));
+            var points = scenario.TimingPoints.Count();
+            var units = scenario.Mats.Count == points ? $"{points} mats" : $"{points} timing points on {scenario.Mats.Count} mat units";
+            output.Out.WriteLine($"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {units}, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}, broker {broker?.ToString() ?? "in-process"}.".Replace('\u00A0', ' '));
         }
 
         SimulationReport report;
@@ -107,6 +117,18 @@ internal static class SimulateCommand
         }
 
         return (int)ExitCode.Ok;
+    }
+
+    private static void WriteCourse(Scenario scenario, string path)
+    {
+        try
+        {
+            File.WriteAllText(path, CourseFile.Write(ScenarioCourse.From(scenario), scenario.UtcOffset));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException(ExitCode.StorageFailed, $"--course-out: cannot write '{path}': {e.Message}", "give a writable file path; its folder must exist.");
+        }
     }
 
     /// <summary>Progress on standard error: a bar on a terminal, a line per 10 % otherwise.</summary>

@@ -26,13 +26,13 @@ public static class CrossingBench
             new RandomRunnerStream(settings.Runners with { Seed = settings.Seed, ChipCrossings = settings.Crossings }),
             runner => bound!.Expect(runner));
         var model = new CrossingModel(settings.Model, stream, settings.Seed);
-        bound = new CrossingBound(model);
+        bound = new CrossingBound(model, settings.RssiStepCentiDbm);
         var time = new FixedMatTimeSource(UtcAtBoot);
         var modes = new[] { DetectionMode.Peak, DetectionMode.First, DetectionMode.Last };
         var sinks = modes.Select(_ => new RecordingPassingSink()).ToArray();
         var detectors = modes.Select((m, i) => new CrossingDetector(settings.Detector(m), time, sinks[i])).ToArray();
         var readers = Enumerable.Range(0, settings.Model.Readers).Select(model.Reader).ToList();
-        var path = new DirectReadPath(readers, new FanOut(detectors, bound));
+        var path = new DirectReadPath(readers, new FanOut(detectors, bound), settings.RssiStepCentiDbm);
 
         var truth = new Dictionary<string, TrueCrossing>(StringComparer.Ordinal);
         var drained = new List<TrueCrossing>();

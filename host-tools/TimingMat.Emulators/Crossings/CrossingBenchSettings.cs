@@ -20,6 +20,9 @@ public sealed record CrossingBenchSettings
     /// <summary>Gets the chip capacity of the detector (board.cfg <c>crossings.chips</c>; open crossings and kept reads follow from it).</summary>
     public int ChipCapacity { get; init; } = CrossingSettings.DefaultChipCapacity;
 
+    /// <summary>Gets the RSSI resolution the reader reports, centi-dBm (100: whole dBm, as the M6e and R2000 do; some readers report 2 or 4 dB steps).</summary>
+    public int RssiStepCentiDbm { get; init; } = 100;
+
     /// <summary>Gets how often the unit's loop polls the detector, µs.</summary>
     public long PollMicros { get; init; } = 10_000;
 

@@ -80,6 +80,29 @@ public sealed class CrossingModel
     /// <returns>The reader's source of reads.</returns>
     public ITagSource Reader(int index) => _readers[index];
 
+    /// <summary>
+    /// Raised for every chip as the model takes its runner from the stream (before its first read), with its truth:
+    /// whether the tag is covered this crossing, its speed and true time. The race simulator keeps the covered ones to
+    /// explain crossings no reader read.
+    /// </summary>
+    public event Action<TrueCrossing>? ChipAdmitted;
+
+    /// <summary>
+    /// Raised for every chip once every reader has passed its exit from the field (some rounds after it left), with
+    /// what the readers made of it: a chip never strong enough to answer was out of the antennas' reach (or covered),
+    /// one that could answer but got no slot lost out to the crowd.
+    /// </summary>
+    public event Action<TrueCrossing, ChipExposure>? ChipLeft;
+
+    /// <summary>
+    /// Gets the reads a reader's field offered so far: what the chips in it would have given had the reader no read-rate
+    /// limit (each chip read at <see cref="CrossingModelSettings.ChipReadsPerSecond"/> while it could answer). Against
+    /// the reads the reader made it shows how far a crowd oversubscribes the reader.
+    /// </summary>
+    /// <param name="reader">Reader index, 0-based.</param>
+    /// <returns>Offered reads since the model started.</returns>
+    public double OfferedReads(int reader) => _readers[reader].Offered;
+
     /// <summary>Tells whether every runner has crossed and left the field by a time (no read can follow it).</summary>
     /// <param name="localMicros">Unit-local µs.</param>
     /// <returns><c>true</c> when the stream has ended and every chip left the field before <paramref name="localMicros"/>.</returns>
@@ -192,12 +215,28 @@ public sealed class CrossingModel
             var blocked = _physics.NextDouble() < _settings.BlockedFraction;
             var loss = (_physics.NextDouble() * _settings.OrientationLossMaxDb) + (blocked ? _settings.BlockedLossDb : 0);
             var at = runner.ChipCrossingMicros(chip);
-            _field.Add(new FieldChip(chip.Epc, at, runner.SpeedMps, runner.LateralM + chip.LateralOffsetM, chip.HeightM, loss, at - rangeMicros, at + rangeMicros));
+            var truth = new TrueCrossing(chip.Epc, at, runner.Number, runner.SpeedMps, blocked);
+            _field.Add(new FieldChip(truth, runner.LateralM + chip.LateralOffsetM, chip.HeightM, loss, at - rangeMicros, at + rangeMicros, DrawTagAxis()));
             if (_settings.KeepTrueCrossings)
             {
-                _truth.Enqueue(new TrueCrossing(chip.Epc, at, runner.Number, runner.SpeedMps, blocked));
+                _truth.Enqueue(truth);
             }
+
+            ChipAdmitted?.Invoke(truth);
         }
+    }
+
+    // A tilted dipole's axis: across the course, turned by up to the tilt toward a random direction (along, lateral, up).
+    private double[]? DrawTagAxis()
+    {
+        if (_settings.TagTiltMaxDeg is not { } max)
+        {
+            return null;
+        }
+
+        var tilt = _physics.NextDouble() * max * Math.PI / 180;
+        var toward = _physics.NextDouble() * 2 * Math.PI;
+        return [Math.Sin(tilt) * Math.Cos(toward), Math.Cos(tilt), Math.Sin(tilt) * Math.Sin(toward)];
     }
 
     private void Forget()
@@ -208,10 +247,48 @@ public sealed class CrossingModel
             oldest = Math.Min(oldest, reader.Now);
         }
 
+        if (ChipLeft != null)
+        {
+            foreach (var chip in _field)
+            {
+                if (chip.ExitMicros < oldest)
+                {
+                    ChipLeft(chip.Truth, new ChipExposure(chip.RoundsAnswerable, chip.Slots, chip.Reads));
+                }
+            }
+        }
+
         _field.RemoveAll(c => c.ExitMicros < oldest);
     }
 
-    private sealed record FieldChip(byte[] Epc, long TrueMicros, double SpeedMps, double LateralM, double HeightM, double LossDb, long EnterMicros, long ExitMicros);
+    private sealed class FieldChip(TrueCrossing truth, double lateralM, double heightM, double lossDb, long enterMicros, long exitMicros, double[]? tagAxis)
+    {
+        public TrueCrossing Truth => truth;
+
+        public byte[] Epc => truth.Epc;
+
+        public long TrueMicros => truth.TrueMicros;
+
+        public double SpeedMps => truth.SpeedMps;
+
+        public double LateralM => lateralM;
+
+        public double HeightM => heightM;
+
+        public double LossDb => lossDb;
+
+        public long EnterMicros => enterMicros;
+
+        public long ExitMicros => exitMicros;
+
+        public double[]? TagAxis => tagAxis;
+
+        public int RoundsAnswerable { get; set; }
+
+        public int Slots { get; set; }
+
+        public int Reads { get; set; }
+    }
 
     private sealed class ModelReader(CrossingModel model, int index, int seed) : ITagSource
     {
@@ -225,6 +302,8 @@ public sealed class CrossingModel
         private int _rounds;
 
         public long Now { get; private set; }
+
+        public double Offered { get; private set; }
 
         public int TakeReads(long untilMicros, List<EmulatedRead> into)
         {
@@ -275,6 +354,7 @@ public sealed class CrossingModel
                     && Rssi(chip, antennaLateral, t) + (2 * settings.NoiseDb) >= settings.SensitivityDbm)
                 {
                     _candidates.Add(chip);
+                    chip.RoundsAnswerable++;
                 }
             }
 
@@ -286,6 +366,9 @@ public sealed class CrossingModel
             }
 
             var length = Math.Max(_candidates.Count * 1e6 / settings.ReaderReadsPerSecond, minRound);
+
+            // Unlimited, every candidate would be read once per minimum round for as long as this round lasts.
+            Offered += _candidates.Count * Math.Min(length, _dwellEnd - t) / minRound;
             for (var k = _candidates.Count - 1; k > 0; k--)
             {
                 var j = _random.Next(k + 1);
@@ -301,9 +384,11 @@ public sealed class CrossingModel
                 }
 
                 var chip = _candidates[k];
+                chip.Slots++;
                 var rssi = Rssi(chip, antennaLateral, at) + (settings.NoiseDb * Gaussian()) - Fade(settings);
                 if (rssi >= settings.SensitivityDbm)
                 {
+                    chip.Reads++;
                     _pending.Add(new EmulatedRead(at, chip.Epc, (int)Math.Round(rssi * 100), _port + 1, _channelKhz));
                 }
             }
@@ -311,8 +396,22 @@ public sealed class CrossingModel
             Now = Math.Min(t + (long)Math.Ceiling(length), _dwellEnd);
         }
 
-        private double Rssi(FieldChip chip, double antennaLateral, long at) =>
-            model.MeanRssiDbm(chip.SpeedMps * (at - chip.TrueMicros) / 1e6, chip.LateralM - antennaLateral, chip.HeightM, chip.LossDb);
+        private double Rssi(FieldChip chip, double antennaLateral, long at)
+        {
+            var along = chip.SpeedMps * (at - chip.TrueMicros) / 1e6;
+            var rssi = model.MeanRssiDbm(along, chip.LateralM - antennaLateral, chip.HeightM, chip.LossDb);
+            if (chip.TagAxis is not { } axis)
+            {
+                return rssi;
+            }
+
+            // Dipole power pattern sin²θ each way, θ between the tag's axis and the direction to the antenna; real tags
+            // keep some gain along their axis (floor −15 dB each way).
+            var toAntenna = (-along * axis[0]) + ((antennaLateral - chip.LateralM) * axis[1]) - (chip.HeightM * axis[2]);
+            var distance2 = (along * along) + ((antennaLateral - chip.LateralM) * (antennaLateral - chip.LateralM)) + (chip.HeightM * chip.HeightM);
+            var sin2 = Math.Max(1 - (toAntenna * toAntenna / distance2), 0.0316);
+            return rssi + (20 * Math.Log10(sin2));
+        }
 
         private double Fade(CrossingModelSettings settings) =>
             settings.FadeFraction > 0 && _random.NextDouble() < settings.FadeFraction

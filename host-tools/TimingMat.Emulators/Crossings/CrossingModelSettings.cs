@@ -48,6 +48,15 @@ public sealed record CrossingModelSettings
     /// <summary>Gets the largest loss from tag orientation and placement, dB; each chip crossing draws uniformly from 0 to it.</summary>
     public double OrientationLossMaxDb { get; init; } = 6.0;
 
+    /// <summary>
+    /// Gets the largest tilt of the tag's dipole from across the course, degrees, or null for a tag that radiates
+    /// alike in every direction (the default, and what the peak fit assumes). With a value, each chip is a dipole
+    /// (power pattern sin² of the angle to its axis, both ways) whose axis lies across the course, tilted by up to this
+    /// angle toward a random direction (a crooked, folded or twisted bib): the signal over the crossing then changes
+    /// shape with the direction to the antenna, flatter or lopsided, which no constant loss does.
+    /// </summary>
+    public double? TagTiltMaxDeg { get; init; }
+
     /// <summary>Gets the share of chip crossings with the tag covered by the body or a hand (bib in a pocket, arm over it).</summary>
     public double BlockedFraction { get; init; } = 0.005;
 
@@ -98,6 +107,7 @@ public sealed record CrossingModelSettings
         SettingsCheck.Require(FadeFraction is >= 0 and <= 1, "FadeFraction must be 0-1.");
         SettingsCheck.Require(FadeMaxDb is >= 0 and <= 60, "FadeMaxDb must be 0-60 dB.");
         SettingsCheck.Require(OrientationLossMaxDb is >= 0 and <= 40, "OrientationLossMaxDb must be 0-40 dB.");
+        SettingsCheck.Require(TagTiltMaxDeg is null or (>= 0 and <= 90), "TagTiltMaxDeg must be 0-90 degrees.");
         SettingsCheck.Require(BlockedFraction is >= 0 and <= 1, "BlockedFraction must be 0-1.");
         SettingsCheck.Require(BlockedLossDb is >= 0 and <= 60, "BlockedLossDb must be 0-60 dB.");
         SettingsCheck.Require(BodyShadowDb is >= 0 and <= 40, "BodyShadowDb must be 0-40 dB.");

@@ -16,10 +16,12 @@ internal sealed class FieldRunnerStream : IRunnerStream
     private readonly double _matWidthM;
     private readonly int _seed;
     private readonly long _toTrueUtcMicros;
+    private readonly Action<RunnerCrossing>? _seen;
     private int _index;
 
-    public FieldRunnerStream(IReadOnlyList<TrueMatCrossing> crossings, long fromTrueUtcMicros, long toTrueUtcMicros, UnitTimebase timebase, double matWidthM, int seed)
+    public FieldRunnerStream(IReadOnlyList<TrueMatCrossing> crossings, long fromTrueUtcMicros, long toTrueUtcMicros, UnitTimebase timebase, double matWidthM, int seed, Action<RunnerCrossing>? seen = null)
     {
+        _seen = seen;
         _crossings = crossings;
         _toTrueUtcMicros = toTrueUtcMicros;
         _timebase = timebase;
@@ -62,6 +64,7 @@ internal sealed class FieldRunnerStream : IRunnerStream
             ? new[] { new ModelChip(plan.Athlete.Chip, height) }
             : new[] { new ModelChip(plan.Athlete.Chip, height), new ModelChip(plan.Carried.Chip, height - 0.05, LateralOffsetM: 0.15, AlongOffsetM: 0.03) };
         runner = new RunnerCrossing(plan.Athlete.Bib, _timebase.ToLocal(crossing.UtcMicros), crossing.SpeedMetersPerSecond, lateral, chips);
+        _seen?.Invoke(runner);
         return true;
     }
 }

@@ -54,8 +54,9 @@ public sealed class MatRig
             ChipReadsPerSecond = Math.Min(200, spec.Reader.ReadsPerSecond),
             KeepTrueCrossings = false, // the field is the truth; the model's copy would grow all race
         };
-        var stream = new FieldRunnerStream(field.CrossingsAt(spec.UnitId), runners.FromUtc, runners.ToUtc, Gps.Timebase, modelSettings.MatWidthM, seed);
+        var stream = new FieldRunnerStream(field.CrossingsAt(spec.UnitId), runners.FromUtc, runners.ToUtc, Gps.Timebase, modelSettings.MatWidthM, seed, runner => RunnerComing?.Invoke(runner));
         var model = new CrossingModel(modelSettings, stream, Seeds.Mix(seed, spec.UnitId, boot, 7));
+        Model = model;
 
         // One UART and one module per reader of the mat; the first keeps the seeds a one-module mat always had.
         var lines = new SerialLine[spec.Reader.Modules];
@@ -69,7 +70,7 @@ public sealed class MatRig
             _tags[i] = new ReadCountingSource(model.Reader(i));
             modules[i] = spec.Reader.Protocol == ReaderProtocol.Mercury
                 ? new MercuryNanoEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 11 + (i * 100)))
-                : new R2000ModuleEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 13 + (i * 100)));
+                : new R2000ModuleEmulator(lines[i], _tags[i], Seeds.Mix(seed, spec.UnitId, 13 + (i * 100))) { AntennaPorts = R2000PortsFor(spec.Reader) };
 
             // A crossing counts as read only when a module reported a read of it on the wire: reads made while it was
             // silent, not yet inventorying, or dropped for a full transmit buffer never reached the firmware.
@@ -84,8 +85,22 @@ public sealed class MatRig
         Readers = modules;
     }
 
+    /// <summary>Raised as the crossing model takes each runner from the field (before their first read), on the unit's clock.</summary>
+    public event Action<RunnerCrossing>? RunnerComing;
+
     /// <summary>Gets the mat.</summary>
     public MatSpec Spec { get; }
+
+    /// <summary>
+    /// Gives the ports of a mat's 0xA0 modules as the module and its driver must both know them: an 8-port reader
+    /// reports antennas 5–8 in bit 7 of the RSSI byte, which a driver set for 4 ports would read as RSSI.
+    /// </summary>
+    /// <param name="reader">The mat's reader.</param>
+    /// <returns>4, or 8 for more than four antennas on a module.</returns>
+    public static int R2000PortsFor(ReaderSpec reader) => reader.Antennas > 4 ? 8 : 4;
+
+    /// <summary>Gets the crossing model that feeds the reader modules (its geometry, and what it offered them).</summary>
+    public CrossingModel Model { get; }
 
     /// <summary>Gets the GPS side: the unit's local clock, timebase, GPS UART and receiver.</summary>
     public GpsRig Gps { get; }

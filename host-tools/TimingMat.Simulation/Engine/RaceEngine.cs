@@ -57,6 +57,15 @@ public sealed class RaceEngine
     /// <exception cref="IOException"><see cref="SimulationOptions.DatabasePath"/> exists already.</exception>
     public SimulationReport Run(IProgress<double>? progress = null, CancellationToken cancel = default)
     {
+        // The race's units, network and collector are gone before scoring: a full marathon's scoring holds every
+        // passing and crossing once more.
+        var race = RunRace(progress, cancel);
+        var report = RaceScorer.Score(race.Run, race.Field, race.Outcomes, race.Delivered);
+        return race.Lora == null ? report : report with { Lora = race.Lora };
+    }
+
+    private RaceRecord RunRace(IProgress<double>? progress, CancellationToken cancel)
+    {
         if (_options.DatabasePath != null && File.Exists(_options.DatabasePath))
         {
             throw new IOException($"'{_options.DatabasePath}' exists already; give a new file for the collector's database");
@@ -75,9 +84,11 @@ public sealed class RaceEngine
         var database = _options.DatabasePath ?? Path.Combine(Path.GetTempPath(), $"timingmat-sim-{RunId(seed)}.db");
         using var cleanup = new TemporaryDatabase(_options.DatabasePath == null ? database : null);
         using var store = PassingStore.Open(database, durable: false);
+        // The collector keeps the timing points' lines merged, as a race's collector with its course file does.
+        var course = ScenarioCourse.From(_scenario);
         using var network = _options.Broker == null
-            ? (RaceNetwork)new InProcessNetwork(trueClock, store)
-            : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed));
+            ? (RaceNetwork)new InProcessNetwork(trueClock, store, course)
+            : new BrokerNetwork(_options.Broker, trueClock, store, RunId(seed), course);
         var delivered = new List<DeliveredPassing>();
         var loraLatency = new List<long>();
         network.Collector.PassingStored += (_, e) =>
@@ -154,28 +165,28 @@ public sealed class RaceEngine
         }
 
         var run = new RunFacts(seed, faults.Applied, network.Collector.Duplicates, (t - powerOn) / 1e6, wall.Elapsed.TotalSeconds, network.Name);
-        var report = RaceScorer.Score(run, field, [.. mats.Select(m => m.Outcome() with { LastStatus = store.ReadStatus(m.Spec.UnitId) })], delivered);
+        var outcomes = mats.Select(m => m.Outcome() with { LastStatus = store.ReadStatus(m.Spec.UnitId) }).ToList();
         if (air == null)
         {
-            return report;
+            return new RaceRecord(run, field, outcomes, delivered, null);
         }
 
-        return report with
-        {
-            Lora = new LoRaFigures(
-                mats.Count(m => m.LoRaPacketsSent > 0),
-                mats.Sum(m => m.LoRaPacketsSent),
-                receiver!.PacketsReceived,
-                loraLatency.Count,
-                ErrorFigures.FromMicros(loraLatency),
-                mats.Sum(m => m.LoRaUnanswered),
-                air.Collisions,
-                air.Losses,
-                Math.Round(mats.Sum(m => m.LoRaAirtimeMicros) / 1e6, 1),
-                Math.Round(receiver.AirtimeMicros / 1e6, 1),
-                receiver.UnresolvedChips),
-        };
+        return new RaceRecord(run, field, outcomes, delivered, new LoRaFigures(
+            mats.Count(m => m.LoRaPacketsSent > 0),
+            mats.Sum(m => m.LoRaPacketsSent),
+            receiver!.PacketsReceived,
+            loraLatency.Count,
+            ErrorFigures.FromMicros(loraLatency),
+            mats.Sum(m => m.LoRaUnanswered),
+            air.Collisions,
+            air.Losses,
+            Math.Round(mats.Sum(m => m.LoRaAirtimeMicros) / 1e6, 1),
+            Math.Round(receiver.AirtimeMicros / 1e6, 1),
+            receiver.UnresolvedChips));
     }
+
+    /// <summary>What a race left for scoring.</summary>
+    private sealed record RaceRecord(RunFacts Run, RaceField Field, List<MatOutcome> Outcomes, List<DeliveredPassing> Delivered, LoRaFigures? Lora);
 
     /// <summary>Deletes the collector's database (and its WAL files) after the run unless the user asked to keep it.</summary>
     private sealed class TemporaryDatabase(string? path) : IDisposable

@@ -35,6 +35,8 @@ internal sealed class SimulatedMat
     private readonly List<(long AtUtc, PassingKind Kind, int Value)> _markers = [];
     private readonly Dictionary<int, int> _readsByBib = [];
     private readonly List<long> _clockErrors = [];
+    private readonly MatObservations _seen = new();
+    private MatRig? _observed;
     private int _nextMarker;
     private long _nextClockSample;
     private long _readsFromPreviousBoots;
@@ -125,7 +127,12 @@ internal sealed class SimulatedMat
 
     /// <summary>Hangs the mat's reader modules for a while (the scenario's reader silence).</summary>
     /// <param name="micros">How long, µs.</param>
-    public void SilenceReaders(long micros) => (_hardware ?? throw new InvalidOperationException("the mat is not powered")).SilenceReaders(micros);
+    public void SilenceReaders(long micros)
+    {
+        var hardware = _hardware ?? throw new InvalidOperationException("the mat is not powered");
+        hardware.SilenceReaders(micros);
+        _seen.ReadersSilenced(hardware.Gps.Timebase.ToTrueUtc(hardware.Gps.Clock.Now), micros);
+    }
 
     public IMqttLink Link => _link ?? throw new InvalidOperationException("the mat is not powered");
 
@@ -189,9 +196,17 @@ internal sealed class SimulatedMat
             return;
         }
 
+        if (_observed != _hardware)
+        {
+            // A fresh boot: follow its hardware before it makes its first read.
+            _observed = _hardware;
+            _seen.Attach(_hardware!);
+        }
+
         _hardware!.StepTo(trueUtc);
         IssueDueMarkers(trueUtc);
         Unit.Poll();
+        _seen.Sample(trueUtc);
         if (_rebooter.Requested)
         {
             // The unit asked to restart (a reboot command, its supervisor): a new boot on the same modules and storage.
@@ -219,6 +234,7 @@ internal sealed class SimulatedMat
             return;
         }
 
+        _seen.PowerCut(_rig!.Timebase.ToTrueUtc(_rig.Clock.Now), Faults.PowerBackAt);
         Unit.PowerFailing();
         try
         {
@@ -271,23 +287,37 @@ internal sealed class SimulatedMat
 
     /// <summary>Tells what the mat did, for scoring.</summary>
     /// <returns>The outcome.</returns>
-    public MatOutcome Outcome() => new()
+    public MatOutcome Outcome()
     {
-        Spec = Spec,
-        ReadsGenerated = ReadsGenerated,
-        ReadsReported = ReadsReported,
-        ReadsNotReported = ReadsNotReported,
-        ReadsByBib = _readsByBib,
-        JournalLastSequence = Unit?.Uplink.Journal.LastSequence,
-        ClockState = Unit == null ? "off" : Unit.Clock.ToMatTime(_rig!.Clock.Now).State.ToString().ToLowerInvariant(),
-        ClockErrorsMicros = _clockErrors,
-        Boots = Boots,
-        Restamped = Unit?.Gate.Restamped ?? 0,
-        ReaderRestarts = Unit?.Readers.Sum(r => r.Counters.Restarts) ?? 0,
-    };
+        _seen.Finish();
+        return new()
+        {
+            Spec = Spec,
+            ReadsGenerated = ReadsGenerated,
+            ReadsReported = ReadsReported,
+            ReadsNotReported = ReadsNotReported,
+            ReadsByBib = _readsByBib,
+            JournalLastSequence = Unit?.Uplink.Journal.LastSequence,
+            ClockState = Unit == null ? "off" : Unit.Clock.ToMatTime(_rig!.Clock.Now).State.ToString().ToLowerInvariant(),
+            ClockErrorsMicros = _clockErrors,
+            Boots = Boots,
+            Restamped = Unit?.Gate.Restamped ?? 0,
+            ReaderRestarts = Unit?.Readers.Sum(r => r.Counters.Restarts) ?? 0,
+            CoveredBibs = _seen.Covered,
+            UnreachedBibs = _seen.Unreached,
+            BlindSpans = _seen.BlindSpans,
+            CrossingBoundsMs = _seen.Bounds,
+            ReadBudget = _seen.Budget,
+        };
+    }
 
     private void PlanMarkers()
     {
+        if (Spec.Line != 1)
+        {
+            return; // the race-day markers go to the timing point's main line
+        }
+
         if (Spec.Role == UnitRole.Start)
         {
             _markers.AddRange(_scenario.Waves.Select(w => (w.GunUtcMicros, _scenario.Waves.Count == 1 ? PassingKind.GunStart : PassingKind.WaveStart, w.Number)));

@@ -139,7 +139,7 @@ public sealed class RaceField
         }
 
         long? checkIn = null;
-        var checkInMat = scenario.Mats.FirstOrDefault(m => m.Role == UnitRole.CheckIn && m.Corrals.Contains(athlete.Corral));
+        var checkInMat = scenario.TimingPoints.FirstOrDefault(m => m.Role == UnitRole.CheckIn && m.Corrals.Contains(athlete.Corral));
         if (checkInMat != null && random.NextDouble() < spec.CheckInShare)
         {
             var window = checkInMat.CutoffUtcMicros - checkInMat.OpensUtcMicros - (3 * 60 * Second);
@@ -148,7 +148,7 @@ public sealed class RaceField
 
         double? dropout = random.NextDouble() < spec.DropoutShare ? 0.5 + (random.NextDouble() * (scenario.DistanceKm - 0.7)) : null;
         int? skipped = null;
-        var skippable = scenario.Mats.Where(m => m.Role is UnitRole.Split or UnitRole.Turnaround).ToList();
+        var skippable = scenario.TimingPoints.Where(m => m.Role is UnitRole.Split or UnitRole.Turnaround).ToList();
         if (skippable.Count > 0 && random.NextDouble() < spec.SkipMatShare)
         {
             skipped = skippable[random.Next(skippable.Count)].UnitId;
@@ -174,7 +174,7 @@ public sealed class RaceField
         var byUnit = scenario.Mats.ToDictionary(m => m.UnitId, _ => new List<TrueMatCrossing>());
         foreach (var runner in runners)
         {
-            foreach (var mat in scenario.Mats)
+            foreach (var mat in scenario.TimingPoints)
             {
                 if (mat.Role == UnitRole.CheckIn)
                 {
@@ -195,6 +195,13 @@ public sealed class RaceField
                 var speed = mat.Role == UnitRole.Start ? 1.5 + random.NextDouble() : 1000 / (runner.PaceSecondsPerKm * (1 + (runner.Fade * mat.Km / scenario.DistanceKm)));
                 byUnit[mat.UnitId].Add(new TrueMatCrossing(mat.UnitId, runner.TimeAtKm(mat.Km, scenario.DistanceKm), runner, speed));
             }
+        }
+
+        // A backup line sees the same runners offset/speed later (earlier when it lies before the main line), at the same speed.
+        foreach (var backup in scenario.Mats.Where(m => m.BackupOf != null))
+        {
+            var main = scenario.Mats.First(m => m.Name == backup.BackupOf);
+            byUnit[backup.UnitId] = [.. byUnit[main.UnitId].Select(c => c with { UnitId = backup.UnitId, UtcMicros = c.UtcMicros + (long)Math.Round(backup.OffsetM / c.SpeedMetersPerSecond * Second) })];
         }
 
         foreach (var list in byUnit.Values)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TimingMat.Collector;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Hardware;
 using TimingMat.Emulators.Clock;
 using TimingMat.Mqtt;
@@ -31,14 +32,14 @@ internal sealed class BrokerNetwork : RaceNetwork
     private readonly string _runId;
     private bool _brokerUp = true;
 
-    public BrokerNetwork(MqttBrokerAddress broker, SimulatedClock trueClock, PassingStore store, string runId)
+    public BrokerNetwork(MqttBrokerAddress broker, SimulatedClock trueClock, PassingStore store, string runId, Course? course = null)
     {
         _broker = broker;
         _runId = runId;
         TopicPrefix = "timingmat-sim/" + runId;
         _collectorProxy = new LinkProxy(broker.Host, broker.Port);
         _collectorLink = Through(_collectorProxy);
-        var options = new CollectorOptions { TopicPrefix = TopicPrefix, ClientId = $"timingmat-sim-{runId}-collector" };
+        var options = new CollectorOptions { TopicPrefix = TopicPrefix, ClientId = $"timingmat-sim-{runId}-collector", Course = course };
         Collector = new PassingCollector(_collectorLink, store, trueClock, options, () => trueClock.Now);
     }
 

@@ -1,4 +1,5 @@
 using TimingMat.Collector;
+using TimingMat.Collector.Courses;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Outbox;
 using TimingMat.Emulators.Clock;
@@ -17,10 +18,10 @@ internal sealed class InProcessNetwork : RaceNetwork
     private readonly Dictionary<int, EmulatedMqttLink> _links = [];
     private readonly HashSet<int> _cut = [];
 
-    public InProcessNetwork(SimulatedClock trueClock, PassingStore store)
+    public InProcessNetwork(SimulatedClock trueClock, PassingStore store, Course? course = null)
     {
         _broker = new MqttBrokerEmulator(trueClock, latencyMicros: 2_000);
-        Collector = new PassingCollector(_broker.CreateLink(), store, trueClock, new CollectorOptions(), () => trueClock.Now);
+        Collector = new PassingCollector(_broker.CreateLink(), store, trueClock, new CollectorOptions { Course = course }, () => trueClock.Now);
     }
 
     public override string Name => "in-process";

@@ -25,8 +25,19 @@ public sealed record Scenario
     /// <summary>Gets the course length in km.</summary>
     public required double DistanceKm { get; init; }
 
-    /// <summary>Gets the timing points: check-in mats first, then the course mats in km order.</summary>
+    /// <summary>
+    /// Gets the mat units: check-in mats first, then the course mats in km order (each the main line of its timing
+    /// point), then the backup lines' units in the order of their timing points.
+    /// </summary>
     public required IReadOnlyList<MatSpec> Mats { get; init; }
+
+    /// <summary>Gets the main line of every timing point (check-ins first, then the course in km order): one per timing point.</summary>
+    public IEnumerable<MatSpec> TimingPoints => Mats.Where(m => m.Line == 1);
+
+    /// <summary>Gets the units of a timing point's lines, its main line first.</summary>
+    /// <param name="timingPoint">The timing point's name (its main line's mat name).</param>
+    /// <returns>The units.</returns>
+    public IEnumerable<MatSpec> LinesOf(string timingPoint) => Mats.Where(m => m.TimingPoint == timingPoint);
 
     /// <summary>Gets the start corrals.</summary>
     public required IReadOnlyList<CorralSpec> Corrals { get; init; }
@@ -46,8 +57,8 @@ public sealed record Scenario
     /// <summary>Gets the faults, in time order.</summary>
     public required IReadOnlyList<FaultSpec> Faults { get; init; }
 
-    /// <summary>Gets the first mat with a role, or null.</summary>
-    public MatSpec? MatWithRole(UnitRole role) => Mats.FirstOrDefault(m => m.Role == role);
+    /// <summary>Gets the first mat with a role (a main line), or null.</summary>
+    public MatSpec? MatWithRole(UnitRole role) => Mats.FirstOrDefault(m => m.Role == role && m.Line == 1);
 
     /// <summary>Gives the UTC time of a local time of day on race day, as the file's times are read.</summary>
     /// <param name="timeOfDay">Local time of day (below 24 h).</param>
@@ -64,7 +75,24 @@ public sealed record Scenario
 /// <param name="OpensUtcMicros">When the mat is armed.</param>
 /// <param name="CutoffUtcMicros">When the mat stops counting (its section's cut-off).</param>
 /// <param name="Reader">The reader module and its read rate.</param>
-public sealed record MatSpec(int UnitId, string Name, UnitRole Role, double Km, IReadOnlyList<string> Corrals, long OpensUtcMicros, long CutoffUtcMicros, ReaderSpec Reader);
+/// <remarks>
+/// A timing point with a backup line has two units: its main line (the spec the scenario lists) and the backup
+/// line's unit (<see cref="BackupOf"/> set, <see cref="OffsetM"/> from the main line), with the same role, km and times.
+/// </remarks>
+public sealed record MatSpec(int UnitId, string Name, UnitRole Role, double Km, IReadOnlyList<string> Corrals, long OpensUtcMicros, long CutoffUtcMicros, ReaderSpec Reader)
+{
+    /// <summary>Gets the timing point whose backup line this unit reads (its main line's name), or null for a main line.</summary>
+    public string? BackupOf { get; init; }
+
+    /// <summary>Gets how far along the course this unit's line lies from its timing point's main line, m (0 for the main line).</summary>
+    public double OffsetM { get; init; }
+
+    /// <summary>Gets the line of its timing point this unit reads: 1 for the main line, 2 for the backup line.</summary>
+    public int Line => BackupOf == null ? 1 : 2;
+
+    /// <summary>Gets the name of the timing point (the main line's mat name).</summary>
+    public string TimingPoint => BackupOf ?? Name;
+}
 
 /// <summary>The reader modules of a mat.</summary>
 /// <param name="Protocol">The module type (<see cref="ReaderTypeText"/> spells it): <c>m6e</c> (ThingMagic Mercury) or <c>r2000</c> (0xA0).</param>

@@ -237,6 +237,7 @@ public static class ScenarioLoader
             var entries = course.Objects("mats", 2, 64);
             var checkIns = new List<MatSpec>();
             var onCourse = new List<MatSpec>();
+            var backups = new List<(JsonCursor Cursor, MatSpec Main, double OffsetM, ReaderSpec Reader)>();
             var unitId = 0;
             foreach (var mat in entries)
             {
@@ -254,6 +255,7 @@ public static class ScenarioLoader
                 }
 
                 var reader = ReadReader(mat);
+                var backup = mat.Has("backup") ? mat.Object("backup") : null;
                 MatSpec spec;
                 if (role == UnitRole.CheckIn)
                 {
@@ -279,7 +281,34 @@ public static class ScenarioLoader
                     onCourse.Add(spec);
                 }
 
+                if (backup != null)
+                {
+                    // Lines closer than about 2 m read the same chips at once; further than 20 m is another timing point.
+                    var offset = backup.Number("offset_m", -20, 20, 3);
+                    if (Math.Abs(offset) < 1)
+                    {
+                        throw backup.Error(backup.PathOf("offset_m"), "a backup line lies 1–20 m from the main line (after it positive, before it negative)");
+                    }
+
+                    backups.Add((backup, spec, offset, backup.Has("reader") ? ReadReader(backup) : reader));
+                    backup.RejectUnknownKeys();
+                }
+
                 mat.RejectUnknownKeys();
+            }
+
+            // Backup lines' units come after every listed mat, so the listed mats keep their unit ids.
+            var all = checkIns.Concat(onCourse).ToList();
+            var backupUnits = new List<MatSpec>();
+            foreach (var (cursor, main, offset, backupReader) in backups)
+            {
+                var name = main.Name + "-backup";
+                if (all.Any(m => m.Name == name))
+                {
+                    throw cursor.Error($"the backup line's unit is called '{name}', but a mat has that name already; rename that mat");
+                }
+
+                backupUnits.Add(main with { UnitId = entries.Count + backupUnits.Count + 1, Name = name, Reader = backupReader, BackupOf = main.Name, OffsetM = offset });
             }
 
             var starts = onCourse.Where(m => m.Role == UnitRole.Start).ToList();
@@ -304,7 +333,7 @@ public static class ScenarioLoader
                 throw course.Error(course.PathOf("mats"), "a course has at most one turnaround mat");
             }
 
-            return [.. checkIns, .. onCourse];
+            return [.. checkIns, .. onCourse, .. backupUnits];
         }
 
         private MatSpec ReadCheckIn(JsonCursor mat, int unitId, string name, ReaderSpec reader, List<CorralSpec> corrals, List<WaveSpec> waves)

@@ -14,8 +14,9 @@ namespace TimingMat.Simulation.Scoring;
 /// <param name="ClockState">The unit clock's state when it stamped the passing.</param>
 /// <param name="StoredUtcMicros">True UTC µs when the collector stored it (for delivery latency).</param>
 /// <param name="OtherChipHex">The EPC as hex when it is not a simulated race chip (a marker's is empty), else null.</param>
+/// <param name="Hits">Reads the passing was timed from.</param>
 /// <remarks>A full marathon delivers ~400,000 of these: simulated chips keep only their bib, not their EPC text.</remarks>
-public sealed record DeliveredPassing(int Unit, long Sequence, int Bib, long TimeUtcMicros, PassingKind Kind, PassingFlags Flags, ClockState ClockState, long StoredUtcMicros, string? OtherChipHex = null)
+public sealed record DeliveredPassing(int Unit, long Sequence, int Bib, long TimeUtcMicros, PassingKind Kind, PassingFlags Flags, ClockState ClockState, long StoredUtcMicros, string? OtherChipHex = null, int Hits = 0)
 {
     /// <summary>Gets the EPC as hex.</summary>
     public string ChipHex => OtherChipHex ?? Convert.ToHexString(RaceField.Epc(Bib));
@@ -28,6 +29,6 @@ public sealed record DeliveredPassing(int Unit, long Sequence, int Bib, long Tim
     {
         var epc = p.Epc.AsSpan(0, p.EpcLength);
         var bib = RaceField.TryBibOf(epc);
-        return new DeliveredPassing(p.UnitId, p.Sequence, bib, p.TimeUtcMicros, p.Kind, p.Flags, p.ClockState, storedUtcMicros, bib < 0 ? Convert.ToHexString(epc) : null);
+        return new DeliveredPassing(p.UnitId, p.Sequence, bib, p.TimeUtcMicros, p.Kind, p.Flags, p.ClockState, storedUtcMicros, bib < 0 ? Convert.ToHexString(epc) : null, p.Hits);
     }
 }

@@ -43,4 +43,21 @@ public sealed record MatOutcome
 
     /// <summary>Gets the last status the unit published (its JSON, firmware/docs/wire-formats.md §7), or null when none arrived.</summary>
     public string? LastStatus { get; init; }
+    /// <summary>Gets the bibs whose tag was covered at this mat (read far less, often not at all), or empty when not known.</summary>
+    public IReadOnlySet<int> CoveredBibs { get; init; } = new HashSet<int>();
+
+    /// <summary>Gets the bibs the mat's readers never read although nothing covered the tag: out of the antennas' reach. Empty when not known.</summary>
+    public IReadOnlySet<int> UnreachedBibs { get; init; } = new HashSet<int>();
+
+    /// <summary>Gets when the mat could read nothing (power cut, reader silence) until it read again, or empty.</summary>
+    public IReadOnlyList<BlindSpan> BlindSpans { get; init; } = [];
+
+    /// <summary>
+    /// Gets the Cramér–Rao bound of each crossing's time for the reads the modules reported, ms (+∞ with too few
+    /// reads), or null when the run cannot know the physics (a board in the loop).
+    /// </summary>
+    public IReadOnlyList<double>? CrossingBoundsMs { get; init; }
+
+    /// <summary>Gets the read budget per true second (key: UTC seconds since 1970), or null when not measured.</summary>
+    public IReadOnlyDictionary<long, ReadBudgetSecond>? ReadBudget { get; init; }
 }

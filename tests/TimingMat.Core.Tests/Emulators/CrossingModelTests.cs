@@ -125,6 +125,72 @@ public class CrossingModelTests
     }
 
     [Fact]
+    public void EveryChip_IsAnnouncedBeforeItsReads_AndLeavesWithWhatTheReadersMadeOfIt()
+    {
+        var model = Model(seed: 3, rate: 40, settings: new CrossingModelSettings { BlockedFraction = 0.2, ReaderReadsPerSecond = 150, ChipReadsPerSecond = 150 }, crossings: 400);
+        var admitted = new Dictionary<string, TrueCrossing>();
+        var left = new Dictionary<string, ChipExposure>();
+        model.ChipAdmitted += c => admitted.Add(Convert.ToHexString(c.Epc), c);
+        model.ChipLeft += (c, e) => left.Add(Convert.ToHexString(c.Epc), e);
+        var reads = new List<EmulatedRead>();
+        var readsByChip = new Dictionary<string, int>();
+        for (var t = 100_000L; t < 30_000_000; t += 100_000)
+        {
+            reads.Clear();
+            model.Reader(0).TakeReads(t, reads);
+            foreach (var read in reads)
+            {
+                var chip = Convert.ToHexString(read.Epc);
+                Assert.True(admitted.ContainsKey(chip), "a chip is announced before its first read");
+                readsByChip[chip] = readsByChip.GetValueOrDefault(chip) + 1;
+            }
+        }
+
+        Assert.Equal(400, admitted.Count);
+        Assert.Equal(400, left.Count);
+        Assert.All(left, kv => Assert.Equal(readsByChip.GetValueOrDefault(kv.Key), kv.Value.Reads));
+        Assert.All(left.Values, e => Assert.True(e.Reads <= e.Slots && e.Slots <= e.RoundsAnswerable, e.ToString()));
+
+        // 40 runners a second on 150 reads/s: some chips could answer but never got a slot; covered ones seldom answer.
+        Assert.Contains(left.Values, e => e.RoundsAnswerable > 0 && e.Slots == 0);
+        var covered = admitted.Values.Where(c => c.Blocked).Select(c => left[Convert.ToHexString(c.Epc)]).ToList();
+        Assert.InRange(covered.Count, 50, 110);
+        Assert.True(covered.Average(e => e.Reads) * 3 < left.Values.Average(e => e.Reads), "covered tags are read far less");
+
+        // The crowd offered the reader far more reads than it could make.
+        Assert.True(model.OfferedReads(0) > 3 * readsByChip.Values.Sum(), $"offered {model.OfferedReads(0):0}, read {readsByChip.Values.Sum()}");
+    }
+
+    [Fact]
+    public void ATiltedDipoleTag_ChangesTheCurvesShape_NotJustItsLevel()
+    {
+        // Runners one by one straight over one antenna, no noise: a tag alike in every direction is strongest right
+        // over the antenna; a dipole tilted by up to 60° peaks off the line (its pattern leans the curve).
+        static double MeanPeakOffsetMs(double? tilt)
+        {
+            var settings = new CrossingModelSettings { NoiseDb = 0, OrientationLossMaxDb = 0, BlockedFraction = 0, AntennasPerReader = 1, MatWidthM = 0.5, TagTiltMaxDeg = tilt };
+            var runners = new RandomRunnerStream(new RandomRunnerSettings { Seed = 1, ChipCrossings = 40, LaneWidthM = 0, MinSpeedMps = 2, MaxSpeedMps = 2, RunnersPerSecond = 0.2 });
+            var model = new CrossingModel(settings, runners, 1);
+            var truth = new Dictionary<string, long>();
+            model.ChipAdmitted += c => truth[Convert.ToHexString(c.Epc)] = c.TrueMicros;
+            var reads = new List<EmulatedRead>();
+            for (var t = 100_000L; !model.IsFinished(t); t += 100_000)
+            {
+                model.Reader(0).TakeReads(t, reads);
+            }
+
+            return reads.GroupBy(r => Convert.ToHexString(r.Epc)).Average(g => Math.Abs(g.MaxBy(r => r.RssiCentiDbm).AtMicros - truth[g.Key]) / 1000.0);
+        }
+
+        var plain = MeanPeakOffsetMs(null);
+        var tilted = MeanPeakOffsetMs(60);
+
+        Assert.InRange(plain, 0, 15);
+        Assert.True(tilted > 3 * plain + 20, $"strongest read {tilted:0} ms from the line on average with tilted dipoles, {plain:0} ms without");
+        Assert.Throws<ArgumentException>(() => new CrossingModelSettings { TagTiltMaxDeg = 91 }.Validate());
+    }
+
+    [Fact]
     public void SlowerThanTheModelExpects_IsRefused()
     {
         var stream = new RandomRunnerStream(new RandomRunnerSettings { MinSpeedMps = 0.5, MaxSpeedMps = 0.5, ChipCrossings = 1 });
