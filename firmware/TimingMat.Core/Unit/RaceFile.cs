@@ -214,15 +214,26 @@ namespace TimingMat.Core.Unit
             if (!IsKey(key))
             {
                 int dot = key.IndexOf('.');
-                string rest = dot > 0 ? key.Substring(dot + 1) : null;
-                if (rest == null || !IsKey(rest))
+                if (dot <= 0 || IsGroup(key.Substring(0, dot)))
                 {
-                    // Let the unit configuration name the key it probably meant.
-                    new UnitConfig().Set(rest == null ? key : rest, value, line);
-                    throw new ConfigFileException(line, key, "unknown key '" + key + "': docs/race-file.md describes the file.");
+                    // A race-wide key misspelt: the unit configuration names the key it probably meant.
+                    new UnitConfig().Set(key, value, line);
                 }
 
                 unit = key.Substring(0, dot);
+                string rest = key.Substring(dot + 1);
+                if (!IsKey(rest))
+                {
+                    try
+                    {
+                        new UnitConfig().Set(rest, value, line);
+                    }
+                    catch (ConfigFileException e)
+                    {
+                        throw new ConfigFileException(line, rest, "unit " + unit + ": " + e.Problem);
+                    }
+                }
+
                 key = rest;
                 if (!ValueText.IsName(unit, 32) || unit.IndexOf('.') >= 0 || IsGroup(unit))
                 {

@@ -120,6 +120,17 @@ namespace TimingMat.Core.Unit
 
             set
             {
+                if (_selfTest != null && _selfTest.IsRunning)
+                {
+                    Error("restarted", "the unit restarted during the self-test: run it again");
+                }
+
+                // A unit built on the committed configuration is what the pending restart was for.
+                if (value != null)
+                {
+                    _rebootAtMicros = -1;
+                }
+
                 _unit = value;
                 _selfTest = value == null ? null : new UnitSelfTest(value);
                 _reported = value == null ? null : new bool[_selfTest.Count];

@@ -39,7 +39,7 @@ namespace TimingMat.Core.Unit
         private const long ReaderDeadline = 15 * Second;
         private const long NmeaDeadline = 5 * Second;
         private const long FixDeadline = 20 * Second;
-        private const long PpsDeadline = 5 * Second;
+        private const long PpsDeadline = 5 * Second; // from the fix on
         private const long UplinkDeadline = 10 * Second;
         private const long ProbeDeadline = 5 * Second;
         private const int MinSatellites = 4;
@@ -65,6 +65,7 @@ namespace TimingMat.Core.Unit
         private int _nmeaAtStart;
         private int _edgesAtStart;
         private long _probeSentMicros;
+        private long _fixSeenMicros;
         private int _probesAtSend;
         private string _probeText;
         private int _run;
@@ -165,6 +166,7 @@ namespace TimingMat.Core.Unit
             _nmeaAtStart = _unit.Clock.Nmea.Accepted;
             _edgesAtStart = _unit.Clock.EdgesSeen;
             _probeSentMicros = -1;
+            _fixSeenMicros = -1;
             _run++;
             IsRunning = true;
             CheckStorage();
@@ -305,7 +307,14 @@ namespace TimingMat.Core.Unit
                 return;
             }
 
-            if (elapsed >= PpsDeadline)
+            // A GPS pulses only with a fix: give the pulses their time from the fix on (a board just powered is still acquiring).
+            if (clock.GpsFix && _fixSeenMicros < 0)
+            {
+                _fixSeenMicros = elapsed;
+            }
+
+            bool due = _fixSeenMicros >= 0 ? elapsed - _fixSeenMicros >= PpsDeadline && elapsed >= PpsDeadline : elapsed >= FixDeadline;
+            if (due)
             {
                 Decide(_pps, Failed, edges.ToString() + " edges in " + Seconds(elapsed) + ", clock " + ClockText(clock) + ": check TIMEPULSE to gps.pps (a GPS pulses only with a fix)");
             }

@@ -107,7 +107,8 @@ public sealed class DesktopConsoleUnit : IDisposable
             Console.Poll();
         }
 
-        if (Console.Commits != _commitsSeen || _rebooter.Requested)
+        // A commit rebuilds the unit at once (with no unit running, the console would also ask its rebooter a second later).
+        if (Console.Commits != _commitsSeen || (_rebooter.Requested && Current == null))
         {
             _commitsSeen = Console.Commits;
             _rebooter.Requested = false;
