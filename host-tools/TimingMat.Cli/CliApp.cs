@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using System.Text.Json;
 using TimingMat.Cli.Commands;
+using TimingMat.Cli.Commands.Provisioning;
 using TimingMat.Cli.Infrastructure;
 
 namespace TimingMat.Cli;
@@ -69,6 +70,9 @@ public static class CliApp
         root.Subcommands.Add(CollectCommand.Create(output));
         root.Subcommands.Add(UnitCommand.Create(output));
         root.Subcommands.Add(HilCommand.Create(output));
+        root.Subcommands.Add(FlashCommand.Create(output));
+        root.Subcommands.Add(ProvisionCommand.Create(output));
+        root.Subcommands.Add(SelfTestCommand.Create(output));
         return root;
     }
 

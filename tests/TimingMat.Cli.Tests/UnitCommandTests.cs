@@ -57,10 +57,10 @@ public sealed class UnitCommandTests : IDisposable
     {
         var config = _dir.Write("unit.json", Config);
 
-        var (code, _, stderr) = CliRunner.InProcess("unit", "--reader", "COM3", "--gps", "tcp://127.0.0.1:1", "--broker", "mqtt://127.0.0.1:1", "--config", config);
+        var (code, _, stderr) = CliRunner.InProcess("unit", "--reader", "ttyUSB0", "--gps", "tcp://127.0.0.1:1", "--broker", "mqtt://127.0.0.1:1", "--config", config);
 
         Assert.Equal(12, code);
-        Assert.Contains("'COM3' is not a port", stderr, StringComparison.Ordinal);
+        Assert.Contains("'ttyUSB0' is not a port", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,6 +57,7 @@ namespace TimingMat.Core.Unit
         private long _ledOffAtMicros;
         private bool _ledOn;
         private long _lastPollMicros = -1;
+        private UnitConsole _console;
 
         /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class with the settings the configuration maps to.</summary>
         /// <param name="config">The unit's configuration (validated).</param>
@@ -89,7 +90,8 @@ namespace TimingMat.Core.Unit
             _clock = hardware.Clock;
             State = new UnitStateStore(hardware.Store);
             Clock = new MatClock(_clock, hardware.Gps, hardware.Pps, settings.Clock);
-            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(hardware.Store, settings.Journal), hardware.Mqtt, _clock, settings.Uplink);
+            Probe = new UplinkProbeLink(hardware.Mqtt);
+            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(hardware.Store, settings.Journal), Probe, _clock, settings.Uplink);
             Qualifier = new PassingQualifier(Uplink.Ring);
             if (hardware.LoraRadio != null)
             {
@@ -171,6 +173,15 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets the LoRa fallback uplink, or <c>null</c> without a radio.</summary>
         public LoRaUplink Lora { get; private set; }
 
+        /// <summary>Gets the MQTT link as the uplink uses it, with the self-test's round-trip probe.</summary>
+        public UplinkProbeLink Probe { get; private set; }
+
+        /// <summary>Gets the console served by this unit's loop, or <c>null</c>.</summary>
+        public UnitConsole Console
+        {
+            get { return _console; }
+        }
+
         /// <summary>Gets the command handler (counts for the status).</summary>
         public UnitCommands Commands { get; private set; }
 
@@ -222,7 +233,29 @@ namespace TimingMat.Core.Unit
             return journal;
         }
 
-        /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal, uplink, LoRa, status. Never blocks.</summary>
+        /// <summary>
+        /// Serves the unit console (firmware/docs/console.md) on a port from this unit's loop: every <see cref="Poll"/>
+        /// then also handles what arrived on it. The one call a host needs: the device's Program hands it the console's
+        /// port and the storage that holds <c>unit.cfg</c>.
+        /// </summary>
+        /// <param name="port">The console's port (a TCP console, a UART); opened by the console.</param>
+        /// <param name="configStore">The storage of <c>unit.cfg</c> (on a board, internal flash).</param>
+        /// <returns>The console.</returns>
+        public UnitConsole ServeConsole(IBytePort port, IFileStore configStore)
+        {
+            AttachConsole(new UnitConsole(port, configStore, _clock, Hardware.Rebooter, Hardware.FirmwareVersion));
+            return _console;
+        }
+
+        /// <summary>Serves a console made before this unit (a board's bring-up loop, a desktop unit restarted in place).</summary>
+        /// <param name="console">The console.</param>
+        public void AttachConsole(UnitConsole console)
+        {
+            _console = console;
+            console.Unit = this;
+        }
+
+        /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal, uplink, LoRa, status, console. Never blocks.</summary>
         public void Poll()
         {
             UnitSupervisor supervisor = _supervisor;
@@ -262,6 +295,11 @@ namespace TimingMat.Core.Unit
             Status.Poll(now);
             KeepFrequency(now);
             Signal(now);
+            if (_console != null)
+            {
+                _console.Poll();
+            }
+
             int stalled = supervisor.Check(now, true);
             if (stalled != UnitSupervisor.None)
             {

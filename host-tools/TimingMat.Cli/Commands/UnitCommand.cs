@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TimingMat.Cli.Commands.Provisioning;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader;
@@ -37,19 +38,27 @@ internal static class UnitCommand
         var gps = new Option<string>("--gps") { Description = "The GPS's NMEA UART: tcp://host:port or a device", Required = true, HelpName = "ADDR" };
         var pps = new Option<string?>("--pps") { Description = "Where PPS edges arrive, one byte per edge: tcp://host:port or a device (without it the clock never locks)", HelpName = "ADDR" };
         var broker = BrokerOptions.Create(optional: true);
-        var config = new Option<string>("--config") { Description = "The unit's configuration: the board's key = value file (unit.cfg) or JSON, see docs/unit-config.md", Required = true, HelpName = "FILE" };
+        var config = new Option<string?>("--config") { Description = "The unit's configuration: the board's key = value file (unit.cfg) or JSON, see docs/unit-config.md (with --console it may be left out: the unit then runs on its folder's unit.cfg, as a board runs on its flash)", HelpName = "FILE" };
+        var console = new Option<string?>("--console") { Description = "Serve the unit console (firmware/docs/console.md) here: tcp://host:port (the unit listens) or a serial device; timingmat provision, flash and selftest talk to it", HelpName = "ADDR" };
         var journal = new Option<string?>("--journal") { Description = "Journal folder, instead of the configuration's", HelpName = "DIR" };
         var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds (0: run until Ctrl+C or SIGTERM)", DefaultValueFactory = _ => 0 };
         var json = JsonOption.Create();
         var command = new Command("unit", "Run the mat unit application on this computer, over real serial ports or TCP serial bridges");
-        foreach (var option in new Option[] { reader, gps, pps }.Concat(broker.All()).Concat([config, journal, seconds, json]))
+        foreach (var option in new Option[] { reader, gps, pps }.Concat(broker.All()).Concat([config, console, journal, seconds, json]))
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, token) =>
         {
-            var loaded = LoadConfig(parse.GetValue(config)!);
+            var consoleAddress = parse.GetValue(console);
+            if (consoleAddress != null)
+            {
+                return Task.FromResult(ConsoleUnit.Run(output, parse, consoleAddress, parse.GetValue(config), parse.GetValue(journal), new UnitPorts(parse.GetValue(reader)!, parse.GetValue(gps)!, parse.GetValue(pps)), broker, parse.GetValue(seconds), JsonOption.Target(parse, json), token));
+            }
+
+            var path = parse.GetValue(config) ?? throw new CliException(ExitCode.Usage, "--config is required (or --console, to provision the unit as a board).", "give --config FILE, or --console tcp://127.0.0.1:2323 --journal DIR.");
+            var loaded = LoadConfig(path);
             var url = loaded.Unit.HasBroker ? (loaded.Unit.MqttTls ? "mqtts://" : "mqtt://") + loaded.Unit.MqttHost + ":" + loaded.Unit.MqttPort.ToString(CultureInfo.InvariantCulture) : null;
             return Task.FromResult(Run(
                 output,
@@ -124,7 +133,7 @@ internal static class UnitCommand
         return (int)ExitCode.Ok;
     }
 
-    private static DesktopUnitConfig LoadConfig(string path)
+    internal static DesktopUnitConfig LoadConfig(string path)
     {
         var text = Encoding.UTF8.GetString(InputFiles.ReadAllBytes(path));
         try
@@ -137,7 +146,7 @@ internal static class UnitCommand
         }
     }
 
-    private static void CheckPorts(UnitPorts ports, UnitConfig config)
+    internal static void CheckPorts(UnitPorts ports, UnitConfig config)
     {
         if (ports.Readers.Count > MatUnit.MaxReaders)
         {
@@ -164,7 +173,7 @@ internal static class UnitCommand
         }
     }
 
-    private static DesktopMatUnit Create(DesktopUnitConfig config, UnitPorts ports, BrokerSettings broker)
+    internal static DesktopMatUnit Create(DesktopUnitConfig config, UnitPorts ports, BrokerSettings broker)
     {
         try
         {
@@ -180,7 +189,7 @@ internal static class UnitCommand
         }
     }
 
-    private static string PortFix(PortOpenException e) => e.Address.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase)
+    internal static string PortFix(PortOpenException e) => e.Address.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase)
         ? $"start the TCP serial bridge of the {e.Role} (ser2net, an ESP-Link, the HIL rig) and check host and port, or give the device instead."
         : $"check the {e.Role} adapter's cable and device name (ls /dev/ttyUSB* /dev/ttyACM*), that no other program has it open, and that your user is in the dialout group.";
 
@@ -189,7 +198,7 @@ internal static class UnitCommand
         : $"{ports.Readers.Count} reader modules {string.Join(", ", ports.Readers)}";
 
     /// <summary>One console line from the unit's own status.</summary>
-    private static string StatusLine(string json, string? linkError)
+    internal static string StatusLine(string json, string? linkError)
     {
         using var document = JsonDocument.Parse(json);
         var s = document.RootElement;

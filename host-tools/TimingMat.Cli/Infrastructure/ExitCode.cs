@@ -31,6 +31,15 @@ public enum ExitCode
     /// <summary>A device does not answer.</summary>
     DeviceNotResponding = 21,
 
+    /// <summary>A tool the command drives (nanoff) is not installed.</summary>
+    ToolMissing = 22,
+
+    /// <summary>Flashing failed: a nanoff step exited with an error, or the unit did not keep the configuration written to it.</summary>
+    FlashFailed = 23,
+
+    /// <summary>A unit's self-test failed (the report names the checks).</summary>
+    SelfTestFailed = 24,
+
     /// <summary>Mat clocks are not synchronised or disagree (30–39: clock).</summary>
     ClockNotSynced = 30,
 

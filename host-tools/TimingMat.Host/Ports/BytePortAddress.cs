@@ -7,7 +7,7 @@ namespace TimingMat.Host.Ports;
 public static class BytePortAddress
 {
     /// <summary>Creates the port an address names. Does not open it.</summary>
-    /// <param name="address"><c>tcp://host:port</c> or <c>/dev/tty…</c>.</param>
+    /// <param name="address"><c>tcp://host:port</c>, <c>/dev/tty…</c> or <c>COMn</c>.</param>
     /// <param name="baud">Line speed for a tty.</param>
     /// <returns>The port.</returns>
     /// <exception cref="FormatException">The address is neither form.</exception>
@@ -25,12 +25,12 @@ public static class BytePortAddress
             return new TcpBytePort(rest[..colon], port);
         }
 
-        if (address.StartsWith("/dev/", StringComparison.Ordinal))
+        if (address.StartsWith("/dev/", StringComparison.Ordinal) || IsWindowsPort(address))
         {
-            return new TtyBytePort(address, baud);
+            return new SerialDeviceBytePort(address, baud);
         }
 
-        throw new FormatException($"'{address}' is not a port: use tcp://host:port for a TCP serial bridge or a device such as /dev/ttyUSB0");
+        throw new FormatException($"'{address}' is not a port: use tcp://host:port for a TCP serial bridge or a device such as /dev/ttyUSB0 (COM3 on Windows)");
     }
 
     /// <summary>
@@ -57,4 +57,10 @@ public static class BytePortAddress
             return address;
         }
     }
+
+    /// <summary>Tells whether an address is a Windows serial port name (<c>COM1</c>…<c>COM256</c>).</summary>
+    /// <param name="address">The address.</param>
+    /// <returns><c>true</c> for <c>COMn</c>, any case.</returns>
+    public static bool IsWindowsPort(string address) =>
+        address.Length is > 3 and <= 6 && address.StartsWith("COM", StringComparison.OrdinalIgnoreCase) && address[3..].All(char.IsAsciiDigit);
 }

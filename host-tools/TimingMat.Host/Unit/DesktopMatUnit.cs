@@ -44,6 +44,7 @@ public sealed class DesktopMatUnit : IDisposable
     private readonly MqttLink _link;
     private readonly RestartInPlace _rebooter = new();
     private readonly UnitHardware _hardware;
+    private UnitConsole? _console;
     private Timer? _watchdog;
     private long _nextGpsReopen;
     private bool _started;
@@ -107,6 +108,26 @@ public sealed class DesktopMatUnit : IDisposable
 
     /// <summary>Gets the unit application (touch it only from the polling thread); a new one after each restart.</summary>
     public MatUnit Unit { get; private set; }
+
+    /// <summary>
+    /// Gets or sets the unit console this unit serves from its loop (firmware/docs/console.md), or null; it stays attached
+    /// across restarts in place. <see cref="DesktopConsoleUnit"/> owns it and its port.
+    /// </summary>
+    public UnitConsole? Console
+    {
+        get => _console;
+        set
+        {
+            _console = value;
+            if (value != null)
+            {
+                Unit.AttachConsole(value);
+            }
+        }
+    }
+
+    /// <summary>Gets the journal folder (the unit's storage).</summary>
+    public string JournalDirectory => _config.JournalDirectory;
 
     /// <summary>Gets how many times the application restarted itself (reboot command, supervisor).</summary>
     public int Restarts { get; private set; }
@@ -242,6 +263,11 @@ public sealed class DesktopMatUnit : IDisposable
         _link.Disconnect();
         Restarts++;
         Unit = new MatUnit(_config.Unit, Settings, _hardware);
+        if (_console != null)
+        {
+            Unit.AttachConsole(_console);
+        }
+
         if (!Unit.Start())
         {
             throw new IOException($"the journal in '{_config.JournalDirectory}' cannot be opened after a restart (storage fault or no space)");

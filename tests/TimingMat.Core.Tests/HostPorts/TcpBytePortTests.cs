@@ -73,7 +73,8 @@ public sealed class TcpBytePortTests : IDisposable
     [Theory]
     [InlineData("tcp://127.0.0.1:4001", typeof(TcpBytePort))]
     [InlineData("TCP://bridge.local:2000/", typeof(TcpBytePort))]
-    [InlineData("/dev/ttyUSB0", typeof(TtyBytePort))]
+    [InlineData("/dev/ttyUSB0", typeof(SerialDeviceBytePort))]
+    [InlineData("COM3", typeof(SerialDeviceBytePort))]
     public void Address_PicksThePortKind(string address, Type kind)
     {
         Assert.IsType(kind, BytePortAddress.Create(address, 115200));
@@ -82,7 +83,8 @@ public sealed class TcpBytePortTests : IDisposable
     [Theory]
     [InlineData("tcp://host")]
     [InlineData("tcp://host:99999")]
-    [InlineData("COM3")]
+    [InlineData("COMX")]
+    [InlineData("ttyUSB0")]
     [InlineData("udp://host:1")]
     public void BadAddress_IsRejected(string address)
     {

@@ -6,8 +6,8 @@ using Xunit;
 
 namespace TimingMat.Core.Tests.HostPorts;
 
-/// <summary>Runs the tty port against a real pseudo-terminal: stty configures it and bytes flow both ways.</summary>
-public sealed class TtyBytePortTests : IDisposable
+/// <summary>Runs the serial device port (System.IO.Ports) against a real pseudo-terminal: opened raw, bytes flow both ways.</summary>
+public sealed class SerialDeviceBytePortTests : IDisposable
 {
     private const int ReadWrite = 2;
     private const int NoControllingTerminal = 0x100;
@@ -16,7 +16,7 @@ public sealed class TtyBytePortTests : IDisposable
     private readonly FileStream _masterStream;
     private readonly string _slave;
 
-    public TtyBytePortTests()
+    public SerialDeviceBytePortTests()
     {
         var fd = PosixOpenpt(ReadWrite | NoControllingTerminal);
         Assert.True(fd >= 0, "posix_openpt failed");
@@ -32,7 +32,7 @@ public sealed class TtyBytePortTests : IDisposable
     [Fact]
     public void Pty_IsConfiguredRaw_AndCarriesBinaryBothWays()
     {
-        using var port = new TtyBytePort(_slave, 115200);
+        using var port = new SerialDeviceBytePort(_slave, 115200);
         port.Open();
 
         // Bytes a cooked terminal would eat or translate: CR, LF, ^C, ^S, 0xFF.
@@ -55,7 +55,7 @@ public sealed class TtyBytePortTests : IDisposable
     [Fact]
     public void MissingDevice_FailsWithAClearMessage()
     {
-        using var port = new TtyBytePort("/dev/ttyDoesNotExist9", 115200);
+        using var port = new SerialDeviceBytePort("/dev/ttyDoesNotExist9", 115200);
 
         var error = Assert.Throws<InvalidOperationException>(port.Open);
         Assert.Contains("/dev/ttyDoesNotExist9 does not exist", error.Message, StringComparison.Ordinal);
