@@ -69,7 +69,7 @@ internal static class DeviceBench
             "m6e" => common with { RunnersPerSecond = 20, Antennas = 1, ReaderReadsPerSecond = 500 },
 
             // A 0xA0 module at its 500 reads/s over 4 ports, 25 runners/s: ~20 reads per crossing.
-            "r2000" => common with { Reader = "r2000", RunnersPerSecond = 25, ReaderReadsPerSecond = 500 },
+            "r2000" => common with { Reader = "r2000", RunnersPerSecond = 25, ReaderReadsPerSecond = 750 },
 
             // Two streaming M6e modules at a 10 runners/s split, on a unit whose polls take as long as the pessimistic
             // calibration says: the core falls behind, the UARTs fill, and it must degrade as a timer would.

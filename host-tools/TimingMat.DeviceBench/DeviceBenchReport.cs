@@ -67,6 +67,15 @@ internal sealed record WorkloadReport
     /// <summary>Gets the reads delivered per second.</summary>
     public double ReadsPerSecond { get; init; }
 
+    /// <summary>Gets the reads per second the crossing model offered the modules (chips in the field within the read rate).</summary>
+    public double ModelReadsPerSecond { get; init; }
+
+    /// <summary>Gets the model's reads per second the modules missed between inventories (R2000).</summary>
+    public double ModuleMissedPerSecond { get; init; }
+
+    /// <summary>Gets the model's reads per second the modules dropped for a full UART transmit backlog.</summary>
+    public double ModuleDroppedPerSecond { get; init; }
+
     /// <summary>Gets the passings made per second.</summary>
     public double PassingsPerSecond { get; init; }
 
@@ -125,6 +134,9 @@ internal sealed record WorkloadReport
             Seconds = seconds,
             Polls = result.Polls,
             ReadsPerSecond = Math.Round(result.Reads / seconds, 1),
+            ModelReadsPerSecond = Math.Round(result.ModelReads / seconds, 1),
+            ModuleMissedPerSecond = Math.Round(result.ReadsMissedByModules / seconds, 1),
+            ModuleDroppedPerSecond = Math.Round(result.ReadsDroppedByModules / seconds, 1),
             PassingsPerSecond = Math.Round(result.Crossings / seconds, 2),
             BatchesPerSecond = Math.Round(result.Batches / seconds, 2),
             IlPerSecond = Math.Round(il / seconds),

@@ -8,28 +8,46 @@ namespace TimingMat.Core.Clock
     /// </summary>
     public sealed class ClockLine
     {
+        // Fields, read by every conversion (a property is a call on the device).
+        private long _anchorSecond;
+        private long _anchorLocalMicros;
+        private long _driftMicros;
+        private long _driftSeconds;
+
         /// <summary>Initializes a new instance of the <see cref="ClockLine"/> class: a nominal 1 µs per µs line through (0, 0).</summary>
         public ClockLine()
         {
-            DriftSeconds = 1;
+            _driftSeconds = 1;
         }
 
         /// <summary>Gets the anchor's second on the timeline (UTC seconds since 1970 once locked).</summary>
-        public long AnchorSecond { get; private set; }
+        public long AnchorSecond
+        {
+            get { return _anchorSecond; }
+        }
 
         /// <summary>Gets the local µs counter at the start of <see cref="AnchorSecond"/>.</summary>
-        public long AnchorLocalMicros { get; private set; }
+        public long AnchorLocalMicros
+        {
+            get { return _anchorLocalMicros; }
+        }
 
         /// <summary>Gets the local µs the counter gains over <see cref="DriftSeconds"/> seconds (negative: it loses).</summary>
-        public long DriftMicros { get; private set; }
+        public long DriftMicros
+        {
+            get { return _driftMicros; }
+        }
 
         /// <summary>Gets the seconds over which <see cref="DriftMicros"/> is measured; positive.</summary>
-        public long DriftSeconds { get; private set; }
+        public long DriftSeconds
+        {
+            get { return _driftSeconds; }
+        }
 
         /// <summary>Gets the counter's frequency error in parts per billion (positive: the crystal runs fast).</summary>
         public long FrequencyErrorPpb
         {
-            get { return FixedPoint.DivRound(DriftMicros * 1000, DriftSeconds); }
+            get { return FixedPoint.DivRound(_driftMicros * 1000, _driftSeconds); }
         }
 
         /// <summary>Sets the line.</summary>
@@ -39,10 +57,10 @@ namespace TimingMat.Core.Clock
         /// <param name="driftSeconds">Seconds of the drift measurement; positive.</param>
         public void Set(long anchorSecond, long anchorLocalMicros, long driftMicros, long driftSeconds)
         {
-            AnchorSecond = anchorSecond;
-            AnchorLocalMicros = anchorLocalMicros;
-            DriftMicros = driftMicros;
-            DriftSeconds = driftSeconds;
+            _anchorSecond = anchorSecond;
+            _anchorLocalMicros = anchorLocalMicros;
+            _driftMicros = driftMicros;
+            _driftSeconds = driftSeconds;
         }
 
         /// <summary>Copies another line into this one (no allocation).</summary>
@@ -56,7 +74,7 @@ namespace TimingMat.Core.Clock
         /// <param name="seconds">Seconds to add to the anchor.</param>
         public void Renumber(long seconds)
         {
-            AnchorSecond += seconds;
+            _anchorSecond += seconds;
         }
 
         /// <summary>Gives the local µs at which a second of the timeline starts.</summary>
@@ -64,8 +82,8 @@ namespace TimingMat.Core.Clock
         /// <returns>The local counter value.</returns>
         public long LocalAt(long second)
         {
-            long d = second - AnchorSecond;
-            return AnchorLocalMicros + (d * UtcCalendar.MicrosPerSecond) + FixedPoint.MulDiv(d, DriftMicros, DriftSeconds);
+            long d = second - _anchorSecond;
+            return _anchorLocalMicros + (d * UtcCalendar.MicrosPerSecond) + FixedPoint.MulDiv(d, _driftMicros, _driftSeconds);
         }
 
         /// <summary>Maps a local µs counter value to µs on the timeline (seconds × 1,000,000 + fraction).</summary>
@@ -74,9 +92,9 @@ namespace TimingMat.Core.Clock
         public long TimelineMicrosAt(long localMicros)
         {
             // local = anchor + τ·(1 + drift/(1e6·seconds)), so τ = u − u·drift / (1e6·seconds + drift).
-            long u = localMicros - AnchorLocalMicros;
-            long denominator = (DriftSeconds * UtcCalendar.MicrosPerSecond) + DriftMicros;
-            return (AnchorSecond * UtcCalendar.MicrosPerSecond) + u - FixedPoint.MulDiv(u, DriftMicros, denominator);
+            long u = localMicros - _anchorLocalMicros;
+            long denominator = (_driftSeconds * UtcCalendar.MicrosPerSecond) + _driftMicros;
+            return (_anchorSecond * UtcCalendar.MicrosPerSecond) + u - FixedPoint.MulDiv(u, _driftMicros, denominator);
         }
     }
 }

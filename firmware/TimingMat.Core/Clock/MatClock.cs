@@ -57,6 +57,17 @@ namespace TimingMat.Core.Clock
         private readonly ClockLine _model = new ClockLine();
         private readonly ClockLine _heldModel = new ClockLine();
 
+        // Settings read by every poll and conversion, taken once (a property is a call on the device).
+        private readonly long _latencyFloor;
+        private readonly long _labelWindowStart;
+        private readonly long _labelWindowEnd;
+        private readonly long _holdoverAfter;
+        private readonly long _wrap;
+        private readonly long _baseUncertainty;
+        private readonly long _holdoverDrift;
+        private ClockState _state;
+        private readonly NmeaParser _nmea;
+
         // Local counter: raw readings extended across wraps.
         private bool _started;
         private long _lastRawNow;
@@ -176,16 +187,29 @@ namespace TimingMat.Core.Clock
             _gps = gps;
             _pps = pps;
             _settings = settings;
+            _latencyFloor = settings.PpsLatencyFloorMicros;
+            _labelWindowStart = settings.LabelWindowStartMicros;
+            _labelWindowEnd = settings.LabelWindowEndMicros;
+            _holdoverAfter = settings.HoldoverAfterMicros;
+            _wrap = settings.CounterWrapMicros;
+            _baseUncertainty = settings.BaseUncertaintyMicros;
+            _holdoverDrift = settings.HoldoverDriftPpb;
             _fit = new LowerEnvelopeFit(settings.WindowEdges);
-            Nmea = new NmeaParser();
+            _nmea = new NmeaParser();
             Satellites = NmeaSentence.NotGiven;
         }
 
         /// <summary>Gets the clock's state now.</summary>
-        public ClockState State { get; private set; }
+        public ClockState State
+        {
+            get { return _state; }
+        }
 
         /// <summary>Gets the NMEA parser with its counts of accepted and rejected lines.</summary>
-        public NmeaParser Nmea { get; private set; }
+        public NmeaParser Nmea
+        {
+            get { return _nmea; }
+        }
 
         /// <summary>Gets the PPS edges taken from the source.</summary>
         public int EdgesSeen { get; private set; }
@@ -288,31 +312,53 @@ namespace TimingMat.Core.Clock
         /// <remarks>Call at least every 50 ms: a sentence is timed by the poll that completes it.</remarks>
         public void Poll()
         {
-            long now = ExtendNow(_clock.GetMicroseconds());
+            long raw = _clock.GetMicroseconds();
+            long now;
+            if (_started && raw >= _lastRawNow)
+            {
+                // The counter ran on (every poll but a wrap or a restart).
+                _lastRawNow = raw;
+                now = _wrapBase + raw;
+                _now = now;
+            }
+            else
+            {
+                now = ExtendNow(raw);
+            }
+
             long edge;
             while (_pps.TryTakeEdge(out edge))
             {
-                OnEdge(Extend(edge) - _settings.PpsLatencyFloorMicros, now);
+                OnEdge(Extend(edge) - _latencyFloor, now);
             }
 
+            byte[] buffer = _buffer;
+            NmeaParser nmea = _nmea;
             int n;
-            while ((n = _gps.Read(_buffer, 0, _buffer.Length)) > 0)
+            while ((n = _gps.Read(buffer, 0, buffer.Length)) > 0)
             {
-                for (int i = 0; i < n; i++)
+                int at = 0;
+                while (at < n)
                 {
-                    if (Nmea.Push(_buffer[i]) == NmeaLineResult.Accepted)
+                    if (nmea.Push(buffer, ref at, n) == NmeaLineResult.Accepted)
                     {
                         OnSentence(now);
                     }
                 }
+
+                if (n < buffer.Length)
+                {
+                    // Fewer bytes than asked for: the port is drained; what comes meanwhile waits for the next poll.
+                    break;
+                }
             }
 
-            if (_pendingActive && now - _pendingLocal > _settings.LabelWindowEndMicros)
+            if (_pendingActive && now - _pendingLocal > _labelWindowEnd)
             {
                 Commit();
             }
 
-            if (State == ClockState.Locked && now - _lastCommittedLocal > _settings.HoldoverAfterMicros)
+            if (_state == ClockState.Locked && now - _lastCommittedLocal > _holdoverAfter)
             {
                 EnterHoldover();
             }
@@ -374,7 +420,7 @@ namespace TimingMat.Core.Clock
         {
             if (_started && raw < _lastRawNow)
             {
-                long wrap = _settings.CounterWrapMicros;
+                long wrap = _wrap;
                 if (wrap > 0 && _lastRawNow - raw > wrap / 2)
                 {
                     _wrapBase += wrap;
@@ -395,7 +441,7 @@ namespace TimingMat.Core.Clock
         private long Extend(long raw)
         {
             long value = _wrapBase + raw;
-            long wrap = _settings.CounterWrapMicros;
+            long wrap = _wrap;
             if (wrap > 0 && _started)
             {
                 if (value - _now > wrap / 2)
@@ -430,7 +476,7 @@ namespace TimingMat.Core.Clock
             _sentenceSeen = false;
             _fixSentenceSeen = false;
             _fit.Clear();
-            State = ClockState.Unsynced;
+            _state = ClockState.Unsynced;
         }
 
         private void OnEdge(long local, long now)
@@ -474,7 +520,7 @@ namespace TimingMat.Core.Clock
 
         private void OnSentence(long now)
         {
-            NmeaSentence s = Nmea.Sentence;
+            NmeaSentence s = _nmea.Sentence;
             _sentenceSeen = true;
             _lastSentenceLocal = now;
             if (s.CarriesFix)
@@ -493,7 +539,7 @@ namespace TimingMat.Core.Clock
             }
 
             long since = now - _pendingLocal;
-            if (!_pendingActive || since < _settings.LabelWindowStartMicros || since > _settings.LabelWindowEndMicros)
+            if (!_pendingActive || since < _labelWindowStart || since > _labelWindowEnd)
             {
                 if (s.HasTime)
                 {
@@ -554,7 +600,7 @@ namespace TimingMat.Core.Clock
             }
 
             bool confirmed = _pendingFix;
-            if (!confirmed && !(State == ClockState.Locked && _hasConfirmed && local - _lastConfirmedLocal <= _settings.UnconfirmedBridgeMicros))
+            if (!confirmed && !(_state == ClockState.Locked && _hasConfirmed && local - _lastConfirmedLocal <= _settings.UnconfirmedBridgeMicros))
             {
                 EdgesUnconfirmed++;
                 return;
@@ -621,7 +667,7 @@ namespace TimingMat.Core.Clock
                 ApplyLabel(index);
             }
 
-            if (_leapKnown && State == ClockState.Locked && _fit.FirstSecond > _leapIndex + 1)
+            if (_leapKnown && _state == ClockState.Locked && _fit.FirstSecond > _leapIndex + 1)
             {
                 // Every stamp in the window is past the leap second: count seconds as POSIX again.
                 _leapKnown = false;
@@ -633,7 +679,7 @@ namespace TimingMat.Core.Clock
                 return;
             }
 
-            if (State == ClockState.Locked)
+            if (_state == ClockState.Locked)
             {
                 Publish();
             }
@@ -645,7 +691,7 @@ namespace TimingMat.Core.Clock
 
         private bool EarlierThanExpected(long local)
         {
-            if (State != ClockState.Locked || !_chainActive || local <= _chainLastLocal)
+            if (_state != ClockState.Locked || !_chainActive || local <= _chainLastLocal)
             {
                 return false;
             }
@@ -660,7 +706,7 @@ namespace TimingMat.Core.Clock
             _fit.Clear();
             _votes = 0;
             _jumpVotes = 0;
-            if (State == ClockState.Locked)
+            if (_state == ClockState.Locked)
             {
                 // The window is gone, so the line is no longer being checked: run on it as holdover until relocked.
                 EnterHoldover();
@@ -717,7 +763,7 @@ namespace TimingMat.Core.Clock
             }
 
             long offset = timeline - index;
-            if (State != ClockState.Locked)
+            if (_state != ClockState.Locked)
             {
                 if (leapLabel)
                 {
@@ -802,7 +848,7 @@ namespace TimingMat.Core.Clock
             Publish();
             if (UncertaintyAt(_fit.LastLocalMicros + Micros) > _settings.LockUncertaintyMicros)
             {
-                if (State == ClockState.Unsynced)
+                if (_state == ClockState.Unsynced)
                 {
                     _hasModel = false;
                 }
@@ -825,7 +871,7 @@ namespace TimingMat.Core.Clock
             _indexIsTimeline = true;
             _votes = 0;
             _jumpVotes = 0;
-            State = ClockState.Locked;
+            _state = ClockState.Locked;
             LockCount++;
             _lockedSinceLocal = _fit.FirstLocalMicros;
         }
@@ -855,14 +901,14 @@ namespace TimingMat.Core.Clock
 
         private void EnterHoldover()
         {
-            State = ClockState.Holdover;
+            _state = ClockState.Holdover;
             HoldoverCount++;
             _holdoverSinceLocal = _modelLastLocal;
             _votes = 0;
             _jumpVotes = 0;
             _priorActive = true;
             _priorPpb = _model.FrequencyErrorPpb;
-            _priorTolerancePpb = _settings.HoldoverDriftPpb + _modelSigmaPpb;
+            _priorTolerancePpb = _holdoverDrift + _modelSigmaPpb;
             _heldModel.CopyFrom(_model);
             _heldFirstLocal = _modelFirstLocal;
             _heldLastLocal = _modelLastLocal;
@@ -886,7 +932,7 @@ namespace TimingMat.Core.Clock
             _lastAgreedSecond += seconds;
             _chainLastIndex += seconds;
             LastEdgeSecond += seconds;
-            if (State == ClockState.Locked)
+            if (_state == ClockState.Locked)
             {
                 _model.Renumber(seconds);
             }
@@ -928,9 +974,9 @@ namespace TimingMat.Core.Clock
             }
 
             long fromMiddle = FixedPoint.Abs(local - _modelMidLocal);
-            return _settings.BaseUncertaintyMicros + (OffsetDoubtSpacings * _modelSpacing)
+            return _baseUncertainty + (OffsetDoubtSpacings * _modelSpacing)
                 + FixedPoint.MulDiv(fromMiddle, _modelSigmaPpb, 1000000000)
-                + FixedPoint.MulDiv(outside, _settings.HoldoverDriftPpb, 1000000000);
+                + FixedPoint.MulDiv(outside, _holdoverDrift, 1000000000);
         }
 
         private ClockState StateAt(long local)
@@ -941,7 +987,7 @@ namespace TimingMat.Core.Clock
                 return ClockState.Holdover;
             }
 
-            if (State == ClockState.Holdover && local > _holdoverSinceLocal + (Micros * 3 / 2))
+            if (_state == ClockState.Holdover && local > _holdoverSinceLocal + (Micros * 3 / 2))
             {
                 return ClockState.Holdover;
             }

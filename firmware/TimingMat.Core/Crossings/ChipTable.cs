@@ -11,11 +11,12 @@ namespace TimingMat.Core.Crossings
     /// </remarks>
     public sealed class ChipTable
     {
-        private const int FnvOffset = -2128831035;
-        private const int FnvPrime = 16777619;
+        private const int Prime = 16777619;
 
         private readonly int _maxEpcBytes;
-        private readonly byte[] _epc;
+        private readonly int _wordsPerChip;
+        private readonly int[] _words;
+        private readonly int[] _key;
         private readonly byte[] _length;
         private readonly int[] _hash;
         private readonly short[] _buckets;
@@ -30,7 +31,12 @@ namespace TimingMat.Core.Crossings
         {
             Capacity = capacity;
             _maxEpcBytes = maxEpcBytes;
-            _epc = new byte[capacity * maxEpcBytes];
+
+            // EPCs are kept as little-endian 32-bit words (the last one padded with zeros): a lookup builds the read's
+            // words once and hashes and compares a word at a time, a quarter of the steps of a byte at a time.
+            _wordsPerChip = (maxEpcBytes + 3) / 4;
+            _words = new int[capacity * _wordsPerChip];
+            _key = new int[_wordsPerChip];
             _length = new byte[capacity];
             _hash = new int[capacity];
             _free = new short[capacity];
@@ -65,6 +71,12 @@ namespace TimingMat.Core.Crossings
             get { return _maxEpcBytes; }
         }
 
+        /// <summary>Gets the bytes the table preallocates for its capacity (EPC words, lengths, hashes, index, free list).</summary>
+        public int AllocatedBytes
+        {
+            get { return (_words.Length * 4) + _length.Length + (_hash.Length * 4) + (_buckets.Length * 2) + (_free.Length * 2) + (_key.Length * 4); }
+        }
+
         /// <summary>Finds a chip.</summary>
         /// <param name="epc">Buffer holding the EPC.</param>
         /// <param name="length">EPC length in bytes.</param>
@@ -86,18 +98,14 @@ namespace TimingMat.Core.Crossings
                 return -1;
             }
 
-            // FNV-1a inline (the hash and the compare run once per read: a call each would cost as much as the loop).
-            int hash = FnvOffset;
-            int last = from + length;
-            for (int i = from; i < last; i++)
-            {
-                hash = (hash ^ epc[i]) * FnvPrime;
-            }
-
-            short[] buckets = _buckets;
+            int hash = KeyOf(epc, from, length);
+            int words = (length + 3) >> 2;
+            int[] key = _key;
+            int[] stored = _words;
             int[] hashes = _hash;
-            byte[] stored = _epc;
+            short[] buckets = _buckets;
             int mask = _mask;
+            int per = _wordsPerChip;
             int bucket = hash & mask;
             while (true)
             {
@@ -109,16 +117,15 @@ namespace TimingMat.Core.Crossings
 
                 if (hashes[entry] == hash && _length[entry] == length)
                 {
-                    int offset = entry * _maxEpcBytes;
-                    int i = length - 1;
-
                     // Race chips differ in their last bytes: compare from the end.
-                    while (i >= 0 && stored[offset + i] == epc[from + i])
+                    int offset = entry * per;
+                    int k = words - 1;
+                    while (k >= 0 && stored[offset + k] == key[k])
                     {
-                        i--;
+                        k--;
                     }
 
-                    if (i < 0)
+                    if (k < 0)
                     {
                         return entry;
                     }
@@ -140,11 +147,12 @@ namespace TimingMat.Core.Crossings
             }
 
             int entry = _free[--_freeCount];
-            int hash = Hash(epc, length);
-            int offset = entry * _maxEpcBytes;
-            for (int i = 0; i < length; i++)
+            int hash = KeyOf(epc, 0, length);
+            int offset = entry * _wordsPerChip;
+            int words = (length + 3) >> 2;
+            for (int k = 0; k < words; k++)
             {
-                _epc[offset + i] = epc[i];
+                _words[offset + k] = _key[k];
             }
 
             _length[entry] = (byte)length;
@@ -223,20 +231,66 @@ namespace TimingMat.Core.Crossings
         public int CopyEpc(int entry, byte[] into)
         {
             int length = _length[entry];
-            System.Array.Copy(_epc, entry * _maxEpcBytes, into, 0, length);
+            int offset = entry * _wordsPerChip;
+            for (int i = 0; i < length; i++)
+            {
+                into[i] = (byte)(_words[offset + (i >> 2)] >> ((i & 3) << 3));
+            }
+
             return length;
         }
 
-        private static int Hash(byte[] epc, int length)
+        // Packs the EPC into _key (little-endian words, the last one zero padded) and returns its hash: FNV-style over
+        // the words, then mixed so the index's low bits depend on all of them (race chip EPCs differ in their last bytes,
+        // which land in a word's high bits).
+        private int KeyOf(byte[] epc, int from, int length)
         {
-            // FNV-1a: cheap, and mixes the last bytes well (race chip EPCs often differ only in their last bytes).
-            int hash = FnvOffset;
-            for (int i = 0; i < length; i++)
+            int[] key = _key;
+            int hash = -2128831035 ^ length;
+            if (length == 12)
             {
-                hash = (hash ^ epc[i]) * FnvPrime;
+                // The 96-bit EPC of nearly every race chip, unrolled: the same words and hash as the loop below.
+                int w0 = epc[from] | (epc[from + 1] << 8) | (epc[from + 2] << 16) | (epc[from + 3] << 24);
+                int w1 = epc[from + 4] | (epc[from + 5] << 8) | (epc[from + 6] << 16) | (epc[from + 7] << 24);
+                int w2 = epc[from + 8] | (epc[from + 9] << 8) | (epc[from + 10] << 16) | (epc[from + 11] << 24);
+                key[0] = w0;
+                key[1] = w1;
+                key[2] = w2;
+                hash = (((((hash ^ w0) * Prime) ^ w1) * Prime) ^ w2) * Prime;
+            }
+            else
+            {
+                int i = from;
+                int whole = from + (length & ~3);
+                int w = 0;
+                while (i < whole)
+                {
+                    int value = epc[i] | (epc[i + 1] << 8) | (epc[i + 2] << 16) | (epc[i + 3] << 24);
+                    key[w++] = value;
+                    hash = (hash ^ value) * Prime;
+                    i += 4;
+                }
+
+                int end = from + length;
+                if (i < end)
+                {
+                    int value = 0;
+                    for (int shift = 0; i < end; shift += 8)
+                    {
+                        value |= epc[i++] << shift;
+                    }
+
+                    key[w] = value;
+                    hash = (hash ^ value) * Prime;
+                }
             }
 
-            return hash;
+            // MurmurHash3's finaliser: every bit of every word reaches the index's low bits, whichever bytes differ.
+            hash ^= (int)((uint)hash >> 16);
+            hash *= -2048144789;
+            hash ^= (int)((uint)hash >> 13);
+            hash *= -1028477387;
+            return hash ^ (int)((uint)hash >> 16);
         }
     }
 }

@@ -44,6 +44,9 @@ namespace TimingMat.Core.Crossings
         private readonly int _samplesPer;
         private readonly long _firstDueAfter;
         private readonly int _thinAfter;
+        private readonly int _maxEpcBytes;
+        private readonly int _minFitReads;
+        private readonly bool _peak;
         private readonly IMatTimeSource _time;
         private readonly IPassingSink _sink;
         private readonly ChipTable _table;
@@ -97,6 +100,20 @@ namespace TimingMat.Core.Crossings
         private readonly byte[] _sAntenna;
         private readonly byte[] _sWeight;
 
+        // Counters as fields: "Counter++" on an auto-property is two calls on the device.
+        private long _readsThinned;
+        private long _reads;
+        private long _rejectedReads;
+        private long _refusedReads;
+        private long _deadTimeReads;
+        private long _crossingsOpened;
+        private long _passingsQueued;
+        private long _passingsDelivered;
+        private long _capacityClosed;
+        private long _forgottenChips;
+        private long _fitFallbacks;
+        private long _backPressureStalls;
+
 
         /// <summary>Initializes a new instance of the <see cref="CrossingDetector"/> class and preallocates everything it needs.</summary>
         /// <param name="settings">Mode, windows and capacities; checked with <see cref="CrossingSettings.Validate"/>.</param>
@@ -114,6 +131,9 @@ namespace TimingMat.Core.Crossings
             _interval = settings.ContinuousIntervalMicros;
             _samplesPer = settings.SamplesPerCrossing;
             _thinAfter = settings.ThinAfterReads;
+            _maxEpcBytes = settings.MaxEpcBytes;
+            _minFitReads = settings.MinFitReads;
+            _peak = _mode == DetectionMode.Peak;
             _firstDueAfter = _mode == DetectionMode.Continuous && _interval < _reaction ? _interval : _reaction;
             _time = time;
             _sink = sink;
@@ -173,40 +193,76 @@ namespace TimingMat.Core.Crossings
         /// Gets the number of reads a driver let go undecoded while it was behind its module, because their chip was
         /// already well read (<see cref="LetGo"/>).
         /// </summary>
-        public long ReadsThinned { get; private set; }
+        public long ReadsThinned
+        {
+            get { return _readsThinned; }
+        }
 
         /// <summary>Gets the number of reads received.</summary>
-        public long Reads { get; private set; }
+        public long Reads
+        {
+            get { return _reads; }
+        }
 
         /// <summary>Gets the number of reads ignored because their EPC was empty or longer than <see cref="CrossingSettings.MaxEpcBytes"/>.</summary>
-        public long RejectedReads { get; private set; }
+        public long RejectedReads
+        {
+            get { return _rejectedReads; }
+        }
 
         /// <summary>Gets the number of reads that found no room: every crossing open and the passing queue full (sustained back-pressure).</summary>
-        public long RefusedReads { get; private set; }
+        public long RefusedReads
+        {
+            get { return _refusedReads; }
+        }
 
         /// <summary>Gets the number of reads absorbed because their chip was within its dead time.</summary>
-        public long DeadTimeReads { get; private set; }
+        public long DeadTimeReads
+        {
+            get { return _deadTimeReads; }
+        }
 
         /// <summary>Gets the number of crossings opened.</summary>
-        public long CrossingsOpened { get; private set; }
+        public long CrossingsOpened
+        {
+            get { return _crossingsOpened; }
+        }
 
         /// <summary>Gets the number of passings (and markers) queued for the sink.</summary>
-        public long PassingsQueued { get; private set; }
+        public long PassingsQueued
+        {
+            get { return _passingsQueued; }
+        }
 
         /// <summary>Gets the number of passings (and markers) the sink took.</summary>
-        public long PassingsDelivered { get; private set; }
+        public long PassingsDelivered
+        {
+            get { return _passingsDelivered; }
+        }
 
         /// <summary>Gets the number of crossings closed early because the chip table or the open crossings were full.</summary>
-        public long CapacityClosed { get; private set; }
+        public long CapacityClosed
+        {
+            get { return _capacityClosed; }
+        }
 
         /// <summary>Gets the number of chips forgotten before their dead time ended, to make room (a later read may give a second passing).</summary>
-        public long ForgottenChips { get; private set; }
+        public long ForgottenChips
+        {
+            get { return _forgottenChips; }
+        }
 
         /// <summary>Gets the number of Peak-mode passings timed at the strongest read because the peak fit failed.</summary>
-        public long FitFallbacks { get; private set; }
+        public long FitFallbacks
+        {
+            get { return _fitFallbacks; }
+        }
 
         /// <summary>Gets the number of flushes the sink cut short by refusing a passing.</summary>
-        public long BackPressureStalls { get; private set; }
+        public long BackPressureStalls
+        {
+            get { return _backPressureStalls; }
+        }
 
         /// <summary>Gets the number of crossings open now.</summary>
         public int OpenCrossings
@@ -230,11 +286,11 @@ namespace TimingMat.Core.Crossings
         /// <param name="read">The read; its <see cref="TagRead.LocalMicros"/> is the arrival time on the unit's clock.</param>
         public void OnTagRead(TagRead read)
         {
-            Reads++;
+            _reads++;
             int length = read.EpcLength;
-            if (length <= 0 || length > _table.MaxEpcBytes)
+            if (length <= 0 || length > _maxEpcBytes)
             {
-                RejectedReads++;
+                _rejectedReads++;
                 return;
             }
 
@@ -247,7 +303,7 @@ namespace TimingMat.Core.Crossings
                 chip = AcquireChip(epc, length, now);
                 if (chip < 0)
                 {
-                    RefusedReads++;
+                    _refusedReads++;
                     return;
                 }
 
@@ -275,7 +331,7 @@ namespace TimingMat.Core.Crossings
             if (slot >= 0 && _xClosing[slot])
             {
                 // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
-                DeadTimeReads++;
+                _deadTimeReads++;
                 return;
             }
 
@@ -284,7 +340,7 @@ namespace TimingMat.Core.Crossings
                 long lastPassing = _chipLastPassing[chip];
                 if (_mode != DetectionMode.Continuous && lastPassing != NoTime && now - lastPassing < _deadTime)
                 {
-                    DeadTimeReads++;
+                    _deadTimeReads++;
                     return;
                 }
 
@@ -293,7 +349,7 @@ namespace TimingMat.Core.Crossings
                 {
                     // Left in the table without a crossing: the sweep frees it like any idle chip.
                     QueueIdle(chip);
-                    RefusedReads++;
+                    _refusedReads++;
                     return;
                 }
             }
@@ -313,7 +369,7 @@ namespace TimingMat.Core.Crossings
         /// <returns><c>true</c> to let the read go.</returns>
         public bool LetGo(byte[] epc, int offset, int length)
         {
-            if (length <= 0 || length > _table.MaxEpcBytes)
+            if (length <= 0 || length > _maxEpcBytes)
             {
                 return false;
             }
@@ -345,7 +401,7 @@ namespace TimingMat.Core.Crossings
             _chipThinned[chip] = thin;
             if (thin)
             {
-                ReadsThinned++;
+                _readsThinned++;
             }
 
             return thin;
@@ -372,21 +428,34 @@ namespace TimingMat.Core.Crossings
 
             long next = long.MaxValue;
             bool fitted = false;
+            bool continuous = _mode == DetectionMode.Continuous;
+            bool peak = _peak;
+            long reaction = _reaction;
+            long stray = _stray;
+            short[] open = _open;
+            short[] slotChip = _xChip;
+            bool[] closing = _xClosing;
+            bool[] lingering = _xLingering;
+            bool[] strays = _xStray;
+            long[] lastRead = _chipLastRead;
+            long[] presence = _chipPresence;
             for (int k = 0; k < _openCount; k++)
             {
-                int s = _open[k];
-                int chip = _xChip[s];
-                if (!_xClosing[s])
+                int s = open[k];
+                if (!closing[s])
                 {
-                    if (IsStray(chip))
+                    int chip = slotChip[s];
+                    long last = lastRead[chip];
+                    if (last - presence[chip] >= stray)
                     {
-                        _xLingering[s] = true;
-                        _xStray[s] = true;
+                        // Read without a gap for longer than the stray limit: a chip standing in the field.
+                        lingering[s] = true;
+                        strays[s] = true;
                     }
 
-                    long goneAt = _chipLastRead[chip] + _reaction;
+                    long goneAt = last + reaction;
                     long dueAt;
-                    if (_mode == DetectionMode.Continuous)
+                    if (continuous)
                     {
                         if (localMicros < goneAt && _xHits[s] > 0)
                         {
@@ -408,9 +477,9 @@ namespace TimingMat.Core.Crossings
 
                         dueAt = goneAt;
                     }
-                    else if (_mode == DetectionMode.Peak && !_xLingering[s])
+                    else if (peak && !lingering[s])
                     {
-                        dueAt = _xLastPeak[s] + _reaction;
+                        dueAt = _xLastPeak[s] + reaction;
                     }
                     else
                     {
@@ -424,12 +493,12 @@ namespace TimingMat.Core.Crossings
                     }
                 }
 
-                if (_mode == DetectionMode.Peak && !_xStray[s] && _xKept[s] >= _settings.MinFitReads)
+                if (peak && !strays[s] && _xKept[s] >= _minFitReads)
                 {
                     if (fitted)
                     {
                         // One fit a poll: this crossing is decided now and closes at the next poll.
-                        _xClosing[s] = true;
+                        closing[s] = true;
                         next = long.MinValue;
                         continue;
                     }
@@ -489,7 +558,7 @@ namespace TimingMat.Core.Crossings
 
             slot.CopyFrom(record);
             _queue.Commit();
-            PassingsQueued++;
+            _passingsQueued++;
             return true;
         }
 
@@ -499,10 +568,10 @@ namespace TimingMat.Core.Crossings
             int taken = _queue.FlushTo(_sink, out refused);
             if (refused)
             {
-                BackPressureStalls++;
+                _backPressureStalls++;
             }
 
-            PassingsDelivered += taken;
+            _passingsDelivered += taken;
             return taken;
         }
 
@@ -600,7 +669,7 @@ namespace TimingMat.Core.Crossings
 
             if (!IsExpired(victim, now))
             {
-                ForgottenChips++;
+                _forgottenChips++;
             }
 
             _table.Remove(victim);
@@ -650,7 +719,7 @@ namespace TimingMat.Core.Crossings
 
             _open[k] = (short)slot;
             _openCount++;
-            CrossingsOpened++;
+            _crossingsOpened++;
             return slot;
         }
 
@@ -658,9 +727,13 @@ namespace TimingMat.Core.Crossings
         {
             int rssi = read.RssiCentiDbm;
             int hits = _xHits[slot];
+            long first;
+            long lastPeak;
+            long baseTime = _xBase[slot];
             if (hits == 0)
             {
                 // First read of the crossing (or, in Continuous mode, of the interval): it may close from then on.
+                first = now;
                 _xFirst[slot] = now;
                 _xLast[slot] = now;
                 _xMaxRssi[slot] = int.MinValue;
@@ -670,23 +743,26 @@ namespace TimingMat.Core.Crossings
                     _nextDue = due;
                 }
             }
+            else
+            {
+                first = _xFirst[slot];
+                if (now < first)
+                {
+                    _xFirst[slot] = now;
+                }
+
+                if (now > _xLast[slot])
+                {
+                    _xLast[slot] = now;
+                }
+            }
 
             _xHits[slot] = hits + 1;
-            if (now < _xFirst[slot])
-            {
-                _xFirst[slot] = now;
-            }
-
-            if (now > _xLast[slot])
-            {
-                _xLast[slot] = now;
-            }
-
             int maxRssi = _xMaxRssi[slot];
             if (rssi > maxRssi)
             {
                 _xMaxRssi[slot] = rssi;
-                _xMaxTimeSum[slot] = now - _xBase[slot];
+                _xMaxTimeSum[slot] = now - baseTime;
                 _xMaxCount[slot] = 1;
                 _xBestAntenna[slot] = (byte)MatAntenna.Of(read.ReaderIndex, read.Antenna);
                 _xLastPeak[slot] = now;
@@ -694,55 +770,58 @@ namespace TimingMat.Core.Crossings
             else if (rssi == maxRssi)
             {
                 // Readers report whole dBm, so the strongest level is often reached several times: keep their mean time.
-                _xMaxTimeSum[slot] += now - _xBase[slot];
+                _xMaxTimeSum[slot] += now - baseTime;
                 _xMaxCount[slot]++;
-                if (now > _xLastPeak[slot])
+                lastPeak = _xLastPeak[slot];
+                if (now > lastPeak)
                 {
                     _xLastPeak[slot] = now;
                 }
             }
 
-            if (_mode == DetectionMode.Peak)
+            if (!_peak)
             {
-                long offset = now - _xBase[slot];
-                offset = offset > int.MaxValue ? int.MaxValue : (offset < int.MinValue ? int.MinValue : offset);
-                short clamped = (short)(rssi > short.MaxValue ? short.MaxValue : (rssi < short.MinValue ? short.MinValue : rssi));
-                Keep(slot, (int)offset, clamped, (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F)));
+                return;
             }
-        }
 
-        // Keeps the crossing's reads for the fit. When the slot fills, neighbouring reads of one antenna are merged into
-        // weighted averages and later reads are averaged in groups of the new stride: a long crossing keeps all its
-        // information, evenly spread in time, in fixed memory.
-        private void Keep(int slot, int offset, short rssi, byte antenna)
-        {
+            // Keeps the crossing's reads for the fit. When the slot fills, neighbouring reads of one antenna are merged
+            // into weighted averages and later reads are averaged in groups of the new stride: a long crossing keeps all
+            // its information, evenly spread in time, in fixed memory.
+            long offset = now - baseTime;
+            int time = offset > int.MaxValue ? int.MaxValue : (offset < int.MinValue ? int.MinValue : (int)offset);
+            short clamped = (short)(rssi > short.MaxValue ? short.MaxValue : (rssi < short.MinValue ? short.MinValue : rssi));
+            byte antenna = (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F));
             int start = slot * _samplesPer;
             int kept = _xKept[slot];
-            if (kept > 0 && MergeIntoLast(slot, start + kept - 1, offset, rssi, antenna))
+            int stride = _xStride[slot];
+
+            // At stride 1 every entry already stands for one read: nothing can take another.
+            if (stride > 1 && kept > 0 && MergeIntoLast(slot, start + kept - 1, time, clamped, antenna))
             {
                 return;
             }
 
             if (kept == _samplesPer)
             {
-                if (_xStride[slot] >= MaxStride)
+                if (stride >= MaxStride)
                 {
                     // A very long crossing (a chip standing in the field): its later reads count as hits only.
                     return;
                 }
 
-                _xStride[slot] *= 2;
-                kept = Compact(start, kept, _xStride[slot]);
+                stride *= 2;
+                _xStride[slot] = stride;
+                kept = Compact(start, kept, stride);
                 _xKept[slot] = kept;
-                if (MergeIntoLast(slot, start + kept - 1, offset, rssi, antenna))
+                if (MergeIntoLast(slot, start + kept - 1, time, clamped, antenna))
                 {
                     return;
                 }
             }
 
             int index = start + kept;
-            _sTime[index] = offset;
-            _sRssi[index] = rssi;
+            _sTime[index] = time;
+            _sRssi[index] = clamped;
             _sAntenna[index] = antenna;
             _sWeight[index] = 1;
             _xKept[slot] = kept + 1;
@@ -842,14 +921,14 @@ namespace TimingMat.Core.Crossings
                     // A chip standing in the field has no single peak; its strongest read is as good a time as any.
                     time = StrongestReadTime(slot);
                 }
-                else if (_xKept[slot] >= _settings.MinFitReads && _fit.TryFit(_sTime, _sRssi, _sAntenna, _sWeight, slot * _samplesPer, _xKept[slot], out apex))
+                else if (_xKept[slot] >= _minFitReads && _fit.TryFit(_sTime, _sRssi, _sAntenna, _sWeight, slot * _samplesPer, _xKept[slot], out apex))
                 {
                     time = _xBase[slot] + apex;
                 }
                 else
                 {
                     time = StrongestReadTime(slot);
-                    FitFallbacks++;
+                    _fitFallbacks++;
                 }
             }
             else if (_mode == DetectionMode.Last)
@@ -881,7 +960,7 @@ namespace TimingMat.Core.Crossings
 
             if ((flags & PassingFlags.CapacityClosed) != 0)
             {
-                CapacityClosed++;
+                _capacityClosed++;
             }
 
             Emit(slot, chip, time, flags);
@@ -918,7 +997,7 @@ namespace TimingMat.Core.Crossings
             passing.BestAntenna = _xBestAntenna[slot];
             passing.Flags = flags;
             _queue.Commit();
-            PassingsQueued++;
+            _passingsQueued++;
         }
 
         private void Release(int slot)

@@ -69,6 +69,11 @@ namespace TimingMat.Core.Crossings
 
         private readonly long[] _zTable;
 
+        // For a whole number of dB below the strongest read (readers report whole dBm): z already rounded to 1/1024,
+        // and its first-pass weight (the interpolation and the weight's division skipped; the same values).
+        private readonly long[] _zWhole;
+        private readonly long[] _weightWhole;
+
         // The reads the fit uses, packed (the ones left out never enter a loop again).
         private readonly long[] _u;
         private readonly long[] _z;
@@ -77,7 +82,18 @@ namespace TimingMat.Core.Crossings
         private readonly long[] _weight;
         private readonly long[] _rho;
         private readonly int[] _groupKey;
-        private readonly long[] _sw;
+
+        // Per antenna: the weighted moments of the reads (Σw, Σwu, Σwu², Σwu³, Σwu⁴, Σwz, Σwuz, Σwu²z), so a solve
+        // makes one pass over the reads: the centred sums follow from them exactly (integer identities, the same
+        // rounded means). And the rounded means the reweighting evaluates the curve with.
+        private readonly long[] _m0;
+        private readonly long[] _m1;
+        private readonly long[] _m2;
+        private readonly long[] _m3;
+        private readonly long[] _m4;
+        private readonly long[] _mz;
+        private readonly long[] _m1z;
+        private readonly long[] _m2z;
         private readonly long[] _meanU;
         private readonly long[] _meanU2;
         private readonly long[] _meanZ;
@@ -103,10 +119,18 @@ namespace TimingMat.Core.Crossings
         public PeakFit(int capacity, int minReads, int outlierPasses, int outlierTenthsOfSigma, int spanCentiDb)
         {
             _zTable = new long[(MaxDepthCentiDb / 100) + 2];
+            _zWhole = new long[_zTable.Length];
+            _weightWhole = new long[_zTable.Length];
             _zTable[0] = 1L << TableBits;
             for (int k = 1; k < _zTable.Length; k++)
             {
                 _zTable[k] = ((_zTable[k - 1] * DecibelStep) + (1L << (StepBits - 1))) >> StepBits;
+            }
+
+            for (int k = 0; k < _zTable.Length; k++)
+            {
+                _zWhole[k] = (_zTable[k] + (1L << (TableBits - 11))) >> (TableBits - 10);
+                _weightWhole[k] = CurveWeight(_zWhole[k], HuberOne);
             }
 
             _u = new long[capacity];
@@ -116,7 +140,14 @@ namespace TimingMat.Core.Crossings
             _weight = new long[capacity];
             _rho = new long[capacity];
             _groupKey = new int[MaxGroups];
-            _sw = new long[MaxGroups];
+            _m0 = new long[MaxGroups];
+            _m1 = new long[MaxGroups];
+            _m2 = new long[MaxGroups];
+            _m3 = new long[MaxGroups];
+            _m4 = new long[MaxGroups];
+            _mz = new long[MaxGroups];
+            _m1z = new long[MaxGroups];
+            _m2z = new long[MaxGroups];
             _meanU = new long[MaxGroups];
             _meanU2 = new long[MaxGroups];
             _meanZ = new long[MaxGroups];
@@ -191,19 +222,32 @@ namespace TimingMat.Core.Crossings
             return a >= 0 ? (a + (b / 2)) / b : -((-a + (b / 2)) / b);
         }
 
-        // num · 2^bits / den without overflow (den > 0): shifts num left while it has headroom and den right for the rest.
+        // num · 2^bits / den without overflow (den > 0): shifts num left while it has headroom (up to 2^60) and den
+        // right for the rest. The headroom comes from num's bit length, found by halving steps rather than bit by bit.
         private static bool TryScaledRatio(long num, long den, int bits, out long result)
         {
             result = 0;
             bool negative = num < 0;
             long magnitude = negative ? -num : num;
-            int shifted = 0;
-            while (shifted < bits && magnitude < 0x1000000000000000L)
+            int length = 0;
+            long m = magnitude;
+            for (int step = 32; step > 0; step >>= 1)
             {
-                magnitude <<= 1;
-                shifted++;
+                if (m >= (1L << step))
+                {
+                    m >>= step;
+                    length += step;
+                }
             }
 
+            length += (int)m;
+            int shifted = length >= 61 ? 0 : 61 - length;
+            if (shifted > bits)
+            {
+                shifted = bits;
+            }
+
+            magnitude <<= shifted;
             long divisor = den >> (bits - shifted);
             if (divisor <= 0)
             {
@@ -293,6 +337,8 @@ namespace TimingMat.Core.Crossings
             }
 
             long[] zTable = _zTable;
+            long[] zWhole = _zWhole;
+            long[] weightWhole = _weightWhole;
             long[] us = _u;
             long[] zs = _z;
             int[] groups = _group;
@@ -302,27 +348,29 @@ namespace TimingMat.Core.Crossings
             long half = unit / 2;
             long minU = long.MaxValue;
             long maxU = long.MinValue;
+            long c = center;
+            long step = unit;
             int used = 0;
-            _groups = 0;
+            int groupCount = 0;
             for (int i = offset; i < end; i++)
             {
                 // Every read's antenna gets its group in order, used or not, as the groups are numbered by first read.
                 int key = antennas[i];
                 int g = 0;
-                while (g < _groups && keys[g] != key)
+                while (g < groupCount && keys[g] != key)
                 {
                     g++;
                 }
 
-                if (g == _groups)
+                if (g == groupCount)
                 {
-                    if (_groups == MaxGroups)
+                    if (groupCount == MaxGroups)
                     {
                         g = -1;
                     }
                     else
                     {
-                        keys[_groups++] = key;
+                        keys[groupCount++] = key;
                     }
                 }
 
@@ -334,100 +382,131 @@ namespace TimingMat.Core.Crossings
                     continue;
                 }
 
-                long d = t - center;
-                long u = d >= 0 ? (d + half) / unit : -((-d + half) / unit);
+                long d = t - c;
+                long u = d >= 0 ? (d + half) / step : -((-d + half) / step);
                 int k = depth / 100;
-                long low = zTable[k];
-                long z = low + (((zTable[k + 1] - low) * (depth % 100)) / 100);
-                z = (z + (1L << (TableBits - 11))) >> (TableBits - 10);
+                int fraction = depth - (k * 100);
+                long z;
+                long w;
+                if (fraction == 0)
+                {
+                    z = zWhole[k];
+                    w = count1 * weightWhole[k];
+                }
+                else
+                {
+                    long low = zTable[k];
+                    z = low + (((zTable[k + 1] - low) * fraction) / 100);
+                    z = (z + (1L << (TableBits - 11))) >> (TableBits - 10);
+
+                    // First pass: weighted by the read's own z (the curve is not known yet).
+                    w = count1 * CurveWeight(z, HuberOne);
+                }
+
                 us[used] = u;
                 zs[used] = z;
                 groups[used] = g;
                 reads[used] = count1;
-
-                // First pass: weighted by the read's own z (the curve is not known yet).
-                weightsOut[used] = count1 * CurveWeight(z, HuberOne);
+                weightsOut[used] = w;
                 minU = u < minU ? u : minU;
                 maxU = u > maxU ? u : maxU;
                 used++;
             }
 
+            _groups = groupCount;
             _used = used;
             _minU = minU;
             _maxU = maxU;
         }
 
         // Weighted least squares of z = a·u² + b·u + e_group over the used reads; keeps a and b in fixed point and the
-        // apex as a fraction. Centred per antenna (each antenna's weighted mean is its constant e).
+        // apex as a fraction. Centred per antenna (each antenna's weighted mean is its constant e); the centred sums
+        // come from the moments: Σw(u²−m₂)² = Σwu⁴ − 2m₂Σwu² + m₂²Σw and so on, exact in integers.
         private bool Solve()
         {
-            long[] sw = _sw;
-            long[] meanU = _meanU;
-            long[] meanU2 = _meanU2;
-            long[] meanZ = _meanZ;
+            long[] m0 = _m0;
+            long[] m1 = _m1;
+            long[] m2 = _m2;
+            long[] m3 = _m3;
+            long[] m4 = _m4;
+            long[] mz = _mz;
+            long[] m1z = _m1z;
+            long[] m2z = _m2z;
+            for (int g = 0; g < _groups; g++)
+            {
+                m0[g] = 0;
+                m1[g] = 0;
+                m2[g] = 0;
+                m3[g] = 0;
+                m4[g] = 0;
+                mz[g] = 0;
+                m1z[g] = 0;
+                m2z[g] = 0;
+            }
+
+            // The only pass over the reads: their weighted moments per antenna.
             long[] us = _u;
             long[] zs = _z;
             long[] ws = _weight;
             int[] groups = _group;
             int n = _used;
-            for (int g = 0; g < _groups; g++)
-            {
-                sw[g] = 0;
-                meanU[g] = 0;
-                meanU2[g] = 0;
-                meanZ[g] = 0;
-            }
-
-            long total = 0;
             for (int i = 0; i < n; i++)
             {
                 int g = groups[i];
                 long w = ws[i];
                 long u = us[i];
+                long z = zs[i];
                 long wu = w * u;
-                sw[g] += w;
-                meanU[g] += wu;
-                meanU2[g] += wu * u;
-                meanZ[g] += w * zs[i];
-                total += w;
+                long wu2 = wu * u;
+                long wu3 = wu2 * u;
+                m0[g] += w;
+                m1[g] += wu;
+                m2[g] += wu2;
+                m3[g] += wu3;
+                m4[g] += wu3 * u;
+                mz[g] += w * z;
+                m1z[g] += wu * z;
+                m2z[g] += wu2 * z;
             }
 
-            if (total == 0)
-            {
-                return false;
-            }
-
-            for (int g = 0; g < _groups; g++)
-            {
-                long count = sw[g];
-                if (count > 0)
-                {
-                    meanU[g] = RoundDiv(meanU[g], count);
-                    meanU2[g] = RoundDiv(meanU2[g], count);
-                    meanZ[g] = RoundDiv(meanZ[g], count);
-                }
-            }
-
+            long total = 0;
             long saa = 0;
             long sab = 0;
             long sbb = 0;
             long say = 0;
             long sby = 0;
-            for (int i = 0; i < n; i++)
+            for (int g = 0; g < _groups; g++)
             {
-                int g = groups[i];
-                long w = ws[i];
-                long u = us[i];
-                long p = (u * u) - meanU2[g];
-                long q = u - meanU[g];
-                long r = zs[i] - meanZ[g];
-                long wp = w * p;
-                long wq = w * q;
-                saa += wp * p;
-                sab += wp * q;
-                sbb += wq * q;
-                say += wp * r;
-                sby += wq * r;
+                long count = m0[g];
+                if (count <= 0)
+                {
+                    _meanU[g] = 0;
+                    _meanU2[g] = 0;
+                    _meanZ[g] = 0;
+                    continue;
+                }
+
+                total += count;
+                long half = count / 2;
+                long s1 = m1[g];
+                long s2 = m2[g];
+                long sz = mz[g];
+                long mu1 = s1 >= 0 ? (s1 + half) / count : -((-s1 + half) / count);
+                long mu2 = (s2 + half) / count;
+                long muz = (sz + half) / count;
+                _meanU[g] = mu1;
+                _meanU2[g] = mu2;
+                _meanZ[g] = muz;
+                saa += m4[g] - (2 * mu2 * s2) + (mu2 * mu2 * count);
+                sab += m3[g] - (mu1 * s2) - (mu2 * s1) + (mu1 * mu2 * count);
+                sbb += s2 - (2 * mu1 * s1) + (mu1 * mu1 * count);
+                say += m2z[g] - (muz * s2) - (mu2 * sz) + (mu2 * muz * count);
+                sby += m1z[g] - (muz * s1) - (mu1 * sz) + (mu1 * muz * count);
+            }
+
+            if (total == 0)
+            {
+                return false;
             }
 
             long a2 = RoundDiv(saa, total);
@@ -473,7 +552,7 @@ namespace TimingMat.Core.Crossings
             int groupsUsed = 0;
             for (int g = 0; g < _groups; g++)
             {
-                if (_sw[g] > 0)
+                if (_m0[g] > 0)
                 {
                     groupsUsed++;
                 }
@@ -500,39 +579,42 @@ namespace TimingMat.Core.Crossings
             }
 
             long dof = n - 2 - groupsUsed;
-            if (dof < 1 || sumSquares == 0)
-            {
-                // As many parameters as reads: nothing to reweight by; keep the curve's weights.
-                for (int i = 0; i < n; i++)
-                {
-                    ws[i] = reads[i] * CurveWeight(ws[i], HuberOne);
-                }
-
-                return dof >= 1;
-            }
-
-            int rejected = 0;
+            bool scaled = dof >= 1 && sumSquares != 0;
             long limit = _outlierLimit * sumSquares;
+            int rejected = 0;
             for (int i = 0; i < n; i++)
             {
-                long rho = rhos[i];
                 long huber = HuberOne;
-
-                // |ρ|·√c > kσ  ⇔  100 · c · ρ² · dof > (10k)² · Σ c·ρ²; then the factor is kσ / (|ρ|·√c).
-                long lhs = 100 * reads[i] * rho * rho;
-                if (lhs * dof > limit)
+                long count1 = reads[i];
+                if (scaled)
                 {
-                    long factorSquared;
-                    if (TryScaledRatio(_outlierLimit * (sumSquares / dof), lhs, 16, out factorSquared))
+                    // |ρ|·√c > kσ  ⇔  100 · c · ρ² · dof > (10k)² · Σ c·ρ²; then the factor is kσ / (|ρ|·√c).
+                    long rho = rhos[i];
+                    long lhs = 100 * count1 * rho * rho;
+                    if (lhs * dof > limit)
                     {
-                        huber = Sqrt(factorSquared);
-                        huber = huber > HuberOne ? HuberOne : huber;
-                    }
+                        long factorSquared;
+                        if (TryScaledRatio(_outlierLimit * (sumSquares / dof), lhs, 16, out factorSquared))
+                        {
+                            huber = Sqrt(factorSquared);
+                            huber = huber > HuberOne ? HuberOne : huber;
+                        }
 
-                    rejected++;
+                        rejected++;
+                    }
                 }
 
-                ws[i] = reads[i] * CurveWeight(ws[i], huber);
+                // The curve's weight (CurveWeight inline: 256 / ẑ², clamped, at least 1).
+                long cz = ws[i];
+                cz = cz < MinCurveZ ? MinCurveZ : (cz > MaxCurveZ ? MaxCurveZ : cz);
+                long weight = (huber << 20) / (cz * cz);
+                ws[i] = count1 * (weight < 1 ? 1 : weight);
+            }
+
+            if (!scaled)
+            {
+                // As many parameters as reads: nothing to reweight by; keep the curve's weights.
+                return dof >= 1;
             }
 
             RejectedReads = rejected;

@@ -46,8 +46,10 @@ namespace TimingMat.Core.Journal
 
         private long _nextSequence;
         private long _lastSequence;
-        private long _durableSequence;
-        private long _ackedSequence;
+
+        // Read by the outbox at every poll: fields, not properties (a property is a call on the device).
+        internal long durableSequence;
+        internal long ackedSequence;
         private long _savedAckedSequence;
         private bool _unflushed;
         private bool _needsRepair;
@@ -93,7 +95,7 @@ namespace TimingMat.Core.Journal
         /// <summary>Gets the sequence number of the last record made durable by <see cref="Commit"/>.</summary>
         public long DurableSequence
         {
-            get { return _durableSequence; }
+            get { return durableSequence; }
         }
 
         /// <summary>Gets the sequence number the next appended passing gets.</summary>
@@ -105,13 +107,13 @@ namespace TimingMat.Core.Journal
         /// <summary>Gets the collector's acknowledged sequence number: every record up to it is stored at the collector.</summary>
         public long AckedSequence
         {
-            get { return _ackedSequence; }
+            get { return ackedSequence; }
         }
 
         /// <summary>Gets the number of durable records not yet acknowledged.</summary>
         public long UnacknowledgedCount
         {
-            get { return _durableSequence - _ackedSequence; }
+            get { return durableSequence - ackedSequence; }
         }
 
         /// <summary>Gets the most bytes the journal may occupy.</summary>
@@ -299,7 +301,7 @@ namespace TimingMat.Core.Journal
             }
 
             _unflushed = false;
-            _durableSequence = _lastSequence;
+            durableSequence = _lastSequence;
             return true;
         }
 
@@ -309,17 +311,17 @@ namespace TimingMat.Core.Journal
         /// <remarks>Acknowledgements never go backwards and never beyond <see cref="DurableSequence"/>.</remarks>
         public bool Acknowledge(long sequence)
         {
-            if (sequence > _durableSequence)
+            if (sequence > durableSequence)
             {
-                sequence = _durableSequence;
+                sequence = durableSequence;
             }
 
-            if (sequence <= _ackedSequence)
+            if (sequence <= ackedSequence)
             {
                 return false;
             }
 
-            _ackedSequence = sequence;
+            ackedSequence = sequence;
             return true;
         }
 
@@ -530,16 +532,16 @@ namespace TimingMat.Core.Journal
             RecoverNewestSegment(reader);
             long saved = _ackMark.Load(JournalId);
             _savedAckedSequence = saved;
-            _ackedSequence = saved;
-            if (_ackedSequence < FirstSequence - 1)
+            ackedSequence = saved;
+            if (ackedSequence < FirstSequence - 1)
             {
                 // Only acknowledged segments are ever deleted, so everything before the oldest one was acknowledged.
-                _ackedSequence = FirstSequence - 1;
+                ackedSequence = FirstSequence - 1;
             }
 
-            if (_ackedSequence > _durableSequence)
+            if (ackedSequence > durableSequence)
             {
-                _ackedSequence = _durableSequence;
+                ackedSequence = durableSequence;
             }
         }
 
@@ -550,8 +552,8 @@ namespace TimingMat.Core.Journal
             _ackMark.Clear();
             _nextSequence = 1;
             _lastSequence = 0;
-            _durableSequence = 0;
-            _ackedSequence = 0;
+            durableSequence = 0;
+            ackedSequence = 0;
             _savedAckedSequence = 0;
             _rotateBeforeAppend = true;
         }
@@ -643,7 +645,7 @@ namespace TimingMat.Core.Journal
             }
 
             _lastSequence = highest;
-            _durableSequence = highest;
+            durableSequence = highest;
             _nextSequence = highest + 1;
         }
 
@@ -724,13 +726,13 @@ namespace TimingMat.Core.Journal
 
         private bool MakeRoom()
         {
-            if (FullAlarm && _ackedSequence == _ackedAtFullCheck && (++_fullRetries % FullRetryEvery) != 0)
+            if (FullAlarm && ackedSequence == _ackedAtFullCheck && (++_fullRetries % FullRetryEvery) != 0)
             {
                 // Nothing was acknowledged since the journal filled up: do not ask the medium again on every poll.
                 return false;
             }
 
-            _ackedAtFullCheck = _ackedSequence;
+            _ackedAtFullCheck = ackedSequence;
             while (true)
             {
                 bool segmentsLeft = _segmentCount + 1 <= _maxSegments;
@@ -759,14 +761,14 @@ namespace TimingMat.Core.Journal
 
         private bool SaveAckMark()
         {
-            if (_ackedSequence == _savedAckedSequence)
+            if (ackedSequence == _savedAckedSequence)
             {
                 return true;
             }
 
             try
             {
-                _ackMark.Save(JournalId, _ackedSequence);
+                _ackMark.Save(JournalId, ackedSequence);
             }
             catch (IOException)
             {
@@ -774,14 +776,14 @@ namespace TimingMat.Core.Journal
                 return false;
             }
 
-            _savedAckedSequence = _ackedSequence;
+            _savedAckedSequence = ackedSequence;
             return true;
         }
 
         private bool OldestSegmentIsAcknowledged()
         {
             // The newest segment is never deleted; an older one is done when the next one starts after the acked mark.
-            return _segmentCount >= 2 && _segmentFirst[1] - 1 <= _ackedSequence;
+            return _segmentCount >= 2 && _segmentFirst[1] - 1 <= ackedSequence;
         }
 
         private bool DeleteOldestSegment()

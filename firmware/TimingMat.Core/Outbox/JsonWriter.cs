@@ -58,11 +58,7 @@ namespace TimingMat.Core.Outbox
         public byte[] ToArray()
         {
             byte[] copy = new byte[_length];
-            for (int i = 0; i < _length; i++)
-            {
-                copy[i] = _buffer[i];
-            }
-
+            System.Array.Copy(_buffer, 0, copy, 0, _length);
             return copy;
         }
 
@@ -276,8 +272,41 @@ namespace TimingMat.Core.Outbox
 
         private void Quoted(string text)
         {
-            Put('"');
-            for (int i = 0; i < text.Length; i++)
+            int length = text.Length;
+            int i = 0;
+            int at = _length;
+            byte[] buffer = _buffer;
+            if (at + length + 2 <= buffer.Length)
+            {
+                // Names and most values are plain ASCII: written straight into the buffer (a Put per character is a
+                // call on the device); the first character that needs escaping hands the rest to the loop below.
+                buffer[at++] = (byte)'"';
+                while (i < length)
+                {
+                    char c = text[i];
+                    if (c == '"' || c == '\\' || c < ' ' || c > '~')
+                    {
+                        break;
+                    }
+
+                    buffer[at++] = (byte)c;
+                    i++;
+                }
+
+                _length = at;
+                if (i == length)
+                {
+                    buffer[at] = (byte)'"';
+                    _length = at + 1;
+                    return;
+                }
+            }
+            else
+            {
+                Put('"');
+            }
+
+            for (; i < length; i++)
             {
                 char c = text[i];
                 if (c == '"' || c == '\\')
@@ -307,28 +336,40 @@ namespace TimingMat.Core.Outbox
         {
             bool negative = value < 0;
             int count = 0;
+            byte[] digits = _digits;
 
             // Work on the negative side so that the smallest long needs no special case.
             long rest = negative ? value : -value;
             while (rest != 0 || count <= decimals)
             {
-                _digits[count++] = (byte)('0' - (rest % 10));
-                rest /= 10;
+                long next = rest / 10;
+                digits[count++] = (byte)('0' - (rest - (next * 10)));
+                rest = next;
+            }
+
+            int at = _length;
+            byte[] buffer = _buffer;
+            if (at + count + (negative ? 1 : 0) + (decimals > 0 ? 1 : 0) > buffer.Length)
+            {
+                Overflow = true;
+                return;
             }
 
             if (negative)
             {
-                Put('-');
+                buffer[at++] = (byte)'-';
             }
 
             for (int i = count - 1; i >= 0; i--)
             {
-                Put((char)_digits[i]);
+                buffer[at++] = digits[i];
                 if (i == decimals && decimals > 0)
                 {
-                    Put('.');
+                    buffer[at++] = (byte)'.';
                 }
             }
+
+            _length = at;
         }
 
         private void Padded(long value, int width)

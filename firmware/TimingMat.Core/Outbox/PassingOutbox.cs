@@ -50,6 +50,8 @@ namespace TimingMat.Core.Outbox
         private long _pendingSince;
         private long _ackTimeout;
         private bool _connected;
+        private readonly int _batchMaxCount;
+        private readonly long _batchMaxAge;
 
         /// <summary>Initializes a new instance of the <see cref="PassingOutbox"/> class.</summary>
         /// <param name="journal">The open journal.</param>
@@ -76,6 +78,8 @@ namespace TimingMat.Core.Outbox
             _sendNext = journal.DurableSequence + 1;
             _pendingSince = -1;
             _ackTimeout = options.AckTimeoutMicros;
+            _batchMaxCount = options.BatchMaxCount;
+            _batchMaxAge = options.BatchMaxAgeMicros;
             LastAckMicros = -1;
         }
 
@@ -237,16 +241,37 @@ namespace TimingMat.Core.Outbox
         /// <summary>Publishes whatever is due; call it from the unit's loop after taking acks and commands.</summary>
         public void Poll()
         {
+            if (_connected)
+            {
+                Poll(_clock.GetMicroseconds());
+            }
+        }
+
+        /// <summary>Publishes whatever is due at a time the caller read from the clock.</summary>
+        /// <param name="now">Local µs now.</param>
+        internal void Poll(long now)
+        {
             if (!_connected)
             {
                 return;
             }
 
-            long now = _clock.GetMicroseconds();
-            ExpireInFlight(now);
+            if (_inFlight > 0)
+            {
+                ExpireInFlight(now);
+            }
+
+            PassingJournal journal = _journal;
+            long durable = journal.durableSequence;
+            SequenceRange resend = _resend;
+            if (_sendNext > durable && resend.next > resend.end && _replay.next > _replay.end)
+            {
+                // Nothing to send (an idle unit's every poll): one look at each flow.
+                return;
+            }
+
             int window = _flightFirst.Length;
             bool sent = false;
-            long durable = _journal.DurableSequence;
             if (_sendNext <= durable)
             {
                 if (_pendingSince < 0)
@@ -256,7 +281,7 @@ namespace TimingMat.Core.Outbox
 
                 // One batch a poll: building one (records read back and checked, the batch's CRC) is the largest
                 // piece of work a poll does on the device; a backlog drains a batch every poll.
-                if (_inFlight < window && (durable - _sendNext + 1 >= _options.BatchMaxCount || now - _pendingSince >= _options.BatchMaxAgeMicros))
+                if (_inFlight < window && (durable - _sendNext + 1 >= _batchMaxCount || now - _pendingSince >= _batchMaxAge))
                 {
                     long last = SendRange(_live, _sendNext, durable, false, now);
                     if (last < 0)
@@ -274,13 +299,13 @@ namespace TimingMat.Core.Outbox
                 }
             }
 
-            TrimResend();
-            if (!sent && !SendFrom(_resend, false, now, window))
+            resend.SkipTo(journal.ackedSequence + 1);
+            if (!sent && !SendFrom(resend, false, now, window))
             {
                 return;
             }
 
-            if (!sent && _resend.IsEmpty)
+            if (!sent && resend.next > resend.end)
             {
                 SendFrom(_replay, true, now, window);
             }
@@ -289,7 +314,7 @@ namespace TimingMat.Core.Outbox
         // Sends a full batch from a range when the window has room, leaving its last slot to live passings.
         private bool SendFrom(SequenceRange range, bool replay, long now, int window)
         {
-            if (!range.IsEmpty && _inFlight < window - 1)
+            if (range.next <= range.end && _inFlight < window - 1)
             {
                 long last = SendRange(_backlog, range.Next, range.End, replay, now);
                 if (last < 0)

@@ -7,29 +7,32 @@ namespace TimingMat.Core.Outbox
     /// </summary>
     public sealed class SequenceRange
     {
-        /// <summary>Initializes a new instance of the <see cref="SequenceRange"/> class, empty.</summary>
-        public SequenceRange()
-        {
-            Next = 1;
-            End = 0;
-        }
+        // Fields the outbox reads in its polls (a property is a call on the device).
+        internal long next = 1;
+        internal long end;
 
         /// <summary>Gets the next sequence number to send.</summary>
-        public long Next { get; private set; }
+        public long Next
+        {
+            get { return next; }
+        }
 
         /// <summary>Gets the last sequence number to send.</summary>
-        public long End { get; private set; }
+        public long End
+        {
+            get { return end; }
+        }
 
         /// <summary>Gets a value indicating whether nothing is left.</summary>
         public bool IsEmpty
         {
-            get { return Next > End; }
+            get { return next > end; }
         }
 
         /// <summary>Gets how many sequence numbers are left.</summary>
         public long Count
         {
-            get { return IsEmpty ? 0 : End - Next + 1; }
+            get { return next > end ? 0 : end - next + 1; }
         }
 
         /// <summary>Adds a run, merging it with what is there.</summary>
@@ -42,24 +45,24 @@ namespace TimingMat.Core.Outbox
                 return;
             }
 
-            if (IsEmpty)
+            if (next > end)
             {
-                Next = from;
-                End = to;
+                next = from;
+                end = to;
                 return;
             }
 
-            Next = from < Next ? from : Next;
-            End = to > End ? to : End;
+            next = from < next ? from : next;
+            end = to > end ? to : end;
         }
 
         /// <summary>Drops everything below a sequence number (sent, or acknowledged).</summary>
         /// <param name="sequence">The new lowest sequence number left.</param>
         public void SkipTo(long sequence)
         {
-            if (Next < sequence)
+            if (next < sequence)
             {
-                Next = sequence;
+                next = sequence;
             }
         }
 
@@ -68,7 +71,7 @@ namespace TimingMat.Core.Outbox
         /// <returns><c>true</c> when it lies in the run.</returns>
         public bool Contains(long sequence)
         {
-            return sequence >= Next && sequence <= End;
+            return sequence >= next && sequence <= end;
         }
     }
 }

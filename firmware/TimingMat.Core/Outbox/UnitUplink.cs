@@ -14,7 +14,7 @@ namespace TimingMat.Core.Outbox
     /// <remarks>
     /// <para>
     /// Hand <see cref="Ring"/> to the detector as its <see cref="IPassingSink"/> (it may run on another thread), then call
-    /// <see cref="PollJournal"/> and <see cref="PollLink"/> (or <see cref="Poll"/>) from the unit's loop every few
+    /// <see cref="PollJournal()"/> and <see cref="PollLink()"/> (or <see cref="Poll"/>) from the unit's loop every few
     /// milliseconds. The journal work moves passings from the ring into the journal (which numbers them), commits at
     /// most every <see cref="UplinkOptions.CommitIntervalMicros"/> and saves the acked mark now and then. The link work
     /// keeps the MQTT session up — persistent session, retained last will <c>{"unit":N,"state":"offline"}</c> on the
@@ -34,6 +34,11 @@ namespace TimingMat.Core.Outbox
         private readonly UplinkOptions _options;
         private readonly UplinkTopics _topics;
         private readonly MqttConnectOptions _connect;
+        private readonly PassingRing _ring;
+        private readonly PassingJournal _journal;
+        private readonly long _commitInterval;
+        private readonly long _ackSaveInterval;
+        private readonly int _maxPassingsPerPoll;
         private PassingOutbox _outbox;
         private bool _online;
         private bool _stopped;
@@ -52,8 +57,11 @@ namespace TimingMat.Core.Outbox
         /// <param name="options">Settings.</param>
         public UnitUplink(PassingRing ring, PassingJournal journal, IMqttLink link, IMicrosecondClock clock, UplinkOptions options)
         {
-            Ring = ring;
-            Journal = journal;
+            _ring = ring;
+            _journal = journal;
+            _commitInterval = options.CommitIntervalMicros;
+            _ackSaveInterval = options.AckSaveIntervalMicros;
+            _maxPassingsPerPoll = options.MaxPassingsPerPoll;
             _link = link;
             _clock = clock;
             _options = options;
@@ -72,10 +80,16 @@ namespace TimingMat.Core.Outbox
         }
 
         /// <summary>Gets the ring: the detector's <see cref="IPassingSink"/>.</summary>
-        public PassingRing Ring { get; private set; }
+        public PassingRing Ring
+        {
+            get { return _ring; }
+        }
 
         /// <summary>Gets the journal.</summary>
-        public PassingJournal Journal { get; private set; }
+        public PassingJournal Journal
+        {
+            get { return _journal; }
+        }
 
         /// <summary>Gets or sets where the command topic's messages go; without one they are counted and dropped.</summary>
         public IUnitCommandSink Commands { get; set; }
@@ -145,22 +159,32 @@ namespace TimingMat.Core.Outbox
         /// <summary>The journal's work: ring to journal, group commit, acked mark. Never waits beyond a flash write.</summary>
         public void PollJournal()
         {
+            PollJournal(_clock.GetMicroseconds());
+        }
+
+        /// <summary>The journal's work at a time the caller read from the clock.</summary>
+        /// <param name="now">Local µs now.</param>
+        internal void PollJournal(long now)
+        {
             if (_outbox == null || _stopped)
             {
                 return;
             }
 
-            long now = _clock.GetMicroseconds();
-            MoveRingToJournal();
-            if (_appendedSinceCommit && now - _lastCommit >= _options.CommitIntervalMicros && Journal.Commit())
+            if (_ring.Peek() != null)
+            {
+                MoveRingToJournal();
+            }
+
+            if (_appendedSinceCommit && now - _lastCommit >= _commitInterval && _journal.Commit())
             {
                 _appendedSinceCommit = false;
                 _lastCommit = now;
             }
 
-            if (now - _lastAckSave >= _options.AckSaveIntervalMicros)
+            if (now - _lastAckSave >= _ackSaveInterval)
             {
-                Journal.SaveAcknowledged();
+                _journal.SaveAcknowledged();
                 _lastAckSave = now;
             }
         }
@@ -168,17 +192,29 @@ namespace TimingMat.Core.Outbox
         /// <summary>The link's work: the connection, acks, replay requests, commands, publishing. Never waits.</summary>
         public void PollLink()
         {
+            PollLink(_clock.GetMicroseconds());
+        }
+
+        /// <summary>The link's work at a time the caller read from the clock.</summary>
+        /// <param name="now">Local µs now.</param>
+        internal void PollLink(long now)
+        {
             if (_outbox == null || _stopped)
             {
                 return;
             }
 
-            KeepConnected(_clock.GetMicroseconds());
-            if (_online)
+            if (!_online || !_link.IsConnected)
             {
-                TakeMessages();
-                _outbox.Poll();
+                KeepConnected(now);
+                if (!_online)
+                {
+                    return;
+                }
             }
+
+            TakeMessages();
+            _outbox.Poll(now);
         }
 
         /// <summary>Publishes a message of the unit's own (status, command reply) when the session is up.</summary>
@@ -253,16 +289,17 @@ namespace TimingMat.Core.Outbox
 
         private void MoveRingToJournal()
         {
-            for (int moved = 0; moved < _options.MaxPassingsPerPoll; moved++)
+            PassingRing ring = _ring;
+            for (int moved = 0; moved < _maxPassingsPerPoll; moved++)
             {
-                Passing next = Ring.Peek();
-                if (next == null || !Journal.Append(next))
+                Passing next = ring.Peek();
+                if (next == null || !_journal.Append(next))
                 {
                     // A full or failing journal leaves the passing in the ring: the ring fills and holds the detector back.
                     return;
                 }
 
-                Ring.Remove();
+                ring.Remove();
                 _appendedSinceCommit = true;
             }
         }

@@ -1,7 +1,7 @@
 namespace TimingMat.Core.Reader
 {
     /// <summary>
-    /// The two CRC-16s of the reader protocols, both on polynomial 0x1021 (MSB first), table-driven one byte at a time.
+    /// The two CRC-16s of the reader protocols, both on polynomial 0x1021 (MSB first), table-driven.
     /// </summary>
     /// <remarks>
     /// <para><see cref="Mercury"/> is the ThingMagic frame CRC: register 0xFFFF, message bits shifted <em>into</em> the
@@ -18,6 +18,10 @@ namespace TimingMat.Core.Reader
         // Entry h: the feedback of shifting a top byte h out of the register, i.e. the CRC-CCITT table.
         private static readonly int[] s_table = BuildTable();
 
+        // Entry h: the feedback of shifting a top byte h out through sixteen shifts (two bytes). The feedback is linear,
+        // so two bytes at once are (b0 b1) ^ s_pair[high byte] ^ s_table[low byte]: no mask, half the steps.
+        private static readonly int[] s_pair = BuildPairTable(s_table);
+
         /// <summary>Computes the ThingMagic Mercury frame CRC.</summary>
         /// <param name="buffer">Bytes to check: for a frame, LEN through the last data byte (the 0xFF header excluded).</param>
         /// <param name="offset">Index of the first byte.</param>
@@ -25,25 +29,32 @@ namespace TimingMat.Core.Reader
         /// <returns>The CRC, 0..0xFFFF, sent big-endian after the data.</returns>
         public static int Mercury(byte[] buffer, int offset, int count)
         {
-            // Four bytes a turn: the loop's own test and increment cost as much as a byte's step on the interpreter.
+            // Two bytes a step and eight a turn: on the interpreter every instruction counts (~12 a byte instead of ~18).
+            int[] pair = s_pair;
             int[] table = s_table;
             int crc = 0xFFFF;
             int i = offset;
             int end = offset + count;
-            int quads = end - 3;
-            while (i < quads)
+            int octets = end - 7;
+            while (i < octets)
             {
-                crc = (((crc << 8) | buffer[i]) ^ table[crc >> 8]) & 0xFFFF;
-                crc = (((crc << 8) | buffer[i + 1]) ^ table[crc >> 8]) & 0xFFFF;
-                crc = (((crc << 8) | buffer[i + 2]) ^ table[crc >> 8]) & 0xFFFF;
-                crc = (((crc << 8) | buffer[i + 3]) ^ table[crc >> 8]) & 0xFFFF;
-                i += 4;
+                crc = ((buffer[i] << 8) | buffer[i + 1]) ^ pair[crc >> 8] ^ table[crc & 0xFF];
+                crc = ((buffer[i + 2] << 8) | buffer[i + 3]) ^ pair[crc >> 8] ^ table[crc & 0xFF];
+                crc = ((buffer[i + 4] << 8) | buffer[i + 5]) ^ pair[crc >> 8] ^ table[crc & 0xFF];
+                crc = ((buffer[i + 6] << 8) | buffer[i + 7]) ^ pair[crc >> 8] ^ table[crc & 0xFF];
+                i += 8;
             }
 
-            while (i < end)
+            int pairs = end - 1;
+            while (i < pairs)
+            {
+                crc = ((buffer[i] << 8) | buffer[i + 1]) ^ pair[crc >> 8] ^ table[crc & 0xFF];
+                i += 2;
+            }
+
+            if (i < end)
             {
                 crc = (((crc << 8) | buffer[i]) ^ table[crc >> 8]) & 0xFFFF;
-                i++;
             }
 
             return crc;
@@ -82,6 +93,19 @@ namespace TimingMat.Core.Reader
             }
 
             return table;
+        }
+
+        private static int[] BuildPairTable(int[] table)
+        {
+            // Register H·256 shifted one byte: (low byte of T[H]) becomes the top byte with T[H] >> 8 fed back again.
+            int[] pair = new int[256];
+            for (int high = 0; high < 256; high++)
+            {
+                int once = table[high];
+                pair[high] = ((once & 0xFF) << 8) ^ table[once >> 8];
+            }
+
+            return pair;
         }
     }
 }

@@ -63,6 +63,13 @@ namespace TimingMat.Core.Reader
         private readonly byte[] _buffer = new byte[BufferSize];
         private readonly long[] _failedEnds = new long[8];
         private readonly byte _header;
+
+        // The header boxed once: Array.IndexOf searches a byte array for it natively on the device.
+        private readonly object _headerBox;
+        private IFrameSink _sink;
+
+        // What is asked, while in sync, whether to skip a frame unchecked; a field the driver sets at every feed.
+        internal IFramePrefilter prefilter;
         private int _start;
         private int _end;
         private long _bufferBase;
@@ -72,14 +79,16 @@ namespace TimingMat.Core.Reader
         private int _generation;
         private int _failedEndCount;
         private int _failedEndNext;
-        private long _bytesFed;
-        private long _frames;
-        private long _crcErrors;
-        private long _truncatedFrames;
-        private long _malformedFrames;
-        private long _skippedBytes;
-        private long _resyncs;
-        private long _frameOffset;
+
+        // Counters as fields the driver reads directly (a property is a call on the device), like ReaderCounters.
+        internal long bytesFed;
+        internal long frames;
+        internal long crcErrors;
+        internal long truncatedFrames;
+        internal long malformedFrames;
+        internal long skippedBytes;
+        internal long resyncs;
+        internal long frameOffset;
         private long _letGo;
 
         /// <summary>Initializes a new instance of the <see cref="FrameDeframer"/> class.</summary>
@@ -87,66 +96,68 @@ namespace TimingMat.Core.Reader
         protected FrameDeframer(byte header)
         {
             _header = header;
+            _headerBox = header;
         }
 
-        /// <summary>Gets or sets what is asked, while in sync, whether to skip a frame unchecked (<c>null</c>: none).</summary>
-        internal IFramePrefilter Prefilter { get; set; }
-
-        /// <summary>Gets the number of frames skipped unchecked for the <see cref="Prefilter"/>.</summary>
+        /// <summary>Gets the number of frames skipped unchecked for the prefilter.</summary>
         public long LetGo
         {
             get { return _letGo; }
         }
 
         /// <summary>Gets or sets where frames go. Frames found while it is <c>null</c> are counted and dropped.</summary>
-        public IFrameSink Sink { get; set; }
+        public IFrameSink Sink
+        {
+            get { return _sink; }
+            set { _sink = value; }
+        }
 
         /// <summary>Gets the number of bytes fed so far.</summary>
         public long BytesFed
         {
-            get { return _bytesFed; }
+            get { return bytesFed; }
         }
 
         /// <summary>Gets the number of valid frames handed to the sink.</summary>
         public long Frames
         {
-            get { return _frames; }
+            get { return frames; }
         }
 
         /// <summary>Gets the number of frames that failed their checksum where a frame was expected.</summary>
         public long CrcErrors
         {
-            get { return _crcErrors; }
+            get { return crcErrors; }
         }
 
         /// <summary>Gets the number of frames cut short: the next frame started inside them, or the stream ended.</summary>
         public long TruncatedFrames
         {
-            get { return _truncatedFrames; }
+            get { return truncatedFrames; }
         }
 
         /// <summary>Gets the number of frames with an impossible length or structure where a frame was expected.</summary>
         public long MalformedFrames
         {
-            get { return _malformedFrames; }
+            get { return malformedFrames; }
         }
 
         /// <summary>Gets the number of bytes that were not part of any valid frame.</summary>
         public long SkippedBytes
         {
-            get { return _skippedBytes; }
+            get { return skippedBytes; }
         }
 
         /// <summary>Gets the number of times the stream lost sync and the deframer had to hunt for the next frame.</summary>
         public long Resyncs
         {
-            get { return _resyncs; }
+            get { return resyncs; }
         }
 
         /// <summary>Gets the stream offset (bytes fed before it) of the frame being delivered to the sink.</summary>
         public long FrameOffset
         {
-            get { return _frameOffset; }
+            get { return frameOffset; }
         }
 
         /// <summary>Gets the number of bytes held that do not form a complete frame yet.</summary>
@@ -166,7 +177,7 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            _bytesFed += count;
+            bytesFed += count;
             int generation = _generation;
             while (count > 0)
             {
@@ -199,7 +210,7 @@ namespace TimingMat.Core.Reader
             Scan(true);
             if (_pending)
             {
-                _crcErrors++;
+                crcErrors++;
                 _pending = false;
             }
 
@@ -222,13 +233,13 @@ namespace TimingMat.Core.Reader
         /// <summary>Sets every counter to zero.</summary>
         public void ResetCounters()
         {
-            _bytesFed = 0;
-            _frames = 0;
-            _crcErrors = 0;
-            _truncatedFrames = 0;
-            _malformedFrames = 0;
-            _skippedBytes = 0;
-            _resyncs = 0;
+            bytesFed = 0;
+            frames = 0;
+            crcErrors = 0;
+            truncatedFrames = 0;
+            malformedFrames = 0;
+            skippedBytes = 0;
+            resyncs = 0;
         }
 
         /// <summary>
@@ -271,14 +282,11 @@ namespace TimingMat.Core.Reader
             {
                 int i = _start;
                 int end = _end;
-                while (i < end && buffer[i] != header)
+                if (i < end && buffer[i] != header)
                 {
-                    i++;
-                }
-
-                if (i > _start)
-                {
-                    Skip(i - _start);
+                    // Garbage: the next header byte is found natively.
+                    i = System.Array.IndexOf(buffer, _headerBox, i, end - i);
+                    Skip((i < 0 ? end : i) - _start);
                 }
 
                 int available = end - _start;
@@ -296,7 +304,7 @@ namespace TimingMat.Core.Reader
 
                     if (_synced)
                     {
-                        _truncatedFrames++;
+                        truncatedFrames++;
                     }
 
                     Skip(1);
@@ -308,7 +316,7 @@ namespace TimingMat.Core.Reader
                 {
                     if (_synced)
                     {
-                        _malformedFrames++;
+                        malformedFrames++;
                     }
 
                     Skip(1);
@@ -324,15 +332,15 @@ namespace TimingMat.Core.Reader
 
                     if (_synced)
                     {
-                        _truncatedFrames++;
+                        truncatedFrames++;
                     }
 
                     Skip(1);
                     continue;
                 }
 
-                IFramePrefilter prefilter = Prefilter;
-                if (prefilter != null && _synced && prefilter.LetGo(buffer, _start, size))
+                IFramePrefilter filter = prefilter;
+                if (filter != null && _synced && filter.LetGo(buffer, _start, size))
                 {
                     // Expected here and let go: taken as the frame it says it is, without its check or delivery.
                     Accepted(size);
@@ -371,9 +379,9 @@ namespace TimingMat.Core.Reader
                 if (verdict == Valid)
                 {
                     int frameStart = _start;
-                    _frameOffset = Accepted(size);
-                    _frames++;
-                    IFrameSink sink = Sink;
+                    frameOffset = Accepted(size);
+                    frames++;
+                    IFrameSink sink = _sink;
                     if (sink != null)
                     {
                         sink.OnFrame(buffer, frameStart, size);
@@ -405,7 +413,7 @@ namespace TimingMat.Core.Reader
                         }
                         else
                         {
-                            _malformedFrames++;
+                            malformedFrames++;
                         }
                     }
                     else if (verdict == ChecksumError)
@@ -424,25 +432,14 @@ namespace TimingMat.Core.Reader
         // decideNow: a strong frame in sync is not held back for a 1-in-65536 coincidence), else InnerNone.
         private int FindInnerFrame(int start, int size, bool decideNow, bool includeContained)
         {
+            // The header byte is rare inside a frame: it is looked for natively, not a byte at a time in IL.
             byte[] buffer = _buffer;
-            byte header = _header;
             int end = start + size;
-            int quads = end - 3;
             int q = start + 1;
-            while (true)
+            while (q < end)
             {
-                // The header byte is rare inside a frame: look for it four bytes a turn.
-                while (q < quads && buffer[q] != header && buffer[q + 1] != header && buffer[q + 2] != header && buffer[q + 3] != header)
-                {
-                    q += 4;
-                }
-
-                while (q < end && buffer[q] != header)
-                {
-                    q++;
-                }
-
-                if (q >= end)
+                q = System.Array.IndexOf(buffer, _headerBox, q, end - q);
+                if (q < 0)
                 {
                     return InnerNone;
                 }
@@ -455,6 +452,8 @@ namespace TimingMat.Core.Reader
 
                 q++;
             }
+
+            return InnerNone;
         }
 
         // Judges the candidate frame at q, a header byte inside a frame that ends at end (see FindInnerFrame).
@@ -494,12 +493,13 @@ namespace TimingMat.Core.Reader
             {
                 ResolvePending(at);
             }
-            else
+            else if (_failedEndCount > 0)
             {
                 ConsumeFailedEnd(at);
             }
 
-            ClearFailedEnds();
+            _failedEndCount = 0;
+            _failedEndNext = 0;
             _start += size;
             _synced = true;
             return at;
@@ -509,11 +509,11 @@ namespace TimingMat.Core.Reader
         {
             if (nextFrameAt < _pendingEnd)
             {
-                _truncatedFrames++;
+                truncatedFrames++;
             }
             else
             {
-                _crcErrors++;
+                crcErrors++;
             }
 
             _pending = false;
@@ -543,7 +543,7 @@ namespace TimingMat.Core.Reader
             {
                 if (_failedEnds[i] == at)
                 {
-                    _crcErrors++;
+                    crcErrors++;
                     ClearFailedEnds();
                     return true;
                 }
@@ -554,12 +554,12 @@ namespace TimingMat.Core.Reader
 
         private void Skip(int count)
         {
-            _skippedBytes += count;
+            skippedBytes += count;
             _start += count;
             if (_synced)
             {
                 _synced = false;
-                _resyncs++;
+                resyncs++;
             }
         }
 
@@ -578,9 +578,9 @@ namespace TimingMat.Core.Reader
 
             // The held bytes are fewer than one frame, so a forward copy (destination below source) is cheap and safe.
             int held = _end - _start;
-            for (int i = 0; i < held; i++)
+            if (held > 0)
             {
-                _buffer[i] = _buffer[_start + i];
+                System.Array.Copy(_buffer, _start, _buffer, 0, held);
             }
 
             _bufferBase += _start;

@@ -65,6 +65,14 @@ namespace TimingMat.Core.Reader
         private bool _behind;
         private IReadThinner _thinner;
 
+        // The options the polls read, taken once (a property is a call on the device).
+        private readonly long _interByteTimeout;
+        private readonly long _garbageWindow;
+        private readonly long _garbageStorm;
+        private readonly long _silenceTimeout;
+        private readonly long _healthy;
+        private readonly int _behindBytes;
+
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
         /// <param name="port">Port of the module; opened by the driver when closed.</param>
         /// <param name="clock">The unit's microsecond clock.</param>
@@ -112,6 +120,12 @@ namespace TimingMat.Core.Reader
             _deframer.Sink = this;
             _backoffMicros = options.BackoffInitialMicros;
             _readerIndex = options.ReaderIndex;
+            _interByteTimeout = options.InterByteTimeoutMicros;
+            _garbageWindow = options.GarbageWindowMicros;
+            _garbageStorm = options.GarbageStormBytes;
+            _silenceTimeout = options.SilenceTimeoutMicros;
+            _healthy = options.HealthyMicros;
+            _behindBytes = options.BehindBytes;
             _state = ReaderState.Stopped;
         }
 
@@ -286,14 +300,17 @@ namespace TimingMat.Core.Reader
             }
 
             ReceiveAvailable();
-            if (!IsActive(_state))
+            state = _state;
+            if (state != ReaderState.Configuring && state != ReaderState.Starting && state != ReaderState.Reading)
             {
                 return;
             }
 
-            if (_deframer.HeldBytes > 0 && _now - _lastByteMicros >= _options.InterByteTimeoutMicros)
+            long now = _now;
+            FrameDeframer deframer = _deframer;
+            if (now - _lastByteMicros >= _interByteTimeout && deframer.HeldBytes > 0)
             {
-                _deframer.Flush();
+                deframer.Flush();
                 SyncDeframerCounters();
                 if (!IsActive(_state))
                 {
@@ -301,12 +318,12 @@ namespace TimingMat.Core.Reader
                 }
             }
 
-            if (_now - _windowStartMicros >= _options.GarbageWindowMicros)
+            if (now - _windowStartMicros >= _garbageWindow)
             {
-                _windowStartMicros = _now;
-                _windowStartSkipped = _deframer.SkippedBytes;
+                _windowStartMicros = now;
+                _windowStartSkipped = deframer.skippedBytes;
             }
-            else if (_deframer.SkippedBytes - _windowStartSkipped >= _options.GarbageStormBytes)
+            else if (deframer.skippedBytes - _windowStartSkipped >= _garbageStorm)
             {
                 Recover(ReaderRestartReason.GarbageStorm);
                 return;
@@ -315,7 +332,7 @@ namespace TimingMat.Core.Reader
             state = _state;
             if (state == ReaderState.Configuring || state == ReaderState.Starting)
             {
-                if (_now >= _deadline)
+                if (now >= _deadline)
                 {
                     Recover(ReaderRestartReason.ResponseTimeout);
                 }
@@ -323,13 +340,13 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            if (_now - _lastFrameMicros >= _options.SilenceTimeoutMicros)
+            if (now - _lastFrameMicros >= _silenceTimeout)
             {
                 Recover(ReaderRestartReason.Silence);
                 return;
             }
 
-            if (_now - _readingSinceMicros >= _options.HealthyMicros)
+            if (now - _readingSinceMicros >= _healthy)
             {
                 _backoffMicros = _options.BackoffInitialMicros;
             }
@@ -341,9 +358,10 @@ namespace TimingMat.Core.Reader
         void IFrameSink.OnFrame(byte[] buffer, int offset, int length)
         {
             _counters.frames++;
-            if (IsActive(_state))
+            ReaderState state = _state;
+            if (state == ReaderState.Reading || state == ReaderState.Configuring || state == ReaderState.Starting)
             {
-                HandleFrame(buffer, offset, length);
+                HandleFrame(buffer, offset, length, state);
             }
         }
 
@@ -399,7 +417,8 @@ namespace TimingMat.Core.Reader
         /// <param name="frame">Buffer holding the frame (valid during the call).</param>
         /// <param name="offset">Index of the header byte.</param>
         /// <param name="length">Frame length.</param>
-        protected abstract void HandleFrame(byte[] frame, int offset, int length);
+        /// <param name="state">The driver's state (<see cref="State"/>, passed in: a property is a call on the device).</param>
+        protected abstract void HandleFrame(byte[] frame, int offset, int length, ReaderState state);
 
         /// <summary>Called at the end of every poll while reading, after the silence check (e.g. to re-issue an inventory).</summary>
         protected virtual void OnReadingPoll()
@@ -472,6 +491,7 @@ namespace TimingMat.Core.Reader
                 {
                     _port.BaudRate = _options.LineBaudRate;
                     _lineBaud = _options.LineBaudRate;
+                    _nanosPerByte = 10000000000L / _lineBaud;
                     _port.DiscardInput();
                     _deframer.Reset();
                 }
@@ -596,11 +616,12 @@ namespace TimingMat.Core.Reader
         /// <summary>Stamps the read (local time its frame started on the line, reader index) and hands it to the sink.</summary>
         protected void DeliverRead()
         {
-            _read.LocalMicros = FrameStartMicros();
-            _read.ReaderIndex = _readerIndex;
+            TagRead read = _read;
+            read.LocalMicros = FrameStartMicros();
+            read.ReaderIndex = _readerIndex;
             _counters.tagReads++;
-            MarkAlive();
-            _sink.OnTagRead(_read);
+            _lastFrameMicros = _now;
+            _sink.OnTagRead(read);
         }
 
         /// <summary>Sends a command built by the protocol driver.</summary>
@@ -642,8 +663,9 @@ namespace TimingMat.Core.Reader
         private long FrameStartMicros()
         {
             long nanosPerByte = _nanosPerByte;
-            long fed = _deframer.BytesFed;
-            long frame = _deframer.FrameOffset;
+            FrameDeframer deframer = _deframer;
+            long fed = deframer.bytesFed;
+            long frame = deframer.frameOffset;
             if (frame > fed || fed - frame > FrameDeframer.BufferSize)
             {
                 return _now;
@@ -667,8 +689,7 @@ namespace TimingMat.Core.Reader
 
         private void ReceiveAvailable()
         {
-            _nanosPerByte = 10000000000L / BaudRate;
-            _pollStartBytes = _deframer.BytesFed;
+            _pollStartBytes = _deframer.bytesFed;
             _pollBytes = 0;
             ReceiveChunks();
             _drainedMicros = _now;
@@ -681,7 +702,7 @@ namespace TimingMat.Core.Reader
                 _counters.maxBacklogBytes = waiting;
             }
 
-            _behind = waiting >= _options.BehindBytes;
+            _behind = waiting >= _behindBytes;
             if (_behind)
             {
                 _counters.pollsBehind++;
@@ -690,12 +711,20 @@ namespace TimingMat.Core.Reader
 
         private void ReceiveChunks()
         {
-            while (IsActive(_state))
+            byte[] receive = _receive;
+            FrameDeframer deframer = _deframer;
+            while (true)
             {
+                ReaderState state = _state;
+                if (state != ReaderState.Reading && state != ReaderState.Configuring && state != ReaderState.Starting)
+                {
+                    return;
+                }
+
                 int n;
                 try
                 {
-                    n = _port.Read(_receive, 0, _receive.Length);
+                    n = _port.Read(receive, 0, receive.Length);
                 }
                 catch (Exception)
                 {
@@ -714,27 +743,34 @@ namespace TimingMat.Core.Reader
                 _pollBytes += n;
 
                 // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
-                _deframer.Prefilter = _thinner != null && (_behind || _pollBytes >= _options.BehindBytes) ? this : null;
-                _deframer.Feed(_receive, 0, n);
+                deframer.prefilter = _thinner != null && (_behind || _pollBytes >= _behindBytes) ? this : null;
+                deframer.Feed(receive, 0, n);
                 SyncDeframerCounters();
+                if (n < receive.Length)
+                {
+                    // Fewer bytes than asked for: the port is drained; what comes meanwhile waits for the next poll.
+                    return;
+                }
             }
         }
 
         private void SyncDeframerCounters()
         {
-            long crcErrors = _deframer.CrcErrors;
-            long truncated = _deframer.TruncatedFrames;
-            if (_deframer.Prefilter != null)
+            FrameDeframer deframer = _deframer;
+            ReaderCounters counters = _counters;
+            long crcErrors = deframer.crcErrors;
+            long truncated = deframer.truncatedFrames;
+            if (deframer.prefilter != null)
             {
                 // Frames damaged while behind: the UART dropped bytes while the core was late.
-                _counters.readsDropped += crcErrors - _counters.crcErrors + truncated - _counters.truncatedFrames;
+                counters.readsDropped += crcErrors - counters.crcErrors + truncated - counters.truncatedFrames;
             }
 
-            _counters.crcErrors = crcErrors;
-            _counters.truncatedFrames = truncated;
-            _counters.malformedFrames = _deframer.MalformedFrames;
-            _counters.skippedBytes = _deframer.SkippedBytes;
-            _counters.resyncs = _deframer.Resyncs;
+            counters.crcErrors = crcErrors;
+            counters.truncatedFrames = truncated;
+            counters.malformedFrames = deframer.malformedFrames;
+            counters.skippedBytes = deframer.skippedBytes;
+            counters.resyncs = deframer.resyncs;
         }
 
         private void BeginConfiguration()
@@ -745,7 +781,9 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            _port.BaudRate = BaudAt(_baudIndex);
+            int baud = BaudAt(_baudIndex);
+            _port.BaudRate = baud;
+            _nanosPerByte = 10000000000L / baud;
             _lineBaud = 0;
             _lineSpeedStep = false;
             _port.DiscardInput();
@@ -845,7 +883,9 @@ namespace TimingMat.Core.Reader
 
             try
             {
-                _port.BaudRate = BaudAt(_baudIndex);
+                int baud = BaudAt(_baudIndex);
+                _port.BaudRate = baud;
+                _nanosPerByte = 10000000000L / baud;
                 _lineBaud = 0;
                 _port.Open();
                 return _port.IsOpen;

@@ -43,6 +43,7 @@ namespace TimingMat.Core.Unit
         private const long RebootDelayMicros = 1000000;
         private const long LedHoldMicros = 200000;
         private const int TestTagBeepMillis = 80;
+        private const long FrequencyCheckMicros = 1000000;
 
         private readonly IMicrosecondClock _clock;
         private readonly UnitSupervisor _supervisor;
@@ -58,6 +59,18 @@ namespace TimingMat.Core.Unit
         private bool _ledOn;
         private long _lastPollMicros = -1;
         private UnitConsole _console;
+        private long _pollsLate;
+        private long _nextFrequencyCheckMicros;
+
+        // The parts Poll runs, as fields: every property read is a call on the device, and Poll runs every 10 ms.
+        private readonly ReaderDriver[] _readers;
+        private readonly MatClock _matClock;
+        private readonly CrossingDetector _detector;
+        private readonly ClockGate _gate;
+        private readonly UnitUplink _uplink;
+        private readonly UnitStatus _status;
+        private readonly LoRaUplink _lora;
+        private readonly IUnitSignal _signal;
 
         /// <summary>Initializes a new instance of the <see cref="MatUnit"/> class with the settings the configuration maps to.</summary>
         /// <param name="config">The unit's configuration (validated).</param>
@@ -124,6 +137,14 @@ namespace TimingMat.Core.Unit
             Commands = new UnitCommands(this);
             Uplink.Commands = Commands;
             Status = new UnitStatus(this);
+            _readers = Readers;
+            _matClock = Clock;
+            _detector = Detector;
+            _gate = Gate;
+            _uplink = Uplink;
+            _status = Status;
+            _lora = Lora;
+            _signal = hardware.Signal;
             Memory = new UnitMemoryReport(settings, ports.Length, Lora != null && settings.Lora.Enabled, UnitStatus.BufferBytes);
             BootReason = BootReason.FirstBoot;
         }
@@ -135,7 +156,10 @@ namespace TimingMat.Core.Unit
         public MatUnitSettings Settings { get; private set; }
 
         /// <summary>Gets the polls that came more than <see cref="LatePollMicros"/> after the previous one (the core could not keep up).</summary>
-        public long PollsLate { get; private set; }
+        public long PollsLate
+        {
+            get { return _pollsLate; }
+        }
 
         /// <summary>Gets what the unit runs on.</summary>
         public UnitHardware Hardware { get; private set; }
@@ -259,42 +283,55 @@ namespace TimingMat.Core.Unit
         public void Poll()
         {
             UnitSupervisor supervisor = _supervisor;
-            long now = _clock.GetMicroseconds();
+            IMicrosecondClock clock = _clock;
+            long now = clock.GetMicroseconds();
             supervisor.BeginRound(now);
             supervisor.Inside(UnitSupervisor.Reader);
             if (_lastPollMicros >= 0 && now - _lastPollMicros > LatePollMicros)
             {
-                PollsLate++;
+                _pollsLate++;
             }
 
             _lastPollMicros = now;
-            for (int i = 0; i < Readers.Length; i++)
+            ReaderDriver[] readers = _readers;
+            for (int i = 0; i < readers.Length; i++)
             {
-                Readers[i].Poll();
+                readers[i].Poll();
             }
 
             supervisor.Inside(UnitSupervisor.Clock);
-            Clock.Poll();
+            _matClock.Poll();
             supervisor.Inside(UnitSupervisor.Crossings);
-            now = _clock.GetMicroseconds();
-            Detector.Poll(now);
-            Gate.Poll();
+            now = clock.GetMicroseconds();
+            _detector.Poll(now);
+            _gate.Poll();
             supervisor.Inside(UnitSupervisor.Journal);
-            Uplink.PollJournal();
+            UnitUplink uplink = _uplink;
+            uplink.PollJournal(now);
             supervisor.Inside(UnitSupervisor.Uplink);
-            Uplink.PollLink();
-            if (Lora != null && Uplink.Journal.IsOpen)
+            uplink.PollLink(now);
+            if (_lora != null && uplink.Journal.IsOpen)
             {
                 supervisor.Inside(UnitSupervisor.Lora);
-                Lora.Poll(Uplink.IsOnline);
+                _lora.Poll(uplink.IsOnline);
             }
 
-            now = _clock.GetMicroseconds();
+            now = clock.GetMicroseconds();
             supervisor.EndRound(now);
-            supervisor.Connecting(Uplink.ConnectingSinceMicros >= 0, now);
-            Status.Poll(now);
-            KeepFrequency(now);
-            Signal(now);
+            supervisor.Connecting(uplink.ConnectingSinceMicros >= 0, now);
+            _status.Poll(now);
+            if (now >= _nextFrequencyCheckMicros)
+            {
+                // The crystal's frequency moves over minutes: once a second is often enough to keep it on flash.
+                _nextFrequencyCheckMicros = now + FrequencyCheckMicros;
+                KeepFrequency(now);
+            }
+
+            if (_signal != null)
+            {
+                Signal(now);
+            }
+
             if (_console != null)
             {
                 _console.Poll();
@@ -503,12 +540,7 @@ namespace TimingMat.Core.Unit
         // each test tag read.
         private void Signal(long now)
         {
-            IUnitSignal signal = Hardware.Signal;
-            if (signal == null)
-            {
-                return;
-            }
-
+            IUnitSignal signal = _signal;
             ReadMonitor monitor = RaceDay.Monitor;
             long reads = monitor.Reads;
             if (reads != _signalReads)

@@ -120,6 +120,11 @@ internal static class DeviceBenchText
             o.WriteLine();
             o.WriteLine(string.Create(c, $"{w.Name}: {w.Seconds:0} s, {w.Polls:N0} polls ({w.PollsOver20k} above 20,000 IL); largest poll {w.MaxPoll.Il:N0} IL and {w.MaxPoll.Calls:N0} calls at {w.MaxPoll.AtSeconds:0.00} s ({w.MaxPoll.Ms["low"]:0.0}-{w.MaxPoll.Ms["high"]:0.0} ms)"));
             o.WriteLine("  largest poll: " + string.Join(", ", w.MaxPoll.TopMethods.Select(m => string.Create(c, $"{m.Name} {m.IlPerSecond:N0}"))));
+            if (w.ModelReadsPerSecond > 0)
+            {
+                o.WriteLine(string.Create(c, $"  reads/s: the crossing model offered {w.ModelReadsPerSecond:0.0}, the modules missed {w.ModuleMissedPerSecond:0.0} between inventories and dropped {w.ModuleDroppedPerSecond:0.0} for a full line, the unit decoded {w.ReadsPerSecond:0.0}"));
+            }
+
             var e = w.PerEvent;
             if (e.ReadIl != null || e.CrossingIl != null || e.PassingIl != null)
             {

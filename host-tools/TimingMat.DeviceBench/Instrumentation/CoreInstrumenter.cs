@@ -182,6 +182,12 @@ internal static class CoreInstrumenter
                 if (code is Code.Call or Code.Callvirt or Code.Newobj or Code.Calli)
                 {
                     calls++;
+                    if (instructions[j].Operand is MethodReference callee && ManagedWrappers.TryGetValue(Key(callee), out var wrapper))
+                    {
+                        // A base-library method that is managed IL around its native part on the device.
+                        il += wrapper.Il;
+                        calls += wrapper.Calls;
+                    }
                 }
             }
 
@@ -208,6 +214,17 @@ internal static class CoreInstrumenter
 
         body.OptimizeMacros();
     }
+
+    // Base-library methods that nanoFramework's mscorlib implements as managed IL around an internal call: what the
+    // device runs besides the call itself (the desktop's IL of these methods says nothing about the device's).
+    // Array.IndexOf(Array, object, int, int): nine instructions and the call of the native TrySzIndexOf, which answers
+    // for every array of a primitive type.
+    private static readonly Dictionary<string, (int Il, int Calls)> ManagedWrappers = new(StringComparer.Ordinal)
+    {
+        ["System.Array::IndexOf/4"] = (9, 1),
+    };
+
+    private static string Key(MethodReference method) => method.DeclaringType.FullName + "::" + method.Name + "/" + method.Parameters.Count;
 
     private static HashSet<Instruction> Leaders(MethodBody body, List<Instruction> instructions)
     {

@@ -107,6 +107,9 @@ internal static class UnitWorkload
             ReadsDropped = after.ReadsDropped - before.ReadsDropped,
             MaxBacklogBytes = rig.Unit.Readers.Max(r => r.Counters.MaxBacklogBytes),
             Reads = after.Reads - before.Reads,
+            ModelReads = after.ModelReads - before.ModelReads,
+            ReadsMissedByModules = after.ModuleMissed - before.ModuleMissed,
+            ReadsDroppedByModules = after.ModuleDropped - before.ModuleDropped,
             Crossings = after.Crossings - before.Crossings,
             PassingsJournaled = after.Journaled - before.Journaled,
             Batches = after.Batches - before.Batches,
@@ -186,7 +189,7 @@ internal static class UnitWorkload
         }
     }
 
-    private readonly record struct Totals(long Reads, long Crossings, long Journaled, long Batches, long ClockFits, long UartBytesLost, long PollsLate, long ReadsThinned, long ReadsDropped);
+    private readonly record struct Totals(long Reads, long Crossings, long Journaled, long Batches, long ClockFits, long UartBytesLost, long PollsLate, long ReadsThinned, long ReadsDropped, long ModelReads, long ModuleMissed, long ModuleDropped);
 
     private sealed class Rig
     {
@@ -352,7 +355,10 @@ internal static class UnitWorkload
             _lines.Sum(l => l.UnitEnd.LostBytes),
             Unit.PollsLate,
             Unit.Readers.Sum(r => r.Counters.ReadsThinned),
-            Unit.Readers.Sum(r => r.Counters.ReadsDropped));
+            Unit.Readers.Sum(r => r.Counters.ReadsDropped),
+            _modules.Sum(m => m.ReadsSent + m.ReadsMissed + m.ReadsThrottled + m.ReadsDroppedBacklog),
+            _modules.Sum(m => m.ReadsMissed),
+            _modules.Sum(m => m.ReadsDroppedBacklog));
     }
 
     /// <summary>A bench unit never reboots: a supervisor that asks would stop the count, which the bench would report.</summary>

@@ -33,6 +33,15 @@ internal sealed record WorkloadResult
     /// <summary>Gets the reads the drivers delivered.</summary>
     public long Reads { get; init; }
 
+    /// <summary>Gets the reads the crossing model offered the modules (chips in the field, within the modules' read rate).</summary>
+    public long ModelReads { get; init; }
+
+    /// <summary>Gets the model's reads the modules missed because no inventory was running (R2000 between inventory commands).</summary>
+    public long ReadsMissedByModules { get; init; }
+
+    /// <summary>Gets the model's reads the modules dropped because their UART transmit backlog was full.</summary>
+    public long ReadsDroppedByModules { get; init; }
+
     /// <summary>Gets the crossings the detector closed (passings queued).</summary>
     public long Crossings { get; init; }
 

@@ -175,7 +175,8 @@ public sealed class R2000ModuleEmulator : ReaderModuleEmulator
         {
             var micros = Math.Max(1, _inventoryEnd - _inventoryStart);
             var rate = (int)Math.Min(0xFFFF, _inventoryReads * 1_000_000 / micros);
-            SendFrame(_frame, R2000Codec.EncodeRoundSummary(_frame, 0, Address, _inventoryCommand, WorkAntenna, rate, _inventoryReads));
+            // Sent when the rounds end, as the module does, not when the emulator is polled next.
+            SendFrame(_frame, R2000Codec.EncodeRoundSummary(_frame, 0, Address, _inventoryCommand, WorkAntenna, rate, _inventoryReads), _inventoryEnd);
             _inventoryCommand = 0;
         }
     }
@@ -278,9 +279,10 @@ public sealed class R2000ModuleEmulator : ReaderModuleEmulator
             return;
         }
 
+        // The rounds start when the command has arrived, which may be before this poll.
         _inventoryCommand = command;
-        _inventoryStart = Clock.Now;
-        _inventoryEnd = Clock.Now + (RoundMicros * Math.Max(1, repeat));
+        _inventoryStart = Math.Min(CommandArrivedMicros, Clock.Now);
+        _inventoryEnd = _inventoryStart + (RoundMicros * Math.Max(1, repeat));
         _inventoryReads = 0;
     }
 

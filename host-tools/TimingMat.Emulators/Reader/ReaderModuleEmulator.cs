@@ -106,6 +106,12 @@ public abstract class ReaderModuleEmulator : IFrameSink
     /// <summary>Gets a value indicating whether the module is throttling for temperature right now.</summary>
     public bool IsThrottled => Line.Clock.Now < _throttledUntil;
 
+    /// <summary>
+    /// Gets when the bytes of the command being handled arrived (its last byte read so far), µs: a module acts on a
+    /// command when it arrives, not when the emulator is next polled.
+    /// </summary>
+    protected long CommandArrivedMicros { get; private set; }
+
     /// <summary>Gets the simulated clock.</summary>
     protected SimulatedClock Clock => Line.Clock;
 
@@ -158,6 +164,7 @@ public abstract class ReaderModuleEmulator : IFrameSink
         while ((n = Line.ModuleEnd.Read(_receive, 0, _receive.Length)) > 0)
         {
             _lastCommandByteMicros = now;
+            CommandArrivedMicros = Line.ModuleEnd.LastReadArrivedMicros;
             if (!IsSilent)
             {
                 _commands.Feed(_receive, 0, n);

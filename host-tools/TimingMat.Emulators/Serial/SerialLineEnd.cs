@@ -44,6 +44,9 @@ public sealed class SerialLineEnd : IBytePort
         }
     }
 
+    /// <summary>Gets when the last byte <see cref="Read"/> returned arrived, µs on the line's clock.</summary>
+    public long LastReadArrivedMicros { get; private set; }
+
     /// <summary>Gets the time the last byte written so far will have left the wire, in µs.</summary>
     public long TransmitFreeAt => _transmitFreeAt;
 
@@ -73,7 +76,9 @@ public sealed class SerialLineEnd : IBytePort
         var n = 0;
         while (n < count && _incoming.Count > 0 && _incoming.Peek().At <= now)
         {
-            buffer[offset + n] = _incoming.Dequeue().Value;
+            var (at, value) = _incoming.Dequeue();
+            buffer[offset + n] = value;
+            LastReadArrivedMicros = at;
             n++;
         }
 

@@ -370,6 +370,59 @@ public class NmeaParserTests
         Assert.Equal((8 * 3600) + (35 * 60) + 59, accepted.First(a => a.Fix).SecondOfDay);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void ChunkedPush_GivesTheSameLinesAndSentences_AsBytePush(int chunk)
+    {
+        // Every kind of line the byte form judges: accepted, proprietary, bad checksum, no checksum, binary garbage,
+        // a control byte inside a sentence, an over-long line, a '$' restarting a sentence, a lone line end.
+        var longBody = "GPTXT,01,01,02," + new string('x', 128 - 3 - 15);
+        var stream = Encoding.Latin1.GetBytes(
+            "$GNRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49\r\n"
+            + "\u00B5\u0062\u0001garbage\r\n"
+            + "$GNGGA,083559.00,4717.11437,N,00833.91522,E,1,08,1.01,499.6,M,48.0,M,,*46\r\n"
+            + "$PUBX,00,083559.00*00\r\n$GPZDA,172809.456,12,07,1996,00,00*45\r\n"
+            + "$GPZDA,0357\u0001\u000251.00,18,04,2007,00,00*6B\r\n$GPZDA,035751.00,18,04,2007,00,00\r\n"
+            + "$" + longBody + "*" + Checksum(longBody) + "\r\n$GPZDA,0357$GNZDA,223120.090,23,06,2019,,*4C\n\r"
+            + "$GPZDA,035751.00,18,04,2007,00,00*6B\r\n$GPRMC,12");
+        var bytewise = new NmeaParser();
+        var expected = new List<string>();
+        foreach (var b in stream)
+        {
+            var r = bytewise.Push(b);
+            if (r != NmeaLineResult.None)
+            {
+                expected.Add(Describe(r, bytewise.Sentence));
+            }
+        }
+
+        var actual = new List<string>();
+        for (var start = 0; start < stream.Length; start += chunk)
+        {
+            var end = Math.Min(start + chunk, stream.Length);
+            var at = start;
+            while (at < end)
+            {
+                var r = _parser.Push(stream, ref at, end);
+                if (r != NmeaLineResult.None)
+                {
+                    actual.Add(Describe(r, _parser.Sentence));
+                }
+            }
+        }
+
+        Assert.Equal(11, expected.Count);
+        Assert.Equal(expected, actual);
+        Assert.Equal(bytewise.Flush(), _parser.Flush());
+        foreach (NmeaLineResult result in Enum.GetValues<NmeaLineResult>())
+        {
+            Assert.Equal(bytewise.CountOf(result), _parser.CountOf(result));
+        }
+    }
+
     [Fact]
     public void Parsing_AllocatesNothing()
     {
@@ -395,6 +448,10 @@ public class NmeaParserTests
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
         Assert.Equal(3 * 1001, _parser.Accepted);
     }
+
+    private static string Describe(NmeaLineResult result, NmeaSentence s) => result != NmeaLineResult.Accepted
+        ? result.ToString()
+        : $"{s.Type} {s.Talker} {s.HasTime} {s.Hour}:{s.Minute}:{s.Second}.{s.SubsecondMicros} {s.HasDate} {s.Year}-{s.Month}-{s.Day} {s.Status}{s.Mode} {s.FixQuality} {s.Satellites}";
 
     private static string Checksum(string body) => body.Aggregate(0, (c, ch) => c ^ ch).ToString("X2", System.Globalization.CultureInfo.InvariantCulture);
 

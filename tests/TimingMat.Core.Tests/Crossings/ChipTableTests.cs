@@ -83,5 +83,40 @@ public class ChipTableTests
         Assert.Equal(reference.Count, table.Count);
     }
 
+    [Theory]
+    [InlineData(12)]
+    [InlineData(8)]
+    [InlineData(14)]
+    public void EpcsDifferingInAnyOneByte_AreEachTheirOwnChip_AndKeepTheirEpc(int length)
+    {
+        // Every byte position, every value: 12-byte EPCs take the unrolled path, the others the loop.
+        var table = new ChipTable(length * 256, 16);
+        var entries = new Dictionary<int, (byte[] Epc, int Entry)>();
+        for (var position = 0; position < length; position++)
+        {
+            for (var value = 1; value < 256; value++)
+            {
+                var epc = new byte[length];
+                epc[position] = (byte)value;
+                var entry = table.Add(epc, length);
+                Assert.True(entry >= 0);
+                entries[(position * 256) + value] = (epc, entry);
+            }
+        }
+
+        var copy = new byte[16];
+        foreach (var (epc, entry) in entries.Values)
+        {
+            var padded = new byte[20];
+            epc.CopyTo(padded, 3);
+            Assert.Equal(entry, table.Find(epc, length));
+            Assert.Equal(entry, table.Find(padded, 3, length));
+            Assert.Equal(length, table.CopyEpc(entry, copy));
+            Assert.Equal(epc, copy[..length]);
+        }
+
+        Assert.Equal(-1, table.Find(new byte[length], length));
+    }
+
     private static byte[] Epc(int n) => [0xE2, 0x00, 0x68, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, (byte)(n >> 8), (byte)n];
 }

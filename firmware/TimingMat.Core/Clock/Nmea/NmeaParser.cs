@@ -168,6 +168,48 @@ namespace TimingMat.Core.Clock.Nmea
             return NmeaLineResult.None;
         }
 
+        /// <summary>
+        /// Feeds received bytes up to the end of the next line: the chunk form of <see cref="Push(byte)"/>, with the same
+        /// outcomes, for a UART read (a call per byte is the costliest part of parsing on the device's interpreter).
+        /// </summary>
+        /// <param name="data">Source buffer.</param>
+        /// <param name="offset">Index of the next byte to feed; advanced past the bytes consumed.</param>
+        /// <param name="end">Index just past the last byte to feed.</param>
+        /// <returns>The outcome of the line that ended (read <see cref="Sentence"/> now when accepted), or
+        /// <see cref="NmeaLineResult.None"/> when every byte was consumed without a line ending.</returns>
+        public NmeaLineResult Push(byte[] data, ref int offset, int end)
+        {
+            byte[] body = _body;
+            int length = _length;
+            int i = offset;
+            bool inSentence = _inSentence;
+            while (i < end)
+            {
+                byte value = data[i++];
+
+                // The common case, a printable character inside a sentence: straight into the line buffer.
+                if (inSentence && value >= 0x20 && value <= 0x7E && value != (byte)'$' && length < MaxBody)
+                {
+                    body[length++] = value;
+                    continue;
+                }
+
+                _length = length;
+                NmeaLineResult result = Push(value);
+                length = _length;
+                inSentence = _inSentence;
+                if (result != NmeaLineResult.None)
+                {
+                    offset = i;
+                    return result;
+                }
+            }
+
+            _length = length;
+            offset = i;
+            return NmeaLineResult.None;
+        }
+
         /// <summary>Ends the input (end of a log file): a sentence still open is judged as it stands.</summary>
         /// <returns>The outcome of the open line, or <see cref="NmeaLineResult.None"/> when none was open.</returns>
         public NmeaLineResult Flush()
@@ -266,13 +308,35 @@ namespace TimingMat.Core.Clock.Nmea
 
         private NmeaLineResult Validate()
         {
+            // One pass up to the '*': the checksum and the fields between the commas together.
+            byte[] body = _body;
+            int length = _length;
+            int[] fieldStart = _fieldStart;
+            int[] fieldLength = _fieldLength;
             int star = -1;
-            for (int i = 0; i < _length; i++)
+            int sum = 0;
+            int fields = 0;
+            int start = 0;
+            for (int i = 0; i < length; i++)
             {
-                if (_body[i] == (byte)'*')
+                byte c = body[i];
+                if (c == (byte)'*')
                 {
                     star = i;
                     break;
+                }
+
+                sum ^= c;
+                if (c == (byte)',')
+                {
+                    if (fields < MaxFields)
+                    {
+                        fieldStart[fields] = start;
+                        fieldLength[fields] = i - start;
+                    }
+
+                    fields++;
+                    start = i + 1;
                 }
             }
 
@@ -294,18 +358,19 @@ namespace TimingMat.Core.Clock.Nmea
                 return NmeaLineResult.BadChecksum;
             }
 
-            int sum = 0;
-            for (int i = 0; i < star; i++)
-            {
-                sum ^= _body[i];
-            }
-
             if (sum != (high << 4) + low)
             {
                 return NmeaLineResult.BadChecksum;
             }
 
-            Split(star);
+            // The last field ends at the '*'.
+            if (fields < MaxFields)
+            {
+                fieldStart[fields] = start;
+                fieldLength[fields] = star - start;
+            }
+
+            _fieldCount = fields + 1;
             if (_fieldLength[0] != 5 || _body[0] == (byte)'P')
             {
                 // Proprietary ($PUBX, $PMTK) or non-standard addresses are valid NMEA the clock has no use for.
@@ -354,26 +419,6 @@ namespace TimingMat.Core.Clock.Nmea
             }
 
             return NmeaLineResult.Accepted;
-        }
-
-        private void Split(int end)
-        {
-            _fieldCount = 0;
-            int start = 0;
-            for (int i = 0; i <= end; i++)
-            {
-                if (i == end || _body[i] == (byte)',')
-                {
-                    if (_fieldCount < MaxFields)
-                    {
-                        _fieldStart[_fieldCount] = start;
-                        _fieldLength[_fieldCount] = i - start;
-                    }
-
-                    _fieldCount++;
-                    start = i + 1;
-                }
-            }
         }
 
         private NmeaSentenceType TypeOf()

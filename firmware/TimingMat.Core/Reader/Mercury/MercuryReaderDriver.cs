@@ -23,6 +23,8 @@ namespace TimingMat.Core.Reader.Mercury
 
         private readonly MercuryReaderOptions _settings;
         private readonly MercuryTagRecord _record = new MercuryTagRecord();
+        private readonly MercuryStreamDecoder _decoder = new MercuryStreamDecoder();
+        private readonly TagRead _fill;
         private int _expectedOpcode;
 
         /// <summary>Initializes a new instance of the <see cref="MercuryReaderDriver"/> class.</summary>
@@ -34,12 +36,7 @@ namespace TimingMat.Core.Reader.Mercury
             : base(port, clock, sink, options == null ? new MercuryReaderOptions() : options, new MercuryDeframer(false))
         {
             _settings = (MercuryReaderOptions)Options;
-        }
-
-        /// <summary>Gets the last record parsed (all fields, e.g. phase and read count); valid until the next poll.</summary>
-        public MercuryTagRecord LastRecord
-        {
-            get { return _record; }
+            _fill = ReadToFill();
         }
 
         /// <inheritdoc />
@@ -157,11 +154,18 @@ namespace TimingMat.Core.Reader.Mercury
         }
 
         /// <inheritdoc />
-        protected override void HandleFrame(byte[] frame, int offset, int length)
+        protected override void HandleFrame(byte[] frame, int offset, int length, ReaderState state)
         {
             int opcode = frame[offset + 2];
             int status = (frame[offset + 3] << 8) | frame[offset + 4];
-            ReaderState state = State;
+            if (opcode == MercuryOpcode.ReadTagIdMultiple && status == MercuryStatus.Ok && state == ReaderState.Reading
+                && frame[offset + 1] != 0 && _decoder.TryDecode(frame, offset, length, _fill))
+            {
+                // The stream's common case: a tag record while reading, decoded in place.
+                DeliverRead();
+                return;
+            }
+
             if (state == ReaderState.Configuring)
             {
                 if (opcode == _expectedOpcode)
@@ -230,7 +234,7 @@ namespace TimingMat.Core.Reader.Mercury
 
             if (MercuryTagParser.ParseStreamed(frame, offset, length, _record))
             {
-                _record.CopyTo(ReadToFill());
+                _record.CopyTo(_fill);
                 DeliverRead();
             }
             else if (frame[offset + 1] == 0x08 || frame[offset + 1] == 0x0A)

@@ -22,6 +22,9 @@ namespace TimingMat.Core.Reader.R2000
 
         private readonly R2000ReaderOptions _settings;
         private readonly R2000TagFrame _tag = new R2000TagFrame();
+        private readonly TagRead _fill;
+        private readonly int _inventoryCommand;
+        private readonly bool _eightPorts;
         private int _expectedCommand;
         private long _inventorySentMicros;
 
@@ -34,12 +37,9 @@ namespace TimingMat.Core.Reader.R2000
             : base(port, clock, sink, options == null ? new R2000ReaderOptions() : options, new R2000Deframer(false))
         {
             _settings = (R2000ReaderOptions)Options;
-        }
-
-        /// <summary>Gets the last tag frame parsed (all fields, e.g. PC and phase); valid until the next poll.</summary>
-        public R2000TagFrame LastTagFrame
-        {
-            get { return _tag; }
+            _fill = ReadToFill();
+            _inventoryCommand = _settings.SessionInventory ? R2000Command.SessionInventory : R2000Command.RealTimeInventory;
+            _eightPorts = _settings.AntennaPorts > 4;
         }
 
         /// <summary>Gets the number of inventory commands issued again because the previous one did not end in time.</summary>
@@ -49,11 +49,6 @@ namespace TimingMat.Core.Reader.R2000
         protected override int ConfigurationSteps
         {
             get { return 4; }
-        }
-
-        private int InventoryCommand
-        {
-            get { return _settings.SessionInventory ? R2000Command.SessionInventory : R2000Command.RealTimeInventory; }
         }
 
         /// <inheritdoc />
@@ -104,7 +99,7 @@ namespace TimingMat.Core.Reader.R2000
             epcLength = 0;
 
             // A tag frame: A0 Len Addr Cmd FreqAnt PC(2) EPC RSSI [Phase(2)] Check, Len = EPC + 7 or + 9.
-            if (length < 10 || frame[offset + 3] != InventoryCommand)
+            if (length < 10 || frame[offset + 3] != _inventoryCommand)
             {
                 return false;
             }
@@ -121,11 +116,45 @@ namespace TimingMat.Core.Reader.R2000
         }
 
         /// <inheritdoc />
-        protected override void HandleFrame(byte[] frame, int offset, int length)
+        protected override void HandleFrame(byte[] frame, int offset, int length, ReaderState state)
         {
             int command = frame[offset + 3];
             int len = frame[offset + 1];
-            ReaderState state = State;
+            if (state == ReaderState.Reading && command == _inventoryCommand && len > R2000Codec.SummaryLength)
+            {
+                // The stream's common case: a tag frame while reading, decoded in place (R2000Codec.ParseTagFrame's rules).
+                int epc = ((frame[offset + 5] & 0xF8) >> 2) & 0x3E;
+                bool phase = len == epc + 9;
+                if (len != epc + 7 && !phase)
+                {
+                    MalformedRecord();
+                    return;
+                }
+
+                TagRead read = _fill;
+                System.Array.Copy(frame, offset + 7, read.Epc, 0, epc);
+                read.EpcLength = epc;
+                int freqAnt = frame[offset + 4];
+                int rssi = frame[offset + 7 + epc];
+                int antenna = (freqAnt & 0x03) + 1;
+                if (_eightPorts)
+                {
+                    if ((rssi & 0x80) != 0)
+                    {
+                        antenna += 4;
+                    }
+
+                    rssi &= 0x7F;
+                }
+
+                read.RssiCentiDbm = (rssi - 129) * 100;
+                read.Antenna = antenna;
+                read.FrequencyKhz = R2000Codec.FrequencyKhz(freqAnt >> 2);
+                read.ReaderTimestamp = TagRead.NoReaderTimestamp;
+                DeliverRead();
+                return;
+            }
+
             if (state == ReaderState.Configuring)
             {
                 if (command != _expectedCommand)
@@ -145,7 +174,7 @@ namespace TimingMat.Core.Reader.R2000
                 return;
             }
 
-            if (command != InventoryCommand)
+            if (command != _inventoryCommand)
             {
                 FrameIgnored();
                 return;
@@ -175,7 +204,7 @@ namespace TimingMat.Core.Reader.R2000
 
             if (R2000Codec.ParseTagFrame(frame, offset, length, _settings.AntennaPorts, _tag))
             {
-                _tag.CopyTo(ReadToFill());
+                _tag.CopyTo(_fill);
                 DeliverRead();
             }
             else
