@@ -59,7 +59,7 @@ public sealed class DesktopMatUnit : IDisposable
     /// <exception cref="ArgumentException">No reader port or more than <see cref="MatUnit.MaxReaders"/>, one port given twice (<see cref="PortClash"/>), or not as many ports as <c>reader.modules</c> says.</exception>
     /// <exception cref="FormatException">A port address is neither <c>tcp://host:port</c> nor a device path.</exception>
     /// <exception cref="IOException">The journal folder cannot be created.</exception>
-    public DesktopMatUnit(DesktopUnitConfig config, UnitPorts ports, MqttBrokerAddress broker, string? username = null, string? password = null, Action<MqttClientOptions>? configureClient = null)
+    public DesktopMatUnit(DesktopUnitConfig config, UnitPorts ports, MqttBrokerAddress broker, string? username = null, string? password = null, Action<MqttLinkOptions>? configureClient = null)
     {
         if (ports.Readers.Count is 0 or > MatUnit.MaxReaders)
         {
