@@ -122,10 +122,11 @@ public class MatUnitApplicationTests
         var replies = Listen(ReplyTopic);
         Assert.True(rig.RunUntil(() => rig.Unit.Clock.State == ClockState.Locked, 120_000_000));
 
+        var sentTrue = rig.TrueUtc(rig.Local);
         Publish(MatUnitRig.Signed(10, "mode timing"));
         Publish(MatUnitRig.Signed(11, "cutoff 2026-10-04T12:00:00Z"));
         Publish(MatUnitRig.Signed(12, "gun"));
-        Publish(MatUnitRig.Signed(13, "clock"));
+        Publish(MatUnitRig.Signed(13, "clock 1791100000000000"));
         Publish(MatUnitRig.Signed(14, "replay 1"));
         Publish(MatUnitRig.Signed(15, "disarm"));
         rig.RunToLocal(rig.Local + 200_000);
@@ -139,6 +140,15 @@ public class MatUnitApplicationTests
         Assert.Equal("wrong-role", answers[2].GetProperty("reason").GetString());
         Assert.Equal(0, rig.Unit.Detector.PassingsDelivered);
         Assert.Equal("locked", answers[3].GetProperty("clock").GetProperty("state").GetString());
+
+        // The clock exchange: the tent's send time echoed, the mat clock's receive and send times (the true time to
+        // within the clock's error, inside the 200 ms the rig ran), and the age of the last PPS edge.
+        var exchange = answers[3].GetProperty("exchange");
+        Assert.Equal(1_791_100_000_000_000, exchange.GetProperty("host_us").GetInt64());
+        var (rx, tx) = (exchange.GetProperty("rx_us").GetInt64(), exchange.GetProperty("tx_us").GetInt64());
+        Assert.InRange(rx, sentTrue - 2_000, rig.TrueUtc(rig.Local) + 2_000);
+        Assert.InRange(tx - rx, 0, 1_000);
+        Assert.InRange(exchange.GetProperty("last_pps_ms").GetInt64(), 0, 1_100);
         Assert.Equal(1_791_115_200_000_000, rig.Unit.RaceDay.Window.CutOffUtcMicros);
         Assert.Equal(RaceDayMode.Test, rig.Unit.RaceDay.Mode);
         Assert.Equal(1, rig.Unit.Uplink.Outbox!.ReplayRequests);

@@ -1,0 +1,241 @@
+using TimingMat.Core.RaceDay;
+using TimingMat.Core.Unit;
+using TimingMat.Simulation.Field;
+using TimingMat.Simulation.Hil;
+using TimingMat.Simulation.Scenarios;
+
+namespace TimingMat.Tent.Emulation;
+
+/// <summary>
+/// <c>timingmat emulate</c>: a fleet of emulated mat units on a real broker, in real time, so a crew can rehearse
+/// without boards and the tent tools can be tested. Every unit is the real unit application on the simulator's
+/// emulated hardware (<see cref="EmulatedUnit"/>), fed by runners crossing its mat at a steady rate, publishing
+/// passings and status and answering signed commands, with faults on cue (<see cref="FaultPlan"/>).
+/// </summary>
+/// <remarks>
+/// <para>The true timeline is the host's UTC (<see cref="RealTimeline"/> anchored at the start), so the units' GPS
+/// clocks agree with a synchronised host. The units boot <see cref="EmulationOptions.WarmUp"/> earlier and run that
+/// stretch on fast time, their MQTT connects held, so they go live with a fix and a locked clock; then every unit is
+/// stepped and polled every 2 ms of real time on one thread.</para>
+/// <para>The mats lie 10 m apart at the start of a course (the first is a start mat, the last a finish mat with three
+/// units or more, the others splits), so runners cross one after the other a few seconds apart.</para>
+/// </remarks>
+public sealed class EmulatedFleet : IDisposable
+{
+    private const long StepMicros = 2_000;
+    private const long WarmUpStepMicros = 5_000;
+
+    private readonly EmulationOptions _options;
+    private readonly List<EmulatedUnit> _units = [];
+    private readonly long _liveUtc;
+    private long _cursor;
+    private Thread? _thread;
+    private CancellationTokenSource? _stop;
+    private bool _started;
+
+    /// <summary>Initializes a new instance of the <see cref="EmulatedFleet"/> class: the units built, not booted.</summary>
+    /// <param name="options">What to emulate.</param>
+    /// <param name="liveUtcMicros">The host's UTC when the units go live (the end of the warm-up), µs; now when null.</param>
+    /// <exception cref="ArgumentException">No unit, the same unit twice, a rate or warm-up out of range.</exception>
+    public EmulatedFleet(EmulationOptions options, long? liveUtcMicros = null)
+    {
+        if (options.Units.Count == 0 || options.Units.Select(u => u.Id).Distinct().Count() != options.Units.Count)
+        {
+            throw new ArgumentException("give one or more units, each id once", nameof(options));
+        }
+
+        if (options.RunnersPerSecond is < 0 or > 50 || options.WarmUp < TimeSpan.Zero || options.WarmUp > TimeSpan.FromSeconds(50))
+        {
+            throw new ArgumentException("runners per second must be 0-50 and the warm-up 0-50 s", nameof(options));
+        }
+
+        _options = options;
+        _liveUtc = liveUtcMicros ?? Commands.TentCommander.SystemUtcMicros();
+        var bootUtc = _liveUtc - (long)(options.WarmUp.TotalMilliseconds * 1000);
+        _cursor = bootUtc;
+        var scenario = Scenario(options, bootUtc, _liveUtc);
+        var field = RaceField.Generate(scenario, options.Seed);
+        foreach (var spec in options.Units)
+        {
+            var mat = scenario.Mats.First(m => m.UnitId == spec.Id);
+            _units.Add(new EmulatedUnit(spec, mat, scenario, field, options, bootUtc, trueUtc => trueUtc - _liveUtc));
+        }
+    }
+
+    /// <summary>Gets the units.</summary>
+    public IReadOnlyList<EmulatedUnit> Units => _units;
+
+    /// <summary>Gets a value indicating whether the warm-up is over and the units run in real time on the broker.</summary>
+    public bool IsLive { get; private set; }
+
+    /// <summary>Gets the host's UTC when the units went (or go) live, µs.</summary>
+    public long LiveUtcMicros => _liveUtc;
+
+    /// <summary>Boots the units and runs the warm-up on fast time (on the calling thread); then the units are live.</summary>
+    public void Boot()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
+        foreach (var unit in _units)
+        {
+            unit.Link.Held = true;
+            unit.Start();
+        }
+
+        while (_cursor < _liveUtc)
+        {
+            _cursor = Math.Min(_liveUtc, _cursor + WarmUpStepMicros);
+            StepAll(_cursor);
+        }
+
+        foreach (var unit in _units)
+        {
+            unit.Link.Release();
+        }
+
+        IsLive = true;
+    }
+
+    /// <summary>Runs the live fleet in real time until cancelled or for a while, on the calling thread; then stops the units cleanly.</summary>
+    /// <param name="cancel">Stops the run.</param>
+    /// <param name="duration">How long to run live, or null until cancelled.</param>
+    /// <param name="report">Receives the units' lines every <paramref name="reportInterval"/>, or null.</param>
+    /// <param name="reportInterval">How often to report.</param>
+    public void Run(CancellationToken cancel, TimeSpan? duration, Action<IReadOnlyList<string>>? report, TimeSpan reportInterval)
+    {
+        Boot();
+        var timeline = new RealTimeline(Commands.TentCommander.SystemUtcMicros());
+        var end = duration == null ? long.MaxValue : timeline.StartTrueUtcMicros + (long)(duration.Value.TotalMilliseconds * 1000);
+        var nextReport = timeline.StartTrueUtcMicros + (long)(reportInterval.TotalMilliseconds * 1000);
+        while (!cancel.IsCancellationRequested)
+        {
+            var now = Math.Min(timeline.TrueNow, end);
+            if (_cursor < now)
+            {
+                // Behind (a slow host, the warm-up's own time): catch up in steps, so no unit sees a jump.
+                _cursor = Math.Min(now, _cursor + StepMicros);
+                StepAll(_cursor);
+                continue;
+            }
+
+            if (now >= end)
+            {
+                break;
+            }
+
+            if (report != null && now >= nextReport)
+            {
+                nextReport += (long)(reportInterval.TotalMilliseconds * 1000);
+                report([.. _units.Select(u => u.Line())]);
+            }
+
+            cancel.WaitHandle.WaitOne(1);
+        }
+
+        Stop();
+    }
+
+    /// <summary>Boots the fleet and runs it live on a thread of its own (tests, and a tool that emulates beside its own work).</summary>
+    public void Start()
+    {
+        Boot();
+        _stop = new CancellationTokenSource();
+        var token = _stop.Token;
+        _thread = new Thread(() => Run(token, null, null, TimeSpan.FromHours(1))) { IsBackground = true, Name = "emulated-fleet" };
+        _thread.Start();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_thread != null)
+        {
+            _stop!.Cancel();
+            _thread.Join();
+            _thread = null;
+        }
+        else
+        {
+            Stop();
+        }
+
+        foreach (var unit in _units)
+        {
+            unit.Link.Inner.Dispose();
+        }
+
+        _stop?.Dispose();
+    }
+
+    private static Scenario Scenario(EmulationOptions options, long bootUtc, long liveUtc)
+    {
+        var baseline = ScenarioLoader.LoadBuiltIn("half");
+        var count = options.Units.Count;
+        var mats = options.Units.Select((u, i) => new MatSpec(
+            u.Id,
+            u.Name,
+            i == 0 ? UnitRole.Start : (i == count - 1 && count >= 3 ? UnitRole.Finish : UnitRole.Split),
+            i * 0.01,
+            [],
+            bootUtc - 3_600_000_000,
+            liveUtc + 7L * 24 * 3_600_000_000,
+            new ReaderSpec(ReaderProtocol.R2000, 500, 4))).ToList();
+
+        // Runners line up behind the start from the moment the units go live, at the rate asked, for as long as asked.
+        var runners = (int)Math.Clamp(options.RunnersPerSecond * options.RunnersFor.TotalSeconds, 0, 200_000);
+        var gps = options.Faults.Faults
+            .Where(f => f.Kind == EmulatedFaultKind.GpsLoss)
+            .Select(f => new FaultSpec(
+                FaultKind.GpsLoss,
+                mats.First(m => m.UnitId == f.Unit).Name,
+                f.AtMicros == 0 ? bootUtc : liveUtc + f.AtMicros,
+                f.DurationMicros == long.MaxValue ? long.MaxValue / 4 : f.DurationMicros + (f.AtMicros == 0 ? liveUtc - bootUtc : 0)))
+            .ToList();
+        return baseline with
+        {
+            Name = "emulate",
+            Mats = mats,
+            Corrals = [new CorralSpec("A", 1, 1.0)],
+            Waves = [new WaveSpec(1, liveUtc - 12_000_000)],
+            Runners = baseline.Runners with
+            {
+                Count = Math.Max(runners, 1),
+                StartRatePerSecond = Math.Max(options.RunnersPerSecond, 1e-6),
+                TwoChipsShare = 0,
+                BadBibShare = 0,
+                DropoutShare = 0,
+                SkipMatShare = 0,
+                LateStartShare = 0,
+                CheckInShare = 0,
+            },
+            Lora = baseline.Lora with { Fitted = false },
+            Faults = gps,
+        };
+    }
+
+    private void StepAll(long trueUtc)
+    {
+        var sinceLive = trueUtc - _liveUtc;
+        foreach (var unit in _units)
+        {
+            unit.Step(trueUtc, sinceLive);
+        }
+    }
+
+    private void Stop()
+    {
+        foreach (var unit in _units)
+        {
+            if (_started)
+            {
+                unit.Stop();
+            }
+        }
+
+        _started = false;
+    }
+}
