@@ -69,6 +69,10 @@ public static class CliApp
         root.Subcommands.Add(CollectCommand.Create(output));
         root.Subcommands.Add(UnitCommand.Create(output));
         root.Subcommands.Add(HilCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.EmulateCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.ClockCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.CommandCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.BrokerConfigCommand.Create(output));
         return root;
     }
 
