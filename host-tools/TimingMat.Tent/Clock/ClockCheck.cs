@@ -5,7 +5,7 @@ namespace TimingMat.Tent.Clock;
 /// <param name="Verdict">
 /// <c>ok</c>; or why not: <c>silent</c> (no answer), <c>refused</c> (the unit rejected the command: a wrong or missing
 /// key), <c>no-key</c> (the tent has no key for it), <c>unlocked</c> (its clock is unsynced or in holdover),
-/// <c>uncertain</c> (its stated uncertainty is above the tolerance), <c>offset</c> (it disagrees with the fleet by more
+/// <c>uncertain</c> (its stated uncertainty is above the most allowed), <c>offset</c> (it disagrees with the fleet by more
 /// than the tolerance), <c>gross</c> (it disagrees with the host clock by more than a second while the others do not).
 /// </param>
 /// <param name="State">The clock state it reported, or null.</param>

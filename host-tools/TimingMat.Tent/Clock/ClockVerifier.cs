@@ -28,10 +28,11 @@ public static class ClockVerifier
     /// <param name="tent">The connected commander.</param>
     /// <param name="units">The units with their command keys (null: the tent has none).</param>
     /// <param name="toleranceMicros">Largest disagreement allowed, µs.</param>
+    /// <param name="maxUncertaintyMicros">Largest stated uncertainty allowed, µs.</param>
     /// <param name="exchanges">Exchanges per unit (the quickest counts).</param>
     /// <param name="replyTimeout">How long to wait for each answer.</param>
     /// <returns>The verification.</returns>
-    public static ClockVerification Verify(TentCommander tent, IReadOnlyList<(int Unit, byte[]? Key)> units, long toleranceMicros, int exchanges, TimeSpan replyTimeout)
+    public static ClockVerification Verify(TentCommander tent, IReadOnlyList<(int Unit, byte[]? Key)> units, long toleranceMicros, long maxUncertaintyMicros, int exchanges, TimeSpan replyTimeout)
     {
         var measured = new List<Measurement>();
         foreach (var (unit, key) in units)
@@ -51,9 +52,9 @@ public static class ClockVerifier
             double? offset = hostOffset - reference;
             var verdict = m.Verdict;
             var detail = m.Detail;
-            if (verdict == null && m.Clock!.UncertaintyMicros > tolerance)
+            if (verdict == null && m.Clock!.UncertaintyMicros > maxUncertaintyMicros)
             {
-                (verdict, detail) = ("uncertain", $"states ±{Ms(m.Clock.UncertaintyMicros.Value)} ms, above the {Ms(tolerance)} ms tolerance");
+                (verdict, detail) = ("uncertain", $"states ±{Ms(m.Clock.UncertaintyMicros.Value)} ms, above the {Ms(maxUncertaintyMicros)} ms allowed");
             }
 
             if (verdict == null && Math.Abs(hostOffset!.Value) > GrossMicros && (!fleet || Math.Abs(offset!.Value) > GrossMicros))

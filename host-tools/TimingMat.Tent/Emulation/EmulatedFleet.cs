@@ -15,14 +15,13 @@ namespace TimingMat.Tent.Emulation;
 /// <remarks>
 /// <para>The true timeline is the host's UTC (<see cref="RealTimeline"/> anchored at the start), so the units' GPS
 /// clocks agree with a synchronised host. The units boot <see cref="EmulationOptions.WarmUp"/> earlier and run that
-/// stretch on fast time, their MQTT connects held, so they go live with a fix and a locked clock; then every unit is
-/// stepped and polled every 2 ms of real time on one thread.</para>
+/// stretch on fast time, their MQTT connects held, so they go live with a fix and a locked clock; then, on one thread,
+/// every unit is stepped to the real time of its poll and polled, about every millisecond.</para>
 /// <para>The mats lie 10 m apart at the start of a course (the first is a start mat, the last a finish mat with three
 /// units or more, the others splits), so runners cross one after the other a few seconds apart.</para>
 /// </remarks>
 public sealed class EmulatedFleet : IDisposable
 {
-    private const long StepMicros = 2_000;
     private const long WarmUpStepMicros = 5_000;
 
     private readonly EmulationOptions _options;
@@ -114,19 +113,20 @@ public sealed class EmulatedFleet : IDisposable
         while (!cancel.IsCancellationRequested)
         {
             var now = Math.Min(timeline.TrueNow, end);
-            if (_cursor < now)
-            {
-                // Behind (a slow host, the warm-up's own time): catch up in steps, so no unit sees a jump.
-                _cursor = Math.Min(now, _cursor + StepMicros);
-                StepAll(_cursor);
-                continue;
-            }
-
             if (now >= end)
             {
                 break;
             }
 
+            // Each unit is stepped to the real time of its own poll: its mat clock then reads what a board's would, and a
+            // clock exchange measures the unit, not how far the loop lags.
+            foreach (var unit in _units)
+            {
+                var at = Math.Min(timeline.TrueNow, end);
+                unit.Step(at, at - _liveUtc);
+            }
+
+            _cursor = now;
             if (report != null && now >= nextReport)
             {
                 nextReport += (long)(reportInterval.TotalMilliseconds * 1000);
@@ -213,6 +213,9 @@ public sealed class EmulatedFleet : IDisposable
                 CheckInShare = 0,
             },
             Lora = baseline.Lora with { Fitted = false },
+
+            // A PPS interrupt handler as a board's: 0-2 ms late, so a healthy unit states well under a millisecond.
+            Gps = baseline.Gps with { Latency = "uniform2" },
             Faults = gps,
         };
     }

@@ -16,32 +16,33 @@ internal static class ClockCommand
     {
         var tent = TentOptions.Create();
         var tolerance = new Option<double>("--tolerance-ms") { Description = "Largest disagreement allowed between a unit and the fleet, and largest stated uncertainty, ms", DefaultValueFactory = _ => 1.0 };
-        var exchanges = new Option<int>("--exchanges") { Description = "Clock exchanges per unit; the quickest round trip counts", DefaultValueFactory = _ => 5 };
+        var uncertainty = new Option<double>("--max-uncertainty-ms") { Description = "Largest uncertainty a unit's clock may state, ms", DefaultValueFactory = _ => 5.0 };
+        var exchanges = new Option<int>("--exchanges") { Description = "Clock exchanges per unit; the quickest round trip counts", DefaultValueFactory = _ => 8 };
         var timeout = new Option<double>("--timeout-s") { Description = "How long to wait for each answer, seconds", DefaultValueFactory = _ => 3.0 };
         var json = JsonOption.Create();
         var verify = new Command("verify", "Prove that every unit's clock agrees with GPS, the other units and (grossly) this computer; exit 30 naming each unit that does not");
-        foreach (var option in tent.All().Concat([tolerance, exchanges, timeout, json]))
+        foreach (var option in tent.All().Concat([tolerance, uncertainty, exchanges, timeout, json]))
         {
             verify.Options.Add(option);
         }
 
-        verify.SetAction(parse => Run(output, tent.Read(parse), parse.GetValue(tolerance), parse.GetValue(exchanges), parse.GetValue(timeout), JsonOption.Target(parse, json)));
+        verify.SetAction(parse => Run(output, tent.Read(parse), parse.GetValue(tolerance), parse.GetValue(uncertainty), parse.GetValue(exchanges), parse.GetValue(timeout), JsonOption.Target(parse, json)));
         var command = new Command("clock", "The mat units' clocks, from the tent");
         command.Subcommands.Add(verify);
         return command;
     }
 
-    private static int Run(CommandOutput output, TentSettings settings, double toleranceMs, int exchanges, double timeoutSeconds, string? json)
+    private static int Run(CommandOutput output, TentSettings settings, double toleranceMs, double maxUncertaintyMs, int exchanges, double timeoutSeconds, string? json)
     {
-        if (toleranceMs is <= 0 or > 10_000 || exchanges is < 1 or > 100 || timeoutSeconds is <= 0 or > 60)
+        if (toleranceMs is <= 0 or > 10_000 || maxUncertaintyMs is <= 0 or > 10_000 || exchanges is < 1 or > 100 || timeoutSeconds is <= 0 or > 60)
         {
-            throw new CliException(ExitCode.InvalidInput, "--tolerance-ms must be above 0 (at most 10000), --exchanges 1-100 and --timeout-s above 0 (at most 60).");
+            throw new CliException(ExitCode.InvalidInput, "--tolerance-ms and --max-uncertainty-ms must be above 0 (at most 10000), --exchanges 1-100 and --timeout-s above 0 (at most 60).");
         }
 
         ClockVerification result;
         using (var commander = TentOptions.Connect(settings))
         {
-            result = ClockVerifier.Verify(commander, settings.Units, (long)Math.Round(toleranceMs * 1000), exchanges, TimeSpan.FromSeconds(timeoutSeconds));
+            result = ClockVerifier.Verify(commander, settings.Units, (long)Math.Round(toleranceMs * 1000), (long)Math.Round(maxUncertaintyMs * 1000), exchanges, TimeSpan.FromSeconds(timeoutSeconds));
         }
 
         if (json != JsonOption.StandardOutput)
