@@ -459,7 +459,8 @@ public sealed class MqttLink : IMqttLink, IDisposable
         var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += e =>
         {
-            var message = new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+            var received = _options.ReceiveClock?.GetMicroseconds() ?? MqttMessage.NotStamped;
+            var message = new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), received);
             if (MessageReceived is { } handler)
             {
                 handler(message);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using TimingMat.Core.Hardware;
 
 namespace TimingMat.Mqtt;
 
@@ -16,4 +17,11 @@ public sealed class MqttLinkOptions
     /// roots, or <c>null</c> for the system's.
     /// </summary>
     public X509Certificate2? TlsTrustedCa { get; set; }
+
+    /// <summary>
+    /// Gets or sets the unit's µs clock that every received message is stamped with on arrival, on MQTTnet's receive
+    /// task (<see cref="MqttMessage.ReceivedMicros"/>: a clock exchange needs when a command arrived, not when the unit's
+    /// loop took it); <c>null</c> leaves messages unstamped.
+    /// </summary>
+    public IMicrosecondClock? ReceiveClock { get; set; }
 }

@@ -1,4 +1,5 @@
 using TimingMat.Core.Clock;
+using TimingMat.Core.Hardware;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
@@ -57,10 +58,11 @@ namespace TimingMat.Core.Unit
         }
 
         /// <inheritdoc />
-        public void OnCommand(byte[] payload)
+        public void OnCommand(byte[] payload, long receivedMicros)
         {
-            // The mat-clock time the command was taken, for a clock exchange (clock verify's NTP-style round trip).
-            MatTime taken = _unit.Clock.Now();
+            // When the command arrived, on the mat clock, for a clock exchange (clock verify's NTP-style round trip): the
+            // link's stamp, not this poll's time, which may come a whole loop later.
+            MatTime taken = receivedMicros == MqttMessage.NotStamped ? _unit.Clock.Now() : _unit.Clock.ToMatTime(receivedMicros);
             _receivedUtcMicros = taken.UtcMicros;
             _receivedSynced = taken.State != ClockState.Unsynced;
             CommandCheck check = _command.Read(payload, _unit.Config.Unit, _unit.Config.CommandKey, _unit.State.CommandCounter);
@@ -237,8 +239,9 @@ namespace TimingMat.Core.Unit
             return Invalid();
         }
 
-        // The times of a clock exchange: the tent's send time as it sent it, the mat clock's UTC when the command was
-        // taken and when this reply was written (null while unsynced), and how long ago the last PPS edge was taken.
+        // The times of a clock exchange: the tent's send time as it sent it, the mat clock's UTC when the command arrived
+        // and when this reply goes out (null while unsynced), and how long ago the last PPS edge was taken. Written last,
+        // so only a few numbers lie between the send time and the publication.
         private void WriteExchange(JsonWriter w)
         {
             MatTime sent = _unit.Clock.Now();

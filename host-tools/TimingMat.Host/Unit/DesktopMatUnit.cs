@@ -86,7 +86,11 @@ public sealed class DesktopMatUnit : IDisposable
         // look like the old one to the collector.
         Settings.Journal.NewJournalId = Random.Shared.Next(1, int.MaxValue);
         _store = new DirectoryFileStore(config.JournalDirectory);
-        _link = new MqttLink(broker, configureClient);
+        _link = new MqttLink(broker, link =>
+        {
+            configureClient?.Invoke(link);
+            link.ReceiveClock = _clock;
+        });
         _hardware = new UnitHardware
         {
             Clock = _clock,

@@ -12,10 +12,16 @@ namespace TimingMat.Tent.Clock;
 /// right, and only this comparison finds it.
 /// </summary>
 /// <remarks>
-/// A unit fails when it does not answer, rejects the command, is not locked to GPS, states an uncertainty above the
-/// tolerance, differs from the fleet's median by more than the tolerance, or differs from the host clock by more than a
-/// second while the fleet does not. With fewer than three units measured, the median cannot outvote one bad unit: each
-/// is then compared with the host clock, which must itself be synchronised (NTP or GPS) to that tolerance.
+/// <para>The unit's receive time is the moment its link took the command off the wire (the link's stamp, not the poll
+/// that handled it, which comes up to a loop later), and its send time is taken just before the reply is published;
+/// the tent stamps its send time before publishing and its receive time as the reply arrives. Every delay then lies
+/// inside the round trip, so the offset of an exchange is good to half its round trip, and the quickest exchange is the
+/// best one.</para>
+/// <para>A unit fails when it does not answer, rejects the command, is not locked to GPS, states an uncertainty above
+/// the most allowed, differs from the fleet's median by more than the tolerance, or differs from the host clock by more
+/// than a second while the fleet does not. With fewer than three units measured, the median cannot outvote one bad
+/// unit: each is then compared with the host clock, which must itself be synchronised (NTP or GPS) to that
+/// tolerance.</para>
 /// </remarks>
 public static class ClockVerifier
 {
@@ -29,7 +35,10 @@ public static class ClockVerifier
     /// <param name="units">The units with their command keys (null: the tent has none).</param>
     /// <param name="toleranceMicros">Largest disagreement allowed, µs.</param>
     /// <param name="maxUncertaintyMicros">Largest stated uncertainty allowed, µs.</param>
-    /// <param name="exchanges">Exchanges per unit (the quickest counts).</param>
+    /// <param name="exchanges">
+    /// Exchanges per unit (the quickest counts); up to four times as many while the quickest round trip is longer than
+    /// the tolerance (half of it, what the offset is good to, would be more than half the tolerance).
+    /// </param>
     /// <param name="replyTimeout">How long to wait for each answer.</param>
     /// <returns>The verification.</returns>
     public static ClockVerification Verify(TentCommander tent, IReadOnlyList<(int Unit, byte[]? Key)> units, long toleranceMicros, long maxUncertaintyMicros, int exchanges, TimeSpan replyTimeout)
@@ -37,7 +46,7 @@ public static class ClockVerifier
         var measured = new List<Measurement>();
         foreach (var (unit, key) in units)
         {
-            measured.Add(Measure(tent, unit, key, exchanges, replyTimeout));
+            measured.Add(Measure(tent, unit, key, exchanges, toleranceMicros, replyTimeout));
         }
 
         var offsets = measured.Where(m => m.Best?.OffsetMicros != null && m.Verdict == null).Select(m => m.Best!.OffsetMicros!.Value).ToList();
@@ -90,7 +99,7 @@ public static class ClockVerifier
         return new ClockVerification(checks, tolerance / 1000.0, fleet ? "fleet-median" : "host-clock", median == null ? null : Round(median.Value));
     }
 
-    private static Measurement Measure(TentCommander tent, int unit, byte[]? key, int exchanges, TimeSpan replyTimeout)
+    private static Measurement Measure(TentCommander tent, int unit, byte[]? key, int exchanges, long toleranceMicros, TimeSpan replyTimeout)
     {
         if (key == null)
         {
@@ -100,8 +109,13 @@ public static class ClockVerifier
         CommandReply? last = null;
         ClockExchange? best = null;
         var answered = 0;
-        for (var i = 0; i < exchanges; i++)
+        for (var i = 0; i < exchanges * 4; i++)
         {
+            if (i >= exchanges && best != null && best.RoundTripMicros <= toleranceMicros)
+            {
+                break;
+            }
+
             var reply = tent.Send(unit, key, "clock", replyTimeout);
             if (reply == null)
             {

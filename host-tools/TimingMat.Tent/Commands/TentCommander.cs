@@ -26,21 +26,18 @@ public sealed class TentCommander : IDisposable
 
     private static long s_lastCounter;
 
-    private readonly MqttLink _link;
     private readonly string _prefix;
     private readonly Func<long> _utcMicros;
     private readonly ConcurrentDictionary<(int Unit, long Counter), Pending> _pending = new();
 
-    private TentCommander(MqttLink link, string prefix, Func<long> utcMicros)
+    private TentCommander(string prefix, Func<long> utcMicros)
     {
-        _link = link;
         _prefix = prefix;
         _utcMicros = utcMicros;
-        _link.MessageReceived += OnMessage;
     }
 
     /// <summary>Gets the tent's MQTT link.</summary>
-    public MqttLink Link => _link;
+    public MqttLink Link { get; private set; } = null!;
 
     /// <summary>Gets the host's UTC now in µs since 1970, as the commander stamps exchanges.</summary>
     public long UtcMicros => _utcMicros();
@@ -56,28 +53,8 @@ public sealed class TentCommander : IDisposable
     /// <exception cref="TentConnectException">The broker cannot be reached, refused the tent, or refused its subscription.</exception>
     public static TentCommander Connect(MqttBrokerAddress broker, string prefix, string? username, string? password, Action<MqttLinkOptions>? configure = null, Func<long>? utcMicros = null)
     {
-        var link = new MqttLink(broker, configure);
-        var options = new MqttConnectOptions("timingmat-tent-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 6).ToLowerInvariant())
-        {
-            CleanSession = true,
-            KeepAliveSeconds = 15,
-            Username = username,
-            Password = password,
-        };
-        var commander = new TentCommander(link, prefix, utcMicros ?? SystemUtcMicros);
-        if (!link.Connect(options))
-        {
-            var why = link.LastError ?? "no answer";
-            commander.Dispose();
-            throw new TentConnectException($"cannot reach the broker at {broker}: {why}");
-        }
-
-        if (link.SubscribeAndWait(UplinkTopics.AllUnits(prefix, UplinkTopics.RepliesLevel), 1, TimeSpan.FromSeconds(5)) < 0)
-        {
-            commander.Dispose();
-            throw new TentConnectException($"the broker at {broker} refused the subscription to {UplinkTopics.AllUnits(prefix, UplinkTopics.RepliesLevel)} (its ACL does not let this user read the replies)");
-        }
-
+        var commander = new TentCommander(prefix, utcMicros ?? SystemUtcMicros);
+        commander.Link = TentSession.Open(broker, username, password, configure, UplinkTopics.AllUnits(prefix, UplinkTopics.RepliesLevel), commander.OnMessage);
         return commander;
     }
 
@@ -140,7 +117,7 @@ public sealed class TentCommander : IDisposable
         _pending[slot] = pending;
         try
         {
-            if (_link.Publish(new UplinkTopics(_prefix, unit).Commands, Encoding.ASCII.GetBytes(line), 1, false) < 0)
+            if (Link.Publish(new UplinkTopics(_prefix, unit).Commands, Encoding.ASCII.GetBytes(line), 1, false) < 0)
             {
                 return null;
             }
@@ -154,11 +131,7 @@ public sealed class TentCommander : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _link.MessageReceived -= OnMessage;
-        _link.Dispose();
-    }
+    public void Dispose() => Link.Dispose();
 
     private void OnMessage(MqttMessage message)
     {

@@ -8,7 +8,7 @@ namespace TimingMat.Tent.Emulation;
 /// a wrong receiver or a long antenna cable makes it. The unit's clock locks to the late edges and runs late by that
 /// much with no error it could see itself.
 /// </summary>
-internal sealed class DelayedPpsSource(IPpsSource inner, GpsRig rig, IReadOnlyList<EmulatedFault> offsets, Func<long, long> sinceLive) : IPpsSource
+internal sealed class DelayedPpsSource(IPpsSource inner, GpsRig rig, IReadOnlyList<EmulatedFault> offsets, long startUtc) : IPpsSource
 {
     private readonly Queue<long> _held = new();
 
@@ -18,7 +18,7 @@ internal sealed class DelayedPpsSource(IPpsSource inner, GpsRig rig, IReadOnlyLi
     {
         while (inner.TryTakeEdge(out var edge))
         {
-            var since = sinceLive(rig.Timebase.ToTrueUtc(edge));
+            var since = rig.Timebase.ToTrueUtc(edge) - startUtc;
             _held.Enqueue(edge + offsets.Where(f => f.Covers(since)).Sum(f => f.AmountMicros));
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Unit;
 using TimingMat.Simulation.Field;
@@ -13,30 +14,31 @@ namespace TimingMat.Tent.Emulation;
 /// passings and status and answering signed commands, with faults on cue (<see cref="FaultPlan"/>).
 /// </summary>
 /// <remarks>
-/// <para>The true timeline is the host's UTC (<see cref="RealTimeline"/> anchored at the start), so the units' GPS
-/// clocks agree with a synchronised host. The units boot <see cref="EmulationOptions.WarmUp"/> earlier and run that
-/// stretch on fast time, their MQTT connects held, so they go live with a fix and a locked clock; then, on one thread,
-/// every unit is stepped to the real time of its poll and polled, about every millisecond.</para>
+/// <para>The true timeline is the host's clock (<see cref="RealTimeline"/> from the host's UTC when the fleet is made,
+/// the start that fault times count from), so the units' GPS clocks agree with a synchronised host. The units boot
+/// <see cref="EmulationOptions.WarmUp"/> before the start and run on fast time, their MQTT connects held, until they have
+/// caught up with the host's clock: they go live with a fix and a locked clock, a few seconds after the start. Then, on
+/// one thread, every unit is stepped to the real time of its poll and polled, every 10 ms as a board's loop.</para>
 /// <para>The mats lie 10 m apart at the start of a course (the first is a start mat, the last a finish mat with three
 /// units or more, the others splits), so runners cross one after the other a few seconds apart.</para>
 /// </remarks>
 public sealed class EmulatedFleet : IDisposable
 {
-    private const long WarmUpStepMicros = 5_000;
+    // The board's loop polls every 10 ms; so does the simulator.
+    private const long PollMicros = 10_000;
 
     private readonly EmulationOptions _options;
     private readonly List<EmulatedUnit> _units = [];
-    private readonly long _liveUtc;
+    private readonly RealTimeline _timeline;
     private long _cursor;
     private Thread? _thread;
     private CancellationTokenSource? _stop;
     private bool _started;
 
-    /// <summary>Initializes a new instance of the <see cref="EmulatedFleet"/> class: the units built, not booted.</summary>
+    /// <summary>Initializes a new instance of the <see cref="EmulatedFleet"/> class: the units built, not booted; fault times count from now.</summary>
     /// <param name="options">What to emulate.</param>
-    /// <param name="liveUtcMicros">The host's UTC when the units go live (the end of the warm-up), µs; now when null.</param>
     /// <exception cref="ArgumentException">No unit, the same unit twice, a rate or warm-up out of range.</exception>
-    public EmulatedFleet(EmulationOptions options, long? liveUtcMicros = null)
+    public EmulatedFleet(EmulationOptions options)
     {
         if (options.Units.Count == 0 || options.Units.Select(u => u.Id).Distinct().Count() != options.Units.Count)
         {
@@ -49,15 +51,16 @@ public sealed class EmulatedFleet : IDisposable
         }
 
         _options = options;
-        _liveUtc = liveUtcMicros ?? Commands.TentCommander.SystemUtcMicros();
-        var bootUtc = _liveUtc - (long)(options.WarmUp.TotalMilliseconds * 1000);
+        _timeline = new RealTimeline(Commands.TentCommander.SystemUtcMicros());
+        StartUtcMicros = _timeline.StartTrueUtcMicros;
+        var bootUtc = StartUtcMicros - (long)(options.WarmUp.TotalMilliseconds * 1000);
         _cursor = bootUtc;
-        var scenario = Scenario(options, bootUtc, _liveUtc);
+        var scenario = Scenario(options, bootUtc, StartUtcMicros);
         var field = RaceField.Generate(scenario, options.Seed);
         foreach (var spec in options.Units)
         {
             var mat = scenario.Mats.First(m => m.UnitId == spec.Id);
-            _units.Add(new EmulatedUnit(spec, mat, scenario, field, options, bootUtc, trueUtc => trueUtc - _liveUtc));
+            _units.Add(new EmulatedUnit(spec, mat, scenario, field, options, bootUtc, StartUtcMicros, () => _timeline.TrueNow));
         }
     }
 
@@ -67,10 +70,14 @@ public sealed class EmulatedFleet : IDisposable
     /// <summary>Gets a value indicating whether the warm-up is over and the units run in real time on the broker.</summary>
     public bool IsLive { get; private set; }
 
-    /// <summary>Gets the host's UTC when the units went (or go) live, µs.</summary>
-    public long LiveUtcMicros => _liveUtc;
+    /// <summary>Gets the host's UTC when the fleet was made, µs: fault times (<c>at</c>) count from it.</summary>
+    public long StartUtcMicros { get; }
 
-    /// <summary>Boots the units and runs the warm-up on fast time (on the calling thread); then the units are live.</summary>
+    /// <summary>Gets the host's UTC when the units went live (caught up with the host's clock), µs, or 0 before.</summary>
+    public long LiveUtcMicros { get; private set; }
+
+    /// <summary>Boots the units and runs them on fast time (on the calling thread) until they have caught up with the host's clock; then they are live.</summary>
+    /// <exception cref="InvalidOperationException">This computer cannot run so many units as fast as real time.</exception>
     public void Boot()
     {
         if (_started)
@@ -85,10 +92,21 @@ public sealed class EmulatedFleet : IDisposable
             unit.Start();
         }
 
-        while (_cursor < _liveUtc)
+        // The warm-up and the real time it takes, on fast time: a fleet that runs faster than real time catches up.
+        var limit = (long)(_options.WarmUp.TotalMilliseconds * 1000 * 2) + 30_000_000;
+        long now;
+        while ((now = _timeline.TrueNow) - _cursor > PollMicros)
         {
-            _cursor = Math.Min(_liveUtc, _cursor + WarmUpStepMicros);
-            StepAll(_cursor);
+            if (_timeline.ElapsedMicros > limit)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the {_units.Count} emulated unit(s) run slower than real time on this computer ({(now - _cursor) / 1e6:0.#} s behind after {_timeline.ElapsedMicros / 1e6:0} s): emulate fewer units, a lower --rate, or on a less busy computer"));
+            }
+
+            _cursor = Math.Min(now, _cursor + PollMicros);
+            foreach (var unit in _units)
+            {
+                unit.Step(_cursor);
+            }
         }
 
         foreach (var unit in _units)
@@ -96,6 +114,7 @@ public sealed class EmulatedFleet : IDisposable
             unit.Link.Release();
         }
 
+        LiveUtcMicros = _cursor;
         IsLive = true;
     }
 
@@ -107,23 +126,22 @@ public sealed class EmulatedFleet : IDisposable
     public void Run(CancellationToken cancel, TimeSpan? duration, Action<IReadOnlyList<string>>? report, TimeSpan reportInterval)
     {
         Boot();
-        var timeline = new RealTimeline(Commands.TentCommander.SystemUtcMicros());
-        var end = duration == null ? long.MaxValue : timeline.StartTrueUtcMicros + (long)(duration.Value.TotalMilliseconds * 1000);
-        var nextReport = timeline.StartTrueUtcMicros + (long)(reportInterval.TotalMilliseconds * 1000);
+        var live = _timeline.TrueNow;
+        var end = duration == null ? long.MaxValue : live + (long)(duration.Value.TotalMilliseconds * 1000);
+        var nextReport = live + (long)(reportInterval.TotalMilliseconds * 1000);
+        var nextPoll = live;
         while (!cancel.IsCancellationRequested)
         {
-            var now = Math.Min(timeline.TrueNow, end);
+            var now = _timeline.TrueNow;
             if (now >= end)
             {
                 break;
             }
 
-            // Each unit is stepped to the real time of its own poll: its mat clock then reads what a board's would, and a
-            // clock exchange measures the unit, not how far the loop lags.
+            // Each unit is stepped to the real time of its own poll: its mat clock then reads what a board's would.
             foreach (var unit in _units)
             {
-                var at = Math.Min(timeline.TrueNow, end);
-                unit.Step(at, at - _liveUtc);
+                unit.Step(Math.Min(_timeline.TrueNow, end));
             }
 
             _cursor = now;
@@ -133,7 +151,13 @@ public sealed class EmulatedFleet : IDisposable
                 report([.. _units.Select(u => u.Line())]);
             }
 
-            cancel.WaitHandle.WaitOne(1);
+            // The next poll 10 ms after this one; a loop that fell behind polls at once rather than catching up in a burst.
+            nextPoll = Math.Max(nextPoll + PollMicros, _timeline.TrueNow - PollMicros);
+            var wait = nextPoll - _timeline.TrueNow;
+            if (wait > 0)
+            {
+                cancel.WaitHandle.WaitOne(TimeSpan.FromTicks(wait * 10));
+            }
         }
 
         Stop();
@@ -171,7 +195,7 @@ public sealed class EmulatedFleet : IDisposable
         _stop?.Dispose();
     }
 
-    private static Scenario Scenario(EmulationOptions options, long bootUtc, long liveUtc)
+    private static Scenario Scenario(EmulationOptions options, long bootUtc, long startUtc)
     {
         var baseline = ScenarioLoader.LoadBuiltIn("half");
         var count = options.Units.Count;
@@ -182,25 +206,25 @@ public sealed class EmulatedFleet : IDisposable
             i * 0.01,
             [],
             bootUtc - 3_600_000_000,
-            liveUtc + 7L * 24 * 3_600_000_000,
+            startUtc + 7L * 24 * 3_600_000_000,
             new ReaderSpec(ReaderProtocol.R2000, 500, 4))).ToList();
 
-        // Runners line up behind the start from the moment the units go live, at the rate asked, for as long as asked.
+        // Runners line up behind the start line from the start, at the rate asked, for as long as asked.
         var runners = (int)Math.Clamp(options.RunnersPerSecond * options.RunnersFor.TotalSeconds, 0, 200_000);
         var gps = options.Faults.Faults
             .Where(f => f.Kind == EmulatedFaultKind.GpsLoss)
             .Select(f => new FaultSpec(
                 FaultKind.GpsLoss,
                 mats.First(m => m.UnitId == f.Unit).Name,
-                f.AtMicros == 0 ? bootUtc : liveUtc + f.AtMicros,
-                f.DurationMicros == long.MaxValue ? long.MaxValue / 4 : f.DurationMicros + (f.AtMicros == 0 ? liveUtc - bootUtc : 0)))
+                f.AtMicros == 0 ? bootUtc : startUtc + f.AtMicros,
+                f.DurationMicros == long.MaxValue ? long.MaxValue / 4 : f.DurationMicros + (f.AtMicros == 0 ? startUtc - bootUtc : 0)))
             .ToList();
         return baseline with
         {
             Name = "emulate",
             Mats = mats,
             Corrals = [new CorralSpec("A", 1, 1.0)],
-            Waves = [new WaveSpec(1, liveUtc - 12_000_000)],
+            Waves = [new WaveSpec(1, startUtc - 12_000_000)],
             Runners = baseline.Runners with
             {
                 Count = Math.Max(runners, 1),
@@ -218,15 +242,6 @@ public sealed class EmulatedFleet : IDisposable
             Gps = baseline.Gps with { Latency = "uniform2" },
             Faults = gps,
         };
-    }
-
-    private void StepAll(long trueUtc)
-    {
-        var sinceLive = trueUtc - _liveUtc;
-        foreach (var unit in _units)
-        {
-            unit.Step(trueUtc, sinceLive);
-        }
     }
 
     private void Stop()

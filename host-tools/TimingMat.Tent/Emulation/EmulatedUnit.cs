@@ -26,18 +26,30 @@ public sealed class EmulatedUnit
     private readonly IReadOnlyList<EmulatedFault> _faults;
     private readonly RebootRequest _rebooter = new();
     private readonly bool[] _silenced;
+    private readonly long _startUtc;
+    private readonly ArrivalStampClock _arrival;
+    private readonly bool[] _on;
     private long _nextSupervise;
 
-    internal EmulatedUnit(EmulatedUnitSpec spec, MatSpec mat, Scenario scenario, RaceField field, EmulationOptions options, long bootUtc, Func<long, long> sinceLive)
+    internal EmulatedUnit(EmulatedUnitSpec spec, MatSpec mat, Scenario scenario, RaceField field, EmulationOptions options, long bootUtc, long startUtc, Func<long> trueNow)
     {
         Spec = spec;
         _faults = options.Faults.For(spec.Id);
         _silenced = new bool[_faults.Count];
+        _on = new bool[_faults.Count];
+        _startUtc = startUtc;
+        _arrival = new ArrivalStampClock(trueNow);
         var random = new Random(Seeds.Mix(options.Seed, spec.Id, 17));
         var crystal = new CrystalOscillator((random.NextDouble() * 2 - 1) * scenario.Gps.OscillatorPpm, agingPpmPerDay: 0.5, wanderPpm: scenario.Gps.WanderPpm, seed: Seeds.Mix(options.Seed, spec.Id, 23), referenceUtcMicros: bootUtc);
         var power = new MatPower(crystal, bootUtc, LocalAtBoot: 500_000 + random.Next(2_000_000), GpsAcquisitionSeconds: 2);
         Rig = new MatRig(mat, scenario, field, boot: 1, power, (bootUtc + 3_000_000, long.MaxValue), options.Seed, []);
-        Link = new SwitchedLink(new MqttLink(options.Broker, options.ConfigureLink));
+        Link = new SwitchedLink(new MqttLink(options.Broker, link =>
+        {
+            options.ConfigureLink?.Invoke(link);
+
+            // A board stamps a message on its receive thread; the unit's loop takes it up to a poll later.
+            link.ReceiveClock = _arrival;
+        }));
         _config = ScenarioUnitConfig.For(scenario, mat, options.TopicPrefix, "timingmat-unit-" + spec.Id.ToString(CultureInfo.InvariantCulture), spec.CommandKey);
         _config.Set("status.interval_s", options.StatusIntervalSeconds.ToString(CultureInfo.InvariantCulture));
         if (spec.Username != null)
@@ -55,7 +67,7 @@ public sealed class EmulatedUnit
             Clock = Rig.Gps.Clock,
             Readers = [.. Rig.ReaderLines.Select(l => (IBytePort)l.UnitEnd)],
             Gps = Rig.Gps.GpsPort,
-            Pps = offsets.Count == 0 ? Rig.Gps.Pps : new DelayedPpsSource(Rig.Gps.Pps, Rig.Gps, offsets, sinceLive),
+            Pps = offsets.Count == 0 ? Rig.Gps.Pps : new DelayedPpsSource(Rig.Gps.Pps, Rig.Gps, offsets, startUtc),
             Store = new MemoryFileStore(capacityBytes: 8L * 1024 * 1024, tearSeed: Seeds.Mix(options.Seed, spec.Id, 31)),
             Mqtt = Link,
             Hmac = DesktopHmacSha256.Instance,
@@ -105,34 +117,39 @@ public sealed class EmulatedUnit
     }
 
     /// <summary>Runs the hardware to a true time, throws the faults due, and polls the unit once.</summary>
-    internal void Step(long trueUtc, long sinceLive)
+    /// <param name="trueUtc">True UTC µs (the host's clock once live).</param>
+    internal void Step(long trueUtc)
     {
         Rig.StepTo(trueUtc);
-        var active = new List<string>();
+        _arrival.Stepped(trueUtc, Rig.Gps.Clock.Now);
+        var sinceStart = trueUtc - _startUtc;
+        var changed = false;
+        var cut = false;
         for (var i = 0; i < _faults.Count; i++)
         {
             var fault = _faults[i];
-            var on = fault.Covers(sinceLive);
-            if (on)
+            var on = fault.Covers(sinceStart);
+            changed |= on != _on[i];
+            _on[i] = on;
+            if (!on)
             {
-                active.Add(fault.Kind switch
-                {
-                    EmulatedFaultKind.ClockOffset => FormattableString.Invariant($"clock-offset {fault.AmountMicros / 1000.0:0.###} ms"),
-                    EmulatedFaultKind.GpsLoss => "gps-loss",
-                    EmulatedFaultKind.ReaderSilence => "reader-silence",
-                    _ => "uplink-cut",
-                });
+                continue;
             }
 
-            if (fault.Kind == EmulatedFaultKind.ReaderSilence && on && !_silenced[i])
+            cut |= fault.Kind == EmulatedFaultKind.UplinkCut;
+            if (fault.Kind == EmulatedFaultKind.ReaderSilence && !_silenced[i])
             {
                 _silenced[i] = true;
-                Rig.SilenceReaders(fault.DurationMicros == long.MaxValue ? long.MaxValue / 4 : fault.AtMicros + fault.DurationMicros - sinceLive);
+                Rig.SilenceReaders(fault.DurationMicros == long.MaxValue ? long.MaxValue / 4 : fault.AtMicros + fault.DurationMicros - sinceStart);
             }
         }
 
-        Link.Cut = _faults.Any(f => f.Kind == EmulatedFaultKind.UplinkCut && f.Covers(sinceLive));
-        ActiveFaults = active;
+        Link.Cut = cut;
+        if (changed)
+        {
+            ActiveFaults = [.. _faults.Where((_, i) => _on[i]).Select(Name)];
+        }
+
         Unit.Poll();
         var local = Rig.Gps.Clock.Now;
         if (local >= _nextSupervise)
@@ -155,6 +172,14 @@ public sealed class EmulatedUnit
     }
 
     internal void Stop() => Unit.Stop();
+
+    private static string Name(EmulatedFault fault) => fault.Kind switch
+    {
+        EmulatedFaultKind.ClockOffset => FormattableString.Invariant($"clock-offset {fault.AmountMicros / 1000.0:0.###} ms"),
+        EmulatedFaultKind.GpsLoss => "gps-loss",
+        EmulatedFaultKind.ReaderSilence => "reader-silence",
+        _ => "uplink-cut",
+    };
 
     private sealed class RebootRequest : IRebooter
     {

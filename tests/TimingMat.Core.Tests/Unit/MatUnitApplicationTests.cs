@@ -157,6 +157,29 @@ public class MatUnitApplicationTests
     }
 
     [Fact]
+    public void AClockExchange_TakesTheArrivalTheLinkStamped_NotThePollThatHandledIt()
+    {
+        var rig = new MatUnitRig(_store, _broker, gpsAcquisitionSeconds: 4);
+        Assert.True(rig.Unit.Start());
+        var replies = Listen(ReplyTopic);
+        Assert.True(rig.RunUntil(() => rig.Unit.Clock.State == ClockState.Locked, 120_000_000));
+
+        // The command came off the wire 25 ms before the loop got to it (a busy loop, a slow poll): the link's stamp is
+        // the receive time, the loop's own time the send time.
+        var arrived = rig.Local;
+        rig.RunToLocal(arrived + 25_000);
+        var (arrivedUtc, handledUtc) = (rig.Unit.Clock.ToMatTime(arrived).UtcMicros, rig.Unit.Clock.Now().UtcMicros);
+        rig.Unit.Commands.OnCommand(MatUnitRig.Signed(20, "clock 1791100000000000"), arrived);
+        rig.RunToLocal(rig.Local + 50_000);
+
+        var exchange = Reply(replies).GetProperty("exchange");
+        var (rx, tx) = (exchange.GetProperty("rx_us").GetInt64(), exchange.GetProperty("tx_us").GetInt64());
+        Assert.Equal((arrivedUtc, handledUtc), (rx, tx));
+        Assert.InRange(rx - rig.TrueUtc(arrived), -1_000, 1_000);
+        Assert.InRange(tx - rx, 24_990, 25_010);
+    }
+
+    [Fact]
     public void UnsignedForgedMisaddressedAndReplayedCommands_AreRejected_Counted_AndChangeNothing()
     {
         var rig = new MatUnitRig(_store, _broker, NoFixSeconds);

@@ -6,7 +6,7 @@ using TimingMat.Tent.Clock;
 namespace TimingMat.Cli.Commands.Tent;
 
 /// <summary>
-/// <c>timingmat clock verify --race race.cfg | --units LIST --key-file FILE [--tolerance-ms 1] [--exchanges 5] [--json]</c>:
+/// <c>timingmat clock verify --race race.cfg | --units LIST --key-file FILE [--tolerance-ms 1] [--exchanges 8] [--json]</c>:
 /// before the gun, asks every unit for signed clock reports and proves they agree on the time
 /// (<see cref="ClockVerifier"/>); exit 30 naming each unit that is unlocked, silent or out of tolerance.
 /// </summary>
@@ -15,9 +15,9 @@ internal static class ClockCommand
     public static Command Create(CommandOutput output)
     {
         var tent = TentOptions.Create();
-        var tolerance = new Option<double>("--tolerance-ms") { Description = "Largest disagreement allowed between a unit and the fleet, and largest stated uncertainty, ms", DefaultValueFactory = _ => 1.0 };
+        var tolerance = new Option<double>("--tolerance-ms") { Description = "Largest disagreement allowed between a unit and the fleet's median (the host clock with fewer than 3 units), ms", DefaultValueFactory = _ => 1.0 };
         var uncertainty = new Option<double>("--max-uncertainty-ms") { Description = "Largest uncertainty a unit's clock may state, ms", DefaultValueFactory = _ => 5.0 };
-        var exchanges = new Option<int>("--exchanges") { Description = "Clock exchanges per unit; the quickest round trip counts", DefaultValueFactory = _ => 8 };
+        var exchanges = new Option<int>("--exchanges") { Description = "Clock exchanges per unit, the quickest round trip counts; up to 4 times as many while the quickest is longer than the tolerance", DefaultValueFactory = _ => 8 };
         var timeout = new Option<double>("--timeout-s") { Description = "How long to wait for each answer, seconds", DefaultValueFactory = _ => 3.0 };
         var json = JsonOption.Create();
         var verify = new Command("verify", "Prove that every unit's clock agrees with GPS, the other units and (grossly) this computer; exit 30 naming each unit that does not");
