@@ -22,12 +22,12 @@ public enum EmulatedFaultKind
 /// <param name="Kind">What goes wrong.</param>
 /// <param name="Unit">The unit it hits.</param>
 /// <param name="AmountMicros">For <see cref="EmulatedFaultKind.ClockOffset"/>: how late the PPS arrives, µs.</param>
-/// <param name="AtMicros">When it starts, µs after the emulation went live (0: from the unit's boot).</param>
+/// <param name="AtMicros">When it starts, µs after the emulation started (the fleet was made; the units go live a few seconds later), or 0: from the unit's boot.</param>
 /// <param name="DurationMicros">How long it lasts, µs (<see cref="long.MaxValue"/>: until the end).</param>
 public sealed record EmulatedFault(EmulatedFaultKind Kind, int Unit, long AmountMicros, long AtMicros, long DurationMicros)
 {
     /// <summary>Tells whether the fault is on at a time.</summary>
-    /// <param name="sinceLiveMicros">µs since the emulation went live (negative during the warm-up).</param>
+    /// <param name="sinceLiveMicros">µs since the emulation started (negative during the warm-up before it).</param>
     /// <returns><c>true</c> while it lasts.</returns>
     public bool Covers(long sinceLiveMicros) =>
         (AtMicros == 0 || sinceLiveMicros >= AtMicros) && (DurationMicros == long.MaxValue || sinceLiveMicros < AtMicros + DurationMicros);
@@ -36,7 +36,7 @@ public sealed record EmulatedFault(EmulatedFaultKind Kind, int Unit, long Amount
 /// <summary>
 /// The faults of an emulation (<c>timingmat emulate --faults</c>): entries separated by <c>;</c> or new lines, each
 /// <c>KIND UNIT [AMOUNT] [at TIME] [for TIME|ever]</c>, where KIND is <c>clock-offset</c> (with an AMOUNT such as
-/// <c>5ms</c>), <c>gps-loss</c>, <c>reader-silence</c> or <c>uplink-cut</c>; times count from when the units went live
+/// <c>5ms</c>), <c>gps-loss</c>, <c>reader-silence</c> or <c>uplink-cut</c>; times count from the start of the emulation (the units go live a few seconds later)
 /// (<c>at 0</c>, the default, means from boot); <c>#</c> starts a comment. Times take <c>us</c>, <c>ms</c>, <c>s</c>
 /// (the default), <c>m</c> or <c>h</c>.
 /// </summary>
