@@ -14,8 +14,11 @@ namespace TimingMat.Cli.Tests;
 /// <c>timingmat command</c> and <c>timingmat clock verify</c> on a real Mosquitto with five emulated units, unit 3's PPS
 /// 5 ms late (its own clock cannot see it): commands signed with the unit's key are answered, one signed with another
 /// key, unsigned or replayed is refused by the unit and changes nothing; clock verify exits 0 on the healthy units and 30
-/// naming unit 3 (and a silent unit) when they are included.
+/// naming unit 3 (and a silent unit) when they are included. In real time against the wall clock, so out of the
+/// parallel run; the verifications allow 2 ms (the exit codes and names are the point here: ClockVerifyFleetTests holds
+/// the measurement to the default 1 ms).
 /// </summary>
+[Collection(RealTimeCollection.Name)]
 public sealed class TentCommandTests : IClassFixture<TentCommandTests.Fleet>, IDisposable
 {
     private const string KeyHex = "5e1f0c3a9b7d24e68f0a1c3e5b7d9f21";
@@ -89,13 +92,13 @@ public sealed class TentCommandTests : IClassFixture<TentCommandTests.Fleet>, ID
     [Fact]
     public void ClockVerify_PassesTheHealthyUnits_AndExits30NamingTheLateUnitAndTheSilentOne()
     {
-        var (code, stdout, stderr) = Cli("clock", "verify", "--units", "1,2,4,5");
+        var (code, stdout, stderr) = Cli("clock", "verify", "--units", "1,2,4,5", "--tolerance-ms", "2");
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("against the fleet's median", stdout);
 
-        (code, stdout, stderr) = Cli("clock", "verify", "--units", "1-5", "--json", _dir.PathOf("clock.json"));
+        (code, stdout, stderr) = Cli("clock", "verify", "--units", "1-5", "--tolerance-ms", "2", "--json", _dir.PathOf("clock.json"));
         Assert.Equal(30, code);
-        Assert.Contains("1 of 5 unit(s) failed the clock check: unit 3 offset", stderr);
+        Assert.True(stderr.Contains("1 of 5 unit(s) failed the clock check: unit 3 offset", StringComparison.Ordinal), stdout + stderr);
         using (var json = JsonDocument.Parse(File.ReadAllText(_dir.PathOf("clock.json"))))
         {
             var units = json.RootElement.GetProperty("units").EnumerateArray().ToList();
@@ -104,7 +107,7 @@ public sealed class TentCommandTests : IClassFixture<TentCommandTests.Fleet>, ID
         }
 
         // As a shell sees it, with a unit that is not there (unit 9): both named, exit 30.
-        (code, _, stderr) = CliRunner.Process("clock", "verify", "--broker", _fleet.Broker.Address.ToString(), "--key-file", _dir.PathOf("unit.key"), "--units", "1-3,9", "--timeout-s", "1");
+        (code, _, stderr) = CliRunner.Process("clock", "verify", "--broker", _fleet.Broker.Address.ToString(), "--key-file", _dir.PathOf("unit.key"), "--units", "1-3,9", "--tolerance-ms", "2", "--timeout-s", "1");
         Assert.Equal(30, code);
         Assert.Contains("unit 3 offset", stderr);
         Assert.Contains("unit 9 silent", stderr);

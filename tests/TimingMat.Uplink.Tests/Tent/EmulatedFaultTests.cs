@@ -11,6 +11,7 @@ namespace TimingMat.Uplink.Tests.Tent;
 /// driver restarts it; an uplink cut leaves the broker's will and the unit comes back online. The unit without a fault
 /// stays online, locked and reading throughout.
 /// </summary>
+[Collection(EmulatedFleetCollection.Name)]
 public sealed class EmulatedFaultTests
 {
     private static readonly byte[] Key = Convert.FromHexString("5e1f0c3a9b7d24e68f0a1c3e5b7d9f21");
