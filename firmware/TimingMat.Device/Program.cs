@@ -83,8 +83,8 @@ namespace TimingMat.Device
             NetworkUplink network = config.UsesWifi ? (NetworkUplink)new WifiUplink(config.WifiSsid, config.WifiPassword) : new EthernetUplink(board.EthernetPhy);
             network.Start();
             M2MqttLink mqtt = config.MqttCaFile == null
-                ? new M2MqttLink(config.MqttHost, config.MqttPort)
-                : new M2MqttLink(config.MqttHost, config.MqttPort, new X509Certificate(UnitConfigLoader.ReadCompanion(config.MqttCaFile)));
+                ? new M2MqttLink(clock, config.MqttHost, config.MqttPort)
+                : new M2MqttLink(clock, config.MqttHost, config.MqttPort, new X509Certificate(UnitConfigLoader.ReadCompanion(config.MqttCaFile)));
 
             UnitHardware hardware = new UnitHardware();
             hardware.Clock = clock;

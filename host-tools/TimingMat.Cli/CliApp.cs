@@ -73,6 +73,10 @@ public static class CliApp
         root.Subcommands.Add(FlashCommand.Create(output));
         root.Subcommands.Add(ProvisionCommand.Create(output));
         root.Subcommands.Add(SelfTestCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.EmulateCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.ClockCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.CommandCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.BrokerConfigCommand.Create(output));
         return root;
     }
 

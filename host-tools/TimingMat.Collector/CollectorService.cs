@@ -20,7 +20,7 @@ public sealed class CollectorService : IDisposable
     /// <param name="options">Collector settings; defaults when <c>null</c>.</param>
     /// <param name="configureClient">Adjusts the MQTT client settings (TLS trust, timeouts).</param>
     /// <exception cref="CollectorDatabaseException">The database file cannot be used.</exception>
-    public CollectorService(MqttBrokerAddress broker, string databasePath, CollectorOptions? options = null, Action<MqttClientOptions>? configureClient = null)
+    public CollectorService(MqttBrokerAddress broker, string databasePath, CollectorOptions? options = null, Action<MqttLinkOptions>? configureClient = null)
     {
         Link = new MqttLink(broker, client =>
         {

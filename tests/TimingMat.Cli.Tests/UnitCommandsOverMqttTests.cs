@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using TimingMat.Core.Hardware;
 using TimingMat.Core.Unit;
 using TimingMat.Host.Crypto;
 using TimingMat.Host.Ports;
@@ -40,12 +41,12 @@ public sealed class UnitCommandsOverMqttTests : IDisposable
         using var unit = CliProcess.Start("unit", "--reader", TempFolder.Tcp(reader.PortB), "--gps", TempFolder.Tcp(gps.PortB), "--config", config, "--json", _dir.PathOf("unit.json"));
         unit.WaitFor("Ctrl+C stops", TimeSpan.FromSeconds(60));
 
-        var received = new BlockingCollection<MqttApplicationMessage>();
-        using var tent = new MqttClient(new MqttClientOptions { Broker = broker.Address, ClientId = "tent-laptop", CleanSession = true });
-        tent.MessageReceived += (_, e) => received.Add(e.Message);
-        Assert.True(tent.Connect(), tent.LastError);
-        Assert.True(tent.Subscribe("timingmat/31/reply", 1));
-        Assert.True(tent.Subscribe("timingmat/31/status", 1));
+        var received = new BlockingCollection<MqttMessage>();
+        using var tent = new MqttLink(broker.Address);
+        tent.MessageReceived += received.Add;
+        Assert.True(tent.Connect(new MqttConnectOptions("tent-laptop") { CleanSession = true }), tent.LastError);
+        Assert.Equal(1, tent.SubscribeAndWait("timingmat/31/reply", 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, tent.SubscribeAndWait("timingmat/31/status", 1, TimeSpan.FromSeconds(5)));
         var status = Next(received, "timingmat/31/status", _ => true);
         Assert.Equal("test", status.GetProperty("mode").GetString());
 
@@ -63,7 +64,7 @@ public sealed class UnitCommandsOverMqttTests : IDisposable
         // The same command again, and one typed by hand: refused, and nothing changes.
         Send(tent, counter, "mode test");
         Assert.Equal("replayed", Next(received, "timingmat/31/reply", r => r.GetProperty("counter").ValueKind == JsonValueKind.Number && r.GetProperty("counter").GetInt64() == counter && r.GetProperty("result").GetString() == "rejected").GetProperty("reason").GetString());
-        tent.Publish("timingmat/31/cmd", "mode test"u8, 1, false);
+        tent.Publish("timingmat/31/cmd", "mode test"u8.ToArray(), 1, false);
         Assert.Equal("unsigned", Next(received, "timingmat/31/reply", r => r.GetProperty("counter").ValueKind == JsonValueKind.Null).GetProperty("reason").GetString());
         var counted = Next(received, "timingmat/31/status", s => s.GetProperty("commands").GetProperty("rejected").GetProperty("unsigned").GetInt32() == 1);
         Assert.Equal((2, 1), (counted.GetProperty("commands").GetProperty("accepted").GetInt32(), counted.GetProperty("commands").GetProperty("rejected").GetProperty("replayed").GetInt32()));
@@ -76,13 +77,13 @@ public sealed class UnitCommandsOverMqttTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static void Send(MqttClient tent, long counter, string command)
+    private static void Send(MqttLink tent, long counter, string command)
     {
         var signed = SignedCommand.Sign($"tm1 31 {counter} {command}", Convert.FromHexString(KeyHex), DesktopHmacSha256.Instance, 8);
         Assert.True(tent.Publish("timingmat/31/cmd", Encoding.ASCII.GetBytes(signed), 1, false) >= 0);
     }
 
-    private static JsonElement Next(BlockingCollection<MqttApplicationMessage> received, string topic, Func<JsonElement, bool> wanted)
+    private static JsonElement Next(BlockingCollection<MqttMessage> received, string topic, Func<JsonElement, bool> wanted)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (received.TryTake(out var message, until - DateTime.UtcNow))

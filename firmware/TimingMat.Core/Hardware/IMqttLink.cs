@@ -1,7 +1,7 @@
 namespace TimingMat.Core.Hardware
 {
     /// <summary>
-    /// An MQTT 3.1.1 client session to the race broker: nanoFramework.M2Mqtt on the device, TimingMat's own
+    /// An MQTT 3.1.1 client session to the race broker: nanoFramework.M2Mqtt on the device, an MQTTnet
     /// client on desktop, or an in-process link in the simulator.
     /// </summary>
     /// <remarks>

@@ -5,6 +5,7 @@ namespace TimingMat.Core.Outbox
     {
         /// <summary>Handles one message of <c>&lt;prefix&gt;/&lt;unit&gt;/cmd</c>; called from the unit's loop.</summary>
         /// <param name="payload">The message body, as received.</param>
-        void OnCommand(byte[] payload);
+        /// <param name="receivedMicros">The unit's µs clock when the link received it, or <see cref="Hardware.MqttMessage.NotStamped"/>.</param>
+        void OnCommand(byte[] payload, long receivedMicros);
     }
 }

@@ -388,7 +388,7 @@ namespace TimingMat.Core.Outbox
                     }
                     else
                     {
-                        Commands.OnCommand(message.Payload);
+                        Commands.OnCommand(message.Payload, message.ReceivedMicros);
                     }
                 }
             }

@@ -1,3 +1,5 @@
+using TimingMat.Core.Clock;
+using TimingMat.Core.Hardware;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
@@ -26,6 +28,9 @@ namespace TimingMat.Core.Unit
         private readonly JsonWriter _reply = new JsonWriter(ReplyBytes);
         private readonly int[] _checks = new int[CommandCheckText.Count];
         private bool _clockReport;
+        private long _hostSentMicros;
+        private long _receivedUtcMicros;
+        private bool _receivedSynced;
 
         /// <summary>Initializes a new instance of the <see cref="UnitCommands"/> class.</summary>
         /// <param name="unit">The unit whose parts the commands act on.</param>
@@ -53,8 +58,13 @@ namespace TimingMat.Core.Unit
         }
 
         /// <inheritdoc />
-        public void OnCommand(byte[] payload)
+        public void OnCommand(byte[] payload, long receivedMicros)
         {
+            // When the command arrived, on the mat clock, for a clock exchange (clock verify's NTP-style round trip): the
+            // link's stamp, not this poll's time, which may come a whole loop later.
+            MatTime taken = receivedMicros == MqttMessage.NotStamped ? _unit.Clock.Now() : _unit.Clock.ToMatTime(receivedMicros);
+            _receivedUtcMicros = taken.UtcMicros;
+            _receivedSynced = taken.State != ClockState.Unsynced;
             CommandCheck check = _command.Read(payload, _unit.Config.Unit, _unit.Config.CommandKey, _unit.State.CommandCounter);
             if (check == CommandCheck.Accepted)
             {
@@ -207,8 +217,15 @@ namespace TimingMat.Core.Unit
                 return null;
             }
 
-            if (verb == "clock" && arguments == 0)
+            if (verb == "clock" && arguments <= 1)
             {
+                // The optional argument is the tent's send time (UTC µs since 1970), echoed with the unit's own times.
+                _hostSentMicros = -1;
+                if (arguments == 1 && (!ValueText.TryParseLong(_command.Argument(0), out _hostSentMicros) || _hostSentMicros < 0))
+                {
+                    return Invalid();
+                }
+
                 _clockReport = true;
                 return null;
             }
@@ -220,6 +237,58 @@ namespace TimingMat.Core.Unit
             }
 
             return Invalid();
+        }
+
+        // The times of a clock exchange: the tent's send time as it sent it, the mat clock's UTC when the command arrived
+        // and when this reply goes out (null while unsynced), and how long ago the last PPS edge was taken. Written last,
+        // so only a few numbers lie between the send time and the publication.
+        private void WriteExchange(JsonWriter w)
+        {
+            MatTime sent = _unit.Clock.Now();
+            w.Name("exchange");
+            w.BeginObject();
+            w.Name("host_us");
+            if (_hostSentMicros >= 0)
+            {
+                w.Number(_hostSentMicros);
+            }
+            else
+            {
+                w.Null();
+            }
+
+            w.Name("rx_us");
+            if (_receivedSynced)
+            {
+                w.Number(_receivedUtcMicros);
+            }
+            else
+            {
+                w.Null();
+            }
+
+            w.Name("tx_us");
+            if (sent.State != ClockState.Unsynced)
+            {
+                w.Number(sent.UtcMicros);
+            }
+            else
+            {
+                w.Null();
+            }
+
+            w.Name("last_pps_ms");
+            MatClock clock = _unit.Clock;
+            if (clock.EdgesCommitted == 0)
+            {
+                w.Null();
+            }
+            else
+            {
+                w.Number((_unit.Hardware.Clock.GetMicroseconds() - clock.LastEdgeLocalMicros) / 1000);
+            }
+
+            w.EndObject();
         }
 
         private static string Invalid()
@@ -268,6 +337,7 @@ namespace TimingMat.Core.Unit
             {
                 w.Name("clock");
                 _unit.Status.WriteClock(w);
+                WriteExchange(w);
             }
 
             w.EndObject();

@@ -24,6 +24,7 @@ namespace TimingMat.Device.Adapters
         private const int QueueLimit = 32;
 
         private readonly MqttClient _client;
+        private readonly IMicrosecondClock _clock;
         private readonly object _sync = new object();
         private readonly ArrayList _received = new ArrayList();
         private readonly ArrayList _acknowledged = new ArrayList();
@@ -33,19 +34,22 @@ namespace TimingMat.Device.Adapters
         private int _failedConnects;
 
         /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class without TLS. Does not connect.</summary>
+        /// <param name="clock">The unit's µs clock: each received message is stamped with it on arrival (<see cref="MqttMessage.ReceivedMicros"/>).</param>
         /// <param name="brokerHost">Broker host name or IP address.</param>
         /// <param name="brokerPort">Broker TCP port, usually 1883.</param>
-        public M2MqttLink(string brokerHost, int brokerPort)
-            : this(brokerHost, brokerPort, null)
+        public M2MqttLink(IMicrosecondClock clock, string brokerHost, int brokerPort)
+            : this(clock, brokerHost, brokerPort, null)
         {
         }
 
         /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class. Does not connect.</summary>
+        /// <param name="clock">The unit's µs clock: each received message is stamped with it on arrival (<see cref="MqttMessage.ReceivedMicros"/>).</param>
         /// <param name="brokerHost">Broker host name or IP address.</param>
         /// <param name="brokerPort">Broker TCP port: 1883, or 8883 with TLS.</param>
         /// <param name="caCertificate">The CA that signed the broker's certificate for TLS 1.2 (each session needs two ~16.7 KB buffers: PSRAM boards only), or <c>null</c> for plain MQTT.</param>
-        public M2MqttLink(string brokerHost, int brokerPort, X509Certificate caCertificate)
+        public M2MqttLink(IMicrosecondClock clock, string brokerHost, int brokerPort, X509Certificate caCertificate)
         {
+            _clock = clock;
             bool secure = caCertificate != null;
             _client = new MqttClient(brokerHost, brokerPort, secure, caCertificate, null, secure ? MqttSslProtocols.TLSv1_2 : MqttSslProtocols.None);
             _client.ProtocolVersion = MqttProtocolVersion.Version_3_1_1;
@@ -236,6 +240,8 @@ namespace TimingMat.Device.Adapters
 
         private void OnPublishReceived(object sender, MqttMsgPublishEventArgs e)
         {
+            // Stamped before anything else: the unit's loop takes it up to a poll later (a clock exchange needs the arrival).
+            long received = _clock.GetMicroseconds();
             lock (_sync)
             {
                 if (_received.Count >= QueueLimit)
@@ -244,7 +250,7 @@ namespace TimingMat.Device.Adapters
                     _droppedReceived++;
                 }
 
-                _received.Add(new MqttMessage(e.Topic, e.Message));
+                _received.Add(new MqttMessage(e.Topic, e.Message, received));
             }
         }
 

@@ -12,5 +12,5 @@ internal sealed record BrokerSettings(MqttBrokerAddress Address, string? Usernam
 {
     /// <summary>Applies the TLS trust to an MQTT client's settings.</summary>
     /// <param name="client">The client settings.</param>
-    public void Configure(MqttClientOptions client) => client.TlsTrustedCa = TrustedCa;
+    public void Configure(MqttLinkOptions client) => client.TlsTrustedCa = TrustedCa;
 }

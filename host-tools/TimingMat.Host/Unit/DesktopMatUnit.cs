@@ -60,7 +60,7 @@ public sealed class DesktopMatUnit : IDisposable
     /// <exception cref="ArgumentException">No reader port or more than <see cref="MatUnit.MaxReaders"/>, one port given twice (<see cref="PortClash"/>), or not as many ports as <c>reader.modules</c> says.</exception>
     /// <exception cref="FormatException">A port address is neither <c>tcp://host:port</c> nor a device path.</exception>
     /// <exception cref="IOException">The journal folder cannot be created.</exception>
-    public DesktopMatUnit(DesktopUnitConfig config, UnitPorts ports, MqttBrokerAddress broker, string? username = null, string? password = null, Action<MqttClientOptions>? configureClient = null)
+    public DesktopMatUnit(DesktopUnitConfig config, UnitPorts ports, MqttBrokerAddress broker, string? username = null, string? password = null, Action<MqttLinkOptions>? configureClient = null)
     {
         if (ports.Readers.Count is 0 or > MatUnit.MaxReaders)
         {
@@ -87,7 +87,11 @@ public sealed class DesktopMatUnit : IDisposable
         // look like the old one to the collector.
         Settings.Journal.NewJournalId = Random.Shared.Next(1, int.MaxValue);
         _store = new DirectoryFileStore(config.JournalDirectory);
-        _link = new MqttLink(broker, configureClient);
+        _link = new MqttLink(broker, link =>
+        {
+            configureClient?.Invoke(link);
+            link.ReceiveClock = _clock;
+        });
         _hardware = new UnitHardware
         {
             Clock = _clock,

@@ -40,5 +40,5 @@ public sealed class DesktopUnitOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Gets or sets a hook that adjusts the MQTT client settings (connect timeout, TLS trust).</summary>
-    public Action<MqttClientOptions>? ConfigureClient { get; set; }
+    public Action<MqttLinkOptions>? ConfigureClient { get; set; }
 }

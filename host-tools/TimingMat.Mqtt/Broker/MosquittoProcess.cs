@@ -102,15 +102,20 @@ public sealed class MosquittoProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Writes a Mosquitto 2 password file line (<c>user:$6$salt$hash</c>, salted SHA-512).</summary>
+    /// <summary>
+    /// Writes a Mosquitto 2 password file line as <c>mosquitto_passwd</c> does: <c>user:$7$101$salt$hash</c>,
+    /// PBKDF2-HMAC-SHA512 with 101 iterations over a 12-byte random salt, a 64-byte hash, both in base64.
+    /// </summary>
     /// <param name="username">User name.</param>
     /// <param name="password">Password.</param>
+    /// <param name="salt">12 bytes of salt; random when null.</param>
     /// <returns>The line.</returns>
-    public static string PasswordLine(string username, string password)
+    public static string PasswordLine(string username, string password, byte[]? salt = null)
     {
-        var salt = RandomNumberGenerator.GetBytes(12);
-        var hash = SHA512.HashData([.. Encoding.UTF8.GetBytes(password), .. salt]);
-        return $"{username}:$6${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        const int iterations = 101;
+        salt ??= RandomNumberGenerator.GetBytes(12);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA512, 64);
+        return $"{username}:$7${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
     }
 
     /// <summary>Starts the broker and waits until it accepts connections.</summary>
@@ -232,7 +237,12 @@ public sealed class MosquittoProcess : IDisposable
             text.AppendLine(CultureInfo.InvariantCulture, $"keyfile {Settings.TlsKeyFile}");
         }
 
-        if (Settings.Users.Count > 0)
+        if (Settings.PasswordFile != null)
+        {
+            text.AppendLine("allow_anonymous false");
+            text.AppendLine(CultureInfo.InvariantCulture, $"password_file {Settings.PasswordFile}");
+        }
+        else if (Settings.Users.Count > 0)
         {
             var passwords = Path.Combine(DataDirectory, "passwords");
             File.WriteAllLines(passwords, Settings.Users.Select(u => PasswordLine(u.Key, u.Value)));
@@ -242,6 +252,11 @@ public sealed class MosquittoProcess : IDisposable
         else
         {
             text.AppendLine("allow_anonymous true");
+        }
+
+        if (Settings.AclFile != null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"acl_file {Settings.AclFile}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"persistence {(Settings.Persistence ? "true" : "false")}");

@@ -18,6 +18,12 @@ public sealed class MosquittoSettings
     /// <summary>Gets the user names and passwords; when any is given, anonymous clients are refused.</summary>
     public Dictionary<string, string> Users { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets or sets a password file to use (as <c>timingmat broker-config</c> writes it) instead of <see cref="Users"/>; anonymous clients are then refused.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>Gets or sets an ACL file (as <c>timingmat broker-config</c> writes it), or <c>null</c> for none.</summary>
+    public string? AclFile { get; set; }
+
     /// <summary>Gets or sets the PEM certificate file for a TLS listener, or <c>null</c> for plain TCP.</summary>
     public string? TlsCertificateFile { get; set; }
 

@@ -59,7 +59,7 @@ public sealed record HilOptions
     public string? Password { get; init; }
 
     /// <summary>Gets a hook that adjusts the collector's MQTT client (TLS trust).</summary>
-    public Action<MqttClientOptions>? ConfigureClient { get; init; }
+    public Action<MqttLinkOptions>? ConfigureClient { get; init; }
 
     /// <summary>Gets the GPS's time to first fix after the play starts (a hot start by default).</summary>
     public double GpsAcquisitionSeconds { get; init; } = 2;

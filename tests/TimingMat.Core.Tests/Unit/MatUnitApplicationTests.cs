@@ -122,10 +122,11 @@ public class MatUnitApplicationTests
         var replies = Listen(ReplyTopic);
         Assert.True(rig.RunUntil(() => rig.Unit.Clock.State == ClockState.Locked, 120_000_000));
 
+        var sentTrue = rig.TrueUtc(rig.Local);
         Publish(MatUnitRig.Signed(10, "mode timing"));
         Publish(MatUnitRig.Signed(11, "cutoff 2026-10-04T12:00:00Z"));
         Publish(MatUnitRig.Signed(12, "gun"));
-        Publish(MatUnitRig.Signed(13, "clock"));
+        Publish(MatUnitRig.Signed(13, "clock 1791100000000000"));
         Publish(MatUnitRig.Signed(14, "replay 1"));
         Publish(MatUnitRig.Signed(15, "disarm"));
         rig.RunToLocal(rig.Local + 200_000);
@@ -139,11 +140,43 @@ public class MatUnitApplicationTests
         Assert.Equal("wrong-role", answers[2].GetProperty("reason").GetString());
         Assert.Equal(0, rig.Unit.Detector.PassingsDelivered);
         Assert.Equal("locked", answers[3].GetProperty("clock").GetProperty("state").GetString());
+
+        // The clock exchange: the tent's send time echoed, the mat clock's receive and send times (the true time to
+        // within the clock's error, inside the 200 ms the rig ran), and the age of the last PPS edge.
+        var exchange = answers[3].GetProperty("exchange");
+        Assert.Equal(1_791_100_000_000_000, exchange.GetProperty("host_us").GetInt64());
+        var (rx, tx) = (exchange.GetProperty("rx_us").GetInt64(), exchange.GetProperty("tx_us").GetInt64());
+        Assert.InRange(rx, sentTrue - 2_000, rig.TrueUtc(rig.Local) + 2_000);
+        Assert.InRange(tx - rx, 0, 1_000);
+        Assert.InRange(exchange.GetProperty("last_pps_ms").GetInt64(), 0, 1_100);
         Assert.Equal(1_791_115_200_000_000, rig.Unit.RaceDay.Window.CutOffUtcMicros);
         Assert.Equal(RaceDayMode.Test, rig.Unit.RaceDay.Mode);
         Assert.Equal(1, rig.Unit.Uplink.Outbox!.ReplayRequests);
         Assert.Equal((5, 1, 0), (rig.Unit.Commands.AcceptedCount, rig.Unit.Commands.RefusedCount, rig.Unit.Commands.RejectedCount));
         Assert.Equal(15, rig.Unit.State.CommandCounter);
+    }
+
+    [Fact]
+    public void AClockExchange_TakesTheArrivalTheLinkStamped_NotThePollThatHandledIt()
+    {
+        var rig = new MatUnitRig(_store, _broker, gpsAcquisitionSeconds: 4);
+        Assert.True(rig.Unit.Start());
+        var replies = Listen(ReplyTopic);
+        Assert.True(rig.RunUntil(() => rig.Unit.Clock.State == ClockState.Locked, 120_000_000));
+
+        // The command came off the wire 25 ms before the loop got to it (a busy loop, a slow poll): the link's stamp is
+        // the receive time, the loop's own time the send time.
+        var arrived = rig.Local;
+        rig.RunToLocal(arrived + 25_000);
+        var (arrivedUtc, handledUtc) = (rig.Unit.Clock.ToMatTime(arrived).UtcMicros, rig.Unit.Clock.Now().UtcMicros);
+        rig.Unit.Commands.OnCommand(MatUnitRig.Signed(20, "clock 1791100000000000"), arrived);
+        rig.RunToLocal(rig.Local + 50_000);
+
+        var exchange = Reply(replies).GetProperty("exchange");
+        var (rx, tx) = (exchange.GetProperty("rx_us").GetInt64(), exchange.GetProperty("tx_us").GetInt64());
+        Assert.Equal((arrivedUtc, handledUtc), (rx, tx));
+        Assert.InRange(rx - rig.TrueUtc(arrived), -1_000, 1_000);
+        Assert.InRange(tx - rx, 24_990, 25_010);
     }
 
     [Fact]
