@@ -17,6 +17,9 @@ namespace TimingMat.Core.Lora
             RadioRetryMicros = 10000000;
         }
 
+        /// <summary>The shortest packet a setting must allow: header, tag and one crossing of a chip not on the list (96-bit EPC).</summary>
+        public const int MinPacketBytes = LoRaPassingPacket.OverheadBytes + 16;
+
         /// <summary>Gets the radio settings.</summary>
         public LoRaSettings Radio { get; private set; }
 
@@ -32,10 +35,16 @@ namespace TimingMat.Core.Lora
         /// <summary>Gets or sets the longest time on air of one packet, µs (400 ms: the US915 dwell limit). Default 400 ms.</summary>
         public long MaxAirtimeMicros { get; set; }
 
+        /// <summary>
+        /// Gets or sets a value indicating whether the newest passings go first (a finish: the results board wants who
+        /// just finished) rather than the oldest (elsewhere: the backlog clears in order). Default off.
+        /// </summary>
+        public bool NewestFirst { get; set; }
+
         /// <summary>Gets or sets how long a passing may wait for its packet to fill, µs. Default 2 s.</summary>
         public long BatchMaxAgeMicros { get; set; }
 
-        /// <summary>Gets or sets how long the unit listens for the receiver's ack after a packet, µs. Default 1 s.</summary>
+        /// <summary>Gets or sets how long the gateway has to answer after a packet, µs (the unit listens this long plus the ack's own time on air). Default 1 s.</summary>
         public long AckWaitMicros { get; set; }
 
         /// <summary>Gets or sets the longest random wait before sending again after an unanswered packet, µs (two mats that collided do not collide again). Default 500 ms.</summary>
@@ -59,9 +68,9 @@ namespace TimingMat.Core.Lora
                 return "duty cycle must be 1–1000 permille";
             }
 
-            if (MaxRecordsFor(this) < 1)
+            if (MaxPacketBytesFor(this) < MinPacketBytes)
             {
-                return "no passing packet fits into the airtime limit at these radio settings";
+                return "no passing packet fits into the " + (MaxAirtimeMicros / 1000).ToString() + " ms airtime limit at SF" + Radio.SpreadingFactor.ToString() + ": use a lower spreading factor or a wider bandwidth";
             }
 
             if (AckWaitMicros < 100000)
@@ -72,18 +81,26 @@ namespace TimingMat.Core.Lora
             return null;
         }
 
-        /// <summary>The most records a packet may hold within <see cref="MaxAirtimeMicros"/> (0 when none fits).</summary>
+        /// <summary>The longest packet within <see cref="MaxAirtimeMicros"/>, bytes (0 when none fits).</summary>
         /// <param name="options">The options.</param>
-        /// <returns>0–<see cref="LoRaPassingPacket.MaxRecords"/>.</returns>
-        public static int MaxRecordsFor(LoRaOptions options)
+        /// <returns>0–<see cref="LoRaPassingPacket.MaxBytes"/>.</returns>
+        public static int MaxPacketBytesFor(LoRaOptions options)
         {
-            int records = LoRaPassingPacket.MaxRecords;
-            while (records > 0 && LoRaAirtime.Micros(LoRaPassingPacket.HeaderBytes + (records * LoRaPassingPacket.RecordBytes), options.Radio) > options.MaxAirtimeMicros)
+            int bytes = LoRaPassingPacket.MaxBytes;
+            while (bytes > 0 && LoRaAirtime.Micros(bytes, options.Radio) > options.MaxAirtimeMicros)
             {
-                records--;
+                bytes--;
             }
 
-            return records;
+            return bytes;
+        }
+
+        /// <summary>How long a unit listens for the gateway's ack after its packet: the answer time plus the ack's own time on air.</summary>
+        /// <param name="options">The options.</param>
+        /// <returns>µs.</returns>
+        public static long ListenMicrosFor(LoRaOptions options)
+        {
+            return options.AckWaitMicros + LoRaAirtime.Micros(LoRaAck.Bytes, options.Radio);
         }
     }
 }
