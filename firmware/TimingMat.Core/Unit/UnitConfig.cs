@@ -460,7 +460,11 @@ namespace TimingMat.Core.Unit
             settings.ReaderProtocol = ReaderProtocol;
             settings.Mercury.BaudRates = new int[] { ReaderBaud };
             settings.R2000.BaudRates = new int[] { ReaderBaud };
-            if (ReaderProtocol == ReaderProtocol.Mercury)
+            if (IsLoraGateway)
+            {
+                // A gateway has no reader: the rest of a mat's settings stay at their defaults, unused.
+            }
+            else if (ReaderProtocol == ReaderProtocol.Mercury)
             {
                 settings.Mercury.Region = ReaderRegions.MercuryCode(Region);
                 settings.Mercury.ReadPowerCentiDbm = PowerCentiDbm;
