@@ -10,7 +10,7 @@ namespace TimingMat.Core.Lora
             Enabled = true;
             FallbackAfterMicros = 30000000;
             DutyCyclePermille = 100;
-            MaxAirtimeMicros = 400000;
+            MaxAirtimeMicros = 0;
             BatchMaxAgeMicros = 2000000;
             AckWaitMicros = 1000000;
             RetryBackoffMicros = 500000;
@@ -32,7 +32,16 @@ namespace TimingMat.Core.Lora
         /// <summary>Gets or sets the sub-band's duty cycle in permille (10 = 1 % for g/g1, 100 = 10 % for g3, 1000 = none). Default 100.</summary>
         public int DutyCyclePermille { get; set; }
 
-        /// <summary>Gets or sets the longest time on air of one packet, µs (400 ms: the US915 dwell limit). Default 400 ms.</summary>
+        /// <summary>The US915 band's dwell limit: 400 ms on air per transmission (FCC 15.247, as LoRaWAN applies it).</summary>
+        public const long Us915DwellMicros = 400000;
+
+        /// <summary>The longest packet anywhere else (EU868 has no dwell limit, the duty cycle governs): an SF12 full packet takes 9 s.</summary>
+        public const long NoDwellMicros = 10000000;
+
+        /// <summary>
+        /// Gets or sets the longest time on air of one packet, µs; 0 (the default) for the band's rule: 400 ms between
+        /// 902 and 928 MHz (the US915 dwell limit), else 10 s (no dwell limit; EU868's duty cycle governs).
+        /// </summary>
         public long MaxAirtimeMicros { get; set; }
 
         /// <summary>
@@ -70,7 +79,7 @@ namespace TimingMat.Core.Lora
 
             if (MaxPacketBytesFor(this) < MinPacketBytes)
             {
-                return "no passing packet fits into the " + (MaxAirtimeMicros / 1000).ToString() + " ms airtime limit at SF" + Radio.SpreadingFactor.ToString() + ": use a lower spreading factor or a wider bandwidth";
+                return "no passing packet fits into the " + (MaxAirtimeFor(this) / 1000).ToString() + " ms airtime limit at SF" + Radio.SpreadingFactor.ToString() + ": use a lower spreading factor or a wider bandwidth";
             }
 
             if (AckWaitMicros < 100000)
@@ -81,18 +90,33 @@ namespace TimingMat.Core.Lora
             return null;
         }
 
-        /// <summary>The longest packet within <see cref="MaxAirtimeMicros"/>, bytes (0 when none fits).</summary>
+        /// <summary>The longest packet within <see cref="MaxAirtimeFor"/>, bytes (0 when none fits).</summary>
         /// <param name="options">The options.</param>
         /// <returns>0–<see cref="LoRaPassingPacket.MaxBytes"/>.</returns>
         public static int MaxPacketBytesFor(LoRaOptions options)
         {
             int bytes = LoRaPassingPacket.MaxBytes;
-            while (bytes > 0 && LoRaAirtime.Micros(bytes, options.Radio) > options.MaxAirtimeMicros)
+            long limit = MaxAirtimeFor(options);
+            while (bytes > 0 && LoRaAirtime.Micros(bytes, options.Radio) > limit)
             {
                 bytes--;
             }
 
             return bytes;
+        }
+
+        /// <summary>The longest time on air of one packet these options allow: <see cref="MaxAirtimeMicros"/>, or the band's rule.</summary>
+        /// <param name="options">The options.</param>
+        /// <returns>µs.</returns>
+        public static long MaxAirtimeFor(LoRaOptions options)
+        {
+            if (options.MaxAirtimeMicros > 0)
+            {
+                return options.MaxAirtimeMicros;
+            }
+
+            long f = options.Radio.FrequencyHz;
+            return f >= 902000000 && f <= 928000000 ? Us915DwellMicros : NoDwellMicros;
         }
 
         /// <summary>How long a unit listens for the gateway's ack after its packet: the answer time plus the ack's own time on air.</summary>

@@ -93,6 +93,12 @@ namespace TimingMat.Core.Lora
         /// <summary>Gets a value indicating whether LoRa is carrying the passings now (MQTT down long enough).</summary>
         public bool IsActive { get; private set; }
 
+        /// <summary>Gets a value indicating whether a packet is on the air or its ack awaited (the radio is busy).</summary>
+        public bool IsBusy
+        {
+            get { return _state != StateIdle; }
+        }
+
         /// <summary>Gets the longest packet these settings allow, bytes.</summary>
         public int MaxPacketBytes
         {

@@ -60,7 +60,8 @@ namespace TimingMat.Core.Unit
         private const int FallbackKey = 32;
         private const int LoraRoleKey = 33;
         private const int LoraOrderKey = 34;
-        private const int CommandKeyKey = 35;
+        private const int LoraFrequencyKey = 35;
+        private const int CommandKeyKey = 36;
 
         private static readonly string[] s_keys = new string[]
         {
@@ -71,7 +72,7 @@ namespace TimingMat.Core.Unit
             "network", "wifi.ssid", "wifi.password",
             "mqtt.url", "mqtt.username", "mqtt.password", "mqtt.ca_file", "mqtt.prefix", "mqtt.client_id",
             "status.interval_s", "supervisor.stall_s",
-            "lora.enabled", "lora.sf", "lora.duty_cycle_pct", "lora.fallback_s", "lora.role", "lora.order",
+            "lora.enabled", "lora.sf", "lora.duty_cycle_pct", "lora.fallback_s", "lora.role", "lora.order", "lora.frequency_mhz",
             "command.key",
         };
 
@@ -103,6 +104,7 @@ namespace TimingMat.Core.Unit
             LoraDutyCyclePermille = 100;
             LoraFallbackSeconds = 30;
             LoraOrder = -1;
+            LoraFrequencyHz = 869525000;
         }
 
         /// <summary>Gets every key, in the order the documentation lists them.</summary>
@@ -240,6 +242,9 @@ namespace TimingMat.Core.Unit
 
         /// <summary>Gets or sets the gateway's keys of every unit (<c>keys.cfg</c> beside this file, read by the host); a gateway needs them.</summary>
         public Lora.LoRaKeyList LoraKeys { get; set; }
+
+        /// <summary>Gets the LoRa carrier, Hz (<c>lora.frequency_mhz</c>; default 869.525 MHz, EU868 g3). Between 902 and 928 MHz the US915 400 ms dwell limit applies.</summary>
+        public long LoraFrequencyHz { get; private set; }
 
         private int LoraOrder { get; set; }
 
@@ -504,6 +509,7 @@ namespace TimingMat.Core.Unit
         {
             options.Enabled = LoraEnabled;
             options.Radio.SpreadingFactor = LoraSpreadingFactor;
+            options.Radio.FrequencyHz = LoraFrequencyHz;
             options.DutyCyclePermille = LoraDutyCyclePermille;
             options.FallbackAfterMicros = LoraFallbackSeconds * 1000000L;
             options.NewestFirst = LoraNewestFirst;
@@ -863,6 +869,14 @@ namespace TimingMat.Core.Unit
 
                     LoraOrder = value == "newest" ? 1 : 0;
                     break;
+                case LoraFrequencyKey:
+                    if (!ValueText.TryParseFixed(value, 3, out number) || number < 137000 || number > 1020000)
+                    {
+                        throw Bad(index, value, line, "the carrier in MHz, 137-1020 with at most 3 decimals (869.525 for EU868 g3; 902-928 is US915, 400 ms dwell)");
+                    }
+
+                    LoraFrequencyHz = number * 1000;
+                    break;
                 default:
                     byte[] key = ValueText.ParseHex(value);
                     if (key == null || key.Length < MinKeyBytes || key.Length > MaxKeyBytes)
@@ -1043,6 +1057,8 @@ namespace TimingMat.Core.Unit
                     return IsLoraGateway ? "gateway" : "unit";
                 case LoraOrderKey:
                     return LoraNewestFirst ? "newest" : "oldest";
+                case LoraFrequencyKey:
+                    return Fixed(LoraFrequencyHz / 1000, 3);
                 default:
                     return CommandKey == null ? "unset" : "set";
             }

@@ -13,7 +13,10 @@ public class LoRaOptionsTests
         Assert.True(options.Enabled);
         Assert.Equal(30_000_000, options.FallbackAfterMicros);
         Assert.Equal(100, options.DutyCyclePermille);
-        Assert.Equal(400_000, options.MaxAirtimeMicros);
+        Assert.Equal(0, options.MaxAirtimeMicros);
+        Assert.Equal(10_000_000, LoRaOptions.MaxAirtimeFor(options));  // 869.525 MHz: no dwell limit
+        options.Radio.FrequencyHz = 915_000_000;
+        Assert.Equal(400_000, LoRaOptions.MaxAirtimeFor(options));     // US915
         Assert.Equal(2_000_000, options.BatchMaxAgeMicros);
         Assert.Equal(1_000_000, options.AckWaitMicros);
         Assert.Equal(500_000, options.RetryBackoffMicros);
@@ -26,7 +29,7 @@ public class LoRaOptionsTests
     {
         // SF7, BW125, CR 4/5, 400 ms: 255 bytes: Npayload = 8 + ceil((8 · 255 − 28 + 28 + 16) / 28) · 5 = 8 + 74 · 5 = 378;
         // ToA = (8 + 4.25 + 378) · 1.024 ms = 399.616 ms ≤ 400 ms, and 255 is the radio's FIFO anyway.
-        Assert.Equal(255, LoRaOptions.MaxPacketBytesFor(new LoRaOptions()));
+        Assert.Equal(255, LoRaOptions.MaxPacketBytesFor(new LoRaOptions { MaxAirtimeMicros = 400_000 }));
     }
 
     [Fact]
@@ -35,6 +38,7 @@ public class LoRaOptionsTests
         // SF8 (Tsym 2.048 ms): Npayload = 8 + ceil((8·PL + 12) / 32) · 5 and (12.25 + N) · 2.048 ≤ 400 → N ≤ 183:
         //   PL 138: ceil(1116 / 32) = 35 → 183 symbols → 399.872 ms; PL 139: ceil(1124 / 32) = 36 → 188 → 410.112 ms.
         var options = new LoRaOptions();
+        options.Radio.FrequencyHz = 915_000_000;
         options.Radio.SpreadingFactor = 8;
 
         Assert.Equal(138, LoRaOptions.MaxPacketBytesFor(options));
@@ -46,6 +50,7 @@ public class LoRaOptionsTests
         // SF9 (Tsym 4.096 ms): Npayload = 8 + ceil((8·PL + 8) / 36) · 5 and N ≤ 85:
         //   PL 66: ceil(536 / 36) = 15 → 83 symbols → 390.144 ms; PL 67: ceil(544 / 36) = 16 → 88 → 410.624 ms.
         var options = new LoRaOptions();
+        options.Radio.FrequencyHz = 915_000_000;
         options.Radio.SpreadingFactor = 9;
 
         Assert.Equal(66, LoRaOptions.MaxPacketBytesFor(options));
@@ -57,6 +62,7 @@ public class LoRaOptionsTests
     {
         // SF10 (Tsym 8.192 ms): N ≤ 36 → PL ≤ 24 bytes, less than a header, a tag and one record (45).
         var options = new LoRaOptions();
+        options.Radio.FrequencyHz = 915_000_000;
         options.Radio.SpreadingFactor = 10;
 
         Assert.Equal(24, LoRaOptions.MaxPacketBytesFor(options));
@@ -64,9 +70,9 @@ public class LoRaOptionsTests
     }
 
     [Fact]
-    public void Sf12WithoutADwellLimit_Sends255Bytes()
+    public void Sf12InEu868_WithoutADwellLimit_Sends255Bytes()
     {
-        var options = new LoRaOptions { MaxAirtimeMicros = 10_000_000 };
+        var options = new LoRaOptions();
         options.Radio.SpreadingFactor = 12;
 
         Assert.Equal(255, LoRaOptions.MaxPacketBytesFor(options));

@@ -494,6 +494,7 @@ public class LoRaUplinkTests
     {
         var options = new LoRaOptions();
         options.Radio.SpreadingFactor = 10;
+        options.Radio.FrequencyHz = 915_000_000;  // US915: 400 ms dwell
         var journal = new PassingJournal(new MemoryFileStore(capacityBytes: 1024 * 1024), new JournalOptions(7));
         Assert.True(journal.Open());
         var clock = new SimulatedClock(T0);
