@@ -26,6 +26,13 @@ namespace TimingMat.Core.Lora
         // The unit may poll its radio a little after the ack arrives: start the answer this much before it stops listening.
         private const long AnswerMarginMicros = 20000;
 
+        /// <summary>
+        /// The least time between hearing a packet and starting its answer: the unit turns its radio to receive on the
+        /// poll after its packet ends (a board polls every 10 ms), and an ack sent before that is lost on an empty air.
+        /// A desktop gateway polls every 2 ms and its store takes a millisecond, so without this wait it answered first.
+        /// </summary>
+        public const long AnswerTurnaroundMicros = 50000;
+
         private readonly IMicrosecondClock _clock;
         private readonly LoRaOptions _options;
         private readonly LoRaKeyList _keys;
@@ -52,6 +59,7 @@ namespace TimingMat.Core.Lora
         private readonly long[] _answerFirst = new long[MaxAnswers];
         private readonly int[] _answerCount = new int[MaxAnswers];
         private readonly long[] _answerDue = new long[MaxAnswers];
+        private readonly long[] _answerFrom = new long[MaxAnswers];
         private readonly long[] _answerAcked = new long[MaxAnswers];
         private readonly int[] _answerState = new int[MaxAnswers];
         private readonly int[] _answerGeneration = new int[MaxAnswers];
@@ -382,6 +390,7 @@ namespace TimingMat.Core.Lora
             _answerFirst[a] = _reader.FirstSequence;
             _answerCount[a] = _reader.Count;
             _answerDue[a] = now + _options.AckWaitMicros - AnswerMarginMicros;
+            _answerFrom[a] = now + AnswerTurnaroundMicros;
             _answerState[a] = 1;
             return a | (_answerGeneration[a] << 8);
         }
@@ -403,7 +412,7 @@ namespace TimingMat.Core.Lora
                     continue;
                 }
 
-                if (_answerState[i] == 2 && (next < 0 || _answerDue[i] < _answerDue[next]))
+                if (_answerState[i] == 2 && _answerFrom[i] <= now && (next < 0 || _answerDue[i] < _answerDue[next]))
                 {
                     next = i;
                 }

@@ -23,6 +23,7 @@ public class LoRaGatewayTests
     private readonly LoRaAir _air = new();
     private readonly Sx127xRadio _mat;
     private readonly LoRaGateway _gateway;
+    private readonly Sx127xRegisterEmulator _gatewayRadio;
     private readonly Delivery _delivery = new();
 
     public LoRaGatewayTests()
@@ -30,7 +31,8 @@ public class LoRaGatewayTests
         _mat = new Sx127xRadio(new Sx127xRegisterEmulator(_air, Unit, _clock), _clock);
         Assert.True(_mat.Begin(new LoRaSettings()));
         var keys = new LoRaKeyList([Unit, 13], [Key, [.. Key.Reverse()]]);
-        _gateway = new LoRaGateway(new Sx127xRegisterEmulator(_air, -1, _clock), _clock, new LoRaOptions(), keys, Chips, DesktopHmacSha256.Instance) { Delivery = _delivery };
+        _gatewayRadio = new Sx127xRegisterEmulator(_air, -1, _clock);
+        _gateway = new LoRaGateway(_gatewayRadio, _clock, new LoRaOptions(), keys, Chips, DesktopHmacSha256.Instance) { Delivery = _delivery };
         _delivery.Gateway = _gateway;
         Assert.True(_gateway.Start());
     }
@@ -131,6 +133,29 @@ public class LoRaGatewayTests
 
         Assert.Equal((1L, 0L), (_gateway.UnknownUnit, _gateway.Forwarded));
         Assert.Equal("unit 99 is not in keys.cfg", _gateway.LastRejection);
+    }
+
+    [Fact]
+    public void TheAnswer_WaitsForTheUnitToTurnItsRadioToReceive_EvenWhenTheCollectorStoresAtOnce()
+    {
+        // A unit polls its radio every 10 ms: it listens a poll or two after its packet ends. The gateway must not
+        // answer into that gap, however fast its collector is (a desktop receiver stores in a millisecond).
+        var packet = Packet(first: 1, acked: 0, count: 2);
+        Assert.True(_mat.StartTransmit(packet, packet.Length));
+        while (_mat.PollTransmit() == RadioResult.Pending)
+        {
+            _clock.Advance(1_000);
+        }
+
+        _gateway.Poll();
+        Assert.Single(_delivery.Packets);
+        Run(LoRaGateway.AnswerTurnaroundMicros - 10_000);
+        Assert.Equal(0, _gatewayRadio.PacketsSent);
+
+        Assert.True(_mat.StartReceive());
+        var ack = AwaitAck();
+        Assert.Equal(2, ack.AckedSequence);
+        Assert.Equal(1, _gatewayRadio.PacketsSent);
     }
 
     [Fact]
