@@ -1,5 +1,6 @@
 using System.Device.Spi;
 using TimingMat.Core.Hardware;
+using TimingMat.Core.Lora;
 
 namespace TimingMat.Collector.Lora;
 
@@ -30,12 +31,24 @@ public sealed class SpidevRadio : ISpiDevice, IDisposable
             throw new ArgumentException($"'{name}' is not an SPI device: expected spidevB.C (e.g. spidev0.0) or /dev/spidevB.C.", nameof(name));
         }
 
+        SpiDevice? device = null;
         try
         {
-            return new SpidevRadio(SpiDevice.Create(new SpiConnectionSettings(bus, chipSelect) { ClockFrequency = 1_000_000, Mode = SpiMode.Mode0 }));
+            device = SpiDevice.Create(new SpiConnectionSettings(bus, chipSelect) { ClockFrequency = 1_000_000, Mode = SpiMode.Mode0 });
+
+            // System.Device.Gpio opens the file at the first transfer: read the version register now, so a missing
+            // device or a missing permission is an error at start and not a dead receiver thread later.
+            device.TransferFullDuplex(new byte[] { Sx127x.RegVersion, 0 }, new byte[2]);
+            return new SpidevRadio(device);
         }
-        catch (Exception e) when (e is not IOException)
+        catch (IOException)
         {
+            device?.Dispose();
+            throw;
+        }
+        catch (Exception e)
+        {
+            device?.Dispose();
             throw new IOException($"/dev/spidev{bus}.{chipSelect} cannot be opened: {e.Message}", e);
         }
     }
