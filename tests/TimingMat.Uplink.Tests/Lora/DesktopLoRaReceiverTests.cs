@@ -99,12 +99,14 @@ public sealed class DesktopLoRaReceiverTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private static void Until(Func<bool> done, double seconds, string what)
+    private static void Until(Func<bool> done, double seconds, string what) => Until(done, seconds, () => what);
+
+    private static void Until(Func<bool> done, double seconds, Func<string> what)
     {
         var watch = Stopwatch.StartNew();
         while (!done())
         {
-            Assert.True(watch.Elapsed.TotalSeconds < seconds, $"not within {seconds} s: {what}");
+            Assert.True(watch.Elapsed.TotalSeconds < seconds, $"not within {seconds} s: {what()}");
             Thread.Sleep(2);
         }
     }
@@ -147,7 +149,7 @@ public sealed class DesktopLoRaReceiverTests : IDisposable
 
         var buffer = new byte[255];
         var received = 0;
-        Until(() => _service.Read((_, _) => mat.TryReceive(buffer, out received)) == RadioResult.Done, 5, "the receiver answered (" + Counts(receiver) + ")");
+        Until(() => _service.Read((_, _) => mat.TryReceive(buffer, out received)) == RadioResult.Done, 5, () => "the receiver answered (" + Counts(receiver) + ")");
         var ack = new LoRaAck();
         Assert.True(ack.Read(buffer, received), "the answer must be a well-formed ack");
         Assert.True(ack.IsAuthentic(buffer, Key, DesktopHmacSha256.Instance), "the answer must be signed with the unit's key");
