@@ -140,16 +140,17 @@ public sealed class DesktopLoRaReceiverTests : IDisposable
         }
 
         var length = writer.Finish(Key, DesktopHmacSha256.Instance);
-        Assert.True(_service.Read((_, _) => mat.StartTransmit(writer.Buffer, length)));
 
-        // Turned to receive as soon as the packet is out, as a board does on its next 10 ms poll: the receiver
-        // answers LoRaGateway.AnswerTurnaroundMicros after hearing it. Each step takes the collector's turn, so this
-        // thread is never more than one receiver poll late.
-        Until(() => _service.Read((_, _) => mat.PollTransmit() == RadioResult.Done && mat.StartReceive()), 5, "the mat's packet was sent");
+        // The mat's ears: a second radio of the mat's, listening before the packet goes. The mat's own radio would turn
+        // to receive after its packet, and this thread can be later than the receiver's 50 ms turnaround on a loaded
+        // machine; the turnaround itself is LoRaGatewayTests' (core) to test, on simulated time.
+        var ears = new Sx127xRadio(new Sx127xRegisterEmulator(_air, Unit + 1000, _clock), _clock);
+        Assert.True(_service.Read((_, _) => ears.Begin(new LoRaSettings()) && ears.StartReceive()));
+        Assert.True(_service.Read((_, _) => mat.StartTransmit(writer.Buffer, length)));
 
         var buffer = new byte[255];
         var received = 0;
-        Until(() => _service.Read((_, _) => mat.TryReceive(buffer, out received)) == RadioResult.Done, 5, () => "the receiver answered (" + Counts(receiver) + ")");
+        Until(() => _service.Read((_, _) => ears.TryReceive(buffer, out received) == RadioResult.Done && received == LoRaAck.Bytes), 5, () => "the receiver answered (" + Counts(receiver) + ")");
         var ack = new LoRaAck();
         Assert.True(ack.Read(buffer, received), "the answer must be a well-formed ack");
         Assert.True(ack.IsAuthentic(buffer, Key, DesktopHmacSha256.Instance), "the answer must be signed with the unit's key");
