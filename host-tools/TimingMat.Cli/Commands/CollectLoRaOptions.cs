@@ -14,9 +14,9 @@ internal sealed class CollectLoRaOptions
     private readonly Option<string?> _device = new("--lora") { Description = "Also receive the mats' LoRa fallback on an SX127x on this Linux SPI device (spidev0.0 or /dev/spidev0.0)", HelpName = "SPIDEV" };
     private readonly Option<string?> _keys = new("--lora-keys") { Description = "With --lora: the units' command keys, 'unit id = key' a line (keys.cfg, docs/unit-config.md)", HelpName = "FILE" };
     private readonly Option<string?> _chips = new("--lora-chips") { Description = "With --lora: the race's chip list, 'first EPC = count' a run (chips.cfg); the same file the units have", HelpName = "FILE" };
-    private readonly Option<int> _sf = new("--lora-sf") { Description = "With --lora: spreading factor, as the units' lora.sf", DefaultValueFactory = _ => 7 };
-    private readonly Option<string> _frequency = new("--lora-frequency-mhz") { Description = "With --lora: carrier in MHz, as the units' lora.frequency_mhz", DefaultValueFactory = _ => "869.525" };
-    private readonly Option<string> _duty = new("--lora-duty-cycle-pct") { Description = "With --lora: the receiver's own duty cycle for its answers, %", DefaultValueFactory = _ => "10" };
+    private readonly Option<int> _sf = new("--lora-sf") { Description = "With --lora: spreading factor, as the units' lora.sf", HelpName = "SF", DefaultValueFactory = _ => 7 };
+    private readonly Option<string> _frequency = new("--lora-frequency-mhz") { Description = "With --lora: carrier in MHz, as the units' lora.frequency_mhz", HelpName = "MHZ", DefaultValueFactory = _ => "869.525" };
+    private readonly Option<string> _duty = new("--lora-duty-cycle-pct") { Description = "With --lora: the receiver's own duty cycle for its answers, %", HelpName = "PCT", DefaultValueFactory = _ => "10" };
 
     public static CollectLoRaOptions Create() => new();
 
