@@ -2,6 +2,7 @@ using System.Text;
 using TimingMat.Collector.Courses;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
+using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;
 
@@ -246,6 +247,7 @@ public sealed class PassingCollector
         _connectStarted = false;
         if (!_link.IsConnected
             || !_link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, UplinkTopics.PassingsLevel), 1)
+            || !_link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, LoRaMqttDelivery.LoraLevel), 1)
             || !_link.Subscribe(UplinkTopics.AllUnits(_options.TopicPrefix, UplinkTopics.StatusLevel), 1))
         {
             _nextConnectAt = _clock.GetMicroseconds() + _reconnectDelay;
@@ -263,7 +265,15 @@ public sealed class PassingCollector
         var unit = UplinkTopics.ParseUnit(message.Topic, _options.TopicPrefix, UplinkTopics.PassingsLevel);
         if (unit >= 0)
         {
-            HandleBatch(unit, message.Payload, received, now);
+            HandleBatch(unit, message.Payload, received, now, unit, PassingStore.SourceMqtt);
+            return;
+        }
+
+        // A LoRa gateway's batches: passings of the units it heard, answered on the gateway's own ack topic.
+        var gateway = UplinkTopics.ParseUnit(message.Topic, _options.TopicPrefix, LoRaMqttDelivery.LoraLevel);
+        if (gateway >= 0)
+        {
+            HandleBatch(-1, message.Payload, received, now, gateway, PassingStore.SourceLora);
             return;
         }
 
@@ -359,14 +369,18 @@ public sealed class PassingCollector
         entry.Stored(passing.Sequence);
     }
 
-    private void HandleBatch(int unit, byte[] payload, long received, long now)
+    // `topicUnit` is the unit whose passings topic it came on (-1 for a gateway's, which carry other units'),
+    // `answerTo` the unit whose ack topic gets the answer.
+    private void HandleBatch(int topicUnit, byte[] payload, long received, long now, int answerTo, string source)
     {
-        if (!_batch.Load(payload, payload.Length) || _batch.UnitId != unit)
+        if (!_batch.Load(payload, payload.Length) || (topicUnit >= 0 && _batch.UnitId != topicUnit))
         {
             BatchesRejected++;
-            LastRejection = _batch.Error ?? $"batch of unit {_batch.UnitId} on the topic of unit {unit}";
+            LastRejection = _batch.Error ?? $"batch of unit {_batch.UnitId} on the topic of unit {topicUnit}";
             return;
         }
+
+        var unit = _batch.UnitId;
 
         var entry = EntryFor(unit, _batch.JournalId, _batch.AckedSequence);
         var first = _batch.FirstSequence;
@@ -374,7 +388,7 @@ public sealed class PassingCollector
         var passing = new Passing();
         while (_batch.PeekBody(out var offset, out var length) && _batch.TryRead(passing))
         {
-            StoreOne(entry, passing, _batch.JournalId, payload, offset, length, received, PassingStore.SourceMqtt);
+            StoreOne(entry, passing, _batch.JournalId, payload, offset, length, received, source);
         }
 
         entry.Batches++;
@@ -389,7 +403,7 @@ public sealed class PassingCollector
         var ack = new byte[CollectorAck.Bytes];
         _ack.Write(ack, 0);
         var topics = new UplinkTopics(_options.TopicPrefix, unit);
-        _outgoing.Add((topics.Acks, ack));
+        _outgoing.Add((new UplinkTopics(_options.TopicPrefix, answerTo).Acks, ack));
 
         if (entry.Contiguous < _batch.AckedSequence && entry.ReplayRequestDue(now, _options.ReplayRequestIntervalMicros))
         {

@@ -461,7 +461,7 @@ public sealed class PassingStore : IDisposable
     public List<CollectedPassing> ReadPassings(int unit, long fromSequence = 1, int max = int.MaxValue)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT seq, journal_id, body, received_us FROM passings WHERE unit = $unit AND seq >= $from ORDER BY seq LIMIT $max";
+        command.CommandText = "SELECT seq, journal_id, body, received_us, source FROM passings WHERE unit = $unit AND seq >= $from ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$unit", unit);
         command.Parameters.AddWithValue("$from", fromSequence);
         command.Parameters.AddWithValue("$max", max);
@@ -478,7 +478,7 @@ public sealed class PassingStore : IDisposable
 
             passing.UnitId = unit;
             passing.Sequence = reader.GetInt64(0);
-            result.Add(new CollectedPassing(passing, reader.GetInt32(1), reader.GetInt64(3)));
+            result.Add(new CollectedPassing(passing, reader.GetInt32(1), reader.GetInt64(3), reader.GetString(4)));
         }
 
         return result;

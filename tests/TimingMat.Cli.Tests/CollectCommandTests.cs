@@ -224,5 +224,73 @@ public sealed class CollectCommandTests : IDisposable
         Assert.Contains("--db", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Collect_WithLoraOnAnSpiDeviceThatIsNotThere_IsPortUnavailable_WithAFix_AndCreatesNoDatabase()
+    {
+        var keys = KeysFile(string.Empty);
+        var db = Path.Combine(_dir, "race.db");
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", db, "--broker", "mqtt://127.0.0.1:1", "--lora", "spidev9.9", "--lora-keys", keys);
+
+        Assert.Equal(20, code);
+        Assert.Contains("the LoRa radio's SPI device cannot be opened", stderr, StringComparison.Ordinal);
+        Assert.Contains("/dev/spidev9.9", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix: enable SPI", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
+    }
+
+    [Fact]
+    public void Collect_WithLoraButNoKeys_IsAUsageError_ThatSaysWhy()
+    {
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", Path.Combine(_dir, "race.db"), "--lora", "spidev0.0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--lora needs --lora-keys", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ttyUSB0", "is not an SPI device")]
+    [InlineData("spidev0", "is not an SPI device")]
+    [InlineData("/dev/spidevA.0", "is not an SPI device")]
+    public void Collect_WithLoraOnSomethingElse_IsInvalidInput(string device, string says)
+    {
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", Path.Combine(_dir, "race.db"), "--lora", device);
+
+        Assert.Equal(12, code);
+        Assert.Contains(says, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_WithLoraKeysThatAreNoKeys_IsInvalidInput_NamingTheLine_WithoutPrintingASecret()
+    {
+        var keys = KeysFile("22 = 00aabb\n");
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", Path.Combine(_dir, "race.db"), "--lora", "spidev0.0", "--lora-keys", keys, "--lora-sf", "9");
+
+        Assert.Equal(12, code);
+        Assert.Contains("--lora-keys", stderr, StringComparison.Ordinal);
+        Assert.Contains("line 2", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("1f2e3d4c", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collect_WithALoraSpreadingFactorOutOfRange_IsInvalidInput()
+    {
+        var keys = KeysFile(string.Empty);
+
+        var (code, _, stderr) = CliRunner.InProcess("collect", "--db", Path.Combine(_dir, "race.db"), "--lora", "spidev0.0", "--lora-keys", keys, "--lora-sf", "13");
+
+        Assert.Equal(12, code);
+        Assert.Contains("--lora-sf", stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // keys.cfg with unit 21's key on its first line, then more lines.
+    private string KeysFile(string more)
+    {
+        var keys = Path.Combine(_dir, "keys.cfg");
+        File.WriteAllText(keys, "21 = 1f2e3d4c5b6a79880716253443526170a1b2c3d4e5f60718293a4b5c6d7e8f90\n" + more);
+        return keys;
+    }
 }

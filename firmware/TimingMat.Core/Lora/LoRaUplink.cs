@@ -5,19 +5,25 @@ using TimingMat.Core.Passings;
 namespace TimingMat.Core.Lora
 {
     /// <summary>
-    /// The LoRa fallback: while the MQTT uplink is down, sends the journal's unacknowledged passings to the receiver
-    /// at the timing tent in compact packets (<see cref="LoRaPassingPacket"/>), one at a time, and moves the journal's
-    /// acked mark on the receiver's answer (<see cref="LoRaAck"/>), exactly as the collector's MQTT ack does.
+    /// The LoRa fallback: while the MQTT uplink is down, sends the journal's unacknowledged passings to the LoRa gateway
+    /// at the timing tent in compact, authenticated packets (<see cref="LoRaPassingPacket"/>), one at a time, and moves
+    /// the journal's acked mark on the gateway's answer (<see cref="LoRaAck"/>), exactly as the collector's MQTT ack does.
     /// </summary>
     /// <remarks>
     /// <para>Half duplex, stop and wait: send a packet, listen for the ack, then keep quiet for the sub-band's
     /// duty-cycle off time (<see cref="DutyCycleBudget"/>). An unanswered packet is sent again after a random wait.
-    /// Oldest first, so one cumulative number acknowledges everything; when MQTT comes back the outbox starts
-    /// after the last passing LoRa got acknowledged, and nothing is sent twice except a packet whose ack was lost.</para>
-    /// <para>Polled; allocation-free once running (the radio's burst buffers settle on the full-packet length).</para>
+    /// Oldest first by default, so one cumulative number acknowledges everything; newest first
+    /// (<see cref="LoRaOptions.NewestFirst"/>, a finish at a slow spreading factor) sends what just happened and fills
+    /// the older gaps when nothing newer waits. A run the gateway answered is not sent again over LoRa even while a gap
+    /// below it holds the acked mark back; when MQTT comes back the outbox starts after the acked mark, and the
+    /// collector upgrades what it got over LoRa to the full records (never a second row).</para>
+    /// <para>Polled; allocation-free once running (the radio's burst buffers settle on the longest packet).</para>
     /// </remarks>
     public sealed class LoRaUplink
     {
+        /// <summary>Most runs above the acked mark remembered as answered (more: the lowest is forgotten and sent again).</summary>
+        public const int MaxAnsweredRuns = 16;
+
         private const int StateIdle = 0;
         private const int StateSending = 1;
         private const int StateListening = 2;
@@ -27,17 +33,21 @@ namespace TimingMat.Core.Lora
         private readonly LoRaOptions _options;
         private readonly DutyCycleBudget _duty;
         private readonly Passing _passing = new Passing();
-        private readonly byte[] _packet = new byte[255];
+        private readonly LoRaPacketWriter _writer = new LoRaPacketWriter();
         private readonly byte[] _received = new byte[255];
         private readonly LoRaAck _ack = new LoRaAck();
         private readonly IHmacSha256 _hmac;
         private readonly byte[] _key;
-        private readonly int _maxRecords;
+        private readonly int _maxBytes;
+        private readonly int _fullRecords;
+        private readonly long _listenMicros;
+        private readonly long[] _answeredFrom = new long[MaxAnsweredRuns];
+        private readonly long[] _answeredTo = new long[MaxAnsweredRuns];
+        private int _answered;
         private JournalCursor _cursor;
         private int _state;
         private long _offlineSince;
         private long _pendingSince;
-        private long _sendFrom;
         private long _sentFirst;
         private int _sentCount;
         private long _listenUntil;
@@ -50,9 +60,10 @@ namespace TimingMat.Core.Lora
         /// <param name="radio">The radio's SPI device.</param>
         /// <param name="clock">The unit's microsecond clock.</param>
         /// <param name="options">Validated options (<see cref="LoRaOptions.Validate"/>).</param>
-        /// <param name="hmac">HMAC-SHA256, to check the receiver's acks.</param>
-        /// <param name="key">The unit's command key, which the receiver signs its acks with; <c>null</c> refuses every ack (nothing is ever forgotten over LoRa).</param>
-        public LoRaUplink(PassingJournal journal, ISpiDevice radio, IMicrosecondClock clock, LoRaOptions options, IHmacSha256 hmac, byte[] key)
+        /// <param name="hmac">HMAC-SHA256, to sign packets and check the gateway's acks.</param>
+        /// <param name="key">The unit's command key, which signs its packets and the gateway's acks; <c>null</c> keeps the radio silent (<see cref="Fault"/> says why).</param>
+        /// <param name="chips">The race's chip list, or <c>null</c> (every chip then goes with its whole EPC).</param>
+        public LoRaUplink(PassingJournal journal, ISpiDevice radio, IMicrosecondClock clock, LoRaOptions options, IHmacSha256 hmac, byte[] key, LoRaChipList chips)
         {
             _journal = journal;
             _hmac = hmac;
@@ -61,7 +72,10 @@ namespace TimingMat.Core.Lora
             _options = options;
             Radio = new Sx127xRadio(radio, clock);
             _duty = new DutyCycleBudget(options.DutyCyclePermille);
-            _maxRecords = LoRaOptions.MaxRecordsFor(options);
+            _maxBytes = LoRaOptions.MaxPacketBytesFor(options);
+            _fullRecords = (_maxBytes - LoRaPassingPacket.OverheadBytes) / 4;
+            _listenMicros = LoRaOptions.ListenMicrosFor(options);
+            _writer.Chips = chips;
             _offlineSince = -1;
             _pendingSince = -1;
             _random = (uint)(journal.UnitId * 2654435761L) | 1;
@@ -79,10 +93,16 @@ namespace TimingMat.Core.Lora
         /// <summary>Gets a value indicating whether LoRa is carrying the passings now (MQTT down long enough).</summary>
         public bool IsActive { get; private set; }
 
-        /// <summary>Gets the most records one packet holds with these settings.</summary>
-        public int MaxRecords
+        /// <summary>Gets a value indicating whether a packet is on the air or its ack awaited (the radio is busy).</summary>
+        public bool IsBusy
         {
-            get { return _maxRecords; }
+            get { return _state != StateIdle; }
+        }
+
+        /// <summary>Gets the longest packet these settings allow, bytes.</summary>
+        public int MaxPacketBytes
+        {
+            get { return _maxBytes; }
         }
 
         /// <summary>Gets the number of packets sent (re-sends included).</summary>
@@ -90,6 +110,9 @@ namespace TimingMat.Core.Lora
 
         /// <summary>Gets the number of passings sent (re-sends included).</summary>
         public long PassingsSent { get; private set; }
+
+        /// <summary>Gets the number of crossings sent with their whole EPC because their chip is on no run of the chip list.</summary>
+        public long UnlistedChipsSent { get; private set; }
 
         /// <summary>Gets the number of authentic acks for this unit and journal that answered the packet sent.</summary>
         public long AcksReceived { get; private set; }
@@ -106,7 +129,7 @@ namespace TimingMat.Core.Lora
         /// <summary>Gets the number of radio faults (setup failed, TxDone never came).</summary>
         public int RadioFaults { get; private set; }
 
-        /// <summary>Gets the last fault (invalid options, radio missing, a transmission that never finished), or <c>null</c>.</summary>
+        /// <summary>Gets the last fault (invalid options, no key, radio missing, a transmission that never finished), or <c>null</c>.</summary>
         public string Fault { get; private set; }
 
         /// <summary>Sets the radio up (when enabled).</summary>
@@ -126,6 +149,12 @@ namespace TimingMat.Core.Lora
                 return false;
             }
 
+            if (_key == null)
+            {
+                Fault = "no command.key: the gateway takes only packets signed with the unit's key";
+                return false;
+            }
+
             if (Radio.Begin(_options.Radio))
             {
                 Fault = null;
@@ -142,7 +171,7 @@ namespace TimingMat.Core.Lora
         /// <param name="ipOnline">Whether the MQTT uplink is up now.</param>
         public void Poll(bool ipOnline)
         {
-            if (!_options.Enabled || _maxRecords < 1)
+            if (!_options.Enabled || _maxBytes < LoRaOptions.MinPacketBytes || _key == null)
             {
                 return;
             }
@@ -202,7 +231,7 @@ namespace TimingMat.Core.Lora
 
             _duty.Record(now, Radio.LastAirtimeMicros);
             Radio.StartReceive();
-            _listenUntil = now + _options.AckWaitMicros;
+            _listenUntil = now + _listenMicros;
             _state = StateListening;
         }
 
@@ -212,7 +241,9 @@ namespace TimingMat.Core.Lora
             RadioResult result = Radio.TryReceive(_received, out length);
             if (result == RadioResult.Done && _ack.Read(_received, length) && _ack.UnitId == _journal.UnitId && _ack.JournalId == _journal.JournalId)
             {
-                if (!_ack.IsAuthentic(_received, _key, _hmac) || _ack.PacketFirstSequence != _sentFirst || _ack.PacketCount != _sentCount)
+                // The ack's numbers are their low 32 bits: complete them from the packet just sent.
+                long first = LoRaPassingPacket.Extend(_ack.PacketFirstSequence, _sentFirst);
+                if (!_ack.IsAuthentic(_received, _key, _hmac) || first != _sentFirst || _ack.PacketCount != (_sentCount & 0xFF))
                 {
                     // Forged, or an old ack played again: it must not move the acked mark. Keep listening for the real one.
                     AcksRejected++;
@@ -220,13 +251,10 @@ namespace TimingMat.Core.Lora
                 }
 
                 AcksReceived++;
-                _journal.Acknowledge(_ack.AckedSequence);
-                if (_sendFrom < _sentFirst + _sentCount)
-                {
-                    // The receiver holds this packet even if a gap before it keeps the acked number back.
-                    _sendFrom = _sentFirst + _sentCount;
-                }
+                _journal.Acknowledge(LoRaPassingPacket.Extend(_ack.AckedSequence, _sentFirst));
 
+                // The gateway holds this run even if a gap before it keeps the acked number back.
+                MarkAnswered(_sentFirst, _sentFirst + _sentCount - 1);
                 Radio.Standby();
                 _state = StateIdle;
                 return;
@@ -249,13 +277,38 @@ namespace TimingMat.Core.Lora
         private void SendDue(long now)
         {
             long acked = _journal.AckedSequence;
-            if (_sendFrom <= acked)
+            long durable = _journal.DurableSequence;
+            ForgetAnsweredUpTo(acked);
+
+            // The run to send: the oldest (or newest) stretch of durable passings neither acked nor answered.
+            long from;
+            long to;
+            if (_options.NewestFirst)
             {
-                _sendFrom = acked + 1;
+                to = durable;
+                int run = AnsweredRunHolding(to);
+                while (run >= 0)
+                {
+                    to = _answeredFrom[run] - 1;
+                    run = AnsweredRunHolding(to);
+                }
+
+                from = AnsweredBelow(to, acked) + 1;
+            }
+            else
+            {
+                from = acked + 1;
+                int run = AnsweredRunHolding(from);
+                while (run >= 0)
+                {
+                    from = _answeredTo[run] + 1;
+                    run = AnsweredRunHolding(from);
+                }
+
+                to = AnsweredAbove(from, durable) - 1;
             }
 
-            long durable = _journal.DurableSequence;
-            if (_sendFrom > durable)
+            if (from > to)
             {
                 _pendingSince = -1;
                 return;
@@ -266,26 +319,26 @@ namespace TimingMat.Core.Lora
                 _pendingSince = now;
             }
 
-            if (durable - _sendFrom + 1 < _maxRecords && now - _pendingSince < _options.BatchMaxAgeMicros)
+            if (to - from + 1 < _fullRecords && now - _pendingSince < _options.BatchMaxAgeMicros)
             {
                 return;
             }
 
-            if (_sendFrom + _maxRecords > LoRaPassingPacket.MaxSequence)
+            if (to > LoRaPassingPacket.MaxSequence)
             {
-                Fault = "sequence numbers beyond 32 bits cannot go over LoRa";
+                Fault = "sequence numbers beyond 48 bits cannot go over LoRa";
                 return;
             }
 
-            int length = BuildPacket(durable);
+            int length = _options.NewestFirst ? BuildNewest(from, to) : Build(from, to);
             if (length == 0)
             {
                 // Nothing readable there any more (damaged records): go on after them.
-                _sendFrom = durable + 1;
+                MarkAnswered(from, to);
                 return;
             }
 
-            if (!Radio.StartTransmit(_packet, length))
+            if (!Radio.StartTransmit(_writer.Buffer, length))
             {
                 RadioFaults++;
                 return;
@@ -294,32 +347,59 @@ namespace TimingMat.Core.Lora
             _state = StateSending;
             PacketsSent++;
             PassingsSent += _sentCount;
-            if (_sentFirst + _sentCount > durable)
+            UnlistedChipsSent += _writer.Unlisted;
+            if (_sentFirst + _sentCount > to)
             {
                 _pendingSince = -1;
             }
         }
 
-        private int BuildPacket(long durable)
+        // Newest first: a packet that ends at `to`. Records vary in length, so start where about that many fit and move
+        // the start up by what did not fit (twice at most).
+        private int BuildNewest(long from, long to)
+        {
+            long start = to - _fullRecords + 1;
+            int length = 0;
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                if (start < from)
+                {
+                    start = from;
+                }
+
+                length = Build(start, to);
+                long end = _sentFirst + _sentCount - 1;
+                if (length == 0 || end >= to || start == to)
+                {
+                    return length;
+                }
+
+                start += to - end;
+            }
+
+            return length;
+        }
+
+        private int Build(long from, long to)
         {
             if (_cursor == null)
             {
                 _cursor = _journal.CreateCursor();
             }
 
-            if (_cursor.NextSequence != _sendFrom)
+            if (_cursor.NextSequence != from)
             {
-                _cursor.Seek(_sendFrom);
+                _cursor.Seek(from);
             }
 
+            LoRaPacketWriter writer = _writer;
             int count = 0;
             long first = 0;
-            long baseMillis = 0;
-            while (count < _maxRecords && _cursor.NextSequence <= durable && _cursor.TryRead(_passing))
+            while (_cursor.NextSequence <= to && _cursor.TryRead(_passing))
             {
-                if (_passing.Sequence > durable || (count > 0 && (_passing.Sequence != first + count || !LoRaPassingPacket.Fits(_passing, baseMillis))))
+                if (_passing.Sequence > to || (count > 0 && _passing.Sequence != first + count))
                 {
-                    // Past the durable end, a gap, or too far in time from the first: the packet ends before it.
+                    // Past the run's end, or a gap: the packet ends before it.
                     _cursor.Seek(_passing.Sequence);
                     break;
                 }
@@ -327,11 +407,16 @@ namespace TimingMat.Core.Lora
                 if (count == 0)
                 {
                     first = _passing.Sequence;
-                    baseMillis = LoRaPassingPacket.MillisOf(_passing);
-                    LoRaPassingPacket.WriteHeader(_packet, _journal.UnitId, _journal.JournalId, first, _journal.AckedSequence, baseMillis);
+                    writer.Begin(_journal.UnitId, _journal.JournalId, _passing, _journal.AckedSequence, _maxBytes);
                 }
 
-                LoRaPassingPacket.WriteRecord(_packet, count, _passing, baseMillis);
+                if (!writer.TryAdd(_passing))
+                {
+                    // No room, another clock state, or too far in time from the last: the next packet starts with it.
+                    _cursor.Seek(_passing.Sequence);
+                    break;
+                }
+
                 count++;
             }
 
@@ -342,8 +427,100 @@ namespace TimingMat.Core.Lora
 
             _sentFirst = first;
             _sentCount = count;
-            _sendFrom = first;
-            return LoRaPassingPacket.SetCount(_packet, count);
+            return writer.Finish(_key, _hmac);
+        }
+
+        private int AnsweredRunHolding(long sequence)
+        {
+            for (int i = 0; i < _answered; i++)
+            {
+                if (_answeredFrom[i] <= sequence && sequence <= _answeredTo[i])
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        // The end of the highest answered run below `sequence`, or `floor` when none is above it.
+        private long AnsweredBelow(long sequence, long floor)
+        {
+            long best = floor;
+            for (int i = 0; i < _answered; i++)
+            {
+                if (_answeredTo[i] < sequence && _answeredTo[i] > best)
+                {
+                    best = _answeredTo[i];
+                }
+            }
+
+            return best;
+        }
+
+        // The start of the lowest answered run above `sequence`, or `ceiling` + 1 when none is below it.
+        private long AnsweredAbove(long sequence, long ceiling)
+        {
+            long best = ceiling + 1;
+            for (int i = 0; i < _answered; i++)
+            {
+                if (_answeredFrom[i] > sequence && _answeredFrom[i] < best)
+                {
+                    best = _answeredFrom[i];
+                }
+            }
+
+            return best;
+        }
+
+        private void MarkAnswered(long from, long to)
+        {
+            // Join a run it touches; else take a slot, dropping the lowest run when all are taken (it is sent again).
+            for (int i = 0; i < _answered; i++)
+            {
+                if (from <= _answeredTo[i] + 1 && to >= _answeredFrom[i] - 1)
+                {
+                    _answeredFrom[i] = from < _answeredFrom[i] ? from : _answeredFrom[i];
+                    _answeredTo[i] = to > _answeredTo[i] ? to : _answeredTo[i];
+                    return;
+                }
+            }
+
+            if (_answered == MaxAnsweredRuns)
+            {
+                int lowest = 0;
+                for (int i = 1; i < _answered; i++)
+                {
+                    if (_answeredFrom[i] < _answeredFrom[lowest])
+                    {
+                        lowest = i;
+                    }
+                }
+
+                RemoveAnswered(lowest);
+            }
+
+            _answeredFrom[_answered] = from;
+            _answeredTo[_answered] = to;
+            _answered++;
+        }
+
+        private void ForgetAnsweredUpTo(long acked)
+        {
+            for (int i = _answered - 1; i >= 0; i--)
+            {
+                if (_answeredTo[i] <= acked)
+                {
+                    RemoveAnswered(i);
+                }
+            }
+        }
+
+        private void RemoveAnswered(int i)
+        {
+            _answered--;
+            _answeredFrom[i] = _answeredFrom[_answered];
+            _answeredTo[i] = _answeredTo[_answered];
         }
 
         private long Backoff()

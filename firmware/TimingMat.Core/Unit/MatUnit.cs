@@ -28,7 +28,7 @@ namespace TimingMat.Core.Unit
     /// status. The unit's state on flash (<see cref="UnitStateStore"/>) keeps the command counter, the boot record, the
     /// clock's frequency and race-day changes across reboots.</para>
     /// </remarks>
-    public sealed class MatUnit
+    public sealed class MatUnit : IUnitApplication
     {
         /// <summary>The most reader modules one unit drives (their ports stay apart in a passing's one-byte best antenna).</summary>
         public const int MaxReaders = ReadMonitor.MaxReaders;
@@ -108,7 +108,7 @@ namespace TimingMat.Core.Unit
             Qualifier = new PassingQualifier(Uplink.Ring);
             if (hardware.LoraRadio != null)
             {
-                Lora = new LoRaUplink(Uplink.Journal, hardware.LoraRadio, _clock, settings.Lora, hardware.Hmac, config.CommandKey);
+                Lora = new LoRaUplink(Uplink.Journal, hardware.LoraRadio, _clock, settings.Lora, hardware.Hmac, config.CommandKey, config.LoraChips);
             }
 
             Gate = new ClockGate(Clock, Qualifier, settings.ClockGateCapacity);

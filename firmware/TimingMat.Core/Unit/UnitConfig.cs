@@ -58,7 +58,10 @@ namespace TimingMat.Core.Unit
         private const int SfKey = 30;
         private const int DutyKey = 31;
         private const int FallbackKey = 32;
-        private const int CommandKeyKey = 33;
+        private const int LoraRoleKey = 33;
+        private const int LoraOrderKey = 34;
+        private const int LoraFrequencyKey = 35;
+        private const int CommandKeyKey = 36;
 
         private static readonly string[] s_keys = new string[]
         {
@@ -69,7 +72,7 @@ namespace TimingMat.Core.Unit
             "network", "wifi.ssid", "wifi.password",
             "mqtt.url", "mqtt.username", "mqtt.password", "mqtt.ca_file", "mqtt.prefix", "mqtt.client_id",
             "status.interval_s", "supervisor.stall_s",
-            "lora.enabled", "lora.sf", "lora.duty_cycle_pct", "lora.fallback_s",
+            "lora.enabled", "lora.sf", "lora.duty_cycle_pct", "lora.fallback_s", "lora.role", "lora.order", "lora.frequency_mhz",
             "command.key",
         };
 
@@ -100,6 +103,8 @@ namespace TimingMat.Core.Unit
             LoraSpreadingFactor = 7;
             LoraDutyCyclePermille = 100;
             LoraFallbackSeconds = 30;
+            LoraOrder = -1;
+            LoraFrequencyHz = 869525000;
         }
 
         /// <summary>Gets every key, in the order the documentation lists them.</summary>
@@ -219,6 +224,30 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets how long MQTT must be down before LoRa carries the passings, s (<c>lora.fallback_s</c>; default 30).</summary>
         public int LoraFallbackSeconds { get; private set; }
 
+        /// <summary>
+        /// Gets a value indicating whether the board runs as the tent's LoRa gateway (<c>lora.role = gateway</c>) rather
+        /// than as a mat unit (<c>unit</c>, the default): it then needs no reader, GPS or <c>mat.role</c>, and runs
+        /// <see cref="LoRaGatewayUnit"/> instead of <see cref="MatUnit"/>.
+        /// </summary>
+        public bool IsLoraGateway { get; private set; }
+
+        /// <summary>Gets a value indicating whether the unit sends its newest passings first over LoRa (<c>lora.order = newest</c>; default at a finish) rather than the oldest (<c>oldest</c>; default elsewhere).</summary>
+        public bool LoraNewestFirst
+        {
+            get { return LoraOrder < 0 ? Role == UnitRole.Finish : LoraOrder == 1; }
+        }
+
+        /// <summary>Gets or sets the race's chip list (<c>chips.cfg</c> beside this file, read by the host), or <c>null</c>: chips then go over LoRa with their whole EPC.</summary>
+        public Lora.LoRaChipList LoraChips { get; set; }
+
+        /// <summary>Gets or sets the gateway's keys of every unit (<c>keys.cfg</c> beside this file, read by the host); a gateway needs them.</summary>
+        public Lora.LoRaKeyList LoraKeys { get; set; }
+
+        /// <summary>Gets the LoRa carrier, Hz (<c>lora.frequency_mhz</c>; default 869.525 MHz, EU868 g3). Between 902 and 928 MHz the US915 400 ms dwell limit applies.</summary>
+        public long LoraFrequencyHz { get; private set; }
+
+        private int LoraOrder { get; set; }
+
         /// <summary>Gets the command key (16–64 bytes), or <c>null</c> when none is set: the unit then refuses every command (a secret: never print it).</summary>
         public byte[] CommandKey { get; private set; }
 
@@ -284,6 +313,12 @@ namespace TimingMat.Core.Unit
         public void Validate()
         {
             Require(UnitId, "the unit id, 1-65535");
+            if (IsLoraGateway)
+            {
+                ValidateGateway();
+                return;
+            }
+
             Require(MatRoleKey, "the mat's role: " + RoleList());
             Require(ReaderTypeKey, ReaderTypeText.Expected);
             Require(RegionKey, ReaderRegions.Expected + "; never defaulted: a reader must transmit only on the channels allowed where the race is");
@@ -389,6 +424,38 @@ namespace TimingMat.Core.Unit
             }
         }
 
+        private void ValidateGateway()
+        {
+            // A gateway times nothing: keys about reading, detecting and counting would be silently unused.
+            for (int i = MatRoleKey; i <= ModulesKey; i++)
+            {
+                if (_set[i])
+                {
+                    throw new ConfigFileException(_lines[i], s_keys[i], s_keys[i] + " is set but lora.role = gateway: expected no mat, mode, window, crossings or reader keys on the tent's gateway.");
+                }
+            }
+
+            if (!LoraEnabled)
+            {
+                throw Error(LoraKey, "but lora.role = gateway: expected lora.enabled on (or unset) on the gateway");
+            }
+
+            if (!_set[NetworkKey])
+            {
+                UsesWifi = _set[SsidKey];
+            }
+
+            if (MatName == null)
+            {
+                MatName = "gateway-" + Unit.ToString();
+            }
+
+            if (ClientId == null)
+            {
+                ClientId = "timingmat-gateway-" + Unit.ToString();
+            }
+        }
+
         /// <summary>Makes the core's settings for this configuration: the one mapping from configuration to <see cref="MatUnitSettings"/>.</summary>
         /// <returns>New settings; a host may still adjust what the configuration does not say (journal id, capacities).</returns>
         public MatUnitSettings ToSettings()
@@ -398,7 +465,11 @@ namespace TimingMat.Core.Unit
             settings.ReaderProtocol = ReaderProtocol;
             settings.Mercury.BaudRates = new int[] { ReaderBaud };
             settings.R2000.BaudRates = new int[] { ReaderBaud };
-            if (ReaderProtocol == ReaderProtocol.Mercury)
+            if (IsLoraGateway)
+            {
+                // A gateway has no reader: the rest of a mat's settings stay at their defaults, unused.
+            }
+            else if (ReaderProtocol == ReaderProtocol.Mercury)
             {
                 settings.Mercury.Region = ReaderRegions.MercuryCode(Region);
                 settings.Mercury.ReadPowerCentiDbm = PowerCentiDbm;
@@ -428,11 +499,20 @@ namespace TimingMat.Core.Unit
             settings.Uplink.StatusIntervalMicros = StatusIntervalSeconds * 1000000L;
             settings.Uplink.Outbox.TopicPrefix = TopicPrefix;
             settings.StallMicros = StallSeconds * 1000000L;
-            settings.Lora.Enabled = LoraEnabled;
-            settings.Lora.Radio.SpreadingFactor = LoraSpreadingFactor;
-            settings.Lora.DutyCyclePermille = LoraDutyCyclePermille;
-            settings.Lora.FallbackAfterMicros = LoraFallbackSeconds * 1000000L;
+            ApplyLora(settings.Lora);
             return settings;
+        }
+
+        /// <summary>Sets the LoRa options this configuration says (the one mapping of the <c>lora.*</c> keys, units and gateway alike).</summary>
+        /// <param name="options">The options to set.</param>
+        public void ApplyLora(Lora.LoRaOptions options)
+        {
+            options.Enabled = LoraEnabled;
+            options.Radio.SpreadingFactor = LoraSpreadingFactor;
+            options.Radio.FrequencyHz = LoraFrequencyHz;
+            options.DutyCyclePermille = LoraDutyCyclePermille;
+            options.FallbackAfterMicros = LoraFallbackSeconds * 1000000L;
+            options.NewestFirst = LoraNewestFirst;
         }
 
         /// <summary>
@@ -771,6 +851,32 @@ namespace TimingMat.Core.Unit
                 case FallbackKey:
                     LoraFallbackSeconds = (int)Whole(index, value, line, 0, 3600, "0-3600 s");
                     break;
+                case LoraRoleKey:
+                    value = value.ToLower();
+                    if (value != "unit" && value != "gateway")
+                    {
+                        throw Bad(index, value, line, "unit (a mat that falls back to LoRa) or gateway (the tent's LoRa gateway)");
+                    }
+
+                    IsLoraGateway = value == "gateway";
+                    break;
+                case LoraOrderKey:
+                    value = value.ToLower();
+                    if (value != "oldest" && value != "newest")
+                    {
+                        throw Bad(index, value, line, "oldest (the backlog in order) or newest (who just passed first)");
+                    }
+
+                    LoraOrder = value == "newest" ? 1 : 0;
+                    break;
+                case LoraFrequencyKey:
+                    if (!ValueText.TryParseFixed(value, 3, out number) || number < 137000 || number > 1020000)
+                    {
+                        throw Bad(index, value, line, "the carrier in MHz, 137-1020 with at most 3 decimals (869.525 for EU868 g3; 902-928 is US915, 400 ms dwell)");
+                    }
+
+                    LoraFrequencyHz = number * 1000;
+                    break;
                 default:
                     byte[] key = ValueText.ParseHex(value);
                     if (key == null || key.Length < MinKeyBytes || key.Length > MaxKeyBytes)
@@ -947,6 +1053,12 @@ namespace TimingMat.Core.Unit
                     return Fixed(LoraDutyCyclePermille, 1);
                 case FallbackKey:
                     return LoraFallbackSeconds.ToString();
+                case LoraRoleKey:
+                    return IsLoraGateway ? "gateway" : "unit";
+                case LoraOrderKey:
+                    return LoraNewestFirst ? "newest" : "oldest";
+                case LoraFrequencyKey:
+                    return Fixed(LoraFrequencyHz / 1000, 3);
                 default:
                     return CommandKey == null ? "unset" : "set";
             }

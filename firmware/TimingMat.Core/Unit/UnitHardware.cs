@@ -77,6 +77,17 @@ namespace TimingMat.Core.Unit
             Require(Rebooter != null, "Rebooter");
         }
 
+        /// <summary>Checks the parts the tent's LoRa gateway needs (<c>lora.role = gateway</c>): no reader, GPS or PPS, but a radio.</summary>
+        /// <exception cref="ArgumentException">A part is missing; the message names it.</exception>
+        public void CheckGateway()
+        {
+            Require(Clock != null, "Clock");
+            Require(Mqtt != null, "Mqtt");
+            Require(LoraRadio != null, "LoraRadio (a gateway needs its SX127x)");
+            Require(Hmac != null, "Hmac");
+            Require(Rebooter != null, "Rebooter");
+        }
+
         private static void Require(bool present, string part)
         {
             if (!present)

@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchClockCommand.Create(output));
         command.Subcommands.Add(BenchCrossingCommand.Create(output));
         command.Subcommands.Add(BenchDeviceCommand.Create(output));
+        command.Subcommands.Add(BenchLoraCommand.Create(output));
         return command;
     }
 }

@@ -4,6 +4,8 @@ using System.Text;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Collector;
 using TimingMat.Collector.Courses;
+using TimingMat.Collector.Lora;
+using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
 using TimingMat.Mqtt;
 
@@ -15,7 +17,9 @@ namespace TimingMat.Cli.Commands;
 /// it is on disk; a unit forgets nothing until then. Prints a line a second (units, passings, duplicates, gaps), or
 /// each new passing as a JSON line with <c>--passings</c>; <c>--json</c> prints a summary when it stops. With
 /// <c>--course FILE</c> it keeps the passings merged per timing point and chip (a main and a backup line give one
-/// crossing), in the database's <c>crossings</c>.
+/// crossing), in the database's <c>crossings</c>. With
+/// <c>--lora spidev0.0</c> it also runs the firmware's LoRa gateway on an SX127x on that SPI device, storing what the
+/// mats send over LoRa straight into the same database and answering them.
 /// </summary>
 internal static class CollectCommand
 {
@@ -29,16 +33,17 @@ internal static class CollectCommand
         var wait = new Option<bool>("--wait") { Description = "Keep trying when the broker cannot be reached at start, instead of failing" };
         var passings = new Option<bool>("--passings") { Description = "Print every new passing as a JSON line instead of the once-a-second summary" };
         var course = new Option<string?>("--course") { Description = "Course file (docs/course-format.md): keep the passings merged per timing point and chip, a main and a backup line giving one crossing", HelpName = "FILE" };
+        var lora = CollectLoRaOptions.Create();
         var json = JsonOption.Create();
         var command = new Command("collect", "Collect passings from the mat units over MQTT into a SQLite file, acknowledging each batch once stored");
-        foreach (var option in broker.All().Concat([db, prefix, clientId, seconds, wait, passings, course, json]))
+        foreach (var option in broker.All().Concat([db, prefix, clientId, seconds, wait, passings, course]).Concat(lora.All()).Concat([json]))
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, token) => Task.FromResult(Run(
             output,
-            new Settings(parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings), parse.GetValue(course)),
+            new Settings(parse.GetValue(db)!, parse.GetValue(prefix)!, parse.GetValue(clientId)!, parse.GetValue(seconds), parse.GetValue(wait), parse.GetValue(passings), parse.GetValue(course), lora.Read(parse)),
             broker.Read(parse),
             JsonOption.Target(parse, json),
             token)));
@@ -56,6 +61,7 @@ internal static class CollectCommand
         CheckDatabasePath(settings.Database);
         var course = settings.Course == null ? null : LoadCourse(settings.Course);
         var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = brokerSettings.Username, Password = brokerSettings.Password, Course = course };
+        using var radio = settings.Lora?.Open();
         using var service = OpenService(broker, settings.Database, options, brokerSettings);
         var human = json != JsonOption.StandardOutput && !settings.PrintPassings;
         if (settings.PrintPassings)
@@ -78,6 +84,16 @@ internal static class CollectCommand
         }
 
         service.Start();
+        using var receiver = radio == null ? null : new DesktopLoRaReceiver(service, radio, settings.Lora!.Options, settings.Lora.Keys, settings.Lora.Chips);
+        if (receiver != null && !receiver.Start() && human)
+        {
+            output.Out.WriteLine($"LoRa radio on {settings.Lora!.Device} not answering ({receiver.Gateway.Radio.Fault}); trying again every 10 s.");
+        }
+        else if (receiver != null && human)
+        {
+            output.Out.WriteLine($"LoRa receiver on {settings.Lora!.Device}: SF{settings.Lora.Options.Radio.SpreadingFactor}, {settings.Lora.Options.Radio.FrequencyHz / 1e6:0.000} MHz, {settings.Lora.Keys.Count} unit key(s), {settings.Lora.Chips?.Count ?? 0} chip(s).");
+        }
+
         var clock = Stopwatch.StartNew();
         long lastCount = 0;
         while (!token.IsCancellationRequested)
@@ -91,12 +107,13 @@ internal static class CollectCommand
             token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(1000, remaining)));
             if (human)
             {
-                output.Out.WriteLine(service.Read((c, _) => SummaryLine(c, ref lastCount)));
+                output.Out.WriteLine(service.Read((c, _) => SummaryLine(c, ref lastCount) + (receiver == null ? string.Empty : LoRaLine(receiver))));
             }
         }
 
+        receiver?.Stop();
         service.Stop();
-        var summary = service.Read((c, store) => Summary(broker, settings.Database, c, store, course));
+        var summary = service.Read((c, store) => Summary(broker, settings.Database, c, store, course, receiver));
         if (json != null)
         {
             output.WriteJson(summary, json == JsonOption.StandardOutput ? null : json);
@@ -170,7 +187,13 @@ internal static class CollectCommand
             + (gaps.Count > 0 ? "  " + string.Join("; ", gaps) : string.Empty);
     }
 
-    private static CollectSummary Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store, Course? course) => new(
+    private static string LoRaLine(DesktopLoRaReceiver receiver)
+    {
+        var g = receiver.Gateway;
+        return $"  lora {(receiver.SpiError != null ? "SPI ERROR " + receiver.SpiError : g.Radio.IsReady ? "listening" : "FAULT " + g.Radio.Fault)}: heard {g.Heard}, forwarded {g.Forwarded} ({g.PassingsForwarded} passings), refused {g.BadTag + g.Replays + g.Malformed + g.UnknownUnit}, acked {g.Acked}, late {g.AcksLate}";
+    }
+
+    private static CollectSummary Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store, Course? course, DesktopLoRaReceiver? receiver) => new(
         broker.ToString(),
         Path.GetFullPath(database),
         collector.PassingsStored,
@@ -180,7 +203,8 @@ internal static class CollectCommand
         collector.BatchesRejected,
         collector.LastRejection,
         store.CountConflicts(),
-        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))])
+        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))],
+        receiver == null ? null : LoRaSummaryOf(receiver))
     {
         Course = course?.Name,
         Crossings = course == null ? null : store.CountCrossings(),
@@ -188,9 +212,15 @@ internal static class CollectCommand
         UnitsNotOnTheCourse = course == null ? [] : [.. collector.Ledger.Keys.Where(u => !course.TryFind(u, out _, out _)).Order()],
     };
 
-    private sealed record Settings(string Database, string Prefix, string ClientId, int Seconds, bool Wait, bool PrintPassings, string? Course);
+    private static LoRaSummary LoRaSummaryOf(DesktopLoRaReceiver receiver)
+    {
+        var lora = receiver.Gateway;
+        return new LoRaSummary(lora.Radio.IsReady && receiver.SpiError == null, lora.Heard, lora.Damaged, lora.Forwarded, lora.PassingsForwarded, lora.BadTag, lora.Replays, lora.Malformed, lora.UnknownUnit, lora.Acked, lora.AcksLate, lora.DutyCycle.AirtimeMicros / 1e6, receiver.SpiError ?? lora.Radio.Fault);
+    }
 
-    private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units)
+    private sealed record Settings(string Database, string Prefix, string ClientId, int Seconds, bool Wait, bool PrintPassings, string? Course, CollectLoRaOptions.Settings? Lora);
+
+    private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units, LoRaSummary? Lora)
     {
         public string? Course { get; init; }
 
@@ -200,6 +230,9 @@ internal static class CollectCommand
 
         public List<int> UnitsNotOnTheCourse { get; init; } = [];
     }
+
+
+    private sealed record LoRaSummary(bool Listening, long Heard, long Damaged, long Forwarded, long Passings, long BadTag, long Replays, long Malformed, long UnknownUnit, long Acked, long AcksLate, double AirtimeS, string? Fault);
 
     private sealed record UnitSummary(int Unit, int JournalId, long ContiguousSeq, long HighestSeq, long Batches, long Duplicates, List<long[]> Gaps);
 }

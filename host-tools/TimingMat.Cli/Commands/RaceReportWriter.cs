@@ -194,6 +194,7 @@ internal static class RaceReportWriter
         _ => $"LoRa fallback: {lora.MatsTransmitting} mat(s) sent {lora.PacketsSent:N0} packets ({lora.AirtimeSeconds:0.0} s on air), {lora.PassingsDelivered:N0} passings delivered over LoRa "
              + $"(crossing to stored p50 {lora.DeliveryLatencyMs.P50 / 1000:0.0} s, p99 {lora.DeliveryLatencyMs.P99 / 1000:0.0} s); {lora.Unanswered:N0} unanswered and sent again, "
              + $"{lora.Collisions:N0} collisions, {lora.Losses:N0} lost on the channel"
-             + (lora.UnresolvedChips > 0 ? $", {lora.UnresolvedChips:N0} chips not in the race's chip list." : "."),
+             + (lora.UnresolvedChips > 0 ? $", {lora.UnresolvedChips:N0} chips not in the race's chip list" : string.Empty)
+             + $"; the receiver answered within its duty cycle ({lora.ReceiverAirtimeSeconds:0.0} s on air), {lora.PacketsRefused:N0} packets refused, {lora.AcksLate:N0} answers too late.",
     };
 }

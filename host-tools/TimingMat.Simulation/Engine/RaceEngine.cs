@@ -104,23 +104,27 @@ public sealed class RaceEngine
             RequireBroker(network);
         }
 
-        // The LoRa fallback: every mat's radio and the tent receiver on one channel.
+        // The LoRa fallback: every mat's radio and the tent's receiver on one channel. The receiver is the desktop one
+        // (timingmat collect --lora): the firmware's gateway delivering straight into the collector, so a broker outage
+        // does not stop LoRa. Units and receiver share the race's chip list (chips.cfg) and the units' keys (keys.cfg).
         LoRaAir? air = null;
         LoRaGateway? receiver = null;
+        LoRaChipList? chips = null;
         if (_scenario.Lora.Fitted)
         {
             air = new LoRaAir(_scenario.Lora.PacketLoss, Seeds.Mix(seed, 113));
-            var settings = new LoRaSettings { SpreadingFactor = _scenario.Lora.SpreadingFactor };
-            var chips = new ChipDirectory(field.Athletes.Select(a => a.Chip));
-            var keys = _scenario.Mats.ToDictionary(m => m.UnitId, m => ScenarioUnitConfig.KeyFor(seed, m.UnitId));
-            receiver = new LoRaGateway(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, chips, settings, DesktopHmacSha256.Instance, unit => keys.GetValueOrDefault(unit), _scenario.Lora.DutyCyclePermille);
+            chips = LoRaChipList.Parse(ChipListFile.Write(field.Athletes.Select(a => a.Chip)));
+            var keys = new LoRaKeyList([.. _scenario.Mats.Select(m => m.UnitId)], [.. _scenario.Mats.Select(m => ScenarioUnitConfig.KeyFor(seed, m.UnitId))]);
+            var options = new LoRaOptions { DutyCyclePermille = _scenario.Lora.DutyCyclePermille };
+            options.Radio.SpreadingFactor = _scenario.Lora.SpreadingFactor;
+            receiver = CollectorLoRaDelivery.GatewayFor(new Sx127xRegisterEmulator(air, ReceiverNodeId, trueClock), trueClock, network.Collector, options, keys, chips, DesktopHmacSha256.Instance);
             if (!receiver.Start())
             {
                 throw new InvalidOperationException("the emulated LoRa receiver did not start: " + receiver.Radio.Fault);
             }
         }
 
-        var mats = _scenario.Mats.Select(spec => new SimulatedMat(spec, _scenario, field, network, seed, air)).ToList();
+        var mats = _scenario.Mats.Select(spec => new SimulatedMat(spec, _scenario, field, network, seed, air, chips)).ToList();
         foreach (var mat in mats)
         {
             mat.PowerOn(powerOn, gpsAcquisitionSeconds: 30);
@@ -174,15 +178,17 @@ public sealed class RaceEngine
         return new RaceRecord(run, field, outcomes, delivered, new LoRaFigures(
             mats.Count(m => m.LoRaPacketsSent > 0),
             mats.Sum(m => m.LoRaPacketsSent),
-            receiver!.PacketsReceived,
+            receiver!.Forwarded,
             loraLatency.Count,
             ErrorFigures.FromMicros(loraLatency),
             mats.Sum(m => m.LoRaUnanswered),
             air.Collisions,
             air.Losses,
             Math.Round(mats.Sum(m => m.LoRaAirtimeMicros) / 1e6, 1),
-            Math.Round(receiver.AirtimeMicros / 1e6, 1),
-            receiver.UnresolvedChips));
+            Math.Round(receiver.DutyCycle.AirtimeMicros / 1e6, 1),
+            receiver.UnresolvedChips + mats.Sum(m => m.LoRaUnlistedChips),
+            receiver.BadTag + receiver.Replays + receiver.Malformed + receiver.UnknownUnit,
+            receiver.AcksLate));
     }
 
     /// <summary>What a race left for scoring.</summary>

@@ -1,5 +1,6 @@
 using TimingMat.Core.Clock;
 using TimingMat.Core.Hardware;
+using TimingMat.Core.Lora;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Unit;
@@ -29,6 +30,7 @@ internal sealed class SimulatedMat
     private readonly RaceField _field;
     private readonly RaceNetwork _network;
     private readonly LoRaAir? _air;
+    private readonly LoRaChipList? _chips;
     private readonly int _seed;
     private readonly CrystalOscillator _crystal;
     private readonly MemoryFileStore _store;
@@ -48,15 +50,17 @@ internal sealed class SimulatedMat
     private long _loraPacketsPreviousBoots;
     private long _loraUnansweredPreviousBoots;
     private long _loraAirtimePreviousBoots;
+    private long _loraUnlistedPreviousBoots;
     private readonly RebootFlag _rebooter = new();
 
-    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed, LoRaAir? air = null)
+    public SimulatedMat(MatSpec spec, Scenario scenario, RaceField field, RaceNetwork network, int seed, LoRaAir? air = null, LoRaChipList? chips = null)
     {
         Spec = spec;
         _scenario = scenario;
         _field = field;
         _network = network;
         _air = air;
+        _chips = chips;
         _seed = seed;
         var random = new Random(Seeds.Mix(seed, spec.UnitId, 17));
         var ppm = (random.NextDouble() * 2 - 1) * scenario.Gps.OscillatorPpm;
@@ -158,6 +162,7 @@ internal sealed class SimulatedMat
     {
         var clientId = _network is BrokerNetwork broker ? broker.ClientIdOf(Spec.UnitId) : "timingmat-unit-" + Spec.UnitId;
         var config = ScenarioUnitConfig.For(_scenario, Spec, _network.TopicPrefix, clientId, CommandKey);
+        config.LoraChips = _chips;
         var settings = config.ToSettings();
         ISpiDevice? radio = null;
         if (_air != null)
@@ -265,6 +270,7 @@ internal sealed class SimulatedMat
             _loraPacketsPreviousBoots += lora.PacketsSent;
             _loraUnansweredPreviousBoots += lora.AckTimeouts;
             _loraAirtimePreviousBoots += lora.DutyCycle.AirtimeMicros;
+            _loraUnlistedPreviousBoots += lora.UnlistedChipsSent;
         }
     }
 
@@ -284,6 +290,9 @@ internal sealed class SimulatedMat
 
     /// <summary>Gets the mat's LoRa airtime in µs, over all boots.</summary>
     public long LoRaAirtimeMicros => _loraAirtimePreviousBoots + (Unit?.Lora?.DutyCycle.AirtimeMicros ?? 0);
+
+    /// <summary>Gets the crossings the mat sent over LoRa with their whole EPC (chip not on the race's list), over all boots.</summary>
+    public long LoRaUnlistedChips => _loraUnlistedPreviousBoots + (Unit?.Lora?.UnlistedChipsSent ?? 0);
 
     /// <summary>Tells what the mat did, for scoring.</summary>
     /// <returns>The outcome.</returns>

@@ -333,5 +333,7 @@ public sealed record MatFigures(int Unit, string Name, long Reads, long ReadsRep
 /// <param name="Losses">Receptions lost to the channel's packet loss.</param>
 /// <param name="AirtimeSeconds">Mats' airtime, s.</param>
 /// <param name="ReceiverAirtimeSeconds">Tent receiver's airtime for answers, s.</param>
-/// <param name="UnresolvedChips">LoRa passings whose EPC tail matched no chip of the race.</param>
-public sealed record LoRaFigures(int MatsTransmitting, long PacketsSent, long PacketsReceived, long PassingsDelivered, ErrorFigures DeliveryLatencyMs, long Unanswered, long Collisions, long Losses, double AirtimeSeconds, double ReceiverAirtimeSeconds, long UnresolvedChips);
+/// <param name="UnresolvedChips">LoRa passings whose chip was not on the race's chip list (sent with the whole EPC) or whose index the receiver could not resolve.</param>
+/// <param name="PacketsRefused">Packets the receiver refused: bad tag, replay, malformed, or a unit it has no key for.</param>
+/// <param name="AcksLate">Answers the receiver dropped because they could not start before the unit stopped listening.</param>
+public sealed record LoRaFigures(int MatsTransmitting, long PacketsSent, long PacketsReceived, long PassingsDelivered, ErrorFigures DeliveryLatencyMs, long Unanswered, long Collisions, long Losses, double AirtimeSeconds, double ReceiverAirtimeSeconds, long UnresolvedChips, long PacketsRefused, long AcksLate);

@@ -13,7 +13,10 @@ public class LoRaOptionsTests
         Assert.True(options.Enabled);
         Assert.Equal(30_000_000, options.FallbackAfterMicros);
         Assert.Equal(100, options.DutyCyclePermille);
-        Assert.Equal(400_000, options.MaxAirtimeMicros);
+        Assert.Equal(0, options.MaxAirtimeMicros);
+        Assert.Equal(10_000_000, LoRaOptions.MaxAirtimeFor(options));  // 869.525 MHz: no dwell limit
+        options.Radio.FrequencyHz = 915_000_000;
+        Assert.Equal(400_000, LoRaOptions.MaxAirtimeFor(options));     // US915
         Assert.Equal(2_000_000, options.BatchMaxAgeMicros);
         Assert.Equal(1_000_000, options.AckWaitMicros);
         Assert.Equal(500_000, options.RetryBackoffMicros);
@@ -22,60 +25,65 @@ public class LoRaOptionsTests
     }
 
     [Fact]
-    public void MaxRecordsFor_Defaults_Is29()
+    public void MaxPacketBytesFor_Defaults_Is255()
     {
-        // SF7, BW125, CR 4/5, 400 ms: 29 records are 22 + 232 = 254 bytes:
-        // Npayload = 8 + ceil((8 · 254 − 28 + 28 + 16) / 28) · 5 = 8 + ceil(2048 / 28) · 5 = 8 + 74 · 5 = 378;
-        // ToA = (8 + 4.25 + 378) · 1.024 ms = 399.616 ms ≤ 400 ms, and 29 is the packet format's maximum anyway.
-        Assert.Equal(29, LoRaOptions.MaxRecordsFor(new LoRaOptions()));
+        // SF7, BW125, CR 4/5, 400 ms: 255 bytes: Npayload = 8 + ceil((8 · 255 − 28 + 28 + 16) / 28) · 5 = 8 + 74 · 5 = 378;
+        // ToA = (8 + 4.25 + 378) · 1.024 ms = 399.616 ms ≤ 400 ms, and 255 is the radio's FIFO anyway.
+        Assert.Equal(255, LoRaOptions.MaxPacketBytesFor(new LoRaOptions { MaxAirtimeMicros = 400_000 }));
     }
 
     [Fact]
-    public void MaxRecordsFor_Sf9At400Ms_Is5()
+    public void MaxPacketBytesFor_Sf8At400Ms_Is138()
     {
-        // SF9, BW125 (Tsym = 512 / 125 kHz = 4.096 ms, no DE), CR 4/5, CRC, explicit header, preamble 8:
-        // Npayload = 8 + ceil((8·PL − 36 + 28 + 16) / 36) · 5 = 8 + ceil((8·PL + 8) / 36) · 5.
-        //   N = 5: PL = 22 + 40 = 62: ceil(504 / 36) = 14 → 78 symbols → (12.25 + 78) · 4.096 = 369.664 ms ≤ 400 ms.
-        //   N = 6: PL = 22 + 48 = 70: ceil(568 / 36) = 16 → 88 symbols → (12.25 + 88) · 4.096 = 410.624 ms > 400 ms.
+        // SF8 (Tsym 2.048 ms): Npayload = 8 + ceil((8·PL + 12) / 32) · 5 and (12.25 + N) · 2.048 ≤ 400 → N ≤ 183:
+        //   PL 138: ceil(1116 / 32) = 35 → 183 symbols → 399.872 ms; PL 139: ceil(1124 / 32) = 36 → 188 → 410.112 ms.
         var options = new LoRaOptions();
-        options.Radio.SpreadingFactor = 9;
-
-        Assert.Equal(5, LoRaOptions.MaxRecordsFor(options));
-        Assert.Null(options.Validate());
-    }
-
-    [Fact]
-    public void MaxRecordsFor_Sf8At400Ms_Is14()
-    {
-        // SF8 (Tsym 2.048 ms): Npayload = 8 + ceil((8·PL − 32 + 44) / 32) · 5.
-        //   N = 14: PL 134: ceil(1084 / 32) = 34 → 178 → (12.25 + 178) · 2.048 = 389.632 ms.
-        //   N = 15: PL 142: ceil(1148 / 32) = 36 → 188 → (12.25 + 188) · 2.048 = 410.112 ms.
-        var options = new LoRaOptions();
+        options.Radio.FrequencyHz = 915_000_000;
         options.Radio.SpreadingFactor = 8;
 
-        Assert.Equal(14, LoRaOptions.MaxRecordsFor(options));
+        Assert.Equal(138, LoRaOptions.MaxPacketBytesFor(options));
     }
 
     [Fact]
-    public void MaxRecordsFor_Sf12At400Ms_IsZero_AndValidateSaysSo()
+    public void MaxPacketBytesFor_Sf9At400Ms_Is66_StillAPacket()
     {
-        // One record (PL 30) at SF12 (DE on): Npayload = 8 + ceil((240 − 48 + 44) / 40) · 5 = 38 → (12.25 + 38) · 32.768 ms
-        // = 1,646.592 ms, far beyond 400 ms.
+        // SF9 (Tsym 4.096 ms): Npayload = 8 + ceil((8·PL + 8) / 36) · 5 and N ≤ 85:
+        //   PL 66: ceil(536 / 36) = 15 → 83 symbols → 390.144 ms; PL 67: ceil(544 / 36) = 16 → 88 → 410.624 ms.
+        var options = new LoRaOptions();
+        options.Radio.FrequencyHz = 915_000_000;
+        options.Radio.SpreadingFactor = 9;
+
+        Assert.Equal(66, LoRaOptions.MaxPacketBytesFor(options));
+        Assert.Null(options.Validate());
+    }
+
+    [Fact]
+    public void Sf10At400Ms_FitsNoPacket_AndValidateSaysSo()
+    {
+        // SF10 (Tsym 8.192 ms): N ≤ 36 → PL ≤ 24 bytes, less than a header, a tag and one record (45).
+        var options = new LoRaOptions();
+        options.Radio.FrequencyHz = 915_000_000;
+        options.Radio.SpreadingFactor = 10;
+
+        Assert.Equal(24, LoRaOptions.MaxPacketBytesFor(options));
+        Assert.Equal("no passing packet fits into the 400 ms airtime limit at SF10: use a lower spreading factor or a wider bandwidth", options.Validate());
+    }
+
+    [Fact]
+    public void Sf12InEu868_WithoutADwellLimit_Sends255Bytes()
+    {
         var options = new LoRaOptions();
         options.Radio.SpreadingFactor = 12;
 
-        Assert.Equal(0, LoRaOptions.MaxRecordsFor(options));
-        Assert.Equal("no passing packet fits into the airtime limit at these radio settings", options.Validate());
+        Assert.Equal(255, LoRaOptions.MaxPacketBytesFor(options));
+        Assert.Null(options.Validate());
     }
 
     [Fact]
-    public void MaxRecordsFor_Sf12WithoutADwellLimit_Is29()
+    public void TheUnitListens_TheAckWaitPlusTheAcksOwnAirtime()
     {
-        var options = new LoRaOptions { MaxAirtimeMicros = 10_000_000 };
-        options.Radio.SpreadingFactor = 12;
-
-        Assert.Equal(29, LoRaOptions.MaxRecordsFor(options));
-        Assert.Null(options.Validate());
+        // A 24-byte ack at SF7: 8 + ceil((192 − 28 + 44) / 28) · 5 = 48 symbols → (12.25 + 48) · 1.024 = 61.696 ms.
+        Assert.Equal(1_061_696, LoRaOptions.ListenMicrosFor(new LoRaOptions()));
     }
 
     [Fact]

@@ -1,319 +1,310 @@
 using TimingMat.Core.Clock;
-using TimingMat.Core.Journal;
 using TimingMat.Core.Lora;
 using TimingMat.Core.Passings;
+using TimingMat.Host.Crypto;
 using Xunit;
 
 namespace TimingMat.Core.Tests.Lora;
 
+/// <summary>The passing packet v2: the byte-exact fixture of firmware/docs/wire-formats.md §9.1, round trips, limits and garbage.</summary>
 public class LoRaPassingPacketTests
 {
     // 2026-04-19T08:00:00.123456Z in µs since 1970 (1,776,585,600 s).
     private const long FirstTimeUtcMicros = 1_776_585_600_123_456;
 
-    // Floor of the above in ms: 1,776,585,600,123 = 0x019D_A4C0_EC7B.
+    // Nearest ms of the above: 1,776,585,600,123 = 0x019D_A4C0_EC7B.
     private const long BaseMillis = 1_776_585_600_123;
 
-    private static readonly byte[] _fixture =
+    private static readonly byte[] s_key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
+    // Chips E2801170200000010200AB00 … E2801170200000010200ACFF are indices 0–511.
+    private static readonly LoRaChipList s_chips = LoRaChipList.Parse("# the fixture's race\nE2801170200000010200AB00 = 512\n");
+
+    private static readonly byte[] s_stranger = [0xE2, 0x80, 0x11, 0x70, 0x20, 0x00, 0x00, 0x01, 0x02, 0x99, 0x99, 0x99];
+
+    private static readonly byte[] s_fixture =
     [
-        0x11,                                // version 1, type 1 (passings)
+        0x21,                                // version 2, type 1 (passings)
         0x07, 0x00,                          // unit 7
         0x04, 0x03, 0x02, 0x01,              // journal 0x01020304
-        0xE8, 0x03, 0x00, 0x00,              // first sequence 1000
-        0xE7, 0x03, 0x00, 0x00,              // acked 999
+        0xE8, 0x03, 0x00, 0x00, 0x00, 0x00,  // first sequence 1000, u48
+        0x00, 0x00, 0x00,                    // backlog 0: acked 999
         0x7B, 0xEC, 0xC0, 0xA4, 0x9D, 0x01,  // base 1,776,585,600,123 ms
-        0x02,                                // two records
+        0x01,                                // locked | first record's flags 0
+        0x03,                                // least certain record: 2.4 ms + 0.5 → 3 ms
+        0x04,                                // four passings
 
-        0x00, 0x12, 0x34,                    // EPC tail 00 12 34
-        0x00, 0x00, 0x00,                    // +0 ms
-        0x44,                                // crossing | test tag << 2 | locked << 6
-        0x01,                                // 150 µs → 1 ms (rounded up)
+        0x2A, 0x00,                          // chip index 42 (…0200AB2A)
+        0x00,                                // +0 ms
 
-        0xAB, 0xCD, 0xEF,                    // EPC tail AB CD EF
-        0xC4, 0x09, 0x00,                    // +2,500 ms
-        0x80,                                // crossing | no flags | holdover << 6
-        0xFF,                                // unknown
+        0xFD, 0xFF, 0x01,                    // flags change: test tag
+        0x2C, 0x01,                          // chip index 300 (…0200AC2C)
+        0xC8, 0x01,                          // +100 ms (zigzag 200)
+
+        0xFD, 0xFF, 0x00,                    // flags change: none
+        0xFE, 0xFF, 0x0C,                    // a chip not on the list, 12 bytes:
+        0xE2, 0x80, 0x11, 0x70, 0x20, 0x00, 0x00, 0x01, 0x02, 0x99, 0x99, 0x99,
+        0xC0, 0x25,                          // +2,400 ms (zigzag 4,800)
+
+        0xFF, 0xFF, 0x02, 0x03, 0x00, 0x00,  // marker: wave start 3
+        0x13,                                // −10 ms (zigzag 19)
+
+        0xC8, 0xC3, 0x83, 0xA6,              // tag: HMAC-SHA256(key, bytes 0–61), first 4 bytes
     ];
 
     [Fact]
-    public void TwoCrossings_AreWrittenByteForByte()
+    public void FourPassings_AreWrittenByteForByte()
     {
-        var buffer = new byte[255];
-        var first = Crossing(FirstTimeUtcMicros, [0xE2, 0x80, 0x11, 0x70, 0x20, 0x00, 0x00, 0x01, 0x02, 0x00, 0x12, 0x34], PassingFlags.TestTag, ClockState.Locked, 150);
-        var second = Crossing(FirstTimeUtcMicros + 2_500_000, [0xE2, 0x80, 0x11, 0x70, 0x20, 0x00, 0x00, 0x01, 0x02, 0xAB, 0xCD, 0xEF], PassingFlags.None, ClockState.Holdover, MatTime.UnknownUncertainty);
+        var writer = new LoRaPacketWriter { Chips = s_chips };
+        var passings = FixturePassings();
 
-        var baseMillis = LoRaPassingPacket.MillisOf(first);
-        LoRaPassingPacket.WriteHeader(buffer, 7, 0x01020304, 1000, 999, baseMillis);
-        LoRaPassingPacket.WriteRecord(buffer, 0, first, baseMillis);
-        LoRaPassingPacket.WriteRecord(buffer, 1, second, baseMillis);
-        var length = LoRaPassingPacket.SetCount(buffer, 2);
+        writer.Begin(7, 0x01020304, passings[0], 999, 255);
+        foreach (var p in passings)
+        {
+            Assert.True(writer.TryAdd(p));
+        }
 
-        Assert.Equal(BaseMillis, baseMillis);
-        Assert.Equal(38, length);
-        Assert.Equal(_fixture, buffer[..length]);
+        var length = writer.Finish(s_key, DesktopHmacSha256.Instance);
+
+        Assert.Equal(66, length);
+        Assert.Equal(s_fixture, writer.Buffer[..length]);
+        Assert.Equal(System.Security.Cryptography.HMACSHA256.HashData(s_key, s_fixture[..62])[..4], s_fixture[62..]);
+        Assert.Equal(1, writer.Unlisted);
     }
 
     [Fact]
     public void TheFixture_ReadsBack_EveryField()
     {
-        var buffer = (byte[])_fixture.Clone();
+        var reader = new LoRaPacketReader { Chips = s_chips };
+        var buffer = (byte[])s_fixture.Clone();
 
-        Assert.Null(LoRaPassingPacket.Check(buffer, buffer.Length));
-        Assert.Equal(7, LoRaPassingPacket.UnitId(buffer));
-        Assert.Equal(0x01020304, LoRaPassingPacket.JournalId(buffer));
-        Assert.Equal(1000, LoRaPassingPacket.FirstSequence(buffer));
-        Assert.Equal(999, LoRaPassingPacket.AckedSequence(buffer));
-        Assert.Equal(2, LoRaPassingPacket.Count(buffer));
-        Assert.Equal(BaseMillis, LoRaPassingPacket.BaseMillis(buffer));
+        Assert.Null(reader.Load(buffer, buffer.Length));
+        Assert.True(reader.IsAuthentic(s_key, DesktopHmacSha256.Instance));
+        Assert.Equal((7, 0x01020304, 1000L, 999L, BaseMillis, 4), (reader.UnitId, reader.JournalId, reader.FirstSequence, reader.AckedSequence, reader.BaseMillis, reader.Count));
 
         var p = Dirty();
-        LoRaPassingPacket.ReadRecord(buffer, 0, p);
-
-        Assert.Equal(PassingKind.Crossing, p.Kind);
-        Assert.Equal(7, p.UnitId);
-        Assert.Equal(1000, p.Sequence);
-        Assert.Equal(3, p.EpcLength);
-        Assert.Equal(new byte[] { 0x00, 0x12, 0x34 }, p.Epc[..3]);
-        Assert.Equal(0, p.MarkerValue);
-
-        // Millisecond resolution, rounded down: .123456 s comes back as .123000 s.
+        Assert.True(reader.Next(p));
+        Assert.Equal((PassingKind.Crossing, 7, 1000L), (p.Kind, p.UnitId, p.Sequence));
+        Assert.Equal(Convert.FromHexString("E2801170200000010200AB2A"), p.Epc[..p.EpcLength]);
         Assert.Equal(1_776_585_600_123_000, p.TimeUtcMicros);
         Assert.Equal(1_776_585_600_123_000, p.FirstReadUtcMicros);
         Assert.Equal(1_776_585_600_123_000, p.LastReadUtcMicros);
-        Assert.Equal(0, p.Hits);
-        Assert.Equal(0, p.MaxRssiCentiDbm);
-        Assert.Equal(0, p.BestAntenna);
-        Assert.Equal(PassingFlags.TestTag, p.Flags);
-        Assert.Equal(ClockState.Locked, p.ClockState);
-        Assert.Equal(1000, p.UncertaintyMicros);
+        Assert.Equal((0, 0, 0, 0), (p.Hits, p.MaxRssiCentiDbm, p.BestAntenna, p.MarkerValue));
+        Assert.Equal((PassingFlags.None, ClockState.Locked, 3000L), (p.Flags, p.ClockState, p.UncertaintyMicros));
 
-        p = Dirty();
-        LoRaPassingPacket.ReadRecord(buffer, 1, p);
-
-        Assert.Equal(PassingKind.Crossing, p.Kind);
-        Assert.Equal(7, p.UnitId);
+        Assert.True(reader.Next(p));
         Assert.Equal(1001, p.Sequence);
-        Assert.Equal(3, p.EpcLength);
-        Assert.Equal(new byte[] { 0xAB, 0xCD, 0xEF }, p.Epc[..3]);
-        Assert.Equal(0, p.MarkerValue);
+        Assert.Equal(Convert.FromHexString("E2801170200000010200AC2C"), p.Epc[..p.EpcLength]);
+        Assert.Equal(1_776_585_600_223_000, p.TimeUtcMicros);
+        Assert.Equal(PassingFlags.TestTag, p.Flags);
+
+        Assert.True(reader.Next(p));
+        Assert.Equal(1002, p.Sequence);
+        Assert.Equal(s_stranger, p.Epc[..p.EpcLength]);
         Assert.Equal(1_776_585_602_623_000, p.TimeUtcMicros);
-        Assert.Equal(1_776_585_602_623_000, p.FirstReadUtcMicros);
-        Assert.Equal(1_776_585_602_623_000, p.LastReadUtcMicros);
-        Assert.Equal(0, p.Hits);
         Assert.Equal(PassingFlags.None, p.Flags);
-        Assert.Equal(ClockState.Holdover, p.ClockState);
-        Assert.Equal(MatTime.UnknownUncertainty, p.UncertaintyMicros);
-    }
 
-    [Theory]
-    [InlineData(1_000_123_000, 1_000_123)]
-    [InlineData(1_000_123_499, 1_000_123)]
-    [InlineData(1_000_123_500, 1_000_124)]  // half up
-    [InlineData(1_000_123_999, 1_000_124)]
-    [InlineData(0, 0)]
-    [InlineData(-1, 0)]
-    [InlineData(-1000, -1)]
-    [InlineData(-1500, -1)]                 // half up below zero too
-    [InlineData(-1501, -2)]
-    public void MillisOf_RoundsToNearest(long micros, long expectedMillis)
-    {
-        var p = new Passing { TimeUtcMicros = micros };
+        Assert.True(reader.Next(p));
+        Assert.Equal((PassingKind.WaveStart, 3, 0, 1003L), (p.Kind, p.MarkerValue, p.EpcLength, p.Sequence));
+        Assert.Equal(1_776_585_602_613_000, p.TimeUtcMicros);
 
-        Assert.Equal(expectedMillis, LoRaPassingPacket.MillisOf(p));
-    }
-
-    [Theory]
-    [InlineData(0L, 1)]            // the 0.5 ms the time was rounded by, rounded up
-    [InlineData(1L, 1)]
-    [InlineData(500L, 1)]
-    [InlineData(501L, 2)]
-    [InlineData(1000L, 2)]
-    [InlineData(253_500L, 254)]
-    [InlineData(253_501L, 255)]
-    [InlineData(5_000_000L, 255)]
-    [InlineData(-1L, 255)]
-    public void Uncertainty_IsMillisecondsPlusTheRounding_RoundedUp_255WhenUnknownOrTooLarge(long micros, int expectedByte)
-    {
-        var buffer = new byte[255];
-        var p = Crossing(FirstTimeUtcMicros, [1, 2, 3], PassingFlags.None, ClockState.Locked, micros);
-
-        LoRaPassingPacket.WriteRecord(buffer, 0, p, BaseMillis);
-
-        Assert.Equal(expectedByte, buffer[LoRaPassingPacket.HeaderBytes + 7]);
-    }
-
-    [Theory]
-    [InlineData(PassingKind.GunStart, 2)]
-    [InlineData(PassingKind.WaveStart, 0x123456)]
-    [InlineData(PassingKind.CorralOpen, 0)]
-    public void Markers_CarryTheirValueInTheChipField(PassingKind kind, int value)
-    {
-        var buffer = new byte[255];
-        var marker = new Passing
-        {
-            Kind = kind,
-            MarkerValue = value,
-            TimeUtcMicros = FirstTimeUtcMicros,
-            ClockState = ClockState.Locked,
-            UncertaintyMicros = 2_000,
-            Flags = PassingFlags.OutsideArmedWindow,
-        };
-
-        LoRaPassingPacket.WriteHeader(buffer, 300, -5, 1, 0, BaseMillis);
-        LoRaPassingPacket.WriteRecord(buffer, 0, marker, BaseMillis);
-        var length = LoRaPassingPacket.SetCount(buffer, 1);
-
-        Assert.Equal(new byte[] { (byte)(value >> 16), (byte)(value >> 8), (byte)value }, buffer[22..25]);
-        Assert.Equal((byte)((int)kind | (2 << 2) | (1 << 6)), buffer[28]);
-        Assert.Null(LoRaPassingPacket.Check(buffer, length));
-        var back = Dirty();
-        LoRaPassingPacket.ReadRecord(buffer, 0, back);
-        Assert.Equal(kind, back.Kind);
-        Assert.Equal(value, back.MarkerValue);
-        Assert.Equal(0, back.EpcLength);
-        Assert.Equal(300, back.UnitId);
-        Assert.Equal(-5, LoRaPassingPacket.JournalId(buffer));
-        Assert.Equal(1, back.Sequence);
-        Assert.Equal(PassingFlags.OutsideArmedWindow, back.Flags);
-        Assert.Equal(3_000, back.UncertaintyMicros); // 2 ms + the 0.5 ms of rounding, rounded up
-        Assert.Equal(BaseMillis * 1000, back.TimeUtcMicros);
+        Assert.False(reader.Next(p));
+        Assert.Equal(0, reader.Unresolved);
     }
 
     [Fact]
-    public void ARecordEarlierThanTheBase_RoundTrips()
+    public void AnyChangedByte_FailsTheTag_AndAnotherKeyToo()
     {
-        var buffer = new byte[255];
-        var first = Crossing(FirstTimeUtcMicros, [9, 9, 9], PassingFlags.None, ClockState.Locked, 100);
-        var earlier = Crossing(FirstTimeUtcMicros - 1_750_000, [8, 8, 8], PassingFlags.Stray | PassingFlags.CapacityClosed, ClockState.Unsynced, 0);
-
-        LoRaPassingPacket.WriteHeader(buffer, 7, 1, 10, 9, BaseMillis);
-        LoRaPassingPacket.WriteRecord(buffer, 0, first, BaseMillis);
-        LoRaPassingPacket.WriteRecord(buffer, 1, earlier, BaseMillis);
-        LoRaPassingPacket.SetCount(buffer, 2);
-
-        // −1,750 ms as signed 24-bit little-endian: 0x1000000 − 1750 = 0xFFF92A.
-        Assert.Equal(new byte[] { 0x2A, 0xF9, 0xFF }, buffer[33..36]);
-        var back = Dirty();
-        LoRaPassingPacket.ReadRecord(buffer, 1, back);
-        Assert.Equal((BaseMillis - 1750) * 1000, back.TimeUtcMicros);
-        Assert.Equal(PassingFlags.Stray | PassingFlags.CapacityClosed, back.Flags);
-        Assert.Equal(ClockState.Unsynced, back.ClockState);
-        Assert.Equal(1_000, back.UncertaintyMicros); // 0 + the 0.5 ms of rounding, rounded up
-        Assert.Equal(11, back.Sequence);
-    }
-
-    [Theory]
-    [InlineData(8_388_607, true)]
-    [InlineData(8_388_608, false)]
-    [InlineData(-8_388_608, true)]   // the signed 24-bit minimum
-    [InlineData(-8_388_609, false)]
-    [InlineData(-100_000_000, false)]
-    public void Fits_OnlyWithinSigned24BitMilliseconds(long offsetMillis, bool fits)
-    {
-        var p = Crossing((BaseMillis + offsetMillis) * 1000, [1, 2, 3], PassingFlags.None, ClockState.Locked, 0);
-
-        Assert.Equal(fits, LoRaPassingPacket.Fits(p, BaseMillis));
-        if (fits)
+        var reader = new LoRaPacketReader { Chips = s_chips };
+        for (var i = 0; i < s_fixture.Length; i++)
         {
-            var buffer = new byte[255];
-            LoRaPassingPacket.WriteHeader(buffer, 7, 1, 1, 0, BaseMillis);
-            LoRaPassingPacket.WriteRecord(buffer, 0, p, BaseMillis);
-            LoRaPassingPacket.SetCount(buffer, 1);
-            var back = new Passing();
-            LoRaPassingPacket.ReadRecord(buffer, 0, back);
-            Assert.Equal(p.TimeUtcMicros, back.TimeUtcMicros);
+            var buffer = (byte[])s_fixture.Clone();
+            buffer[i] ^= 0x01;
+            if (reader.Load(buffer, buffer.Length) == null)
+            {
+                Assert.False(reader.IsAuthentic(s_key, DesktopHmacSha256.Instance), $"byte {i} changed and the tag still checks");
+            }
         }
+
+        Assert.Null(reader.Load((byte[])s_fixture.Clone(), s_fixture.Length));
+        Assert.False(reader.IsAuthentic([.. s_key.Reverse()], DesktopHmacSha256.Instance));
+        Assert.False(reader.IsAuthentic(null!, DesktopHmacSha256.Instance));
     }
 
     [Fact]
-    public void AShortEpc_IsPaddedWithLeadingZeros()
+    public void WithoutTheChipList_AnIndexComesBackAsTwoBytes_AndIsCounted()
     {
-        var buffer = new byte[255];
-        var p = Crossing(FirstTimeUtcMicros, [0x42, 0x43], PassingFlags.None, ClockState.Locked, 0);
+        var reader = new LoRaPacketReader();
+        Assert.Null(reader.Load((byte[])s_fixture.Clone(), s_fixture.Length));
+        var p = new Passing();
 
-        LoRaPassingPacket.WriteRecord(buffer, 0, p, BaseMillis);
+        Assert.True(reader.Next(p));
 
-        Assert.Equal(new byte[] { 0x00, 0x42, 0x43 }, buffer[22..25]);
-    }
-
-    [Fact]
-    public void Header_WritesANegativeAckedMarkAsZero_AndTheFullSequenceRange()
-    {
-        var buffer = new byte[255];
-
-        LoRaPassingPacket.WriteHeader(buffer, 65535, int.MinValue, LoRaPassingPacket.MaxSequence, -1, 0xFFFF_FFFF_FFFF);
-
-        Assert.Equal(65535, LoRaPassingPacket.UnitId(buffer));
-        Assert.Equal(int.MinValue, LoRaPassingPacket.JournalId(buffer));
-        Assert.Equal(4_294_967_295, LoRaPassingPacket.FirstSequence(buffer));
-        Assert.Equal(0, LoRaPassingPacket.AckedSequence(buffer));
-        Assert.Equal(0xFFFF_FFFF_FFFF, LoRaPassingPacket.BaseMillis(buffer));
+        Assert.Equal(new byte[] { 0x00, 0x2A }, p.Epc[..p.EpcLength]);
+        Assert.Equal(1, reader.Unresolved);
     }
 
     [Theory]
-    [InlineData("short", "packet of 21 bytes is shorter than the 22-byte header")]
-    [InlineData("empty", "packet of 0 bytes is shorter than the 22-byte header")]
-    [InlineData("version", "not a version-1 passing packet (first byte 0x21)")]
-    [InlineData("type", "not a version-1 passing packet (first byte 0x12)")]
-    [InlineData("zero", "record count 0 does not match the packet length 22")]
-    [InlineData("thirty", "record count 30 does not match the packet length 262")]
-    [InlineData("longer", "record count 2 does not match the packet length 39")]
-    [InlineData("shorter", "record count 2 does not match the packet length 37")]
-    public void Check_RejectsMalformedPackets_WithTheReason(string damage, string reason)
+    [InlineData(0L, 1)]
+    [InlineData(63L, 1)]
+    [InlineData(-64L, 1)]
+    [InlineData(64L, 2)]
+    [InlineData(8191L, 2)]
+    [InlineData(-8192L, 2)]
+    [InlineData(8192L, 3)]
+    [InlineData(1_048_575L, 3)]
+    [InlineData(1_048_576L, 4)]
+    [InlineData(134_217_727L, 4)]
+    public void Deltas_TakeOneToFourBytes_AndRoundTrip(long delta, int bytes)
     {
-        var buffer = new byte[300];
-        Array.Copy(_fixture, buffer, _fixture.Length);
-        var length = _fixture.Length;
-        switch (damage)
+        Assert.Equal(bytes, LoRaPassingPacket.DeltaBytes(delta));
+        var first = Crossing(FirstTimeUtcMicros, Convert.FromHexString("E2801170200000010200AB01"), PassingFlags.None, ClockState.Locked, 10);
+        var second = Crossing(first.TimeUtcMicros + (delta * 1000), Convert.FromHexString("E2801170200000010200AB02"), PassingFlags.None, ClockState.Locked, 10);
+        var (reader, length) = RoundTrip(first, second);
+
+        Assert.Equal(LoRaPassingPacket.OverheadBytes + 3 + 2 + bytes, length);
+        var p = new Passing();
+        Assert.True(reader.Next(p));
+        Assert.True(reader.Next(p));
+        Assert.Equal((LoRaPassingPacket.MillisOf(first) + delta) * 1000, p.TimeUtcMicros);
+    }
+
+    [Fact]
+    public void ADeltaBeyond27Bits_OrAnotherClockState_StartsANewPacket()
+    {
+        var writer = new LoRaPacketWriter { Chips = s_chips };
+        var first = Crossing(FirstTimeUtcMicros, Convert.FromHexString("E2801170200000010200AB01"), PassingFlags.None, ClockState.Locked, 10);
+        writer.Begin(7, 1, first, 0, 255);
+        Assert.True(writer.TryAdd(first));
+
+        Assert.False(writer.TryAdd(Crossing(FirstTimeUtcMicros + (134_217_728L * 1000), first.Epc[..12], PassingFlags.None, ClockState.Locked, 10)));
+        Assert.False(writer.TryAdd(Crossing(FirstTimeUtcMicros + 1000, first.Epc[..12], PassingFlags.None, ClockState.Holdover, 10)));
+        Assert.True(writer.TryAdd(Crossing(FirstTimeUtcMicros + 1000, first.Epc[..12], PassingFlags.None, ClockState.Locked, 10)));
+        Assert.Equal(2, writer.Count);
+    }
+
+    [Fact]
+    public void SequenceNumbersBeyond32Bits_AndALargeBacklog_GoThrough()
+    {
+        var first = Crossing(FirstTimeUtcMicros, Convert.FromHexString("E2801170200000010200AB01"), PassingFlags.None, ClockState.Locked, 10);
+        first.Sequence = 0x1_2345_6789L;
+        var writer = new LoRaPacketWriter { Chips = s_chips };
+        writer.Begin(9, 5, first, first.Sequence - 100_000_000, 255);
+        Assert.True(writer.TryAdd(first));
+        var length = writer.Finish(s_key, DesktopHmacSha256.Instance);
+        var reader = new LoRaPacketReader { Chips = s_chips };
+
+        Assert.Null(reader.Load(writer.Buffer, length));
+        Assert.Equal(0x1_2345_6789L, reader.FirstSequence);
+
+        // The backlog saturates at 2^24 − 1: a collector meeting this unit starts a little lower and asks for the gap.
+        Assert.Equal(0x1_2345_6789L - 1 - 0xFFFFFF, reader.AckedSequence);
+        var p = new Passing();
+        Assert.True(reader.Next(p));
+        Assert.Equal(0x1_2345_6789L, p.Sequence);
+    }
+
+    [Theory]
+    [InlineData(0xFFFF_FFF0L, 0x1_0000_0005L, 0x1_0000_0005L - 0x15)]  // the ack's low 32 bits just before a wrap
+    [InlineData(0x0000_0010L, 0x1_0000_0005L, 0x1_0000_0010L)]
+    [InlineData(1000L, 1029L, 1000L)]
+    [InlineData(0L, 1L, 0L)]
+    public void Extend_CompletesA32BitAckFieldNearTheReference(long low, long reference, long expected)
+    {
+        Assert.Equal(expected, LoRaPassingPacket.Extend(low, reference));
+    }
+
+    [Fact]
+    public void APacketFills_UpToTheByteLimit_AndNoFurther()
+    {
+        var writer = new LoRaPacketWriter { Chips = s_chips };
+        var p = Crossing(FirstTimeUtcMicros, Convert.FromHexString("E2801170200000010200AB00"), PassingFlags.None, ClockState.Locked, 10);
+        writer.Begin(7, 1, p, 0, 100);
+        var added = 0;
+        while (writer.TryAdd(Next(p, added)))
+        {
+            added++;
+        }
+
+        // 29 bytes of header and tag, then 3-byte records (a chip index and a delta under 64 ms): 23 of them fit 100.
+        Assert.Equal(23, added);
+        Assert.Equal(98, writer.Finish(s_key, DesktopHmacSha256.Instance));
+    }
+
+    [Fact]
+    public void ALongEpcAloneInATinyPacket_KeepsItsLastBytes()
+    {
+        var writer = new LoRaPacketWriter();
+        var epc = Enumerable.Range(1, 62).Select(i => (byte)i).ToArray();
+        var p = Crossing(FirstTimeUtcMicros, epc, PassingFlags.None, ClockState.Locked, 10);
+        writer.Begin(7, 1, p, 0, LoRaOptions.MinPacketBytes);
+
+        Assert.True(writer.TryAdd(p));
+        var length = writer.Finish(s_key, DesktopHmacSha256.Instance);
+        var reader = new LoRaPacketReader();
+        Assert.Null(reader.Load(writer.Buffer, length));
+        var back = new Passing();
+        Assert.True(reader.Next(back));
+
+        Assert.Equal(LoRaOptions.MinPacketBytes, length);
+        Assert.Equal(epc[^12..], back.Epc[..back.EpcLength]);
+    }
+
+    [Theory]
+    [InlineData("short", "shorter than the smallest passing packet")]
+    [InlineData("v1", "a version-1 passing packet (no tag): update the unit's firmware")]
+    [InlineData("type", "not a passing packet (first byte 0x22)")]
+    [InlineData("clock", "no such clock state")]
+    [InlineData("zero", "a packet of no records")]
+    [InlineData("more", "record 4 of 5 is cut short or malformed")]
+    [InlineData("fewer", "bytes after the last of 3 records")]
+    [InlineData("epc", "record 2 of 4 is cut short or malformed")]
+    [InlineData("marker", "record 3 of 4 is cut short or malformed")]
+    public void Load_RefusesWithTheReason(string fault, string reason)
+    {
+        var buffer = (byte[])s_fixture.Clone();
+        var length = buffer.Length;
+        switch (fault)
         {
             case "short":
-                length = 21;
+                length = 31;
                 break;
-            case "empty":
-                length = 0;
-                break;
-            case "version":
-                buffer[0] = 0x21;
+            case "v1":
+                buffer[0] = 0x11;
                 break;
             case "type":
-                buffer[0] = 0x12;  // an ack's first byte
+                buffer[0] = 0x22;
+                break;
+            case "clock":
+                buffer[22] = 0x03;
                 break;
             case "zero":
-                buffer[21] = 0;
-                length = 22;
+                buffer[24] = 0;
                 break;
-            case "thirty":
-                buffer[21] = 30;
-                length = 22 + (30 * 8);
+            case "more":
+                buffer[24] = 5;
                 break;
-            case "longer":
-                length = 39;
+            case "fewer":
+                buffer[24] = 3;
                 break;
-            case "shorter":
-                length = 37;
+            case "epc":
+                buffer[15 + 25] = 63;
+                break;
+            case "marker":
+                buffer[57] = 4;
                 break;
         }
 
-        Assert.Equal(reason, LoRaPassingPacket.Check(buffer, length));
+        Assert.Contains(reason, new LoRaPacketReader().Load(buffer, length), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Check_AcceptsTheLargestPacket()
-    {
-        var buffer = new byte[255];
-        LoRaPassingPacket.WriteHeader(buffer, 1, 1, 1, 0, 0);
-        var length = LoRaPassingPacket.SetCount(buffer, 29);
-
-        Assert.Equal(254, length);
-        Assert.Null(LoRaPassingPacket.Check(buffer, length));
-    }
-
-    [Fact]
-    public void Fuzz_CheckNeverThrows_AndReadRecordNeverThrowsOnWhatCheckAccepts()
+    public void Fuzz_LoadNeverThrows_AndNextNeverThrowsOnWhatLoadAccepts()
     {
         var random = new Random(20260419);
         var buffer = new byte[255];
         var passing = new Passing();
+        var reader = new LoRaPacketReader { Chips = s_chips };
         var accepted = 0;
         for (var i = 0; i < 100_000; i++)
         {
@@ -321,32 +312,102 @@ public class LoRaPassingPacketTests
             var length = random.Next(0, 256);
             if (random.Next(2) == 0)
             {
-                // Make about half of them plausible, so the record reader gets exercised too.
-                var count = random.Next(0, 31);
-                buffer[0] = 0x11;
-                buffer[21] = (byte)count;
-                length = Math.Min(255, 22 + (count * 8) + random.Next(-1, 2));
+                // Plausible packets, so the record walk gets exercised: short records of listed chips.
+                var count = random.Next(1, 20);
+                buffer[0] = 0x21;
+                buffer[22] = (byte)random.Next(3);
+                buffer[24] = (byte)count;
+                for (var r = 0; r < count; r++)
+                {
+                    buffer[25 + (3 * r)] = (byte)random.Next(256);
+                    buffer[26 + (3 * r)] = (byte)random.Next(2);
+                    buffer[27 + (3 * r)] = (byte)random.Next(128);
+                }
+
+                length = 25 + (3 * count) + 4 + (random.Next(4) == 0 ? random.Next(-2, 3) : 0);
             }
 
-            var error = LoRaPassingPacket.Check(buffer, length);
-            if (error != null)
+            if (reader.Load(buffer, length) != null)
             {
                 continue;
             }
 
             accepted++;
-            var n = LoRaPassingPacket.Count(buffer);
-            Assert.Equal(LoRaPassingPacket.HeaderBytes + (n * LoRaPassingPacket.RecordBytes), length);
-            for (var r = 0; r < n; r++)
+            var n = 0;
+            while (reader.Next(passing))
             {
-                LoRaPassingPacket.ReadRecord(buffer, r, passing);
-                Assert.Equal(LoRaPassingPacket.FirstSequence(buffer) + r, passing.Sequence);
+                Assert.Equal(reader.FirstSequence + n, passing.Sequence);
                 Assert.InRange((int)passing.ClockState, 0, 2);
                 Assert.InRange((int)passing.Kind, 0, 3);
+                n++;
             }
+
+            Assert.Equal(reader.Count, n);
         }
 
         Assert.True(accepted > 10_000, $"only {accepted} packets accepted");
+    }
+
+    [Theory]
+    [InlineData(0L, 1)]            // the 0.5 ms the time was rounded by, rounded up
+    [InlineData(500L, 1)]
+    [InlineData(501L, 2)]
+    [InlineData(253_500L, 254)]
+    [InlineData(253_501L, 255)]
+    [InlineData(-1L, 255)]
+    public void Uncertainty_IsMillisecondsPlusTheRounding_RoundedUp_255WhenUnknownOrTooLarge(long micros, int expectedByte)
+    {
+        Assert.Equal(expectedByte, LoRaPassingPacket.UncertaintyByte(micros));
+    }
+
+    [Theory]
+    [InlineData(1_000_123_499, 1_000_123)]
+    [InlineData(1_000_123_500, 1_000_124)]  // half up
+    [InlineData(-1500, -1)]                 // half up below zero too
+    [InlineData(-1501, -2)]
+    public void MillisOf_RoundsToNearest(long micros, long expectedMillis)
+    {
+        Assert.Equal(expectedMillis, LoRaPassingPacket.MillisOf(new Passing { TimeUtcMicros = micros }));
+    }
+
+    private static Passing Next(Passing p, int i)
+    {
+        var n = Crossing(p.TimeUtcMicros + (i * 20_000), p.Epc[..12], PassingFlags.None, ClockState.Locked, 10);
+        n.Epc[11] = (byte)i;
+        return n;
+    }
+
+    private static (LoRaPacketReader Reader, int Length) RoundTrip(params Passing[] passings)
+    {
+        var writer = new LoRaPacketWriter { Chips = s_chips };
+        passings[0].Sequence = 1;
+        writer.Begin(7, 1, passings[0], 0, 255);
+        foreach (var p in passings)
+        {
+            Assert.True(writer.TryAdd(p));
+        }
+
+        var length = writer.Finish(s_key, DesktopHmacSha256.Instance);
+        var reader = new LoRaPacketReader { Chips = s_chips };
+        Assert.Null(reader.Load(writer.Buffer[..length], length));
+        return (reader, length);
+    }
+
+    private static Passing[] FixturePassings()
+    {
+        var a = Crossing(FirstTimeUtcMicros, Convert.FromHexString("E2801170200000010200AB2A"), PassingFlags.None, ClockState.Locked, 150);
+        a.Sequence = 1000;
+        var b = Crossing(FirstTimeUtcMicros + 100_000, Convert.FromHexString("E2801170200000010200AC2C"), PassingFlags.TestTag, ClockState.Locked, 2_400);
+        var c = Crossing(FirstTimeUtcMicros + 2_500_000, s_stranger, PassingFlags.None, ClockState.Locked, 150);
+        var d = new Passing
+        {
+            Kind = PassingKind.WaveStart,
+            MarkerValue = 3,
+            TimeUtcMicros = FirstTimeUtcMicros + 2_490_000,
+            ClockState = ClockState.Locked,
+            UncertaintyMicros = 150,
+        };
+        return [a, b, c, d];
     }
 
     private static Passing Crossing(long timeUtcMicros, byte[] epc, PassingFlags flags, ClockState state, long uncertaintyMicros)
@@ -380,8 +441,6 @@ public class LoRaPassingPacketTests
             Sequence = 123_456,
             EpcLength = 12,
             TimeUtcMicros = 42,
-            FirstReadUtcMicros = 41,
-            LastReadUtcMicros = 43,
             Hits = 77,
             MaxRssiCentiDbm = -1,
             BestAntenna = 4,

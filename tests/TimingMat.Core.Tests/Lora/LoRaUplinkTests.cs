@@ -19,8 +19,16 @@ public class LoRaUplinkTests
     // The rig's clock starts here; the first poll (and so the start of "offline") is at this time.
     private const long T0 = 1_000_000;
 
-    // Time on air of a full packet (29 records, 254 bytes) at SF7/BW125/CR 4/5: (12.25 + 378) · 1.024 ms.
+    // Time on air of a full packet (253–255 bytes) at SF7/BW125/CR 4/5: (12.25 + 378) · 1.024 ms.
     private const long FullPacketAirtime = 399_616;
+
+    // Sixty passings in one packet: 25 + 60 · 3 + 2 · 3 (flags changes around the test tag at 50) + 4 = 215 bytes,
+    // 8 + ceil((1720 − 28 + 44) / 28) · 5 = 318 symbols: (12.25 + 318) · 1.024 ms.
+    private const int SixtyPacketBytes = 215;
+    private const long SixtyPacketAirtime = 338_176;
+
+    // The race's chips as the rig makes them: E2 00 … 00 | 00 AB hi lo, one run.
+    private static readonly LoRaChipList s_chips = LoRaChipList.Parse("E20000000000000000AB0000 = 65533\n");
 
     // The unit's command key: the tent signs its acks with it.
     private static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
@@ -41,9 +49,12 @@ public class LoRaUplinkTests
         Assert.True(rig.Uplink.IsActive);
         var first = Assert.Single(rig.Sent);
         Assert.Equal(T0 + 30_000_000, first.Start);
-        Assert.Equal(254, first.Bytes.Length);
+
+        // 25 header + 60 three-byte records (chip index, 40 ms delta) + 2 flags changes around the test tag at 50 + 4 tag.
+        Assert.Equal(SixtyPacketBytes, first.Bytes.Length);
         Assert.Equal(1, rig.Uplink.PacketsSent);
-        Assert.Equal(29, rig.Uplink.PassingsSent);
+        Assert.Equal(60, rig.Uplink.PassingsSent);
+        Assert.Equal(0, rig.Uplink.UnlistedChipsSent);
     }
 
     [Fact]
@@ -80,25 +91,33 @@ public class LoRaUplinkTests
     }
 
     [Fact]
-    public void Packets_CarryConsecutiveSequencesFromTheAckedMark_AndTheAcksMoveTheJournal()
+    public void Packets_CarryConsecutiveSequencesFromTheAckedMark_EveryFieldComesBack_AndTheAcksMoveTheJournal()
     {
-        var rig = new Rig(60);
+        var rig = new Rig(160);
         Assert.True(rig.Journal.Acknowledge(10));
 
         rig.RunUntil(T0 + 60_000_000);
 
-        Assert.Equal(2, rig.Tent.Packets.Count);
-        var (first, second) = (rig.Tent.Packets[0], rig.Tent.Packets[1]);
-        Assert.Equal((7, 0x1234, 11L, 10L, 29), (first.UnitId, first.JournalId, first.First, first.Acked, first.Records.Count));
-        Assert.Equal((7, 0x1234, 40L, 39L, 21), (second.UnitId, second.JournalId, second.First, second.Acked, second.Records.Count));
+        Assert.Equal(3, rig.Tent.Packets.Count);
+        Assert.Equal((7, 0x1234, 11L, 10L), (rig.Tent.Packets[0].UnitId, rig.Tent.Packets[0].JournalId, rig.Tent.Packets[0].First, rig.Tent.Packets[0].Acked));
+        Assert.Equal(rig.Tent.Packets[0].First + rig.Tent.Packets[0].Records.Count, rig.Tent.Packets[1].First);
+        Assert.Equal(rig.Tent.Packets[1].First - 1, rig.Tent.Packets[1].Acked);
         var expected = 11L;
         foreach (var record in rig.Tent.Packets.SelectMany(p => p.Records))
         {
             var original = MakePassing((int)expected);
             Assert.Equal(expected, record.Sequence);
             Assert.Equal(7, record.UnitId);
-            Assert.Equal(PassingKind.Crossing, record.Kind);
-            Assert.Equal(new byte[] { 0xAB, (byte)(expected >> 8), (byte)expected }, record.Epc[..record.EpcLength]);
+            Assert.Equal(original.Kind, record.Kind);
+            if (original.Kind == PassingKind.Crossing)
+            {
+                Assert.Equal(original.Epc[..12], record.Epc[..record.EpcLength]);
+            }
+            else
+            {
+                Assert.Equal(original.MarkerValue, record.MarkerValue);
+            }
+
             Assert.Equal((original.TimeUtcMicros + 500) / 1000 * 1000, record.TimeUtcMicros); // nearest ms
             Assert.Equal(original.Flags, record.Flags);
             Assert.Equal(original.ClockState, record.ClockState);
@@ -106,30 +125,31 @@ public class LoRaUplinkTests
             expected++;
         }
 
-        Assert.Equal(61, expected);
-        Assert.Equal(PassingFlags.TestTag, rig.Tent.Packets[1].Records[50 - 40].Flags);
-        Assert.Equal(60, rig.Journal.AckedSequence);
-        Assert.Equal(2, rig.Uplink.AcksReceived);
+        Assert.Equal(161, expected);
+        Assert.All(rig.Sent, s => Assert.True(s.Bytes.Length <= 255));
+        Assert.InRange(rig.Sent[0].Bytes.Length, 253, 255);  // full to within a record
+        Assert.Equal(160, rig.Journal.AckedSequence);
+        Assert.Equal(3, rig.Uplink.AcksReceived);
         Assert.Equal(0, rig.Uplink.AckTimeouts);
         Assert.Equal(0, rig.Uplink.OtherPackets);
-        Assert.Equal(2, rig.Uplink.PacketsSent);
-        Assert.Equal(50, rig.Uplink.PassingsSent);
-        Assert.Equal(29, rig.Uplink.MaxRecords);
+        Assert.Equal(3, rig.Uplink.PacketsSent);
+        Assert.Equal(150, rig.Uplink.PassingsSent);
+        Assert.Equal(255, rig.Uplink.MaxPacketBytes);
 
         // Everything acknowledged: the radio stays quiet.
         rig.RunUntil(T0 + 120_000_000);
-        Assert.Equal(2, rig.Sent.Count);
+        Assert.Equal(3, rig.Sent.Count);
     }
 
     [Fact]
     public void EachPacket_IsFollowedByNineTimesItsAirtimeOfSilence_AtTenPercent()
     {
-        var rig = new Rig(100);
+        var rig = new Rig(300);
 
         rig.RunUntil(T0 + 60_000_000);
 
-        Assert.Equal([29, 29, 29, 13], rig.Tent.Packets.Select(p => p.Records.Count));
-        Assert.Equal(4, rig.Sent.Count);
+        Assert.Equal(300, rig.Tent.Packets.Sum(p => p.Records.Count));
+        Assert.True(rig.Sent.Count >= 4, $"{rig.Sent.Count} packets");
         Assert.Equal(FullPacketAirtime, rig.Sent[0].End - rig.Sent[0].Start);
         for (var i = 0; i + 1 < rig.Sent.Count; i++)
         {
@@ -142,58 +162,61 @@ public class LoRaUplinkTests
             Assert.True(gap <= (9 * airtime) + 20_000, $"packet {i + 1}: {gap} µs quiet after {airtime} µs on air");
         }
 
-        Assert.Equal(4, rig.Uplink.DutyCycle.Packets);
+        Assert.Equal(rig.Sent.Count, rig.Uplink.DutyCycle.Packets);
         Assert.Equal(rig.Sent.Sum(s => s.End - s.Start), rig.Uplink.DutyCycle.AirtimeMicros);
-        Assert.Equal(100, rig.Journal.AckedSequence);
+        Assert.Equal(300, rig.Journal.AckedSequence);
     }
 
     [Fact]
     public void AtOnePercent_TheOffTimeIs99TimesTheAirtime()
     {
         var options = new LoRaOptions { DutyCyclePermille = 10 };
-        var rig = new Rig(58, options);
+        var rig = new Rig(150, options);
 
         rig.RunUntil(T0 + 100_000_000);
 
         Assert.Equal(2, rig.Sent.Count);
+        var airtime = rig.Sent[0].End - rig.Sent[0].Start;
         var gap = rig.Sent[1].Start - rig.Sent[0].End;
-        Assert.InRange(gap, 99 * FullPacketAirtime, (99 * FullPacketAirtime) + 20_000);
-        Assert.Equal(58, rig.Journal.AckedSequence);
+        Assert.InRange(gap, 99 * airtime, (99 * airtime) + 20_000);
+        Assert.Equal(rig.Tent.Packets.Sum(p => p.Records.Count), rig.Journal.AckedSequence);
     }
 
     [Fact]
-    public void AnUnansweredPacket_IsSentAgainFromTheSameSequence_AfterTheAckWait()
+    public void AnUnansweredPacket_IsSentAgainFromTheSameSequence_AfterTheListenWindow()
     {
-        var rig = new Rig(40);
+        var rig = new Rig(60);
         rig.Tent.Answers = false;
 
-        // Sent at 31.000 s, on air until 31.399616 s; the uplink sees TxDone at the 31.400 s poll and listens 1 s.
-        rig.RunUntil(T0 + 31_400_000);
+        // Sent at 30 s (from T0), on air 338.176 ms; the uplink sees TxDone at the 30.340 s poll and listens 1 s plus
+        // an ack's time on air (61.696 ms), to 31.401696 s.
+        rig.RunUntil(T0 + 31_410_000);
         Assert.Equal(T0 + 30_000_000, Assert.Single(rig.Sent).Start);
+        Assert.Equal(SixtyPacketAirtime, rig.Sent[0].End - rig.Sent[0].Start);
         Assert.Equal(0, rig.Uplink.AckTimeouts);
-        rig.Step();  // 32.400 s: the ack wait is over
+        rig.Step();  // 31.410 s: the listen window is over
         Assert.Equal(1, rig.Uplink.AckTimeouts);
 
-        // The off time (9 × 399.616 ms from 31.400 s, to 34.996544 s) outlasts the random backoff (≤ 500 ms).
-        rig.RunUntil(T0 + 34_000_000);
+        // The off time (9 × 338.176 ms from 30.340 s, to 33.383584 s) outlasts the random backoff (≤ 500 ms).
+        rig.RunUntil(T0 + 33_390_000);
         Assert.Single(rig.Sent);
         rig.Step();
         Assert.Equal(2, rig.Sent.Count);
-        Assert.Equal(T0 + 34_000_000, rig.Sent[1].Start);
+        Assert.Equal(T0 + 33_390_000, rig.Sent[1].Start);
         Assert.Equal(rig.Sent[0].Bytes, rig.Sent[1].Bytes);
-        rig.RunUntil(T0 + 34_410_000);  // the repeat is on the air until 35.399616 s (T0 + 34.399616 s)
+        rig.RunUntil(T0 + 33_740_000);
         Assert.Equal([1L, 1L], rig.Tent.Packets.Select(p => p.First));
         Assert.Equal(0, rig.Journal.AckedSequence);
 
-        // The receiver answers the third time: the run goes on after it.
+        // The gateway answers the third time.
         rig.Tent.Answers = true;
         rig.RunUntil(T0 + 60_000_000);
-        Assert.Equal([1L, 1L, 1L, 30L], rig.Tent.Packets.Select(p => p.First));
-        Assert.Equal(40, rig.Journal.AckedSequence);
+        Assert.Equal([1L, 1L, 1L], rig.Tent.Packets.Select(p => p.First));
+        Assert.Equal(60, rig.Journal.AckedSequence);
         Assert.Equal(2, rig.Uplink.AckTimeouts);
-        Assert.Equal(2, rig.Uplink.AcksReceived);
-        Assert.Equal(4, rig.Uplink.PacketsSent);
-        Assert.Equal(29 + 29 + 29 + 11, rig.Uplink.PassingsSent);
+        Assert.Equal(1, rig.Uplink.AcksReceived);
+        Assert.Equal(3, rig.Uplink.PacketsSent);
+        Assert.Equal(180, rig.Uplink.PassingsSent);
     }
 
     [Fact]
@@ -203,10 +226,10 @@ public class LoRaUplinkTests
 
         rig.RunUntil(T0 + 32_000_000);
         Assert.Empty(rig.Sent);
-        rig.Step();  // fallback at 31 s + 2 s
+        rig.Step();  // fallback at 30 s + 2 s
 
         Assert.Equal(T0 + 32_000_000, Assert.Single(rig.Sent).Start);
-        Assert.Equal(22 + (5 * 8), rig.Sent[0].Bytes.Length);
+        Assert.Equal(25 + (5 * 3) + 4, rig.Sent[0].Bytes.Length);
 
         // Three more passings arrive while LoRa is active: they too wait 2 s for company.
         rig.RunUntil(T0 + 40_000_000);
@@ -224,13 +247,87 @@ public class LoRaUplinkTests
     }
 
     [Fact]
-    public void TwentyNinePassings_GoAtOnce()
+    public void FiftySixPassings_AFullPacketsWorthAtFourBytesEach_GoAtOnce()
     {
-        var rig = new Rig(29);
+        var rig = new Rig(56);
 
         rig.RunUntil(T0 + 30_010_000);
 
         Assert.Equal(T0 + 30_000_000, Assert.Single(rig.Sent).Start);
+    }
+
+    [Fact]
+    public void WithoutAChipList_EveryChipGoesWithItsEpc_FewerAPacket()
+    {
+        var rig = new Rig(60, chips: LoRaChipList.Parse(string.Empty));
+
+        rig.RunUntil(T0 + 60_000_000);
+
+        Assert.Equal(60, rig.Journal.AckedSequence);
+        Assert.Equal(60, rig.Uplink.UnlistedChipsSent);
+
+        // 2 + 1 + 12 + 1 = 16 bytes a crossing: (255 − 29) / 16 = 14 a packet.
+        Assert.Equal(14, rig.Tent.Packets[0].Records.Count);
+        Assert.Equal(MakePassing(1).Epc[..12], rig.Tent.Packets[0].Records[0].Epc[..12]);
+    }
+
+    [Fact]
+    public void WithoutACommandKey_TheRadioStaysSilent_AndSaysWhy()
+    {
+        var rig = new Rig(60, start: false, key: []);
+
+        Assert.False(rig.Uplink.Start());
+        rig.RunUntil(T0 + 60_000_000);
+
+        Assert.Equal("no command.key: the gateway takes only packets signed with the unit's key", rig.Uplink.Fault);
+        Assert.Empty(rig.Sent);
+        Assert.Equal(0, rig.Chip.Transfers);
+    }
+
+    [Fact]
+    public void NewestFirst_SendsWhatJustHappened_ThenFillsTheGapsBelow_AndTheAckedMarkCatchesUp()
+    {
+        var options = new LoRaOptions { NewestFirst = true };
+        var rig = new Rig(200, options);
+        rig.Tent.Contiguous = true;
+
+        rig.RunUntil(T0 + 31_000_000);
+
+        // The first packet ends at the newest passing; the gateway holds it, the collector's mark stays at 0 (gap).
+        var first = Assert.Single(rig.Tent.Packets);
+        Assert.Equal(200, first.First + first.Records.Count - 1);
+        Assert.True(first.First > 100, $"first packet starts at {first.First}");
+        Assert.Equal(0, rig.Journal.AckedSequence);
+        Assert.Equal(1, rig.Uplink.AcksReceived);
+
+        // Five new passings meanwhile: they go before the older gap.
+        rig.AppendCommitted(201, 205);
+        rig.RunUntil(T0 + 60_000_000);
+        Assert.Equal(201, rig.Tent.Packets[1].First);
+        Assert.Equal(5, rig.Tent.Packets[1].Records.Count);
+
+        // Then the rest, newest first, nothing twice: the journal is acknowledged to the end.
+        Assert.Equal(205, rig.Journal.AckedSequence);
+        var sequences = rig.Tent.Packets.SelectMany(p => p.Records).Select(r => r.Sequence).ToList();
+        Assert.Equal(205, sequences.Count);
+        Assert.Equal(Enumerable.Range(1, 205).Select(i => (long)i), sequences.Order());
+        Assert.True(rig.Tent.Packets[2].First + rig.Tent.Packets[2].Records.Count == first.First, "the third packet ends where the first began");
+    }
+
+    [Fact]
+    public void AnAckWhoseTagChecks_AnswersOnlyThePacketItNames_OtherwiseNoAckedMarkMoves()
+    {
+        // The gateway's acked mark (its collector's contiguous mark) may stay below the packet when a gap is
+        // missing there: the unit takes the packet as held and goes on, and the mark moves only as far as it says.
+        var rig = new Rig(100);
+        rig.Tent.Tamper = ack => ack.AckedSequence = 0;
+
+        rig.RunUntil(T0 + 60_000_000);
+
+        Assert.Equal(0, rig.Journal.AckedSequence);
+        Assert.Equal(100, rig.Tent.Packets.Sum(p => p.Records.Count));
+        Assert.Equal(rig.Tent.Packets.Count, rig.Uplink.AcksReceived);
+        Assert.Equal(0, rig.Uplink.AckTimeouts);
     }
 
     [Theory]
@@ -238,7 +335,7 @@ public class LoRaUplinkTests
     [InlineData("journal")]
     public void AnAckForAnotherUnitOrJournal_IsIgnored(string which)
     {
-        var rig = new Rig(29);
+        var rig = new Rig(60);
         rig.Tent.Tamper = ack =>
         {
             if (which == "unit")
@@ -260,9 +357,9 @@ public class LoRaUplinkTests
         Assert.Equal(1, rig.Uplink.OtherPackets);
         Assert.Equal(1, rig.Uplink.AckTimeouts);
 
-        // Sent again at 35 s, when the off time is over (not before 39 s a third time).
-        rig.RunUntil(T0 + 38_000_000);
-        Assert.Equal([T0 + 30_000_000, T0 + 34_000_000], rig.Sent.Select(t => t.Start));
+        // Sent again when the off time is over (33.39 s), not a third time before 36 s.
+        rig.RunUntil(T0 + 36_000_000);
+        Assert.Equal([T0 + 30_000_000, T0 + 33_390_000], rig.Sent.Select(t => t.Start));
         Assert.Equal([1L, 1L], rig.Tent.Packets.Select(p => p.First));
         Assert.Equal(2, rig.Tent.AcksSent);
         Assert.Equal(0, rig.Journal.AckedSequence);
@@ -272,7 +369,7 @@ public class LoRaUplinkTests
     public void AForgedAck_PrunesNothing_AndIsCounted()
     {
         // Someone on the channel answers for the tent without the unit's key, claiming everything is stored.
-        var rig = new Rig(29);
+        var rig = new Rig(60);
         rig.Tent.SigningKey = Convert.FromHexString("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
 
         rig.RunUntil(T0 + 32_500_000);
@@ -280,7 +377,7 @@ public class LoRaUplinkTests
         Assert.Single(rig.Sent);
         Assert.Equal(1, rig.Tent.AcksSent);
         Assert.Equal(0, rig.Journal.AckedSequence);
-        Assert.Equal(29, rig.Journal.UnacknowledgedCount);
+        Assert.Equal(60, rig.Journal.UnacknowledgedCount);
         Assert.Equal(0, rig.Uplink.AcksReceived);
         Assert.Equal(1, rig.Uplink.AcksRejected);
         Assert.Equal(1, rig.Uplink.AckTimeouts);
@@ -288,7 +385,7 @@ public class LoRaUplinkTests
         // The real tent's answer to the packet sent again is taken.
         rig.Tent.SigningKey = Key;
         rig.RunUntil(T0 + 38_000_000);
-        Assert.Equal(29, rig.Journal.AckedSequence);
+        Assert.Equal(60, rig.Journal.AckedSequence);
         Assert.Equal(1, rig.Uplink.AcksReceived);
     }
 
@@ -296,10 +393,11 @@ public class LoRaUplinkTests
     public void AReplayedAck_PrunesNothing_AndIsCounted()
     {
         // The first packet's genuine ack, recorded off the air, is played back as the answer to the second packet:
-        // its tag checks, but it answers another packet, so it must not move the mark for passings 30-58.
-        var rig = new Rig(58);
+        // its tag checks, but it answers another packet, so it must not move the mark for the second packet's run.
+        var rig = new Rig(130);
         rig.RunUntil(T0 + 31_000_000);
-        Assert.Equal(29, rig.Journal.AckedSequence);
+        var held = rig.Tent.Packets[0].Records.Count;
+        Assert.Equal(held, rig.Journal.AckedSequence);
         var recorded = rig.Tent.AcksOnAir[0];
         rig.Tent.Replayed = recorded;
         rig.Tent.Tamper = null;
@@ -307,9 +405,9 @@ public class LoRaUplinkTests
         rig.RunUntil(T0 + 36_000_000);
 
         Assert.Equal(2, rig.Sent.Count);
-        Assert.Equal(30, rig.Tent.Packets[1].First);
-        Assert.Equal(29, rig.Journal.AckedSequence);
-        Assert.Equal(29, rig.Journal.UnacknowledgedCount);
+        Assert.Equal(held + 1, rig.Tent.Packets[1].First);
+        Assert.Equal(held, rig.Journal.AckedSequence);
+        Assert.Equal(130 - held, rig.Journal.UnacknowledgedCount);
         Assert.Equal(1, rig.Uplink.AcksReceived);
         Assert.Equal(1, rig.Uplink.AcksRejected);
     }
@@ -318,8 +416,8 @@ public class LoRaUplinkTests
     public void AnUntaggedVersionOneAck_IsNotAnAck()
     {
         // The 16-byte answer of format version 1 (no tag) is heard as another packet and moves nothing.
-        var rig = new Rig(29);
-        var v1 = new byte[] { 0x12, 0x07, 0x00, 0x34, 0x12, 0x00, 0x00, 0x1D, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x1D };
+        var rig = new Rig(60);
+        var v1 = new byte[] { 0x12, 0x07, 0x00, 0x34, 0x12, 0x00, 0x00, 0x3C, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3C };
         rig.Tent.Replayed = v1;
 
         rig.RunUntil(T0 + 32_500_000);
@@ -332,7 +430,7 @@ public class LoRaUplinkTests
     [Fact]
     public void AnUnpluggedRadio_IsAFault_AndTheUplinkRecoversOnceItIsBack()
     {
-        var rig = new Rig(29, start: false);
+        var rig = new Rig(60, start: false);
         rig.Chip.Unplugged = true;
 
         Assert.False(rig.Uplink.Start());
@@ -357,17 +455,17 @@ public class LoRaUplinkTests
 
         rig.RunUntil(T0 + 35_000_000);
         Assert.Equal(T0 + 30_000_000, Assert.Single(rig.Sent).Start);
-        Assert.Equal(29, rig.Journal.AckedSequence);
+        Assert.Equal(60, rig.Journal.AckedSequence);
     }
 
     [Fact]
     public void AStuckTransmitter_IsAFault_AndThePacketGoesAgainAfterTheRadioIsSetUpAgain()
     {
-        var rig = new Rig(29);
+        var rig = new Rig(60);
         rig.Chip.StuckTransmit = true;
 
-        // Sent at 31 s; TxDone is overdue after 2 × 399.616 ms + 100 ms = 899.232 ms: the 31.900 s poll.
-        rig.RunUntil(T0 + 30_900_000);
+        // Sent at 30 s; TxDone is overdue after 2 × 338.176 ms + 100 ms = 776.352 ms: the 30.780 s poll.
+        rig.RunUntil(T0 + 30_780_000);
         Assert.Single(rig.Sent);
         Assert.Equal(0, rig.Uplink.RadioFaults);
         rig.Step();
@@ -377,7 +475,7 @@ public class LoRaUplinkTests
 
         Assert.Contains("TxDone never came", rig.Uplink.Fault, StringComparison.Ordinal);
         var stuckFor = rig.Uplink.DutyCycle.AirtimeMicros;
-        Assert.InRange(stuckFor, 899_232, 909_232);
+        Assert.InRange(stuckFor, 776_352, 786_352);
 
         rig.Chip.StuckTransmit = false;
         rig.RunUntil(T0 + 45_000_000);
@@ -388,7 +486,7 @@ public class LoRaUplinkTests
         var offFrom = rig.Sent[0].Start + stuckFor;
         Assert.InRange(rig.Sent[1].Start, offFrom + (9 * stuckFor), offFrom + (9 * stuckFor) + 520_000);
         Assert.Equal(rig.Sent[0].Bytes, rig.Sent[1].Bytes);
-        Assert.Equal(29, rig.Journal.AckedSequence);
+        Assert.Equal(60, rig.Journal.AckedSequence);
     }
 
     [Fact]
@@ -396,15 +494,16 @@ public class LoRaUplinkTests
     {
         var options = new LoRaOptions();
         options.Radio.SpreadingFactor = 10;
+        options.Radio.FrequencyHz = 915_000_000;  // US915: 400 ms dwell
         var journal = new PassingJournal(new MemoryFileStore(capacityBytes: 1024 * 1024), new JournalOptions(7));
         Assert.True(journal.Open());
         var clock = new SimulatedClock(T0);
         var chip = new Sx127xRegisterEmulator(new LoRaAir(), 1, clock);
-        var uplink = new LoRaUplink(journal, chip, clock, options, DesktopHmacSha256.Instance, Key);
+        var uplink = new LoRaUplink(journal, chip, clock, options, DesktopHmacSha256.Instance, Key, s_chips);
 
         Assert.False(uplink.Start());
         Assert.Contains("airtime limit", uplink.Fault, StringComparison.Ordinal);
-        Assert.Equal(0, uplink.MaxRecords);
+        Assert.Equal(24, uplink.MaxPacketBytes);
         clock.Advance(60_000_000);
         uplink.Poll(ipOnline: false);
         Assert.Equal(0, chip.Transfers);
@@ -414,7 +513,7 @@ public class LoRaUplinkTests
     public void Disabled_NeverStartsTheRadio_NorSends()
     {
         var options = new LoRaOptions { Enabled = false };
-        var rig = new Rig(29, options, start: false);
+        var rig = new Rig(60, options, start: false);
 
         Assert.False(rig.Uplink.Start());
         rig.RunUntil(T0 + 60_000_000);
@@ -425,10 +524,11 @@ public class LoRaUplinkTests
         Assert.Equal(0, rig.Uplink.RadioFaults);
     }
 
-    // A passing whose EPC ends AB, sequence high byte, sequence low byte, so the receiver can tell records apart.
+    // A passing whose EPC is E2 00 … 00 AB, sequence high byte, sequence low byte: chip index = its sequence.
     private static Passing MakePassing(int index)
     {
         var p = SamplePassings.Make(index);
+        Array.Clear(p.Epc, 1, 8);
         p.Epc[9] = 0xAB;
         p.Epc[10] = (byte)(index >> 8);
         p.Epc[11] = (byte)index;
@@ -443,8 +543,12 @@ public class LoRaUplinkTests
     {
         private readonly LoRaOptions _options;
 
-        public Rig(int passings, LoRaOptions? options = null, bool start = true)
+        public Rig(int passings, LoRaOptions? options = null, bool start = true, byte[]? key = null, LoRaChipList? chips = null)
         {
+            // key and chips: the unit's own unless a test passes an empty one, which means none.
+            key ??= Key;
+            chips ??= s_chips;
+
             _options = options ?? new LoRaOptions();
             Assert.Null(_options.Validate());
             Clock = new SimulatedClock(T0);
@@ -453,7 +557,7 @@ public class LoRaUplinkTests
             Assert.True(Journal.Open());
             AppendCommitted(1, passings);
             Chip = new Sx127xRegisterEmulator(air, 1, Clock);
-            Uplink = new LoRaUplink(Journal, Chip, Clock, _options, DesktopHmacSha256.Instance, Key);
+            Uplink = new LoRaUplink(Journal, Chip, Clock, _options, DesktopHmacSha256.Instance, key.Length == 0 ? null! : key, chips.Count == 0 ? null : chips);
             Tent = new TentReceiver(air, Clock, _options.Radio);
             if (start)
             {
@@ -516,6 +620,7 @@ public class LoRaUplinkTests
         private readonly SimulatedClock _clock;
         private readonly byte[] _buffer = new byte[255];
         private readonly byte[] _ack = new byte[LoRaAck.Bytes];
+        private readonly LoRaPacketReader _reader = new() { Chips = s_chips };
         private bool _acking;
 
         public TentReceiver(LoRaAir air, SimulatedClock clock, LoRaSettings settings)
@@ -533,6 +638,11 @@ public class LoRaUplinkTests
 
         public bool Answers { get; set; } = true;
 
+        /// <summary>Gets or sets a value indicating whether the tent answers with its contiguous mark (as the collector does) rather than the packet's last record.</summary>
+        public bool Contiguous { get; set; }
+
+        private SortedSet<long> Held { get; } = [];
+
         public Action<LoRaAck>? Tamper { get; set; }
 
         /// <summary>Gets or sets the key the tent signs with (the unit's, unless a test forges).</summary>
@@ -547,6 +657,22 @@ public class LoRaUplinkTests
         public List<HeardPacket> Packets { get; } = [];
 
         public int AcksSent { get; private set; }
+
+        private long ContiguousMark(List<Passing> records)
+        {
+            foreach (var r in records)
+            {
+                Held.Add(r.Sequence);
+            }
+
+            var mark = 0L;
+            while (Held.Contains(mark + 1))
+            {
+                mark++;
+            }
+
+            return mark;
+        }
 
         public void Service()
         {
@@ -570,18 +696,19 @@ public class LoRaUplinkTests
                 return;
             }
 
-            Assert.Null(LoRaPassingPacket.Check(_buffer, length));
-            var count = LoRaPassingPacket.Count(_buffer);
+            Assert.Null(_reader.Load(_buffer, length));
+            Assert.True(_reader.IsAuthentic(Key, DesktopHmacSha256.Instance));
+            var count = _reader.Count;
             var records = new List<Passing>();
-            for (var i = 0; i < count; i++)
+            var p = new Passing();
+            while (_reader.Next(p))
             {
-                var p = new Passing();
-                LoRaPassingPacket.ReadRecord(_buffer, i, p);
                 records.Add(p);
+                p = new Passing();
             }
 
-            var first = LoRaPassingPacket.FirstSequence(_buffer);
-            Packets.Add(new HeardPacket(_clock.Now, LoRaPassingPacket.UnitId(_buffer), LoRaPassingPacket.JournalId(_buffer), first, LoRaPassingPacket.AckedSequence(_buffer), records));
+            var first = _reader.FirstSequence;
+            Packets.Add(new HeardPacket(_clock.Now, _reader.UnitId, _reader.JournalId, first, _reader.AckedSequence, records));
             if (!Answers)
             {
                 return;
@@ -589,9 +716,9 @@ public class LoRaUplinkTests
 
             var ack = new LoRaAck
             {
-                UnitId = LoRaPassingPacket.UnitId(_buffer),
-                JournalId = LoRaPassingPacket.JournalId(_buffer),
-                AckedSequence = first + count - 1,
+                UnitId = _reader.UnitId,
+                JournalId = _reader.JournalId,
+                AckedSequence = Contiguous ? ContiguousMark(records) : first + count - 1,
                 PacketFirstSequence = first,
                 PacketCount = count,
             };

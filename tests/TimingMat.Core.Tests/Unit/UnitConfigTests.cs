@@ -55,6 +55,9 @@ public class UnitConfigTests
         { "lora.sf", "6", "lora.sf = '6': expected a spreading factor, 7-12." },
         { "lora.duty_cycle_pct", "0.05", "lora.duty_cycle_pct = '0.05': expected the sub-band's duty cycle, 0.1-100 % (1 for EU868 g/g1, 10 for g3)." },
         { "lora.fallback_s", "3601", "lora.fallback_s = '3601': expected 0-3600 s." },
+        { "lora.role", "relay", "lora.role = 'relay': expected unit (a mat that falls back to LoRa) or gateway (the tent's LoRa gateway)." },
+        { "lora.frequency_mhz", "2400", "lora.frequency_mhz = '2400': expected the carrier in MHz, 137-1020 with at most 3 decimals (869.525 for EU868 g3; 902-928 is US915, 400 ms dwell)." },
+        { "lora.order", "random", "lora.order = 'random': expected oldest (the backlog in order) or newest (who just passed first)." },
         { "command.key", "00112233", "command.key = (secret, 8 characters): expected 32-128 hex digits (a 16-64 byte key)." },
     };
 

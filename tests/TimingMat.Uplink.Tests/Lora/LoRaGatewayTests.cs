@@ -12,7 +12,10 @@ using Xunit;
 
 namespace TimingMat.Uplink.Tests.Lora;
 
-/// <summary>The tent receiver: a mat's radio and the gateway's on one emulated air, the real collector and SQLite behind it.</summary>
+/// <summary>
+/// The desktop receiver (<c>timingmat collect --lora</c>): a mat's radio and the firmware's gateway on one emulated air,
+/// delivering straight into the real collector and SQLite.
+/// </summary>
 public sealed class LoRaGatewayTests : IDisposable
 {
     private const int Unit = 12;
@@ -32,8 +35,8 @@ public sealed class LoRaGatewayTests : IDisposable
     {
         _mat = new Sx127xRadio(new Sx127xRegisterEmulator(_air, Unit, _bench.Clock), _bench.Clock);
         Assert.True(_mat.Begin(new LoRaSettings()));
-        var chips = new ChipDirectory([ChipA, ChipB]);
-        _gateway = new LoRaGateway(new Sx127xRegisterEmulator(_air, -1, _bench.Clock), _bench.Clock, _bench.Collector, chips, new LoRaSettings(), DesktopHmacSha256.Instance, unit => unit == Unit ? Key : null);
+        var chips = LoRaChipList.Parse(ChipListFile.Write([ChipA, ChipB]));
+        _gateway = CollectorLoRaDelivery.GatewayFor(new Sx127xRegisterEmulator(_air, -1, _bench.Clock), _bench.Clock, _bench.Collector, new LoRaOptions(), new LoRaKeyList([Unit], [Key]), chips, DesktopHmacSha256.Instance);
         Assert.True(_gateway.Start());
     }
 
@@ -48,7 +51,7 @@ public sealed class LoRaGatewayTests : IDisposable
         Send(first: 1, Crossing(ChipA, 1_000_000_123_456), Crossing(ChipB, 1_000_000_133_456));
         var ack = AwaitAnswer();
 
-        Assert.Equal(1, _gateway.PacketsReceived);
+        Assert.Equal(1, _gateway.Forwarded);
         Assert.Equal(2, stored.Count);
         Assert.All(stored, s => Assert.Equal(PassingStore.SourceLora, s.Source));
         Assert.Equal(ChipA, stored[0].Passing.Epc[..stored[0].Passing.EpcLength]);
@@ -76,16 +79,16 @@ public sealed class LoRaGatewayTests : IDisposable
     }
 
     [Fact]
-    public void ChipNotInTheRace_IsStoredWithItsTail_AndCounted()
+    public void ChipNotInTheRace_TravelsWithItsWholeEpc()
     {
         byte[] stranger = [0xE2, 0x80, 0x11, 0x60, 0, 0, 0, 0, 0, 0x09, 0x99, 0x99];
 
         Send(first: 1, Crossing(stranger, 3_000_000_000_000));
         AwaitAnswer();
 
-        Assert.Equal(1, _gateway.UnresolvedChips);
-        Assert.Equal([0x09, 0x99, 0x99], _bench.Store.ReadPassings(Unit)[0].Passing.Epc[..3]);
-        Assert.Equal(3, _bench.Store.ReadPassings(Unit)[0].Passing.EpcLength);
+        Assert.Equal(0, _gateway.UnresolvedChips);
+        Assert.Equal(stranger, _bench.Store.ReadPassings(Unit)[0].Passing.Epc[..12]);
+        Assert.Equal(12, _bench.Store.ReadPassings(Unit)[0].Passing.EpcLength);
     }
 
     [Fact]
@@ -96,12 +99,12 @@ public sealed class LoRaGatewayTests : IDisposable
         Run(200_000);
         _gateway.Poll();
 
-        Assert.Equal(1, _gateway.PacketsRejected);
-        Assert.Contains("shorter than the 22-byte header", _gateway.LastRejection, StringComparison.Ordinal);
+        Assert.Equal(1, _gateway.Malformed);
+        Assert.Contains("shorter than the smallest passing packet", _gateway.LastRejection, StringComparison.Ordinal);
         Assert.Equal(0, _bench.Store.CountPassings());
         Run(1_000_000);
         _gateway.Poll();
-        Assert.Equal(0, _gateway.AcksSent);
+        Assert.Equal(0, _gateway.Acked);
     }
 
     [Fact]
@@ -133,21 +136,10 @@ public sealed class LoRaGatewayTests : IDisposable
     }
 
     [Fact]
-    public void ChipDirectory_RefusesToGuessSharedTails()
+    public void AUnitWhoseKeyTheGatewayLacks_IsNeitherStoredNorAnswered()
     {
-        byte[] other = [0xAA, 0xBB, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 0x2A];
-        var chips = new ChipDirectory([ChipA, ChipB, other]);
-
-        Assert.Equal(1, chips.Ambiguous);
-        Assert.False(chips.TryResolve(ChipA.AsSpan(9), out _));
-        Assert.True(chips.TryResolve(ChipB.AsSpan(9), out var b));
-        Assert.Equal(ChipB, b);
-    }
-
-    [Fact]
-    public void AUnitWhoseKeyTheGatewayLacks_IsStored_ButNeverAnswered()
-    {
-        // Without the unit's key no answer can be signed: the unit keeps its passings and sends them again later.
+        // Without the unit's key its packets cannot be told from forgeries: refused and counted. The unit keeps its
+        // passings and sends them over MQTT later.
         SendAs(13, first: 1, Crossing(ChipA, 1_000_000_123_456));
         var buffer = new byte[255];
         for (var t = 0; t < 100; t++)
@@ -157,10 +149,8 @@ public sealed class LoRaGatewayTests : IDisposable
             Assert.Equal(RadioResult.Pending, _mat.TryReceive(buffer, out _));
         }
 
-        Assert.Equal(1, _gateway.PacketsReceived);
-        Assert.Equal(1, _gateway.UnitsWithoutKey);
-        Assert.Equal(0, _gateway.AcksSent);
-        Assert.Equal(1, _bench.Store.CountPassings(13));
+        Assert.Equal((1L, 0L, 0L), (_gateway.UnknownUnit, _gateway.Forwarded, _gateway.Acked));
+        Assert.Equal(0, _bench.Store.CountPassings(13));
     }
 
     private static Passing Crossing(byte[] epc, long utcMicros)
@@ -178,15 +168,20 @@ public sealed class LoRaGatewayTests : IDisposable
 
     private void SendAs(int unit, long first, params Passing[] passings)
     {
-        var packet = new byte[255];
-        var baseMillis = LoRaPassingPacket.MillisOf(passings[0]);
-        LoRaPassingPacket.WriteHeader(packet, unit, Journal, first, first - 1, baseMillis);
+        var writer = new LoRaPacketWriter { Chips = LoRaChipList.Parse(ChipListFile.Write([ChipA, ChipB])) };
         for (var i = 0; i < passings.Length; i++)
         {
-            LoRaPassingPacket.WriteRecord(packet, i, passings[i], baseMillis);
+            passings[i].Sequence = first + i;
+            if (i == 0)
+            {
+                writer.Begin(unit, Journal, passings[0], first - 1, 255);
+            }
+
+            Assert.True(writer.TryAdd(passings[i]));
         }
 
-        var length = LoRaPassingPacket.SetCount(packet, passings.Length);
+        var length = writer.Finish(Key, DesktopHmacSha256.Instance);
+        var packet = writer.Buffer;
         Assert.True(_mat.StartTransmit(packet, length));
         Run(LoRaAirtime.Micros(length, new LoRaSettings()) + 1);
         Assert.Equal(RadioResult.Done, _mat.PollTransmit());
