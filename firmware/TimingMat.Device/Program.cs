@@ -33,21 +33,14 @@ namespace TimingMat.Device
         {
             bool usedDefault = false;
             BoardProfile board = null;
-            UnitConfig config = null;
             try
             {
                 board = BoardConfigLoader.Load(out usedDefault);
-                config = UnitConfigLoader.Load();
-                if (config != null)
-                {
-                    board.CheckTls(config.MqttTls);
-                }
             }
             catch (Exception e)
             {
-                // Never guess pins or a unit id: a wrong TX pin can hold a module in reset, a wrong id files passings under
-                // another mat. Say why, forever, on the console.
-                Halt((board == null ? "board.cfg" : "unit.cfg") + " rejected: " + e.Message);
+                // Never guess pins: a wrong TX pin can hold a module in reset. Say why, forever, on the debug console.
+                Halt("board.cfg rejected: " + e.Message);
             }
 
             Debug.WriteLine("TimingMat " + FirmwareVersion + " on " + board.Name + " (" + board.Target + ")" + (usedDefault ? ", built-in profile: deploy I:\\board.cfg for your wiring" : string.Empty));
@@ -62,29 +55,46 @@ namespace TimingMat.Device
             }
 
             FlashFileStore store = new FlashFileStore(board.StorageRoot);
+            FlashFileStore configStore = board.StorageRoot == UnitConfigLoader.Drive ? store : new FlashFileStore(UnitConfigLoader.Drive);
             SpiBusDevice radio = board.Lora == null ? null : new SpiBusDevice(board.Lora);
+            PowerRebooter rebooter = new PowerRebooter();
+
+            // The console (firmware/docs/console.md) is served on the network from the first boot: it is how a board is
+            // provisioned, and how a rejected configuration is replaced without a cable.
+            UnitConsole console = new UnitConsole(new TcpConsolePort(UnitConsole.TcpPort), configStore, clock, rebooter, FirmwareVersion);
+            UnitConfig config = null;
+            string rejected = null;
+            try
+            {
+                config = UnitConfigLoader.Load(configStore);
+                if (config != null)
+                {
+                    board.CheckTls(config.MqttTls);
+                }
+            }
+            catch (Exception e)
+            {
+                // Never guess a unit id: a wrong one files passings under another mat. Keep the console up to fix it.
+                rejected = "unit.cfg rejected: " + e.Message;
+                config = null;
+            }
+
             if (config == null)
             {
-                // A board fresh from the bench: prove the wiring until it is provisioned.
-                reader.Open();
-                gps.Open();
-                WiringCheck check = new WiringCheck(clock, reader, gps, pps, store, radio, 1000000);
-                while (true)
-                {
-                    if (check.Poll())
-                    {
-                        Debug.WriteLine(check.LastReport.ToString() + " | not provisioned: run 'timingmat provision' (writes " + UnitConfigLoader.ConfigPath + ")");
-                    }
-
-                    Thread.Sleep(PollMilliseconds);
-                }
+                RunUnprovisioned(rejected, clock, reader, gps, pps, store, radio, console);
             }
 
             NetworkUplink network = config.UsesWifi ? (NetworkUplink)new WifiUplink(config.WifiSsid, config.WifiPassword) : new EthernetUplink(board.EthernetPhy);
             network.Start();
-            M2MqttLink mqtt = config.MqttCaFile == null
+            string ca = config.MqttCaFile == null ? null : UnitConfigLoader.ReadCompanion(config.MqttCaFile);
+            if (config.MqttCaFile != null && ca == null)
+            {
+                RunUnprovisioned("mqtt.ca_file = " + config.MqttCaFile + ": not in " + UnitConfigLoader.Folder, clock, reader, gps, pps, store, radio, console);
+            }
+
+            M2MqttLink mqtt = ca == null
                 ? new M2MqttLink(clock, config.MqttHost, config.MqttPort)
-                : new M2MqttLink(clock, config.MqttHost, config.MqttPort, new X509Certificate(UnitConfigLoader.ReadCompanion(config.MqttCaFile)));
+                : new M2MqttLink(clock, config.MqttHost, config.MqttPort, new X509Certificate(ca));
 
             UnitHardware hardware = new UnitHardware();
             hardware.Clock = clock;
@@ -98,7 +108,7 @@ namespace TimingMat.Device
             hardware.Signal = new GpioUnitSignal(gpio, board.LedPin, board.BuzzerPin);
             hardware.Memory = new GcMemoryMeter();
             hardware.Hmac = new NativeHmacSha256();
-            hardware.Rebooter = new PowerRebooter();
+            hardware.Rebooter = rebooter;
             hardware.FirmwareVersion = FirmwareVersion;
 
             MatUnitSettings settings = config.ToSettings();
@@ -107,8 +117,28 @@ namespace TimingMat.Device
             settings.Journal.NewJournalId = new Random().Next(int.MaxValue - 1) + 1;
             settings.Crossings.SetCapacity(board.CrossingChips);
             gps.Open();
-            MatUnit unit = new MatUnit(config, settings, hardware);
-            Debug.WriteLine("unit " + config.Unit.ToString() + " (" + config.MatName + "), memory: " + unit.Memory.ToString());
+            IUnitApplication unit = null;
+            try
+            {
+                unit = UnitApplication.Create(config, settings, hardware);
+            }
+            catch (ArgumentException e)
+            {
+                RunUnprovisioned("unit.cfg cannot run on this board: " + e.Message, clock, reader, gps, pps, store, radio, console);
+            }
+
+            MatUnit mat = unit as MatUnit;
+            if (mat != null)
+            {
+                // The mat serves the console from its own loop: it reports on and self-tests the running unit.
+                mat.AttachConsole(console);
+                Debug.WriteLine("unit " + config.Unit.ToString() + " (" + config.MatName + "), memory: " + mat.Memory.ToString());
+            }
+            else
+            {
+                Debug.WriteLine("unit " + config.Unit.ToString() + ": LoRa gateway");
+            }
+
             if (!unit.Start())
             {
                 // Timing goes on into the ring; the status raises storage_fault so the tent sees it.
@@ -120,13 +150,38 @@ namespace TimingMat.Device
             while (true)
             {
                 unit.Poll();
+                if (mat == null)
+                {
+                    console.Poll();
+                }
+
+                Thread.Sleep(PollMilliseconds);
+            }
+        }
+
+        // A board fresh from the bench, or one whose configuration it cannot run: prove the wiring and serve the console
+        // until it is provisioned (a commit restarts the board on the new configuration). Never returns.
+        private static void RunUnprovisioned(string why, HighResMicrosecondClock clock, SerialBytePort reader, SerialBytePort gps, GpioPpsSource pps, FlashFileStore store, SpiBusDevice radio, UnitConsole console)
+        {
+            string advice = (why == null ? "not provisioned" : why) + ": run 'timingmat provision' (console on tcp port " + UnitConsole.TcpPort.ToString() + ")";
+            reader.Open();
+            gps.Open();
+            WiringCheck check = new WiringCheck(clock, reader, gps, pps, store, radio, 1000000);
+            while (true)
+            {
+                console.Poll();
+                if (check.Poll())
+                {
+                    Debug.WriteLine(check.LastReport.ToString() + " | " + advice);
+                }
+
                 Thread.Sleep(PollMilliseconds);
             }
         }
 
         private static void Supervise(object unit)
         {
-            ((MatUnit)unit).Supervise();
+            ((IUnitApplication)unit).Supervise();
         }
 
         private static void Halt(string reason)
