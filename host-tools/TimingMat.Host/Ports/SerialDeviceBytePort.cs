@@ -125,7 +125,14 @@ public sealed class SerialDeviceBytePort : StreamBytePort
         {
             if (disposing)
             {
-                serial.Dispose();
+                try
+                {
+                    serial.Dispose();
+                }
+                catch (Exception e) when (e is ObjectDisposedException or IOException)
+                {
+                    // An unplugged adapter cannot drain its buffer on close: the port is gone either way.
+                }
             }
 
             base.Dispose(disposing);

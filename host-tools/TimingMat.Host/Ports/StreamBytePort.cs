@@ -214,11 +214,15 @@ public abstract class StreamBytePort : IBytePort, IDisposable
     {
         lock (_sync)
         {
-            if (_stream == stream)
+            if (_stream != stream)
             {
-                _stream = null;
-                LastError = reason;
+                // Close took the stream and disposes it: disposing it here too would race with that (a serial device
+                // drains its buffer on dispose, and a handle closed under it throws on this thread).
+                return;
             }
+
+            _stream = null;
+            LastError = reason;
         }
 
         stream.Dispose();

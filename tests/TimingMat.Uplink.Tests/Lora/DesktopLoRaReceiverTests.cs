@@ -55,6 +55,9 @@ public sealed class DesktopLoRaReceiverTests : IDisposable
         Assert.All(stored, p => Assert.Equal(PassingStore.SourceLora, p.Source));
         Assert.Equal(Chip, stored[0].Passing.Epc[..stored[0].Passing.EpcLength]);
         Assert.False(_service.Read((c, _) => c.IsOnline));
+
+        // The ears hear the answer as it leaves; the gateway counts it acked at its next poll after the transmission ends.
+        Until(() => _service.Read((_, _) => receiver.Gateway.Acked == 1), 5, "the gateway counted its answer");
         Assert.Equal((1L, 1L, 2L), _service.Read((_, _) => (receiver.Gateway.Forwarded, receiver.Gateway.Acked, receiver.Gateway.PassingsForwarded)));
         Assert.Null(receiver.SpiError);
     }
