@@ -23,6 +23,8 @@ namespace TimingMat.Simulation.Network;
 internal sealed class BrokerNetwork : RaceNetwork
 {
     private static readonly TimeSpan MaxWaitPerWindow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan UnitConnectTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CollectorConnectTimeout = TimeSpan.FromSeconds(15);
 
     private readonly MqttBrokerAddress _broker;
     private readonly Dictionary<int, LinkProxy> _proxies = [];
@@ -38,7 +40,10 @@ internal sealed class BrokerNetwork : RaceNetwork
         _runId = runId;
         TopicPrefix = "timingmat-sim/" + runId;
         _collectorProxy = new LinkProxy(broker.Host, broker.Port);
-        _collectorLink = Through(_collectorProxy);
+        // The collector's first connect is waited for with the race clock standing still (RaceEngine.RequireBroker); on a
+        // loaded host MQTTnet's first connection in the process (JIT, TLS setup) can take seconds. An unreachable proxy
+        // closes at once, so the longer bound never slows a connect the fault timeline refuses.
+        _collectorLink = Through(_collectorProxy, CollectorConnectTimeout);
         var options = new CollectorOptions { TopicPrefix = TopicPrefix, ClientId = $"timingmat-sim-{runId}-collector", Course = course };
         Collector = new PassingCollector(_collectorLink, store, trueClock, options, () => trueClock.Now);
     }
@@ -64,7 +69,7 @@ internal sealed class BrokerNetwork : RaceNetwork
             old.Dispose();
         }
 
-        var link = Through(proxy);
+        var link = Through(proxy, UnitConnectTimeout);
         _links[unitId] = link;
         return new StillTimeConnectLink(link);
     }
@@ -163,10 +168,10 @@ internal sealed class BrokerNetwork : RaceNetwork
         }
     }
 
-    private MqttLink Through(LinkProxy proxy) =>
+    private MqttLink Through(LinkProxy proxy, TimeSpan connectTimeout) =>
         new(new MqttBrokerAddress("127.0.0.1", proxy.Port, _broker.UseTls), client =>
         {
-            client.ConnectTimeout = TimeSpan.FromSeconds(2);
+            client.ConnectTimeout = connectTimeout;
             if (_broker.UseTls)
             {
                 // The proxy only relays bytes: the certificate still names the broker.
