@@ -17,13 +17,17 @@ public sealed class TentSetupCommandTests : IDisposable
         race.id = rehearsal
         tent.password = tent-secret
         collector.password = collector-secret
-        unit.5.name = km05
-        unit.5.command.key = 8f3a5c0e1b9d4f6a2c7e0b5d8a1f3c6e
-        unit.5.mqtt.password = km05-secret
-        unit.10.name = km10
-        unit.10.command.key = 1f4a6c9e2b5d7f0a8f3a5c0e1b9d4f6a
-        unit.10.mqtt.username = km10
-        unit.10.mqtt.password = km10-secret
+        reader.type = r2000
+        reader.region = eu
+        mat.role = split
+        km05.unit.id = 5
+        km05.command.key = 8f3a5c0e1b9d4f6a2c7e0b5d8a1f3c6e
+        km05.mqtt.username = km05
+        km05.mqtt.password = km05-secret
+        km10.unit.id = 10
+        km10.command.key = 1f4a6c9e2b5d7f0a8f3a5c0e1b9d4f6a
+        km10.mqtt.username = km10
+        km10.mqtt.password = km10-secret
         """;
 
     private readonly TempFolder _dir = new("tm-setup-");
@@ -54,10 +58,10 @@ public sealed class TentSetupCommandTests : IDisposable
     [Fact]
     public void BrokerConfig_WithoutAUnitsPassword_Exits12NamingTheKey_AndWritesNothing()
     {
-        var race = _dir.Write("race.cfg", Race.Replace("unit.5.mqtt.password = km05-secret\n", string.Empty, StringComparison.Ordinal));
+        var race = _dir.Write("race.cfg", Race.Replace("km05.mqtt.username = km05\nkm05.mqtt.password = km05-secret\n", string.Empty, StringComparison.Ordinal));
         var (code, _, stderr) = CliRunner.InProcess("broker-config", "--race", race);
         Assert.Equal(12, code);
-        Assert.Contains("unit.5.mqtt.password", stderr);
+        Assert.Contains("km05.mqtt.password", stderr);
         Assert.False(File.Exists(_dir.PathOf("passwords")));
         Assert.False(File.Exists(_dir.PathOf("acl")));
 

@@ -8,6 +8,9 @@ namespace TimingMat.Core.Unit
     /// the console and the board can never disagree on a key; <c>mat.name</c> defaults to the unit's name.
     /// </summary>
     /// <remarks>
+    /// <para>Beside the unit keys, a race file holds the tent's keys (<see cref="TentKeys"/>: the tent's and the
+    /// collector's broker accounts), race-wide only: no unit reads them, the tent tools read them with
+    /// <see cref="RaceValue"/>.</para>
     /// A file with no unit names is a single unit's <c>unit.cfg</c>; its one unit is named by its <c>mat.name</c> (or
     /// <c>unit-&lt;id&gt;</c>). Unit names are case-insensitive, 1–32 letters, digits, '-' or '_', and none may be a key's
     /// first part (<c>reader</c>, <c>mqtt</c> …). Two units with the same <c>unit.id</c> or <c>mat.name</c> are an error:
@@ -15,6 +18,8 @@ namespace TimingMat.Core.Unit
     /// </remarks>
     public sealed class RaceFile
     {
+        private static readonly string[] s_tentKeys = new string[] { "tent.username", "tent.password", "collector.username", "collector.password" };
+
         private string[] _pairUnit = new string[64];
         private string[] _pairKey = new string[64];
         private string[] _pairValue = new string[64];
@@ -40,6 +45,12 @@ namespace TimingMat.Core.Unit
 
                 return names;
             }
+        }
+
+        /// <summary>Gets the keys a race file takes beside the unit configuration's: the tent's and the collector's broker accounts.</summary>
+        public static string[] TentKeys
+        {
+            get { return s_tentKeys; }
         }
 
         /// <summary>Gets a value indicating whether the file is one unit's <c>unit.cfg</c> (no unit names).</summary>
@@ -95,6 +106,15 @@ namespace TimingMat.Core.Unit
         public bool HasUnit(string name)
         {
             return IndexOfUnit(name.ToLower()) >= 0;
+        }
+
+        /// <summary>Gets a race-wide value as written: a unit key given without a unit's name, or a tent key.</summary>
+        /// <param name="key">The key, e.g. <c>mqtt.url</c> or <c>tent.password</c>.</param>
+        /// <returns>The value, or <c>null</c> when the file gives the key only behind units' names, or not at all.</returns>
+        public string RaceValue(string key)
+        {
+            int line;
+            return ValueOf(null, key, out line);
         }
 
         /// <summary>Gets one unit's configuration, validated.</summary>
@@ -176,6 +196,24 @@ namespace TimingMat.Core.Unit
             return false;
         }
 
+        private static bool IsTentKey(string key)
+        {
+            for (int i = 0; i < s_tentKeys.Length; i++)
+            {
+                if (s_tentKeys[i] == key)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsTentGroup(string name)
+        {
+            return name == "tent" || name == "collector";
+        }
+
         private static bool IsGroup(string name)
         {
             string[] keys = UnitConfig.Keys;
@@ -211,9 +249,18 @@ namespace TimingMat.Core.Unit
         private void Add(string key, string value, int line)
         {
             string unit = null;
-            if (!IsKey(key))
+            if (IsTentKey(key))
+            {
+                // The tent's accounts are race-wide: stored like a race-wide unit key, never built into a unit.
+            }
+            else if (!IsKey(key))
             {
                 int dot = key.IndexOf('.');
+                if (dot > 0 && IsTentGroup(key.Substring(0, dot)))
+                {
+                    throw new ConfigFileException(line, key, "unknown key '" + key + "': the tent's keys are tent.username, tent.password, collector.username and collector.password (race-wide, docs/race-file.md).");
+                }
+
                 if (dot <= 0 || IsGroup(key.Substring(0, dot)))
                 {
                     // A race-wide key misspelt: the unit configuration names the key it probably meant.
@@ -235,7 +282,7 @@ namespace TimingMat.Core.Unit
                 }
 
                 key = rest;
-                if (!ValueText.IsName(unit, 32) || unit.IndexOf('.') >= 0 || IsGroup(unit))
+                if (!ValueText.IsName(unit, 32) || unit.IndexOf('.') >= 0 || IsGroup(unit) || IsTentGroup(unit))
                 {
                     throw new ConfigFileException(line, key, "'" + unit + "' cannot name a unit: expected 1-32 letters, digits, '-' or '_', and not a key's first part.");
                 }

@@ -103,7 +103,7 @@ public static class ClockVerifier
     {
         if (key == null)
         {
-            return new Measurement(unit, "no-key", $"no command key for unit {unit}: give it in the race file (unit.{unit}.command.key) or with --key-file", null, null, 0);
+            return new Measurement(unit, "no-key", $"no command key for unit {unit}: give it in the race file (command.key behind the unit's name) or with --key-file", null, null, 0);
         }
 
         CommandReply? last = null;

@@ -1,19 +1,17 @@
-using System.Globalization;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Unit;
+using CoreRaceFile = TimingMat.Core.Unit.RaceFile;
 
 namespace TimingMat.Tent.Race;
 
 /// <summary>
-/// A race file (<c>race.cfg</c>): the race, its broker, the tent's and the collector's broker accounts, and per unit its
-/// name, command key and broker account, in the <c>key = value</c> dialect of the unit configuration (read with the
-/// core's <see cref="KeyValueReader"/>). What the tent tools (<c>clock verify</c>, <c>command</c>, <c>broker-config</c>,
-/// <c>emulate</c>) take with <c>--race</c>; the keys are described in docs/race-file.md.
+/// The tent's view of a race file (<c>race.cfg</c>, docs/race-file.md): the race, its broker, the tent's and the
+/// collector's broker accounts, and per unit its id, mat name, command key and broker account. The file is the one the
+/// units are provisioned from, read by the core's <see cref="CoreRaceFile"/> (every unit's configuration validated as
+/// the board validates it); the tent tools (<c>clock verify</c>, <c>command</c>, <c>broker-config</c>, <c>emulate</c>,
+/// <c>monitor</c>) take it with <c>--race</c>.
 /// </summary>
-/// <remarks>
-/// Unknown and repeated keys are errors naming the line; secrets (<c>*.password</c>, <c>command.key</c>) are never
-/// repeated in a message. A unit appears in the file by any of its <c>unit.&lt;id&gt;.*</c> keys.
-/// </remarks>
+/// <remarks>Secrets (<c>*.password</c>, <c>command.key</c>) are never repeated in a message, only their length.</remarks>
 public sealed class RaceFile
 {
     /// <summary>The tent's broker user name when the file names none.</summary>
@@ -21,9 +19,6 @@ public sealed class RaceFile
 
     /// <summary>The collector's broker user name when the file names none.</summary>
     public const string DefaultCollectorUser = "timingmat-collector";
-
-    private static readonly string[] s_raceKeys = ["race.id", "mqtt.url", "mqtt.prefix", "tent.username", "tent.password", "collector.username", "collector.password"];
-    private static readonly string[] s_unitKeys = ["name", "command.key", "mqtt.username", "mqtt.password"];
 
     private RaceFile(string? raceId, string? brokerUrl, string prefix, string tentUser, string? tentPassword, string collectorUser, string? collectorPassword, IReadOnlyList<RaceUnit> units)
     {
@@ -70,81 +65,61 @@ public sealed class RaceFile
     /// <param name="text">The file's text.</param>
     /// <param name="source">The file's name, for messages.</param>
     /// <returns>The race.</returns>
-    /// <exception cref="RaceFileException">A line is not <c>key = value</c>, a key is unknown or repeated, a value is invalid, or no unit is listed.</exception>
+    /// <exception cref="RaceFileException">A line, key or value is wrong, a unit's configuration is incomplete, or two units or tools share a broker user name.</exception>
     public static RaceFile Parse(string text, string source)
     {
-        var race = new Dictionary<string, string>(StringComparer.Ordinal);
-        var units = new SortedDictionary<int, Dictionary<string, string>>();
-        var reader = new KeyValueReader(text);
+        CoreRaceFile file;
         try
         {
-            while (reader.Next())
-            {
-                var key = reader.Key;
-                var where = $"{source} line {reader.Line}";
-                if (key.StartsWith("unit.", StringComparison.Ordinal))
-                {
-                    var dot = key.IndexOf('.', 5);
-                    if (dot < 0 || !int.TryParse(key.AsSpan(5, dot - 5), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id is < 1 or > 65535)
-                    {
-                        throw new RaceFileException($"{where}: '{key}': a unit key is unit.<id>.<key> with an id of 1-65535, e.g. unit.5.command.key.");
-                    }
-
-                    var unitKey = key[(dot + 1)..];
-                    if (!s_unitKeys.Contains(unitKey))
-                    {
-                        throw new RaceFileException($"{where}: unknown key '{key}'; a unit takes {string.Join(", ", s_unitKeys.Select(k => "unit.<id>." + k))}.");
-                    }
-
-                    if (!units.TryGetValue(id, out var values))
-                    {
-                        units[id] = values = new Dictionary<string, string>(StringComparer.Ordinal);
-                    }
-
-                    Add(values, unitKey, key, reader.Value, where);
-                }
-                else if (s_raceKeys.Contains(key))
-                {
-                    Add(race, key, key, reader.Value, where);
-                }
-                else
-                {
-                    throw new RaceFileException($"{where}: unknown key '{key}'; a race file takes {string.Join(", ", s_raceKeys)} and unit.<id>.{{{string.Join(",", s_unitKeys)}}} (docs/race-file.md).");
-                }
-            }
+            file = CoreRaceFile.Parse(text);
         }
         catch (ConfigFileException e)
         {
-            throw new RaceFileException($"{source} line {e.Line}: {e.Problem}");
+            throw new RaceFileException(e.Line > 0 ? $"{source}: line {e.Line}: {e.Problem}" : $"{source}: {e.Problem}");
         }
 
-        if (units.Count == 0)
+        return From(file, source);
+    }
+
+    /// <summary>Takes the tent's view of a race file the core has read.</summary>
+    /// <param name="file">The race file.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <returns>The race.</returns>
+    /// <exception cref="RaceFileException">Two units or tools share a broker user name, or two units share a name.</exception>
+    public static RaceFile From(CoreRaceFile file, string source)
+    {
+        var units = new List<RaceUnit>();
+        string? prefix = null;
+        foreach (var name in file.UnitNames)
         {
-            throw new RaceFileException($"{source}: no unit is listed; give each unit at least unit.<id>.command.key.");
+            var config = file.ConfigOf(name);
+            if (prefix != null && config.TopicPrefix != prefix)
+            {
+                throw new RaceFileException($"{source}: unit {name} has mqtt.prefix = '{config.TopicPrefix}', the others '{prefix}': expected one prefix for the race (the tent listens under it).");
+            }
+
+            prefix = config.TopicPrefix;
+            units.Add(new RaceUnit(config.Unit, config.MatName, config.CommandKey, config.MqttUsername ?? $"unit-{config.Unit}", config.MqttPassword) { FileName = name });
         }
 
-        var prefix = race.GetValueOrDefault("mqtt.prefix") ?? UplinkTopics.DefaultPrefix;
-        if (prefix.IndexOfAny(['+', '#', ' ']) >= 0 || prefix.StartsWith('/') || prefix.EndsWith('/'))
-        {
-            throw new RaceFileException($"{source}: mqtt.prefix = '{prefix}': expected a topic prefix without +, #, spaces, or a leading or trailing /.");
-        }
-
-        var list = units.Select(pair => Unit(pair.Key, pair.Value, source)).ToList();
-        var users = list.Select(u => u.Username).Append(race.GetValueOrDefault("tent.username") ?? DefaultTentUser).Append(race.GetValueOrDefault("collector.username") ?? DefaultCollectorUser);
+        units.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var tentUser = file.RaceValue("tent.username") ?? DefaultTentUser;
+        var collectorUser = file.RaceValue("collector.username") ?? DefaultCollectorUser;
+        var users = units.Select(u => u.Username).Append(tentUser).Append(collectorUser);
         if (users.GroupBy(u => u, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } shared)
         {
-            throw new RaceFileException($"{source}: the broker user name '{shared.Key}' is given to more than one unit or tool; each needs its own for the ACL.");
+            throw new RaceFileException($"{source}: the broker user name '{shared.Key}' is given to more than one unit or tool; each needs its own for the ACL (mqtt.username behind each unit's name, tent.username, collector.username).");
         }
 
         return new RaceFile(
-            race.GetValueOrDefault("race.id"),
-            race.GetValueOrDefault("mqtt.url"),
-            prefix,
-            race.GetValueOrDefault("tent.username") ?? DefaultTentUser,
-            race.GetValueOrDefault("tent.password"),
-            race.GetValueOrDefault("collector.username") ?? DefaultCollectorUser,
-            race.GetValueOrDefault("collector.password"),
-            list);
+            file.RaceValue("race.id"),
+            file.RaceValue("mqtt.url"),
+            prefix ?? UplinkTopics.DefaultPrefix,
+            tentUser,
+            file.RaceValue("tent.password"),
+            collectorUser,
+            file.RaceValue("collector.password"),
+            units);
     }
 
     /// <summary>Reads a race file.</summary>
@@ -153,34 +128,4 @@ public sealed class RaceFile
     /// <exception cref="RaceFileException">The file is invalid.</exception>
     /// <exception cref="IOException">It cannot be read.</exception>
     public static RaceFile Load(string path) => Parse(File.ReadAllText(path), Path.GetFileName(path));
-
-    private static void Add(Dictionary<string, string> values, string key, string fullKey, string value, string where)
-    {
-        if (!values.TryAdd(key, value))
-        {
-            throw new RaceFileException($"{where}: {fullKey} is given twice.");
-        }
-    }
-
-    private static RaceUnit Unit(int id, Dictionary<string, string> values, string source)
-    {
-        byte[]? key = null;
-        if (values.TryGetValue("command.key", out var hex))
-        {
-            key = hex.Length is >= 32 and <= 128 && hex.Length % 2 == 0 && hex.All(char.IsAsciiHexDigit) ? Convert.FromHexString(hex) : null;
-            if (key == null)
-            {
-                throw new RaceFileException($"{source}: unit.{id}.command.key = (secret, {hex.Length} characters): expected 32-128 hex digits (16-64 bytes).");
-            }
-        }
-
-        var name = values.GetValueOrDefault("name") ?? $"unit-{id}";
-        if (!ValueText.IsName(name, 32))
-        {
-            throw new RaceFileException($"{source}: unit.{id}.name = '{name}': expected 1-32 letters, digits, '.', '-' or '_'.");
-        }
-
-        var user = values.GetValueOrDefault("mqtt.username") ?? $"unit-{id}";
-        return new RaceUnit(id, name, key, user, values.GetValueOrDefault("mqtt.password"));
-    }
 }

@@ -13,18 +13,26 @@ namespace TimingMat.Uplink.Tests.Tent;
 public sealed class BrokerSecurityTests : IDisposable
 {
     private const string Race = """
-        # Rehearsal
+        # Rehearsal: the race file the units are provisioned from, with the tent's accounts.
         race.id = rehearsal-1
         mqtt.url = mqtt://127.0.0.1:1883
         tent.password = tent-pass
         collector.password = collector-pass
-        unit.5.name = km05
-        unit.5.command.key = 000102030405060708090a0b0c0d0e0f
-        unit.5.mqtt.password = five-pass
-        unit.10.command.key = 101112131415161718191a1b1c1d1e1f
-        unit.10.mqtt.username = km10
-        unit.10.mqtt.password = ten-pass
+        reader.type = m6e
+        reader.region = eu
+        mat.role = split
+        km05.unit.id = 5
+        km05.command.key = 000102030405060708090a0b0c0d0e0f
+        km05.mqtt.username = unit-5
+        km05.mqtt.password = five-pass
+        km10.unit.id = 10
+        km10.mat.name = ten-k
+        km10.command.key = 101112131415161718191a1b1c1d1e1f
+        km10.mqtt.username = km10
+        km10.mqtt.password = ten-pass
         """;
+
+    private const string Units = "reader.type = m6e\nreader.region = eu\nmat.role = split\nkm05.unit.id = 5\nkm06.unit.id = 6\n";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("tm-acl-").FullName;
     private readonly List<IDisposable> _cleanup = [];
@@ -37,17 +45,20 @@ public sealed class BrokerSecurityTests : IDisposable
         Assert.Equal(("rehearsal-1", "mqtt://127.0.0.1:1883", "timingmat", "tent"), (race.RaceId, race.BrokerUrl, race.TopicPrefix, race.TentUsername));
         Assert.Equal([5, 10], race.Units.Select(u => u.Id));
         Assert.Equal(("km05", "unit-5", "five-pass"), (race.Unit(5)!.Name, race.Unit(5)!.Username, race.Unit(5)!.Password));
-        Assert.Equal("km10", race.Unit(10)!.Username);
+        Assert.Equal(("ten-k", "km10", "km10"), (race.Unit(10)!.Name, race.Unit(10)!.FileName, race.Unit(10)!.Username));
         Assert.Equal(16, race.Unit(10)!.CommandKey!.Length);
     }
 
     [Theory]
-    [InlineData("unit.5.comand.key = 00", "line 1: unknown key 'unit.5.comand.key'")]
-    [InlineData("race.idd = x\nunit.5.name = a", "line 1: unknown key 'race.idd'")]
-    [InlineData("unit.5.command.key = 0011", "unit.5.command.key = (secret, 4 characters)")]
-    [InlineData("unit.0.name = a", "line 1: 'unit.0.name'")]
-    [InlineData("race.id = a\nrace.id = b\nunit.1.name = x", "line 2: race.id is given twice")]
-    [InlineData("race.id = a", "no unit is listed")]
+    [InlineData("km05.comand.key = 00", "line 1: unit km05: ")]
+    [InlineData("race.idd = x", "line 1: unknown key 'race.idd'")]
+    [InlineData("tent.pasword = x", "line 1: unknown key 'tent.pasword': the tent's keys are")]
+    [InlineData(Units + "km05.command.key = 0011", "command.key = (secret, 4 characters)")]
+    [InlineData(Units + "tent.mat.role = split", "unknown key 'tent.mat.role'")]
+    [InlineData("race.id = a\nrace.id = b", "line 2: race.id is set twice")]
+    [InlineData(Units + "km05.mqtt.username = same\nkm06.mqtt.username = same", "the broker user name 'same' is given to more than one")]
+    [InlineData(Units + "km06.mqtt.prefix = other", "unit km06 has mqtt.prefix = 'other'")]
+    [InlineData("km05.unit.id = 5", "unit km05: mat.role is missing")]
     public void RaceFile_BadLines_AreNamed_AndSecretsAreNotRepeated(string text, string expected)
     {
         var error = Assert.Throws<RaceFileException>(() => RaceFile.Parse(text, "race.cfg"));

@@ -40,7 +40,7 @@ internal static class BrokerConfigCommand
             throw new CliException(ExitCode.InvalidInput, e.Message, "fix the race file at the line named; docs/race-file.md lists its keys.");
         }
 
-        var missing = race.Units.Where(u => u.Password == null).Select(u => $"unit.{u.Id}.mqtt.password").ToList();
+        var missing = race.Units.Where(u => u.Password == null).Select(u => $"{u.FileName}.mqtt.password").ToList();
         if (race.TentPassword == null)
         {
             missing.Insert(0, "tent.password");

@@ -68,7 +68,7 @@ internal static class CommandCommand
             throw new CliException(ExitCode.Usage, $"{verb} takes {(shape.Min == shape.Max ? shape.Min.ToString(CultureInfo.InvariantCulture) : $"{shape.Min}-{shape.Max}")} argument(s) without spaces, not {arguments.Length}.", "usage: " + shape.Usage + ".");
         }
 
-        var key = settings.Units[0].Key ?? throw new CliException(ExitCode.InvalidInput, $"no command key for unit {unit}.", $"give --race with unit.{unit}.command.key, or --key-file with the unit's key.");
+        var key = settings.Units[0].Key ?? throw new CliException(ExitCode.InvalidInput, $"no command key for unit {unit}.", $"give --race with a race file that sets the command.key of unit.id {unit} (docs/race-file.md), or --key-file with the unit's key.");
         CommandReply? reply;
         using (var commander = TentOptions.Connect(settings))
         {

@@ -124,7 +124,7 @@ internal static class EmulateCommand
             var missing = listed.Where(u => u.CommandKey == null && key == null).Select(u => u.Id).ToList();
             if (missing.Count > 0)
             {
-                throw new CliException(ExitCode.InvalidInput, $"the race file has no command key for unit(s) {string.Join(", ", missing)}.", "add unit.<id>.command.key for each, or give --key.");
+                throw new CliException(ExitCode.InvalidInput, $"the race file has no command key for unit(s) {string.Join(", ", missing)}.", "add <name>.command.key for each (docs/race-file.md), or give --key.");
             }
 
             return [.. listed.Select(u => new EmulatedUnitSpec(u.Id, u.Name, key ?? u.CommandKey!, u.Password == null ? null : u.Username, u.Password))];
