@@ -33,14 +33,6 @@ namespace TimingMat.Core.Journal
             _store = store;
         }
 
-        /// <summary>Gets a value indicating whether a file name belongs to the ack mark.</summary>
-        /// <param name="name">File name.</param>
-        /// <returns><c>true</c> for the two ack files.</returns>
-        public static bool IsAckFile(string name)
-        {
-            return name == s_names[0] || name == s_names[1];
-        }
-
         /// <summary>Reads both files and returns the highest valid mark of a journal.</summary>
         /// <param name="journalId">The journal whose mark is wanted; marks of other journals are ignored.</param>
         /// <returns>The acked sequence number, or −1 when none was saved.</returns>

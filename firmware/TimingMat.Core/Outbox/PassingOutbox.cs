@@ -101,12 +101,6 @@ namespace TimingMat.Core.Outbox
             get { return _resend.Count; }
         }
 
-        /// <summary>Gets the number of passings still to send for replay requests.</summary>
-        public long ReplayPending
-        {
-            get { return _replay.Count; }
-        }
-
         /// <summary>Gets the number of batches published since start.</summary>
         public long BatchesSent { get; private set; }
 

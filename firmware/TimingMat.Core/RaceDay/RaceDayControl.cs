@@ -85,20 +85,6 @@ namespace TimingMat.Core.RaceDay
             return RaceDayResult.Accepted;
         }
 
-        /// <summary>Changes the unit's role (markers it takes; the detection mode is set at start-up).</summary>
-        /// <param name="role">The new role.</param>
-        /// <returns><see cref="RaceDayResult.Accepted"/>, or <see cref="RaceDayResult.Invalid"/> for a value outside the enum.</returns>
-        public RaceDayResult SetRole(UnitRole role)
-        {
-            if ((int)role < 0 || (int)role > (int)UnitRole.Finish)
-            {
-                return RaceDayResult.Invalid;
-            }
-
-            Role = role;
-            return RaceDayResult.Accepted;
-        }
-
         /// <summary>Arms the mat at a UTC time (the window opens).</summary>
         /// <param name="utcMicros">UTC µs since 1970.</param>
         /// <returns><see cref="RaceDayResult.Accepted"/>, or <see cref="RaceDayResult.Invalid"/> when it is not before the cut-off.</returns>

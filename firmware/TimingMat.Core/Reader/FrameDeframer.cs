@@ -230,18 +230,6 @@ namespace TimingMat.Core.Reader
             _generation++;
         }
 
-        /// <summary>Sets every counter to zero.</summary>
-        public void ResetCounters()
-        {
-            bytesFed = 0;
-            frames = 0;
-            crcErrors = 0;
-            truncatedFrames = 0;
-            malformedFrames = 0;
-            skippedBytes = 0;
-            resyncs = 0;
-        }
-
         /// <summary>
         /// Gets a value indicating whether the protocol's checksum is weak (8 bits), so that even where a frame is
         /// expected, a valid frame that contains another valid frame loses to it (a frame cut short passes an 8-bit

@@ -230,12 +230,6 @@ namespace TimingMat.Core.Reader
             get { return _now; }
         }
 
-        /// <summary>Gets the index of the configuration step whose answer is awaited (while <see cref="ReaderState.Configuring"/>).</summary>
-        protected int ConfigurationStep
-        {
-            get { return _step; }
-        }
-
         /// <summary>Gets the number of configuration commands sent before the start command.</summary>
         protected abstract int ConfigurationSteps { get; }
 

@@ -142,12 +142,6 @@ public sealed class JsonCursor
         return value.GetString()!.Trim();
     }
 
-    /// <summary>Reads a non-empty string when present.</summary>
-    /// <param name="key">The key.</param>
-    /// <returns>The string, or <c>null</c> when absent.</returns>
-    /// <exception cref="JsonInputException">Present but not a non-empty string.</exception>
-    public string? OptionalString(string key) => Has(key) ? String(key) : null;
-
     /// <summary>Reads a number in a range.</summary>
     /// <param name="key">The key.</param>
     /// <param name="min">Smallest value allowed.</param>

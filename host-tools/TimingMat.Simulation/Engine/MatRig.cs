@@ -105,9 +105,6 @@ public sealed class MatRig
     /// <summary>Gets the GPS side: the unit's local clock, timebase, GPS UART and receiver.</summary>
     public GpsRig Gps { get; }
 
-    /// <summary>Gets the (first) reader UART; the unit uses <see cref="SerialLine.UnitEnd"/>.</summary>
-    public SerialLine ReaderLine => ReaderLines[0];
-
     /// <summary>Gets every reader module's UART, by reader index.</summary>
     public IReadOnlyList<SerialLine> ReaderLines { get; }
 

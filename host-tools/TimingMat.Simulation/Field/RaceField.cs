@@ -32,9 +32,6 @@ public sealed class RaceField
     /// <summary>Gets the number of starters carrying a second athlete's chip.</summary>
     public int TwoChipCarriers => Runners.Count(r => r.Carried != null);
 
-    /// <summary>Gets the total number of true crossings over all mats.</summary>
-    public int TotalCrossings => _byUnit.Values.Sum(l => l.Count);
-
     /// <summary>Gets the true crossings of one mat in time order.</summary>
     /// <param name="unitId">The mat's unit id.</param>
     /// <returns>The crossings, earliest first.</returns>
