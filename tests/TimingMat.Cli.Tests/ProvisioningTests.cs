@@ -176,6 +176,57 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain("reader.power_dbm", File.ReadAllText(_dir.PathOf("u/unit.cfg")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheCaFile_GoesOnTheUnitBeforeTheCommit_AndAgainOnlyWhenItDiffers()
+    {
+        var console = TempFolder.Tcp(FreePort());
+        using var rig = new Rig();
+        var text = RaceFile("mqtts://127.0.0.1:1").Replace("status.interval_s = 2", "status.interval_s = 2\nmqtt.ca_file = race-ca.pem", StringComparison.Ordinal);
+        var race = _dir.Write("race.cfg", text);
+        var pem = "-----BEGIN CERTIFICATE-----\n" + string.Concat(Enumerable.Repeat("MIIBszCCAVmgAwIBAgIUQ2l0eSBSYWNlIENBIDIwMjYwHhcNMjYxMDA0MDYzMDAwWhcN\n", 12)) + "-----END CERTIFICATE-----\n";
+        _dir.Write("race-ca.pem", pem);
+        using var unit = CliProcess.Start("unit", "--console", console, "--journal", _dir.PathOf("u"), "--reader", TempFolder.Tcp(rig.Reader.PortB), "--gps", TempFolder.Tcp(rig.Gps.PortB));
+        unit.WaitFor("Unit not provisioned", TimeSpan.FromSeconds(60));
+
+        var (code, stdout, stderr) = CliRunner.InProcess("provision", "--port", console, "--unit", "km05", "--config", race, "--json", "--verbose");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(pem, File.ReadAllText(_dir.PathOf("u/race-ca.pem")));
+        var file = JsonDocument.Parse(stdout).RootElement.GetProperty("files")[0];
+        Assert.Equal(("race-ca.pem", pem.Length), (file.GetProperty("name").GetString(), file.GetProperty("bytes").GetInt32()));
+        Assert.Contains($"> file put race-ca.pem {pem.Length} {file.GetProperty("crc").GetString()}", stderr, StringComparison.Ordinal);
+        Assert.True(stderr.IndexOf("> file end", StringComparison.Ordinal) < stderr.IndexOf("> commit", StringComparison.Ordinal), "the CA file goes before the commit restarts the unit");
+
+        // The same file again: checked, not sent.
+        (code, _, stderr) = CliRunner.InProcess("provision", "--port", console, "--unit", "km05", "--config", race, "--verbose");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("> file check race-ca.pem", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("> file put", stderr, StringComparison.Ordinal);
+
+        // A renewed certificate replaces the old one.
+        var renewed = pem.Replace("Q2l0", "UmVu", StringComparison.Ordinal);
+        _dir.Write("race-ca.pem", renewed);
+        (code, _, stderr) = CliRunner.InProcess("provision", "--port", console, "--unit", "km05", "--config", race);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(renewed, File.ReadAllText(_dir.PathOf("u/race-ca.pem")));
+
+        // Missing beside the race file, or a file the unit would refuse: named before the unit is touched.
+        File.Delete(_dir.PathOf("race-ca.pem"));
+        (code, _, stderr) = CliRunner.InProcess("provision", "--port", console, "--unit", "km05", "--config", race);
+        Assert.Equal((int)ExitCode.FileNotFound, code);
+        Assert.Contains("unit km05's mqtt.ca_file: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("race-ca.pem does not exist", stderr, StringComparison.Ordinal);
+        Assert.Equal(renewed, File.ReadAllText(_dir.PathOf("u/race-ca.pem")));
+
+        var plain = _dir.Write("plain.cfg", RaceFile("mqtt://127.0.0.1:1"));
+        (code, _, stderr) = CliRunner.InProcess("provision", "--port", console, "--unit", "km05", "--config", plain, "--file", _dir.Write("notes.txt", "x"));
+        Assert.Equal((int)ExitCode.InvalidInput, code);
+        Assert.Contains("a unit takes chips.cfg, keys.cfg or a certificate (.pem, .crt, .der), not 'notes.txt'", stderr, StringComparison.Ordinal);
+
+        (code, stdout, _) = CliRunner.InProcess("provision", "--port", console, "--unit", "km05", "--config", plain, "--file", _dir.Write("keys.cfg", "# no keys yet\n"), "--dry-run");
+        Assert.Equal(0, code);
+        Assert.Contains("> file put keys.cfg 14 ", stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("2.5.101", "--update --target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3", "--target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3 --deploy --image", "--target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3 --filedeployment")]
     [InlineData("3.0.2", "flash --target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3", "deploy --target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3 --image", "deploy file ")]

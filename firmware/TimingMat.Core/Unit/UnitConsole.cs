@@ -61,11 +61,14 @@ namespace TimingMat.Core.Unit
             "status                the unit's status JSON (firmware/docs/wire-formats.md section 7)",
             "clock [SECONDS]       a clock report now, or one every SECONDS as '* clock' lines (0 stops)",
             "selftest              check every part: reader, GPS, fix, PPS, storage, uplink, LoRa, battery",
+            "file put NAME BYTES CRC32 | data HEX | end | abort | check NAME",
+            "                      put a CA certificate, keys.cfg or chips.cfg beside unit.cfg",
             "help                  this list",
         };
 
         private readonly IBytePort _port;
         private readonly UnitConfigStore _store;
+        private readonly UnitFileTransfer _files;
         private readonly IMicrosecondClock _clock;
         private readonly IRebooter _rebooter;
         private readonly string _firmware;
@@ -101,6 +104,7 @@ namespace TimingMat.Core.Unit
         {
             _port = port;
             _store = new UnitConfigStore(configStore);
+            _files = new UnitFileTransfer(configStore);
             _clock = clock;
             _rebooter = rebooter;
             _firmware = firmwareVersion;
@@ -382,10 +386,71 @@ namespace TimingMat.Core.Unit
                     PollSelfTest(now);
                 }
             }
+            else if (verb == "file")
+            {
+                FileCommand(rest);
+            }
             else
             {
                 Error("unknown-command", "'" + Shorten(verb) + "' is not a command: send help for the list");
             }
+        }
+
+        private void FileCommand(string rest)
+        {
+            int space = FirstBlank(rest);
+            string action = (space < 0 ? rest : rest.Substring(0, space)).ToLower();
+            string args = space < 0 ? string.Empty : rest.Substring(space + 1).Trim();
+            if (action == "data")
+            {
+                Send(_files.Data(args));
+            }
+            else if (action == "put")
+            {
+                string[] parts = args.Split(' ');
+                int size;
+                uint crc;
+                if (parts.Length != 3 || !int.TryParse(parts[1], out size) || parts[2].Length != 8 || !TryHex(parts[2], out crc))
+                {
+                    Error("usage", "file put NAME BYTES CRC32 (the CRC-32 as 8 hex digits)");
+                    return;
+                }
+
+                Send(_files.Put(parts[0], size, crc));
+            }
+            else if (action == "end")
+            {
+                Send(_files.End());
+            }
+            else if (action == "abort")
+            {
+                Send(_files.Abort());
+            }
+            else if (action == "check")
+            {
+                Send(_files.Check(args));
+            }
+            else
+            {
+                Error("usage", "file put NAME BYTES CRC32 | file data HEX | file end | file abort | file check NAME");
+            }
+        }
+
+        private static bool TryHex(string text, out uint value)
+        {
+            value = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                int digit = ValueText.HexDigit(text[i]);
+                if (digit < 0)
+                {
+                    return false;
+                }
+
+                value = (value << 4) | (uint)digit;
+            }
+
+            return true;
         }
 
         private void Get(string key)

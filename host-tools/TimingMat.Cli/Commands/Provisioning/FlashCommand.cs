@@ -30,10 +30,11 @@ internal static class FlashCommand
         var config = new Option<string?>("--config") { Description = "The race file (docs/race-file.md): each unit is provisioned from it and self-tested; without it the boards are only flashed", HelpName = "FILE" };
         var image = new Option<string?>("--image") { Description = $"The application image: {ImageName} or the folder holding it (default: the nanoFramework build output, firmware/TimingMat.Device/bin/Release or bin/Debug)", HelpName = "DIR" };
         var nanoff = new Option<string>("--nanoff") { Description = "The nanoff executable (2.x flags or 3.x verbs, detected with --version)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TIMINGMAT_NANOFF") ?? "nanoff", HelpName = "PATH" };
+        var files = ProvisionCommand.FileOption();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print every nanoff command line and console exchange (secrets masked), run nothing" };
         var json = JsonOption.Create();
         var command = new Command("flash", "Flash, deploy, provision and self-test boards: one command per board, or per batch with --units");
-        foreach (var option in new Option[] { board, port, console, unit, units, config, image, nanoff, dryRun, json })
+        foreach (var option in new Option[] { board, port, console, unit, units, config, files, image, nanoff, dryRun, json })
         {
             command.Options.Add(option);
         }
@@ -55,7 +56,13 @@ internal static class FlashCommand
                 throw new CliException(ExitCode.Usage, $"{consoles.Length} --console given for {ports.Length} --port.", "give --console once per --port, or leave it out to use each port.");
             }
 
-            var plan = new FlashPlan(LoadBoard(parse.GetValue(board)!), FindImage(parse.GetValue(image)), race, Nanoff.Detect(parse.GetValue(nanoff)!, parse.GetValue(dryRun)));
+            var unitFiles = race == null ? [] : names.ToDictionary(n => n, n => UnitFile.For(race, n, configPath!, parse.GetValue(files) ?? []), StringComparer.OrdinalIgnoreCase);
+            if (race == null && parse.GetValue(files) is { Length: > 0 })
+            {
+                throw new CliException(ExitCode.Usage, "--file needs --config: files are put on a unit when it is provisioned.", "give --config race.cfg with --file.");
+            }
+
+            var plan = new FlashPlan(LoadBoard(parse.GetValue(board)!), FindImage(parse.GetValue(image)), race, unitFiles, Nanoff.Detect(parse.GetValue(nanoff)!, parse.GetValue(dryRun)));
             var target = JsonOption.Target(parse, json);
             var jobs = names.Select((n, i) => new FlashJob(n, ports.Length == 1 ? ports[0] : ports[i], consoles.Length == 0 ? (ports.Length == 1 ? ports[0] : ports[i]) : (consoles.Length == 1 ? consoles[0] : consoles[i]))).ToList();
             if (parse.GetValue(dryRun))
@@ -105,7 +112,7 @@ internal static class FlashCommand
             output.Out.WriteLine(plan.Nanoff.Show(plan.Nanoff.DeployFiles(plan.Board.Target, job.Port, $"<deploy.json: {plan.Board.File} to I:\\board.cfg>")));
             if (plan.Race != null)
             {
-                foreach (var line in UnitProvisioner.Exchange(plan.Race, job.Unit))
+                foreach (var line in UnitProvisioner.Exchange(plan.Race, job.Unit, plan.Files[job.Unit]))
                 {
                     output.Out.WriteLine(line);
                 }
@@ -178,7 +185,7 @@ internal static class FlashCommand
             progress(++step);
             if (plan.Race != null)
             {
-                checksum = UnitProvisioner.Provision(session, plan.Race, job.Unit);
+                checksum = UnitProvisioner.Provision(session, plan.Race, job.Unit, plan.Files[job.Unit]);
                 firmware = session.Hello.Firmware;
                 progress(++step);
                 report = UnitProvisioner.SelfTest(session);
@@ -267,7 +274,7 @@ internal static class FlashCommand
 
     private sealed record BoardFile(string Name, string Target, string File);
 
-    private sealed record FlashPlan(BoardFile Board, string Image, RaceFile? Race, Nanoff Nanoff);
+    private sealed record FlashPlan(BoardFile Board, string Image, RaceFile? Race, IReadOnlyDictionary<string, IReadOnlyList<UnitFile>> Files, Nanoff Nanoff);
 
     private sealed record FlashJob(string Unit, string Port, string Console);
 }

@@ -6,7 +6,9 @@ namespace TimingMat.Cli.Commands.Provisioning;
 /// <summary>
 /// Provisions one unit over its console and reads it back: the staged configuration cleared, every key of the unit
 /// set (checked by the unit's own parser as it comes), validated, committed; then the unit restarts on it and the
-/// host waits until it reports the same checksum, and reads every key back. Runs the self-test too.
+/// host waits until it reports the same checksum, and reads every key back. The files the unit reads beside its
+/// configuration (a CA certificate, a gateway's keys.cfg or chips.cfg) go before the commit, each checked by length and
+/// CRC-32 and sent only when the unit's copy differs. Runs the self-test too.
 /// </summary>
 internal static class UnitProvisioner
 {
@@ -14,7 +16,7 @@ internal static class UnitProvisioner
     private static readonly TimeSpan s_selfTest = TimeSpan.FromSeconds(90);
 
     /// <summary>The console lines provisioning sends, secrets masked (what <c>--dry-run</c> prints).</summary>
-    public static IEnumerable<string> Exchange(RaceFile race, string unit)
+    public static IEnumerable<string> Exchange(RaceFile race, string unit, IReadOnlyList<UnitFile> files)
     {
         race.PairsOf(unit, out var keys, out var values);
         yield return "> hello";
@@ -25,6 +27,14 @@ internal static class UnitProvisioner
         }
 
         yield return $"> validate   (expect OK checksum={UnitConsole.Checksum(race.ConfigOf(unit))})";
+        foreach (var file in files)
+        {
+            yield return $"> file check {file.Name}   (when the unit's copy differs:)";
+            yield return $"> file put {file.Name} {file.Bytes.Length} {file.Crc}   ({file.Source})";
+            yield return $"> file data …   ({(file.Bytes.Length + UnitFileTransfer.MaxChunkBytes - 1) / UnitFileTransfer.MaxChunkBytes} lines of at most {UnitFileTransfer.MaxChunkBytes} bytes)";
+            yield return "> file end";
+        }
+
         yield return "> commit";
         yield return "> hello      (until the unit runs the new configuration)";
         yield return "> get        (read back: every key as set, secrets as 'set')";
@@ -33,7 +43,7 @@ internal static class UnitProvisioner
     /// <summary>Writes a unit's configuration through its console, waits for it to restart on it and reads it back.</summary>
     /// <returns>The configuration's checksum as the unit reports it.</returns>
     /// <exception cref="CliException">The unit refused a key (12), computes another checksum or read back something else (23), or did not come back (21).</exception>
-    public static string Provision(ConsoleSession console, RaceFile race, string unit)
+    public static string Provision(ConsoleSession console, RaceFile race, string unit, IReadOnlyList<UnitFile> files)
     {
         race.PairsOf(unit, out var keys, out var values);
         var expected = UnitConsole.Checksum(race.ConfigOf(unit));
@@ -57,6 +67,11 @@ internal static class UnitProvisioner
         if (checksum != expected)
         {
             throw new CliException(ExitCode.FlashFailed, $"unit {unit} reads its configuration as checksum {checksum}, this timingmat as {expected}: the firmware and the host disagree on a key.", "flash the firmware that matches this timingmat (timingmat flash), then provision again.");
+        }
+
+        foreach (var file in files)
+        {
+            PutFile(console, unit, file);
         }
 
         Expect(console.Send("commit"), unit, "commit");
@@ -108,6 +123,57 @@ internal static class UnitProvisioner
         }
 
         return new SelfTestReport(reply.Detail.StartsWith("selftest pass", StringComparison.Ordinal), checks);
+    }
+
+    /// <summary>Puts one file on the unit unless its copy has the same length and CRC-32 already.</summary>
+    /// <returns><c>true</c> when it was sent.</returns>
+    /// <exception cref="CliException">The unit refused the name (12) or its storage (26), or the file arrived corrupt twice (23).</exception>
+    public static bool PutFile(ConsoleSession console, string unit, UnitFile file)
+    {
+        var stored = $"file {file.Name} {file.Bytes.Length} crc={file.Crc}";
+        var check = console.Send($"file check {file.Name}");
+        if (check.IsOk && check.Detail == stored)
+        {
+            return false;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var put = console.Send($"file put {file.Name} {file.Bytes.Length} {file.Crc}");
+            FileExpect(put, unit, file);
+            foreach (var chunk in file.Bytes.Chunk(UnitFileTransfer.MaxChunkBytes))
+            {
+                FileExpect(console.Send("file data " + Convert.ToHexString(chunk), $"file data ({chunk.Length} bytes)"), unit, file);
+            }
+
+            var end = console.Send("file end");
+            if (end.IsOk && end.Detail == stored)
+            {
+                return true;
+            }
+
+            if (end.ErrorCode != "corrupt" || attempt == 2)
+            {
+                FileExpect(end, unit, file);
+                throw new CliException(ExitCode.FlashFailed, $"unit {unit} stored {file.Name} as '{end.Detail}', not '{stored}'.", "provision it again; if it keeps differing, its storage is failing (run 'timingmat selftest').");
+            }
+        }
+    }
+
+    private static void FileExpect(ConsoleReply reply, string unit, UnitFile file)
+    {
+        if (reply.IsOk)
+        {
+            return;
+        }
+
+        var (code, fix) = reply.ErrorCode switch
+        {
+            "storage" => (ExitCode.StorageFailed, "free the unit's flash (a smaller chips.cfg) or replace the board if its storage fails; the unit keeps its old file."),
+            "invalid-name" or "too-large" => (ExitCode.InvalidInput, "give the file a name and size the unit takes: chips.cfg, keys.cfg or a .pem/.crt/.der of at most 1 MB."),
+            _ => (ExitCode.FlashFailed, "provision it again; the unit keeps its old file until a whole one arrives."),
+        };
+        throw new CliException(code, $"unit {unit} refused {file.Name} ({file.Source}): {reply.Final}", fix);
     }
 
     private static string SetShown(string key, string value) =>
