@@ -21,8 +21,6 @@ namespace TimingMat.Core.Lora
         /// <summary>Last topic level of LoRa-delivered batches.</summary>
         public const string LoraLevel = "lora";
 
-        /// <summary>Batch flag bit: the passings came over LoRa (read details missing).</summary>
-        public const int FlagLora = 2;
 
         /// <summary>Batches that may await the collector's ack at once.</summary>
         public const int MaxPending = 16;
@@ -155,7 +153,7 @@ namespace TimingMat.Core.Lora
 
         private bool Publish(LoRaPacketReader packet, long first, int count, int bytes, int ticket)
         {
-            int length = BatchFormat.Seal(_batch, FlagLora, packet.UnitId, packet.JournalId, first, packet.AckedSequence, count, bytes);
+            int length = BatchFormat.Seal(_batch, BatchFormat.FlagLora, packet.UnitId, packet.JournalId, first, packet.AckedSequence, count, bytes);
             byte[] payload = new byte[length];
             System.Array.Copy(_batch, 0, payload, 0, length);
             if (_link.Publish(_topic, payload, 1, false) < 0)

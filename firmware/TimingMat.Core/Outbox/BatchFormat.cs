@@ -10,7 +10,8 @@ namespace TimingMat.Core.Outbox
     /// <code>
     /// off size field
     ///  0   1   format version (1)
-    ///  1   1   flags: bit 0 replay (re-sent on request; may hold acknowledged records); other bits 0
+    ///  1   1   flags: bit 0 replay (re-sent on request; may hold acknowledged records); bit 1 LoRa (a gateway's batch of
+    ///          passings it heard: read details missing); other bits 0
     ///  2   2   unit id, u16
     ///  4   4   journal id, i32
     ///  8   8   first sequence number, i64 (record i has first + i)
@@ -33,6 +34,9 @@ namespace TimingMat.Core.Outbox
 
         /// <summary>Flag bit: the batch answers a replay request.</summary>
         public const int FlagReplay = 1;
+
+        /// <summary>Flag bit: a LoRa gateway's batch of passings it heard over LoRa (read details missing).</summary>
+        public const int FlagLora = 2;
 
         /// <summary>Largest batch: MQTT clients on the ESP32 buffer about 4 KB (protocols.md §5).</summary>
         public const int MaxBytes = 4096;
