@@ -77,6 +77,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.Tent.ClockCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.CommandCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.BrokerConfigCommand.Create(output));
+        root.Subcommands.Add(Commands.RaceResults.AuditCommand.Create(output));
         return root;
     }
 
