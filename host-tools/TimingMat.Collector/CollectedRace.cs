@@ -92,6 +92,23 @@ public sealed class CollectedRace : IDisposable
         }
     }
 
+    /// <summary>Reads the course file text the collector last merged crossings with (<c>collect --course</c>).</summary>
+    /// <returns>The text, or null when the collector ran without a course.</returns>
+    /// <exception cref="CollectorDatabaseException">The file is damaged.</exception>
+    public string? ReadCourse()
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT value FROM meta WHERE key = 'course'";
+            return command.ExecuteScalar() as string;
+        }
+        catch (SqliteException e)
+        {
+            throw new CollectorDatabaseException($"'{Path}' cannot be read ({e.Message.TrimEnd('.')}); it may be damaged.", e);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 }

@@ -182,6 +182,32 @@ public class AuditCommandTests
         Assert.Equal(10, CliRunner.InProcess("audit", "--db", db, "--course", folder.PathOf("none.cfg")).Code);
     }
 
+    [Fact]
+    public void Audit_WithoutCourse_UsesTheCourseTheCollectorRanWith_OrSaysToGiveOne()
+    {
+        using var folder = new TempFolder("tm-audit-stored-");
+        var (db, course) = KnownRace.Write(folder);
+
+        var none = CliRunner.InProcess("audit", "--db", db);
+        Assert.Equal(12, none.Code);
+        Assert.Contains("holds none (its collector ran without --course)", none.Error, StringComparison.Ordinal);
+        Assert.Contains("fix: give --course course.cfg", none.Error, StringComparison.Ordinal);
+
+        // A collector with the course stores it (meta 'course'); the audit then needs no --course.
+        using (var store = TimingMat.Collector.PassingStore.Open(db))
+        {
+            var parsed = TimingMat.Collector.Courses.CourseFile.Load(course);
+            var book = new TimingMat.Collector.Courses.CrossingBook(parsed);
+            store.UseCourse(book);
+        }
+
+        var (code, stdout, stderr) = CliRunner.InProcess("audit", "--db", db);
+
+        Assert.Equal(70, code);
+        Assert.Contains("against course 'test-5k'", stdout, StringComparison.Ordinal);
+        Assert.Contains("3 of 6 athlete(s) unranked", stderr, StringComparison.Ordinal);
+    }
+
     private static string Hash(string path)
     {
         SqliteConnection.ClearAllPools();

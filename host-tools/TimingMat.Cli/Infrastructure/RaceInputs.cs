@@ -23,6 +23,37 @@ internal static class RaceInputs
         }
     }
 
+    /// <summary>Gives the course the collector merged the database's crossings with (<c>collect --course</c>).</summary>
+    /// <param name="race">The open database.</param>
+    /// <returns>The course.</returns>
+    /// <exception cref="CliException">The database holds no course, or one with errors (the message names the line).</exception>
+    public static Course StoredCourse(CollectedRace race)
+    {
+        string? text;
+        try
+        {
+            text = race.ReadCourse();
+        }
+        catch (CollectorDatabaseException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, "--db: " + e.Message, "restore the database from its backup.");
+        }
+
+        if (text == null)
+        {
+            throw new CliException(ExitCode.InvalidInput, $"no --course given, and '{race.Path}' holds none (its collector ran without --course).", "give --course course.cfg (format: docs/course-format.md); `timingmat simulate --course-out FILE` writes the course of a simulated race.");
+        }
+
+        try
+        {
+            return CourseFile.Parse(text, $"the course stored in '{race.Path}'");
+        }
+        catch (CourseException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, $"{e.Message}.", "give the race's course file with --course.");
+        }
+    }
+
     /// <summary>Opens a collected database read-only: the audit and the export never change the race's evidence.</summary>
     /// <param name="path">The file given to <c>--db</c>.</param>
     /// <returns>The open database.</returns>

@@ -9,7 +9,7 @@ using TimingMat.Core.Passings;
 namespace TimingMat.Cli.Commands.RaceResults;
 
 /// <summary>
-/// <c>timingmat audit --db race.db --course course.cfg [--json]</c>: the race-rules audit (<see cref="RaceRulesAudit"/>,
+/// <c>timingmat audit --db race.db [--course course.cfg] [--json]</c>: the race-rules audit (<see cref="RaceRulesAudit"/>,
 /// the one the simulator's report runs) on a collected database, opened read-only. Exit 70 when any athlete is
 /// unranked or two chips travel together, with the reasons per athlete.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class AuditCommand
     public static Command Create(CommandOutput output)
     {
         var db = new Option<string>("--db") { Description = "The collector's database (timingmat collect --db, simulate --db); opened read-only", Required = true, HelpName = "FILE" };
-        var course = new Option<string>("--course") { Description = "The course file: timing points in order, their units, cut-offs (docs/course-format.md)", Required = true, HelpName = "FILE" };
+        var course = new Option<string?>("--course") { Description = "The course file: timing points in order, their units, cut-offs (docs/course-format.md); default the course the collector ran with (collect --course)", HelpName = "FILE" };
         var json = JsonOption.Create();
         var command = new Command(
             "audit",
@@ -28,16 +28,17 @@ internal static class AuditCommand
             course,
             json,
         };
-        command.SetAction(parse => Run(output, parse.GetValue(db)!, parse.GetValue(course)!, JsonOption.Target(parse, json)));
+        command.SetAction(parse => Run(output, parse.GetValue(db)!, parse.GetValue(course), JsonOption.Target(parse, json)));
         return command;
     }
 
-    private static int Run(CommandOutput output, string database, string coursePath, string? json)
+    private static int Run(CommandOutput output, string database, string? coursePath, string? json)
     {
-        var course = RaceInputs.LoadCourse(coursePath);
+        var course = coursePath == null ? null : RaceInputs.LoadCourse(coursePath);
         List<StoredPassing> passings;
         using (var race = RaceInputs.OpenDatabase(database))
         {
+            course ??= RaceInputs.StoredCourse(race);
             passings = RaceInputs.ReadChipPassings(race);
         }
 
