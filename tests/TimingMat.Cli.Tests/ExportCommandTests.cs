@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Xunit;
 
 namespace TimingMat.Cli.Tests;
@@ -69,6 +72,77 @@ public class ExportCommandTests
         Assert.Equal("timing_point,chip,time_utc,time_local,time_us,line,unit,seq,hits,lines_read,speed_mps,time_from,passings", lines[0]);
         Assert.Equal($"finish,{Chip1},2026-10-04T08:25:00.123456Z,2026-10-04T08:25:00.123456+00:00,1791102300123456,1,3,1,33,1,,line,3:1", lines[1]);
         Assert.Equal(8, lines.Length);
+    }
+
+    [Fact]
+    public async Task Export_JChipTo_ShakesHandsAsAJChipReceiver_AndSendsTheFinishCrossingsLive()
+    {
+        using var folder = new TempFolder("tm-export-live-");
+        var (db, course) = KnownRace.Write(folder);
+        using var crossMgr = new TcpListener(IPAddress.Loopback, 0);
+        crossMgr.Start();
+        var port = ((IPEndPoint)crossMgr.LocalEndpoint).Port;
+
+        // CrossMgr's side of JChip.py: read the name, ask the time, say start, then read records until the close.
+        var received = Task.Run(() =>
+        {
+            using var connection = crossMgr.AcceptTcpClient();
+            connection.ReceiveTimeout = 10_000;
+            var stream = connection.GetStream();
+            var messages = new List<string>();
+            var message = new StringBuilder();
+            void Send(string text) => stream.Write(Encoding.ASCII.GetBytes(text + "\r"));
+            int b;
+            while ((b = stream.ReadByte()) >= 0)
+            {
+                if (b != '\r')
+                {
+                    message.Append((char)b);
+                    continue;
+                }
+
+                messages.Add(message.ToString());
+                if (message.ToString().StartsWith('N'))
+                {
+                    Send("GT");
+                }
+                else if (message.ToString().StartsWith("GT", StringComparison.Ordinal))
+                {
+                    Send("S0000");
+                }
+
+                message.Clear();
+            }
+
+            Assert.Equal(string.Empty, message.ToString()); // every message ended with CR alone
+            return messages;
+        });
+
+        var (code, stdout, stderr) = CliRunner.InProcess("export", "--db", db, "--format", "jchip", "--course", course, "--point", "finish", "--utc-offset", "+02:00", "--to", $"127.0.0.1:{port}");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal($"Sent 6 record(s) to CrossMgr at 127.0.0.1:{port}.", stdout.Trim());
+        var messages = await received.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("N0000TIMINGMAT", messages[0]);
+        Assert.Matches(@"^GT0\d{8} date=\d{8}$", messages[1]);
+        Assert.Equal($"DA{Chip1} 10:25:00.123456 10  00000      C7 date=20261004", messages[2]);
+        Assert.Equal("DAE28001000000000000000004 10:50:00.000000 10  00005      C7 date=20261004", messages[7]);
+        Assert.Equal(8, messages.Count);
+    }
+
+    [Fact]
+    public void Export_JChipTo_NobodyListening_IsANetworkError_WithAFix()
+    {
+        using var folder = new TempFolder("tm-export-live-");
+        var (db, _) = KnownRace.Write(folder);
+        var port = TimingMat.Mqtt.Broker.MosquittoProcess.FreeLoopbackPort();
+
+        var (code, _, stderr) = CliRunner.InProcess("export", "--db", db, "--format", "jchip", "--to", $"127.0.0.1:{port}");
+
+        Assert.Equal(40, code);
+        Assert.Contains("CrossMgr's JChip receiver did not take the records", stderr, StringComparison.Ordinal);
+        Assert.Contains("fix: in CrossMgr choose ChipReader", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, CliRunner.InProcess("export", "--db", db, "--format", "csv", "--to", "127.0.0.1").Code);
     }
 
     [Theory]
