@@ -208,6 +208,31 @@ public class AuditCommandTests
         Assert.Contains("3 of 6 athlete(s) unranked", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Audit_WithTheRegistration_ReportsByBib_AndAnAthletesSecondChipIsTheirs()
+    {
+        using var folder = new TempFolder("tm-audit-bibs-");
+        var (db, course) = KnownRace.Write(folder);
+
+        // Chips 5 and 6 are one athlete's two tags (bib 105), chip 2 is not registered.
+        var athletes = folder.Write("athletes.csv", $"bib,chip\n101,{KnownRace.Chip(1)}\n103,{KnownRace.Chip(3)}\n104,{KnownRace.Chip(4)}  # late starter\n105,{KnownRace.Chip(5)}\n105,{KnownRace.Chip(6).ToLowerInvariant()}\n");
+
+        var (code, stdout, stderr) = CliRunner.InProcess("audit", "--db", db, "--course", course, "--athletes", athletes);
+
+        Assert.Equal(70, code);
+        Assert.Contains("2 of 4 athlete(s) unranked, 0 two-chip pair(s).", stderr, StringComparison.Ordinal);
+        Assert.Contains($"  bib 103 (chip {KnownRace.Chip(3)})  out of sequence: crossed finish no later than the course point before it", stdout, StringComparison.Ordinal);
+        Assert.Contains($"  bib 104 (chip {KnownRace.Chip(4)})  after cut-off: passed finish after its cut-off", stdout, StringComparison.Ordinal);
+        Assert.Contains($"not judged: 1 chip(s) read on the course that the registration does not name: {KnownRace.Chip(2)}", stdout, StringComparison.Ordinal);
+
+        var twice = folder.Write("twice.csv", $"101,{KnownRace.Chip(1)}\n102,{KnownRace.Chip(1)}\n");
+        var bad = CliRunner.InProcess("audit", "--db", db, "--course", course, "--athletes", twice);
+        Assert.Equal(12, bad.Code);
+        Assert.Contains("line 2: chip " + KnownRace.Chip(1) + " is registered to bib 102 here and to bib 101 on line 1", bad.Error, StringComparison.Ordinal);
+        var garbage = folder.Write("garbage.csv", "bib,chip\n12,not-a-chip\n");
+        Assert.Contains("garbage.csv: line 2: '12,not-a-chip': expected a bib", CliRunner.InProcess("audit", "--db", db, "--course", course, "--athletes", garbage).Error, StringComparison.Ordinal);
+    }
+
     private static string Hash(string path)
     {
         SqliteConnection.ClearAllPools();
