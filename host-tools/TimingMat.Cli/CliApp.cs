@@ -77,6 +77,8 @@ public static class CliApp
         root.Subcommands.Add(Commands.Tent.ClockCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.CommandCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.BrokerConfigCommand.Create(output));
+        root.Subcommands.Add(Commands.RaceResults.AuditCommand.Create(output));
+        root.Subcommands.Add(Commands.RaceResults.ExportCommand.Create(output));
         return root;
     }
 

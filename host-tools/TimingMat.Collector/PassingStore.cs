@@ -92,24 +92,14 @@ public sealed class PassingStore : IDisposable
         try
         {
             connection.Open();
-            var tables = new List<string>();
-            using (var list = connection.CreateCommand())
-            {
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
-                using var reader = list.ExecuteReader();
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
-
+            var tables = ListTables(connection);
             if (tables.Count == 0)
             {
                 CreateSchema(connection);
             }
-            else
+            else if (CheckSchema(connection, path, tables) == 2)
             {
-                CheckSchema(connection, path, tables);
+                MigrateFrom2(connection);
             }
 
             Execute(connection, path == ":memory:" ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL");
@@ -568,7 +558,30 @@ public sealed class PassingStore : IDisposable
         transaction.Commit();
     }
 
-    private static void CheckSchema(SqliteConnection connection, string path, List<string> tables)
+    /// <summary>Lists a database's tables.</summary>
+    /// <param name="connection">Open connection.</param>
+    /// <returns>Table names in order.</returns>
+    internal static List<string> ListTables(SqliteConnection connection)
+    {
+        var tables = new List<string>();
+        using var list = connection.CreateCommand();
+        list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+        using var reader = list.ExecuteReader();
+        while (reader.Read())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    /// <summary>Checks that a database is a collector's and of a schema this code reads, without changing it.</summary>
+    /// <param name="connection">Open connection.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="tables">Its tables.</param>
+    /// <returns>The schema version: 2 (to migrate before writing) or <see cref="SchemaVersion"/>.</returns>
+    /// <exception cref="CollectorDatabaseException">Another application's database, or another schema.</exception>
+    internal static int CheckSchema(SqliteConnection connection, string path, List<string> tables)
     {
         string? application = null;
         string? version = null;
@@ -597,14 +610,15 @@ public sealed class PassingStore : IDisposable
 
         if (version == "2")
         {
-            MigrateFrom2(connection);
-            return;
+            return 2;
         }
 
         if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
         {
             throw new CollectorDatabaseException($"'{path}' has collector schema version {version}; this timingmat reads versions 2 and {SchemaVersion} (2 is migrated to {SchemaVersion} when opened).");
         }
+
+        return SchemaVersion;
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

@@ -1,7 +1,7 @@
 using TimingMat.Collector.Courses;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
-using TimingMat.Simulation.Audit;
+using TimingMat.Collector.Audit;
 using Xunit;
 
 namespace TimingMat.Simulation.Tests;

@@ -59,7 +59,7 @@ internal static class CollectCommand
         }
 
         CheckDatabasePath(settings.Database);
-        var course = settings.Course == null ? null : LoadCourse(settings.Course);
+        var course = settings.Course == null ? null : RaceInputs.LoadCourse(settings.Course);
         var options = new CollectorOptions { TopicPrefix = settings.Prefix, ClientId = settings.ClientId, Username = brokerSettings.Username, Password = brokerSettings.Password, Course = course };
         using var radio = settings.Lora?.Open();
         using var service = OpenService(broker, settings.Database, options, brokerSettings);
@@ -139,19 +139,6 @@ internal static class CollectCommand
         if (folder != null && !Directory.Exists(folder))
         {
             throw new CliException(ExitCode.FileNotFound, $"the folder of --db '{path}' does not exist.", "create the folder first, or give another path.");
-        }
-    }
-
-    private static Course LoadCourse(string path)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(InputFiles.ReadAllBytes(path));
-        try
-        {
-            return CourseFile.Parse(text, path);
-        }
-        catch (CourseException e)
-        {
-            throw new CliException(ExitCode.InvalidInput, $"--course: {e.Message}.", "fix that line of the course file (format: docs/course-format.md); `timingmat simulate --course-out FILE` writes an example.");
         }
     }
 

@@ -1,4 +1,4 @@
-using TimingMat.Simulation.Audit;
+using TimingMat.Collector.Audit;
 using TimingMat.Simulation.Engine;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Scenarios;

@@ -3,7 +3,7 @@ using TimingMat.Collector.Courses;
 using TimingMat.Core.Clock;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
-using TimingMat.Simulation.Audit;
+using TimingMat.Collector.Audit;
 using TimingMat.Simulation.Engine;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Scenarios;

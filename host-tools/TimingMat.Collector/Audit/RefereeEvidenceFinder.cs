@@ -2,7 +2,7 @@ using System.Globalization;
 using TimingMat.Collector.Courses;
 using TimingMat.Core.RaceDay;
 
-namespace TimingMat.Simulation.Audit;
+namespace TimingMat.Collector.Audit;
 
 /// <summary>
 /// Decides which athletes missing timing points go to the referee, and with what. An athlete qualifies when the points

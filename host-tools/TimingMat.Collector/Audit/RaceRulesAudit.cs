@@ -2,7 +2,7 @@ using TimingMat.Collector.Courses;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
 
-namespace TimingMat.Simulation.Audit;
+namespace TimingMat.Collector.Audit;
 
 /// <summary>
 /// Checks delivered passings against the race rules, the way a timing crew reviews results before publishing: every

@@ -1,7 +1,7 @@
 using TimingMat.Collector.Courses;
 using TimingMat.Core.Passings;
 
-namespace TimingMat.Simulation.Audit;
+namespace TimingMat.Collector.Audit;
 
 /// <summary>A delivered passing as the audit sees it.</summary>
 /// <param name="UnitId">Mat unit that recorded it.</param>

@@ -1,6 +1,6 @@
 using TimingMat.Collector.Courses;
 
-namespace TimingMat.Simulation.Audit;
+namespace TimingMat.Collector.Audit;
 
 /// <summary>What a race-rules audit found.</summary>
 /// <param name="Athletes">One finding per athlete seen on the course.</param>
