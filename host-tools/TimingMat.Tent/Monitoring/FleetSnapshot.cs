@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TimingMat.Tent.Monitoring;
 
 /// <summary>The fleet at one moment: what the console table, <c>--json</c> and the web page show.</summary>
@@ -8,8 +10,10 @@ namespace TimingMat.Tent.Monitoring;
 public sealed record FleetSnapshot(DateTime TakenUtc, IReadOnlyList<UnitView> Units, IReadOnlyList<FleetAlarm> Alarms, long Version)
 {
     /// <summary>Gets the alarms whose condition stands now.</summary>
+    [JsonIgnore]
     public IEnumerable<FleetAlarm> Standing => Alarms.Where(a => a.Active);
 
     /// <summary>Gets the alarms not yet acknowledged.</summary>
+    [JsonIgnore]
     public IEnumerable<FleetAlarm> Unacknowledged => Alarms.Where(a => !a.Acknowledged);
 }
