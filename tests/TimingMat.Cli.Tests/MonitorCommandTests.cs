@@ -70,6 +70,32 @@ public sealed class MonitorCommandTests : IClassFixture<TentCommandTests.Fleet>,
         Assert.Contains("chips.csv: line 3: '102,E2801160600002050000000': expected BIB,CHIP", stderr);
     }
 
+    [Fact]
+    public async Task Live_OnAPipe_LogsEachAlarmEvent_ServesThePages_AndStopsCleanlyOnSigterm()
+    {
+        using var monitor = CliProcess.Start("monitor", "--units", "1-5,9", "--silent-s", "15", "--web", "127.0.0.1:0", "--broker", _fleet.Broker.Address.ToString());
+        monitor.WaitFor("Fleet page: http://127.0.0.1:", TimeSpan.FromSeconds(30));
+        var url = System.Text.RegularExpressions.Regex.Match(monitor.Output, @"Fleet page: (http://127\.0\.0\.1:\d+/)").Groups[1].Value;
+        // Silent 15 s after the start (the units report every 10 s).
+        monitor.WaitFor("unit 9 unit-silent: never heard from; raised ", TimeSpan.FromSeconds(40));
+        Assert.Contains("[STANDING, NOT ACKNOWLEDGED]", monitor.Output);
+
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        using (var fleet = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/fleet", UriKind.Relative))))
+        {
+            Assert.Equal([1, 2, 3, 4, 5, 9], fleet.RootElement.GetProperty("units").EnumerateArray().Select(u => u.GetProperty("unit").GetInt32()));
+        }
+
+        using (var ack = await http.PostAsync(new Uri("api/ack", UriKind.Relative), new StringContent("{\"all\":true}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal("{\"acknowledged\":1}", await ack.Content.ReadAsStringAsync());
+        }
+
+        monitor.WaitFor("[STANDING, acknowledged]", TimeSpan.FromSeconds(10));
+        Assert.True(monitor.Terminate(TimeSpan.FromSeconds(15)), monitor.Output + monitor.Errors);
+        Assert.Equal(0, monitor.ExitCode);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private (int Code, string Out, string Error) Cli(params string[] args) =>
