@@ -18,7 +18,7 @@ internal sealed class TentOptions
     {
         Broker = BrokerOptions.Create(optional: true);
         Race = new Option<string?>("--race") { Description = "The race file (race.cfg, docs/race-file.md): broker, topic prefix, the tent's broker account and every unit's command key", HelpName = "FILE" };
-        Units = new Option<string?>("--units") { Description = "Units to address, e.g. 1,2,5-8 (default: every unit of the race file)", HelpName = "LIST" };
+        Units = new Option<string?>("--units") { Description = "Units to address or watch, e.g. 1,2,5-8 (default: every unit of the race file; monitor without either: every unit heard)", HelpName = "LIST" };
         KeyFile = new Option<string?>("--key-file") { Description = "A file holding one command key in hex, for every unit addressed (instead of the race file's keys)", HelpName = "FILE" };
         Prefix = new Option<string?>("--prefix") { Description = "The units' topic prefix (default: the race file's mqtt.prefix, else timingmat)" };
     }
