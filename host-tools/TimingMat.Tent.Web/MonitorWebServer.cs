@@ -148,7 +148,18 @@ public sealed class MonitorWebServer : IAsyncDisposable, IDisposable
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         using var changed = new SemaphoreSlim(0);
-        void OnChanged() => changed.Release();
+        void OnChanged()
+        {
+            try
+            {
+                changed.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The page closed while the monitor was announcing a change: nothing to wake.
+            }
+        }
+
         _monitor.Changed += OnChanged;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         try
