@@ -52,9 +52,6 @@ public sealed class FleetMonitor
     /// <summary>Raised after every change the crew would see (a status, an alarm, a passing, an acknowledgement), outside the lock.</summary>
     public event Action? Changed;
 
-    /// <summary>Gets the version: grows with every change.</summary>
-    public long Version => Interlocked.Read(ref _version);
-
     /// <summary>Takes a unit's status (its arrival time is the time of the alarms it raises or clears).</summary>
     /// <param name="seen">The status and when it came.</param>
     public void Observe(SeenStatus seen) => Change(() =>

@@ -6,14 +6,10 @@ namespace TimingMat.Tent.Monitoring;
 /// <param name="TakenUtc">When.</param>
 /// <param name="Units">Every unit heard from or expected, by id.</param>
 /// <param name="Alarms">Every alarm that shows (standing, or cleared and not acknowledged), oldest first.</param>
-/// <param name="Version">Grows with every change the crew would see: a page asks for news since the version it has.</param>
+/// <param name="Version">Grows with every change the crew would see: a log or a tool writes only when it grew.</param>
 public sealed record FleetSnapshot(DateTime TakenUtc, IReadOnlyList<UnitView> Units, IReadOnlyList<FleetAlarm> Alarms, long Version)
 {
     /// <summary>Gets the alarms whose condition stands now.</summary>
     [JsonIgnore]
     public IEnumerable<FleetAlarm> Standing => Alarms.Where(a => a.Active);
-
-    /// <summary>Gets the alarms not yet acknowledged.</summary>
-    [JsonIgnore]
-    public IEnumerable<FleetAlarm> Unacknowledged => Alarms.Where(a => !a.Acknowledged);
 }

@@ -18,7 +18,6 @@ public sealed class MonitorFeed : IDisposable
     private readonly string _prefix;
     private readonly Func<DateTime> _utcNow;
     private MqttLink _link = null!;
-    private int _statuses;
 
     private MonitorFeed(FleetMonitor monitor, string prefix, Func<DateTime> utcNow)
     {
@@ -26,9 +25,6 @@ public sealed class MonitorFeed : IDisposable
         _prefix = prefix;
         _utcNow = utcNow;
     }
-
-    /// <summary>Gets how many statuses came.</summary>
-    public int Statuses => Volatile.Read(ref _statuses);
 
     /// <summary>Connects and starts feeding the monitor.</summary>
     /// <param name="monitor">The monitor.</param>
@@ -69,7 +65,6 @@ public sealed class MonitorFeed : IDisposable
 
         if (UnitStatusReport.Parse(message.Topic, _prefix, message.Payload) is { } status)
         {
-            Interlocked.Increment(ref _statuses);
             _monitor.Observe(new SeenStatus(status, now));
         }
     }
