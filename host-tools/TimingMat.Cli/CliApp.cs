@@ -75,6 +75,7 @@ public static class CliApp
         root.Subcommands.Add(SelfTestCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.EmulateCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.ClockCommand.Create(output));
+        root.Subcommands.Add(Commands.Tent.MonitorCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.CommandCommand.Create(output));
         root.Subcommands.Add(Commands.Tent.BrokerConfigCommand.Create(output));
         root.Subcommands.Add(Commands.RaceResults.AuditCommand.Create(output));

@@ -57,4 +57,7 @@ public enum ExitCode
 
     /// <summary>A race-rules audit found violations (70–79: race rules).</summary>
     RuleViolations = 70,
+
+    /// <summary>The fleet has alarms standing: <c>monitor --once</c> names them (80–89: race-day monitoring).</summary>
+    FleetAlarms = 80,
 }

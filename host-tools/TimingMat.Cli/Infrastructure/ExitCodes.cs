@@ -25,6 +25,7 @@ public static class ExitCodes
         ExitCode.PassingsLost => "passings-lost",
         ExitCode.StorageFailed => "storage-failed",
         ExitCode.RuleViolations => "rule-violations",
+        ExitCode.FleetAlarms => "fleet-alarms",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "unknown exit code"),
     };
 
@@ -50,6 +51,7 @@ public static class ExitCodes
         ExitCode.PassingsLost => "inspect the report's lost passings; a lost passing is a bug or an unhandled fault.",
         ExitCode.StorageFailed => "check free space and the storage medium.",
         ExitCode.RuleViolations => "review the listed athletes before publishing results.",
+        ExitCode.FleetAlarms => "see to each unit named (docs/monitor.md says what each alarm means and what to check), then run monitor again.",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "unknown exit code"),
     };
 }

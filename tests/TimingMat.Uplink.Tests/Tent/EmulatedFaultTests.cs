@@ -14,22 +14,12 @@ namespace TimingMat.Uplink.Tests.Tent;
 [Collection(EmulatedFleetCollection.Name)]
 public sealed class EmulatedFaultTests
 {
-    private static readonly byte[] Key = Convert.FromHexString("5e1f0c3a9b7d24e68f0a1c3e5b7d9f21");
-
     [Fact]
     public void GpsLossReaderSilenceAndUplinkCut_ShowInTheStatuses_AndEachUnitRecovers()
     {
         using var broker = new MosquittoProcess();
         broker.Start();
-        int[] ids = [1, 2, 3, 4];
-        var options = new EmulationOptions
-        {
-            Broker = broker.Address,
-            Units = [.. ids.Select(id => new EmulatedUnitSpec(id, "km" + id, Key))],
-            RunnersPerSecond = 2,
-            StatusIntervalSeconds = 1,
-            Faults = FaultPlan.Parse("gps-loss 1 at 15s for 20s; reader-silence 2 at 15s for 15s; uplink-cut 3 at 15s for 10s", ids),
-        };
+        var options = FaultedFleet.Options(broker, "gps-loss 1 at 15s for 20s; reader-silence 2 at 15s for 15s; uplink-cut 3 at 15s for 10s");
         var seen = new List<UnitStatusReport>();
         using var watch = UnitStatusWatch.Connect(broker.Address, "timingmat", null, null);
         watch.Received += s =>

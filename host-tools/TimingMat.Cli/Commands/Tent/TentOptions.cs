@@ -18,7 +18,7 @@ internal sealed class TentOptions
     {
         Broker = BrokerOptions.Create(optional: true);
         Race = new Option<string?>("--race") { Description = "The race file (race.cfg, docs/race-file.md): broker, topic prefix, the tent's broker account and every unit's command key", HelpName = "FILE" };
-        Units = new Option<string?>("--units") { Description = "Units to address, e.g. 1,2,5-8 (default: every unit of the race file)", HelpName = "LIST" };
+        Units = new Option<string?>("--units") { Description = "Units to address or watch, e.g. 1,2,5-8 (default: every unit of the race file; monitor without either: every unit heard)", HelpName = "LIST" };
         KeyFile = new Option<string?>("--key-file") { Description = "A file holding one command key in hex, for every unit addressed (instead of the race file's keys)", HelpName = "FILE" };
         Prefix = new Option<string?>("--prefix") { Description = "The units' topic prefix (default: the race file's mqtt.prefix, else timingmat)" };
     }
@@ -37,23 +37,21 @@ internal sealed class TentOptions
 
     public IEnumerable<Option> All() => Broker.All().Concat([Race, Units, KeyFile, Prefix]);
 
+    /// <summary>Gets the options of a tool that only watches (no commands, so no key).</summary>
+    public IEnumerable<Option> Watching() => Broker.All().Concat([Race, Units, Prefix]);
+
+    /// <summary>Reads and checks the options of a tool that only watches: the units are those given, else the race file's, else none (every unit heard).</summary>
+    public TentSettings ReadWatching(ParseResult parse)
+    {
+        var race = LoadRace(parse);
+        var units = parse.GetValue(Units) is { } list ? ParseUnits(list) : race?.Units.Select(u => u.Id).ToList() ?? [];
+        return Settings(parse, race, units, null);
+    }
+
     /// <summary>Reads and checks the options.</summary>
     public TentSettings Read(ParseResult parse, IReadOnlyList<int>? only = null)
     {
-        RaceFile? race = null;
-        if (parse.GetValue(Race) is { } racePath)
-        {
-            var text = Encoding.UTF8.GetString(InputFiles.ReadAllBytes(racePath));
-            try
-            {
-                race = RaceFile.Parse(text, Path.GetFileName(racePath));
-            }
-            catch (RaceFileException e)
-            {
-                throw new CliException(ExitCode.InvalidInput, e.Message, "fix the race file at the line named; docs/race-file.md lists its keys.");
-            }
-        }
-
+        var race = LoadRace(parse);
         byte[]? key = null;
         if (parse.GetValue(KeyFile) is { } keyPath)
         {
@@ -66,13 +64,36 @@ internal sealed class TentOptions
             key = Convert.FromHexString(hex);
         }
 
-        var broker = Broker.Read(parse, race?.BrokerUrl, "give --race with a race file that sets mqtt.url");
         var units = only?.ToList() ?? (parse.GetValue(Units) is { } list ? ParseUnits(list) : race?.Units.Select(u => u.Id).ToList());
         if (units == null || units.Count == 0)
         {
             throw new CliException(ExitCode.InvalidInput, "no units: give --race race.cfg or --units.", "give --race with the race file, or --units 1,2,3 with --key-file.");
         }
 
+        return Settings(parse, race, units, key);
+    }
+
+    private RaceFile? LoadRace(ParseResult parse)
+    {
+        if (parse.GetValue(Race) is not { } racePath)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(InputFiles.ReadAllBytes(racePath));
+        try
+        {
+            return RaceFile.Parse(text, Path.GetFileName(racePath));
+        }
+        catch (RaceFileException e)
+        {
+            throw new CliException(ExitCode.InvalidInput, e.Message, "fix the race file at the line named; docs/race-file.md lists its keys.");
+        }
+    }
+
+    private TentSettings Settings(ParseResult parse, RaceFile? race, List<int> units, byte[]? key)
+    {
+        var broker = Broker.Read(parse, race?.BrokerUrl, "give --race with a race file that sets mqtt.url");
         var prefix = parse.GetValue(Prefix) ?? race?.TopicPrefix ?? UplinkTopics.DefaultPrefix;
         var username = broker.Username ?? (race?.TentPassword != null ? race.TentUsername : null);
         var password = broker.Password ?? race?.TentPassword;
