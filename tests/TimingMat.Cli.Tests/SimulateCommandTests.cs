@@ -24,7 +24,8 @@ public class SimulateCommandTests
             var (code, stdout, stderr) = CliRunner.Process("simulate", "--json", path);
 
             Assert.True(code == 0, stderr + stdout);
-            Assert.Contains("Simulating 'half': 8,000 runners, 9 timing points on 16 mat units, 5 faults, seed 1, broker in-process.", stdout, StringComparison.Ordinal);
+            Assert.Contains("Simulating 'half': 8,000 runners, 9 timing points on 16 mat units, 5 faults, seed 1, broker", stdout, StringComparison.Ordinal);
+            AssertFitsATerminal(stdout);
             Assert.Contains("simulated 100%", stderr, StringComparison.Ordinal);
             using var report = JsonDocument.Parse(File.ReadAllText(path));
             var r = report.RootElement;
@@ -59,6 +60,14 @@ public class SimulateCommandTests
             Assert.Contains("Against the truth: 7,796 of 7,796 finishers ranked, 0 wrongly unranked", stdout, StringComparison.Ordinal);
             Assert.Contains("Crossing accuracy against the physics", stdout, StringComparison.Ordinal);
             Assert.Contains("Timing points: lines merged per chip", stdout, StringComparison.Ordinal);
+
+            // The default timeline's faults, each with its local time, its mat and what it did.
+            Assert.Contains("  08:20:00 15k GPS lost 20 min: ", stdout, StringComparison.Ordinal);
+            Assert.Contains("  08:40:00 10k uplink cut 15 min: ", stdout, StringComparison.Ordinal);
+            Assert.Contains("  08:45:00 5k power cut 30 s: the unit rebooted; ", stdout, StringComparison.Ordinal);
+            Assert.Contains("  09:05:00 broker down 5 s: ", stdout, StringComparison.Ordinal);
+            Assert.Contains("  09:20:00 20k reader silent 8 s: ", stdout, StringComparison.Ordinal);
+            AssertReadsOfferedCoverReported(r, stdout);
         }
         finally
         {
@@ -69,7 +78,7 @@ public class SimulateCommandTests
     [Fact]
     public void Simulate_Json_HasTheIssueKeysFirst_AndHonoursSeedAndRunners()
     {
-        var (code, stdout, _) = CliRunner.InProcess("simulate", "--runners", "150", "--seed", "5", "--json");
+        var (code, stdout, _) = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "150", "--seed", "5", "--json");
 
         Assert.Equal(0, code);
         using var report = JsonDocument.Parse(stdout);
@@ -90,7 +99,8 @@ public class SimulateCommandTests
         Assert.Equal(keys15, keys.Skip(keys.Count - keys15.Length));
         Assert.Equal(["finished", "finished_ranked", "dropped_out", "skipped_mat", "skipped_mat_ranked", "late_at_cutoff", "late_at_cutoff_ranked", "wrongly", "carried_chips"], report.RootElement.GetProperty("athletes_truth").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["total", "covered_tag", "out_of_reach", "reader_capacity", "reader_silence", "power_cut"], report.RootElement.GetProperty("never_read_by_cause").EnumerateObject().Select(p => p.Name));
-        var mat = report.RootElement.GetProperty("mat_details")[2];
+        var mat = report.RootElement.GetProperty("mat_details")[1];
+        Assert.Equal("start", mat.GetProperty("name").GetString());
         foreach (var key in new[] { "crossing_bias_ms", "crossing_bound_ms", "p99_over_bound", "never_read", "read_budget" })
         {
             Assert.True(mat.TryGetProperty(key, out _), key);
@@ -126,9 +136,9 @@ public class SimulateCommandTests
     {
         // The broker goes down before the gun and stays down, and the mats have no LoRa radio to fall back on: every
         // later passing stays in the journals.
-        var text = ScenarioLoader.BuiltInText("half");
+        var text = ScenarioLoader.BuiltInText("fun");
         var faults = text.IndexOf("\"faults\"", StringComparison.Ordinal);
-        text = text[..faults] + """ "lora": { "fitted": false }, "faults": [ { "kind": "broker_restart", "at": "07:50", "for_s": 36000 } ] }""";
+        text = text[..faults] + """ "lora": { "fitted": false }, "faults": [ { "kind": "broker_restart", "at": "08:50", "for_s": 36000 } ] }""";
         var path = Path.Combine(Path.GetTempPath(), $"tm-scenario-{Guid.NewGuid():N}.json");
         var json = path + ".report.json";
         File.WriteAllText(path, text);
@@ -159,7 +169,7 @@ public class SimulateCommandTests
         var db = Path.Combine(Path.GetTempPath(), $"tm-sim-{Guid.NewGuid():N}.db");
         try
         {
-            var (code, stdout, _) = CliRunner.InProcess("simulate", "--runners", "80", "--db", db, "--json");
+            var (code, stdout, _) = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "80", "--db", db, "--json");
 
             Assert.Equal(0, code);
             using var report = JsonDocument.Parse(stdout);
@@ -172,7 +182,7 @@ public class SimulateCommandTests
             Assert.Equal(points.Sum(p => p.GetProperty("recorded").GetInt64()), store.CountCrossings(), tolerance: 2);
             Assert.NotNull(store.ReadCourse());
 
-            var again = CliRunner.InProcess("simulate", "--runners", "80", "--db", db);
+            var again = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "80", "--db", db);
             Assert.Equal(12, again.Code);
             Assert.Contains("exists already", again.Error, StringComparison.Ordinal);
         }
@@ -187,22 +197,27 @@ public class SimulateCommandTests
     }
 
     [Fact]
-    public void Simulate_CourseOut_WritesTheScenariosCourse_ForCollectAndTheAudit()
+    public void Simulate_CourseOut_WritesTheScenariosCourse_ForCollectAndTheAudit_AndWideShowsEveryColumn()
     {
         var path = Path.Combine(Path.GetTempPath(), $"tm-course-{Guid.NewGuid():N}.cfg");
         try
         {
-            var (code, _, stderr) = CliRunner.InProcess("simulate", "--runners", "40", "--course-out", path);
+            var (code, stdout, stderr) = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "40", "--course-out", path, "--wide");
 
             Assert.True(code == 0, stderr);
+
+            // The wide view (asked of this run to spare the suite another race) has every column, too wide for a terminal.
+            Assert.Contains("restamped", stdout, StringComparison.Ordinal);
+            Assert.Contains(stdout.Split('\n'), l => l.Length > 100);
+
             var course = TimingMat.Collector.Courses.CourseFile.Load(path);
-            Assert.Equal("half", course.Name);
-            Assert.Equal(["checkin-1", "checkin-2", "start", "5k", "10k", "turnaround", "15k", "20k", "finish"], course.TimingPoints.Select(p => p.Name));
+            Assert.Equal("fun", course.Name);
+            Assert.Equal(["checkin", "start", "2.5k", "finish"], course.TimingPoints.Select(p => p.Name));
             var start = course.Point("start")!;
-            Assert.Equal([3], start.Lines[0].Units);
-            Assert.Equal([10], start.Lines[1].Units);
+            Assert.Equal([2], start.Lines[0].Units);
+            Assert.Equal([5], start.Lines[1].Units);
             Assert.Equal(3.0, start.Lines[1].OffsetM);
-            Assert.Contains("point.3.cutoff = 2026-10-04T08:45:00+02:00", File.ReadAllText(path), StringComparison.Ordinal);
+            Assert.Contains("point.2.cutoff = 2026-06-14T09:20:00+01:00", File.ReadAllText(path), StringComparison.Ordinal);
 
             var bad = CliRunner.InProcess("simulate", "--runners", "5", "--course-out", Path.Combine(path, "no", "such", "folder.cfg"));
             Assert.Equal(60, bad.Code);
@@ -211,6 +226,55 @@ public class SimulateCommandTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Simulate_TheReport_Fits100Columns_ListsEveryFaultWithItsEffect_AndShowsReadsOfferedAndReported()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"tm-fun-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.InProcess("simulate", "--scenario", "fun", "--json", json);
+
+            Assert.True(code == 0, stderr + stdout);
+            AssertFitsATerminal(stdout);
+            using var report = JsonDocument.Parse(File.ReadAllText(json));
+            var r = report.RootElement;
+            AssertReadsOfferedCoverReported(r, stdout);
+
+            // Every fault of the timeline, in time order, with its local time, its mat and its effect.
+            var faults = r.GetProperty("faults").EnumerateArray().ToList();
+            Assert.Equal(r.GetProperty("faults_injected").GetInt32(), faults.Count);
+            Assert.Equal(["gps_loss", "uplink_outage", "power_cut", "broker_restart", "reader_silence"], faults.Select(f => f.GetProperty("kind").GetString()));
+            Assert.Equal(["09:05:00", "09:12:00", "09:13:30", "09:16:00", "09:24:00"], faults.Select(f => f.GetProperty("at_local").GetString()));
+            Assert.Equal("2026-06-14T08:12:00.000Z", faults[1].GetProperty("at_utc").GetString());
+            Assert.All(faults, f => Assert.Equal(0, f.GetProperty("lost").GetInt64()));
+
+            // The GPS loss: the finish timed its runners on the clock in holdover.
+            Assert.True(faults[0].GetProperty("timed_in_holdover").GetInt64() > 0);
+            Assert.Contains("  09:05:00 finish GPS lost 15 min: ", stdout, StringComparison.Ordinal);
+
+            // The uplink cut: every crossing it delivered left later from the journal or over LoRa.
+            var outage = faults[1];
+            Assert.True(outage.GetProperty("crossings").GetInt64() > 0);
+            Assert.Equal(outage.GetProperty("delivered").GetInt64(), outage.GetProperty("held_in_journal").GetInt64() + outage.GetProperty("delivered_by_lora").GetInt64());
+            Assert.Equal(outage.GetProperty("crossings").GetInt64(), outage.GetProperty("delivered").GetInt64() + outage.GetProperty("never_read").GetInt64());
+            Assert.Contains(
+                $"  09:12:00 2.5k uplink cut 5 min: {outage.GetProperty("crossings").GetInt64():N0} crossings, {outage.GetProperty("held_in_journal").GetInt64():N0} held in the journal",
+                stdout.Replace("\n           ", " ", StringComparison.Ordinal),
+                StringComparison.Ordinal);
+
+            // The power cut: the mat was blind while off and booting, which never-read counts (not a loss).
+            Assert.True(faults[2].GetProperty("never_read").GetInt64() > 0);
+            Assert.Contains("  09:13:30 2.5k power cut 20 s: the unit rebooted; ", stdout, StringComparison.Ordinal);
+            Assert.Null(faults[3].GetProperty("mat").GetString());
+            Assert.Contains("  09:16:00 broker down 20 s: ", stdout, StringComparison.Ordinal);
+            Assert.Contains("  09:24:00 finish reader silent 6 s: ", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(json);
         }
     }
 
@@ -238,5 +302,31 @@ public class SimulateCommandTests
         Assert.Equal(40, code);
         Assert.Contains($"mqtt://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
         Assert.Contains("Connection refused", stderr, StringComparison.Ordinal);
+    }
+
+    // A 100-column terminal shows every line of the default report without wrapping.
+    private static void AssertFitsATerminal(string stdout)
+    {
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.True(lines.Count > 40, stdout);
+        Assert.All(lines, l => Assert.True(l.Length <= 100, $"{l.Length} columns: {l}"));
+    }
+
+    // The model offers reads, the modules report some to the firmware: never more, and the report shows both.
+    private static void AssertReadsOfferedCoverReported(JsonElement r, string stdout)
+    {
+        long offered = 0, reported = 0;
+        foreach (var mat in r.GetProperty("mat_details").EnumerateArray())
+        {
+            var matOffered = mat.GetProperty("reads").GetInt64();
+            var matReported = mat.GetProperty("reads_reported").GetInt64();
+            Assert.InRange(matReported, 1, matOffered);
+            Assert.Equal(matOffered - matReported, mat.GetProperty("reads_not_reported").GetInt64());
+            offered += matOffered;
+            reported += matReported;
+        }
+
+        Assert.Equal(r.GetProperty("reads_generated").GetInt64(), offered);
+        Assert.Contains($"Reads: {offered:N0} offered by the chips, {reported:N0} reported to the firmware", stdout, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using TimingMat.Collector;
 using TimingMat.Core.Journal;
 using TimingMat.Emulators.Passings;
+using TimingMat.Emulators.Statistics;
 using TimingMat.Host.Storage;
 using TimingMat.Host.Uplink;
 using TimingMat.Mqtt.Broker;
@@ -158,7 +159,7 @@ public static class UplinkMeasurements
         }
 
         delays.Sort();
-        string At(double q) => (delays[Math.Min(delays.Count - 1, (int)(q * delays.Count))] / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
+        string At(double q) => (Percentile.Of(delays, q) / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
         return $"p50 {At(0.50)} ms, p95 {At(0.95)} ms, p99 {At(0.99)} ms, max {delays[^1] / 1000.0:F1} ms";
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using TimingMat.Core.Clock;
 using TimingMat.Emulators.Gps;
+using TimingMat.Emulators.Statistics;
 
 namespace TimingMat.Cli.Commands;
 
@@ -26,10 +27,8 @@ internal sealed record ErrorPercentiles(long P50, long P99, long Max)
         }
 
         var sorted = absoluteErrors.Order().ToArray();
-        return new ErrorPercentiles(Rank(sorted, 0.50), Rank(sorted, 0.99), sorted[^1]);
+        return new ErrorPercentiles(Percentile.Of(sorted, 0.50), Percentile.Of(sorted, 0.99), sorted[^1]);
     }
-
-    private static long Rank(long[] sorted, double quantile) => sorted[Math.Max(0, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 }
 
 /// <summary>Holdover figures at 10, 30 and 60 minutes without GPS (null when the outage is shorter).</summary>

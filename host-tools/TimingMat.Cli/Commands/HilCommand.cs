@@ -10,6 +10,7 @@ using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Hil;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Cli.Commands;
 
@@ -21,8 +22,6 @@ namespace TimingMat.Cli.Commands;
 /// </summary>
 internal static class HilCommand
 {
-    private const long Second = 1_000_000;
-
     // A board's clock locks about 20 s after the GPS fix (20 PPS edges and 3 agreeing labels); the fix comes ~2 s in.
     private const long LockLeadMicros = 25 * Second;
     private const long DefaultLeadMicros = 40 * Second;
@@ -49,9 +48,10 @@ internal static class HilCommand
         var clientId = new Option<string?>("--client-id") { Description = "MQTT client id of the harness's collector (default: a new one per run)" };
         var readerBaud = new Option<int>("--reader-baud") { Description = "Reader UART speed on a device port", DefaultValueFactory = _ => 115_200 };
         var gpsBaud = new Option<int>("--gps-baud") { Description = "GPS UART speed on a device port", DefaultValueFactory = _ => 9600 };
+        var wide = new Option<bool>("--wide") { Description = "Show every column of every table (up to 200 columns wide) instead of the 100-column report" };
         var json = JsonOption.Create();
         var command = new Command("hil", "Hardware in the loop: play one mat of a scenario in real time into a board's UARTs and score what it publishes");
-        foreach (var option in new Option[] { scenario, mat, reader, gps, ppsOut }.Concat(broker.All()).Concat([from, seconds, runners, seed, prefix, clientId, readerBaud, gpsBaud, json]))
+        foreach (var option in new Option[] { scenario, mat, reader, gps, ppsOut }.Concat(broker.All()).Concat([from, seconds, runners, seed, prefix, clientId, readerBaud, gpsBaud, wide, json]))
         {
             command.Options.Add(option);
         }
@@ -87,7 +87,7 @@ internal static class HilCommand
                 throw new CliException(ExitCode.InvalidInput, clash.Message + ".", "give every reader module, the GPS and the PPS output a port of their own, each wired to its UART on the board.");
             }
 
-            return Task.FromResult(Run(output, options, JsonOption.Target(parse, json), token));
+            return Task.FromResult(Run(output, options, parse.GetValue(wide), JsonOption.Target(parse, json), token));
         });
         return command;
     }
@@ -164,7 +164,7 @@ internal static class HilCommand
         };
     }
 
-    private static int Run(CommandOutput output, HilOptions o, string? json, CancellationToken token)
+    private static int Run(CommandOutput output, HilOptions o, bool wide, string? json, CancellationToken token)
     {
         var human = json != JsonOption.StandardOutput;
         var crossings = o.Field.CrossingsAt(o.Mat.UnitId).Where(c => c.UtcMicros >= o.FromUtcMicros && c.UtcMicros < o.ToUtcMicros).ToList();
@@ -204,7 +204,7 @@ internal static class HilCommand
         var report = result.Report;
         if (human)
         {
-            RaceReportWriter.Write(output.Out, report, RaceReportWriter.Run.HardwareInTheLoop);
+            RaceReportWriter.Write(output.Out, report, RaceReportWriter.Run.HardwareInTheLoop, wide);
             var lateness = ErrorFigures.FromMicros(result.PpsLatenessMicros);
             if (result.PpsLatenessMicros.Count > 0)
             {

@@ -4,8 +4,10 @@ using TimingMat.Core.Lora;
 using TimingMat.Core.Passings;
 using TimingMat.Emulators.Clock;
 using TimingMat.Emulators.Radio;
+using TimingMat.Emulators.Statistics;
 using TimingMat.Emulators.Storage;
 using TimingMat.Host.Crypto;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Cli.Commands;
 
@@ -68,7 +70,6 @@ internal sealed record LoRaOutage(LoRaBenchSetting Setting, int OutageMinutes, i
 /// </summary>
 internal static class LoRaBench
 {
-    private const long Second = 1_000_000;
     private const long Step = 10_000;
     private const long RaceStartUtcMicros = 1_791_100_800_000_000;
     private static readonly byte[] Key = Convert.FromHexString("8f3a5c0e1b9d4f6a2c7e0b5d8a1f3c6e9b2d4f7a0c3e5b8d1f4a6c9e2b5d7f0a");
@@ -158,8 +159,8 @@ internal static class LoRaBench
             delivered,
             arrived - delivered,
             cleared,
-            latencies.Count == 0 ? null : Math.Round(latencies[latencies.Count / 2] / 1e6, 1),
-            latencies.Count == 0 ? null : Math.Round(latencies[(int)(latencies.Count * 0.99)] / 1e6, 1));
+            latencies.Count == 0 ? null : Math.Round(Percentile.Of(latencies, 0.50) / 1e6, 1),
+            latencies.Count == 0 ? null : Math.Round(Percentile.Of(latencies, 0.99) / 1e6, 1));
     }
 
     /// <summary>A unit's journal and LoRa uplink and the gateway, on one air and one simulated clock.</summary>

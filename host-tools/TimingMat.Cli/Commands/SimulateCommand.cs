@@ -19,15 +19,16 @@ internal static class SimulateCommand
     {
         var scenario = new Option<string>("--scenario")
         {
-            Description = "Scenario: a JSON file, or a built-in name (half: 8,000 runners, 9 mats; full: 35,000 runners, 12 mats)",
+            Description = "Scenario: a JSON file, or a built-in name (half: 8,000 runners, 9 mats; full: 35,000 runners, 12 mats; fun: 300 runners, 4 mats, in seconds)",
             DefaultValueFactory = _ => "half",
-            HelpName = "FILE|half|full",
+            HelpName = "FILE|half|full|fun",
         };
         var runners = new Option<int?>("--runners") { Description = "Run with this many starters instead of the scenario's count" };
         var seed = new Option<int?>("--seed") { Description = "Seed of every random choice (default: the scenario's); the same seed gives the same race" };
         var broker = new Option<string?>("--broker") { Description = "Use a real MQTT broker (mqtt://host:port) instead of the in-process one", HelpName = "URL" };
         var db = new Option<string?>("--db") { Description = "Keep the collector's SQLite database in this new file (for an audit or a results system); a temporary file otherwise", HelpName = "FILE" };
         var courseOut = new Option<string?>("--course-out") { Description = "Write the scenario's course file (timing points and the units of their lines, docs/course-format.md) for collect --course and an audit", HelpName = "FILE" };
+        var wide = new Option<bool>("--wide") { Description = "Show every column of every table (up to 200 columns wide) instead of the 100-column report" };
         var json = JsonOption.Create();
         var command = new Command("simulate", "Simulate a whole race on the real firmware core: one unit per mat, emulated readers, GPS, storage and uplink")
         {
@@ -37,13 +38,14 @@ internal static class SimulateCommand
             broker,
             db,
             courseOut,
+            wide,
             json,
         };
-        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), parse.GetValue(db), parse.GetValue(courseOut), JsonOption.Target(parse, json)));
+        command.SetAction(parse => Run(output, parse.GetValue(scenario)!, parse.GetValue(runners), parse.GetValue(seed), parse.GetValue(broker), parse.GetValue(db), parse.GetValue(courseOut), parse.GetValue(wide), JsonOption.Target(parse, json)));
         return command;
     }
 
-    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? database, string? courseOut, string? json)
+    private static int Run(CommandOutput output, string scenarioName, int? runners, int? seed, string? brokerUrl, string? database, string? courseOut, bool wide, string? json)
     {
         if (database != null && File.Exists(database))
         {
@@ -88,7 +90,7 @@ internal static class SimulateCommand
         {
             var points = scenario.TimingPoints.Count();
             var units = scenario.Mats.Count == points ? $"{points} mats" : $"{points} timing points on {scenario.Mats.Count} mat units";
-            output.Out.WriteLine($"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {units}, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}, broker {broker?.ToString() ?? "in-process"}.".Replace('\u00A0', ' '));
+            RaceReportWriter.WriteLine(output.Out, $"Simulating '{scenario.Name}': {runners ?? scenario.Runners.Count:N0} runners, {units}, {scenario.Faults.Count} faults, seed {seed ?? scenario.Seed}, broker {broker?.ToString() ?? "in-process"}.");
         }
 
         SimulationReport report;
@@ -103,7 +105,7 @@ internal static class SimulateCommand
 
         if (human)
         {
-            RaceReportWriter.Write(output.Out, report, RaceReportWriter.Run.Simulated);
+            RaceReportWriter.Write(output.Out, report, RaceReportWriter.Run.Simulated, wide);
         }
 
         if (json != null)

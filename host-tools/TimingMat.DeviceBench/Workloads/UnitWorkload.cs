@@ -12,6 +12,7 @@ using TimingMat.Emulators.Reader;
 using TimingMat.Emulators.Serial;
 using TimingMat.Emulators.Storage;
 using TimingMat.Host.Crypto;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.DeviceBench.Workloads;
 
@@ -24,7 +25,6 @@ namespace TimingMat.DeviceBench.Workloads;
 /// </summary>
 internal static class UnitWorkload
 {
-    private const long Second = 1_000_000;
     private const long StartUtc = 1_790_000_000_000_000;
 
     /// <summary>Entry point from <see cref="Instrumentation.InstrumentedCore"/> (by reflection, across load contexts).</summary>

@@ -1,3 +1,5 @@
+using TimingMat.Emulators.Statistics;
+
 namespace TimingMat.Emulators.Crossings;
 
 /// <summary>What the Cramér–Rao bound allows over a bench run: the |error| percentiles of an estimator that reaches it, ms.</summary>
@@ -31,15 +33,13 @@ public sealed record BoundSummary(int Count, double P50Ms, double? P99Ms, int Un
         }
 
         Array.Sort(draws);
-        var p99 = Rank(draws, 0.99);
+        var p99 = Percentile.Of(draws, 0.99);
         return new BoundSummary(
             boundsMs.Count,
-            Math.Round(Rank(draws, 0.50), 2),
+            Math.Round(Percentile.Of(draws, 0.50), 2),
             double.IsFinite(p99) ? Math.Round(p99, 2) : null,
             boundsMs.Count(s => !double.IsFinite(s)));
     }
-
-    private static double Rank(double[] sorted, double quantile) => sorted[Math.Max(0, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 
     private static double Gaussian(Random random)
     {

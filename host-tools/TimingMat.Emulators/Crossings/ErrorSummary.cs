@@ -1,9 +1,11 @@
+using TimingMat.Emulators.Statistics;
+
 namespace TimingMat.Emulators.Crossings;
 
 /// <summary>Absolute timing errors of one detection mode against the true crossing times, ms.</summary>
 /// <param name="Count">Crossings with a passing.</param>
 /// <param name="P50Ms">Median absolute error.</param>
-/// <param name="P99Ms">99th percentile (nearest rank).</param>
+/// <param name="P99Ms">99th percentile (<see cref="Percentile"/>: nearest rank).</param>
 /// <param name="MaxMs">Largest error.</param>
 /// <param name="MeanSignedMs">Mean signed error (negative = early): the mode's bias.</param>
 public sealed record ErrorSummary(int Count, double P50Ms, double P99Ms, double MaxMs, double MeanSignedMs)
@@ -21,13 +23,11 @@ public sealed record ErrorSummary(int Count, double P50Ms, double P99Ms, double 
         var absolute = errorsMicros.Select(e => Math.Abs(e) / 1000.0).Order().ToArray();
         return new ErrorSummary(
             absolute.Length,
-            Round(Rank(absolute, 0.50)),
-            Round(Rank(absolute, 0.99)),
+            Round(Percentile.Of(absolute, 0.50)),
+            Round(Percentile.Of(absolute, 0.99)),
             Round(absolute[^1]),
             Round(errorsMicros.Average() / 1000.0));
     }
-
-    private static double Rank(double[] sorted, double quantile) => sorted[Math.Max(0, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 
     private static double Round(double ms) => Math.Round(ms, 2);
 }

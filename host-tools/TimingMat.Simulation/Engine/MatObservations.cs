@@ -2,6 +2,7 @@ using TimingMat.Emulators.Crossings;
 using TimingMat.Emulators.Reader;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Scoring;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Engine;
 
@@ -14,8 +15,6 @@ namespace TimingMat.Simulation.Engine;
 /// </summary>
 internal sealed class MatObservations
 {
-    private const long Second = 1_000_000;
-
     /// <summary>A blind span still open ends at the first read reported after it, or this long after its cause ended.</summary>
     private const long BlindSpanLimitMicros = 60 * Second;
 

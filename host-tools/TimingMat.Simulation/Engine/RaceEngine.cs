@@ -9,6 +9,7 @@ using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
 using TimingMat.Simulation.Scoring;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Engine;
 
@@ -25,9 +26,6 @@ namespace TimingMat.Simulation.Engine;
 /// </remarks>
 public sealed class RaceEngine
 {
-    private const long Second = 1_000_000;
-    private const long Minute = 60 * Second;
-
     private readonly Scenario _scenario;
     private readonly SimulationOptions _options;
 
@@ -93,8 +91,9 @@ public sealed class RaceEngine
         var loraLatency = new List<long>();
         network.Collector.PassingStored += (_, e) =>
         {
-            delivered.Add(DeliveredPassing.From(e.Passing.Passing, trueClock.Now));
-            if (e.Passing.Source == PassingStore.SourceLora)
+            var byLora = e.Passing.Source == PassingStore.SourceLora;
+            delivered.Add(DeliveredPassing.From(e.Passing.Passing, trueClock.Now, byLora));
+            if (byLora)
             {
                 loraLatency.Add(trueClock.Now - e.Passing.Passing.TimeUtcMicros);
             }

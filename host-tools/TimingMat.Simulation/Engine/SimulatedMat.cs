@@ -14,6 +14,7 @@ using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
 using TimingMat.Simulation.Scoring;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Engine;
 
@@ -24,8 +25,6 @@ namespace TimingMat.Simulation.Engine;
 /// </summary>
 internal sealed class SimulatedMat
 {
-    private const long Second = 1_000_000;
-
     private readonly Scenario _scenario;
     private readonly RaceField _field;
     private readonly RaceNetwork _network;

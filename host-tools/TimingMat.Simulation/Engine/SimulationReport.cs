@@ -1,3 +1,4 @@
+using TimingMat.Emulators.Statistics;
 using TimingMat.Simulation.Scoring;
 
 namespace TimingMat.Simulation.Engine;
@@ -95,6 +96,9 @@ public sealed record SimulationReport
 
     /// <summary>Gets what the LoRa fallback carried, or null when the mats have no radio.</summary>
     public LoRaFigures? Lora { get; init; }
+
+    /// <summary>Gets every fault applied from the scenario's timeline, with what it did to the crossings in its span.</summary>
+    public IReadOnlyList<FaultFigures> Faults { get; init; } = [];
 
     /// <summary>Gets the audit's verdicts set against the truth: who really finished, dropped out, cut the course or was late, and whom the system failed.</summary>
     public required AthleteTruthFigures AthletesTruth { get; init; }
@@ -263,7 +267,7 @@ public sealed record ReadBudgetFigures(double CapacityReadsPerS, string BusiestM
 /// <param name="NearestDeliveredOffsetMs">Offset of the nearest delivered passing of the chip at the mat, or null.</param>
 public sealed record LostCrossing(string Mat, int Bib, string TrueUtc, int Reads, double? NearestDeliveredOffsetMs);
 
-/// <summary>Error percentiles in milliseconds.</summary>
+/// <summary>Error percentiles in milliseconds (<see cref="Percentile"/>: nearest rank).</summary>
 /// <param name="P50">Median absolute error.</param>
 /// <param name="P99">99th percentile.</param>
 /// <param name="Max">Largest.</param>
@@ -279,9 +283,29 @@ public sealed record ErrorFigures(double P50, double P99, double Max)
         }
 
         static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
-        return new ErrorFigures(Ms(sorted[(sorted.Length - 1) / 2]), Ms(sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1]), Ms(sorted[^1]));
+        return new ErrorFigures(Ms(Percentile.Of(sorted, 0.50)), Ms(Percentile.Of(sorted, 0.99)), Ms(sorted[^1]));
     }
 }
+
+/// <summary>What one fault did to the crossings of the mats it hit, from its start to its end.</summary>
+/// <remarks>
+/// A power cut or a silent reader is followed by 30 s of recovery (boot, reader restart) that count to its span; a
+/// LoRa-only mat's span is the whole race.
+/// </remarks>
+/// <param name="Kind">The fault as the scenario names it: uplink_outage, broker_restart, gps_loss, power_cut, reader_silence, lora_only.</param>
+/// <param name="Mat">The mat it hit, or null for every mat (a broker restart).</param>
+/// <param name="AtUtc">When it started (ISO 8601), or null for the whole race.</param>
+/// <param name="AtLocal">When it started in the race's local time (HH:mm:ss, as the scenario's timeline gives it), or null for the whole race.</param>
+/// <param name="DurationS">How long it lasted, s, or null for the whole race.</param>
+/// <param name="Crossings">True chip crossings of the hit mats in its span.</param>
+/// <param name="Delivered">Of them, how many the collector stored.</param>
+/// <param name="HeldInJournal">Of those, how many reached the collector over the uplink only after the fault ended: the journal held them.</param>
+/// <param name="DeliveredByLora">Of those, how many came over the LoRa fallback.</param>
+/// <param name="TimedInHoldover">Of those, how many the unit stamped with its clock in holdover.</param>
+/// <param name="NeverRead">Of the crossings, how many no reader read (not a loss: the mat could not see them).</param>
+/// <param name="Lost">Of the crossings, how many were read but never delivered (the firmware's fault, goal 0).</param>
+/// <param name="ErrorP99Ms">99th percentile of the delivered crossings' time error, ms.</param>
+public sealed record FaultFigures(string Kind, string? Mat, string? AtUtc, string? AtLocal, double? DurationS, long Crossings, long Delivered, long HeldInJournal, long DeliveredByLora, long TimedInHoldover, long NeverRead, long Lost, double ErrorP99Ms);
 
 /// <summary>Athletes by race-rules verdict.</summary>
 /// <param name="Ranked">Every mat in order, within cut-offs.</param>

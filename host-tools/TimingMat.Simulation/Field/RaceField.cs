@@ -1,5 +1,6 @@
 using TimingMat.Core.RaceDay;
 using TimingMat.Simulation.Scenarios;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Field;
 
@@ -9,7 +10,6 @@ namespace TimingMat.Simulation.Field;
 /// </summary>
 public sealed class RaceField
 {
-    private const long Second = 1_000_000;
     private readonly Dictionary<int, List<TrueMatCrossing>> _byUnit;
 
     private RaceField(Scenario scenario, List<Athlete> athletes, List<RunnerPlan> runners, Dictionary<int, List<TrueMatCrossing>> byUnit)

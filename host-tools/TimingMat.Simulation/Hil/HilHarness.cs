@@ -14,6 +14,7 @@ using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Network;
 using TimingMat.Simulation.Scenarios;
 using TimingMat.Simulation.Scoring;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Hil;
 
@@ -38,8 +39,6 @@ namespace TimingMat.Simulation.Hil;
 /// </remarks>
 public sealed class HilHarness
 {
-    private const long Second = 1_000_000;
-
     // Reaction time (2 s at a start or check-in mat), group commit and batching: a crossing's passing leaves by then.
     private const long SettleMicros = 3 * Second;
     private const long QuietMicros = 3 * Second;
@@ -174,7 +173,7 @@ public sealed class HilHarness
                 lock (_delivered)
                 {
                     var at = _timeline?.TrueNow ?? o.FromUtcMicros;
-                    _delivered.Add(DeliveredPassing.From(e.Passing.Passing, at));
+                    _delivered.Add(DeliveredPassing.From(e.Passing.Passing, at, e.Passing.Source == PassingStore.SourceLora));
                     if (e.Passing.Passing.UnitId == o.Mat.UnitId)
                     {
                         _lastDeliveredAt = at;

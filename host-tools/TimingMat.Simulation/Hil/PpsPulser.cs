@@ -1,4 +1,5 @@
 using TimingMat.Core.Hardware;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Hil;
 
@@ -15,7 +16,6 @@ namespace TimingMat.Simulation.Hil;
 /// </remarks>
 public sealed class PpsPulser : IDisposable
 {
-    private const long Second = 1_000_000;
     private static readonly byte[] s_pulse = [0x00];
 
     private readonly IBytePort _port;

@@ -26,8 +26,13 @@ public static class ScenarioLoader
         ["lora_only"] = FaultKind.LoraOnly,
     };
 
+    /// <summary>Gives the name a fault kind has in a scenario file (and in the report).</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>Its snake_case name, e.g. <c>uplink_outage</c>.</returns>
+    public static string FaultName(FaultKind kind) => s_faults.First(f => f.Value == kind).Key;
+
     /// <summary>Gets the names of the built-in scenarios.</summary>
-    public static IReadOnlyList<string> BuiltInNames { get; } = ["half", "full"];
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["half", "full", "fun"];
 
     /// <summary>Loads a built-in scenario.</summary>
     /// <param name="name"><c>half</c> or <c>full</c>.</param>

@@ -15,8 +15,9 @@ namespace TimingMat.Simulation.Scoring;
 /// <param name="StoredUtcMicros">True UTC µs when the collector stored it (for delivery latency).</param>
 /// <param name="OtherChipHex">The EPC as hex when it is not a simulated race chip (a marker's is empty), else null.</param>
 /// <param name="Hits">Reads the passing was timed from.</param>
+/// <param name="ByLora">Whether the collector first stored it from the LoRa fallback rather than the uplink.</param>
 /// <remarks>A full marathon delivers ~400,000 of these: simulated chips keep only their bib, not their EPC text.</remarks>
-public sealed record DeliveredPassing(int Unit, long Sequence, int Bib, long TimeUtcMicros, PassingKind Kind, PassingFlags Flags, ClockState ClockState, long StoredUtcMicros, string? OtherChipHex = null, int Hits = 0)
+public sealed record DeliveredPassing(int Unit, long Sequence, int Bib, long TimeUtcMicros, PassingKind Kind, PassingFlags Flags, ClockState ClockState, long StoredUtcMicros, string? OtherChipHex = null, int Hits = 0, bool ByLora = false)
 {
     /// <summary>Gets the EPC as hex.</summary>
     public string ChipHex => OtherChipHex ?? Convert.ToHexString(RaceField.Epc(Bib));
@@ -24,11 +25,12 @@ public sealed record DeliveredPassing(int Unit, long Sequence, int Bib, long Tim
     /// <summary>Takes what scoring needs from a stored passing.</summary>
     /// <param name="p">The passing.</param>
     /// <param name="storedUtcMicros">True UTC µs when it was stored.</param>
+    /// <param name="byLora">Whether it came over the LoRa fallback.</param>
     /// <returns>The record.</returns>
-    public static DeliveredPassing From(Passing p, long storedUtcMicros)
+    public static DeliveredPassing From(Passing p, long storedUtcMicros, bool byLora = false)
     {
         var epc = p.Epc.AsSpan(0, p.EpcLength);
         var bib = RaceField.TryBibOf(epc);
-        return new DeliveredPassing(p.UnitId, p.Sequence, bib, p.TimeUtcMicros, p.Kind, p.Flags, p.ClockState, storedUtcMicros, bib < 0 ? Convert.ToHexString(epc) : null, p.Hits);
+        return new DeliveredPassing(p.UnitId, p.Sequence, bib, p.TimeUtcMicros, p.Kind, p.Flags, p.ClockState, storedUtcMicros, bib < 0 ? Convert.ToHexString(epc) : null, p.Hits, byLora);
     }
 }

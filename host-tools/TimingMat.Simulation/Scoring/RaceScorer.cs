@@ -4,9 +4,11 @@ using TimingMat.Core.Clock;
 using TimingMat.Core.Passings;
 using TimingMat.Core.RaceDay;
 using TimingMat.Collector.Audit;
+using TimingMat.Emulators.Statistics;
 using TimingMat.Simulation.Engine;
 using TimingMat.Simulation.Field;
 using TimingMat.Simulation.Scenarios;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Scoring;
 
@@ -17,8 +19,6 @@ namespace TimingMat.Simulation.Scoring;
 /// </summary>
 public static class RaceScorer
 {
-    private const long Second = 1_000_000;
-
     /// <summary>A delivered passing further than this from a true crossing of its chip does not account for it.</summary>
     public const long MatchWindowMicros = 10 * Second;
 
@@ -39,6 +39,7 @@ public static class RaceScorer
         // What became of each crossing, to explain a wrong verdict: the few not delivered in full, the rest as their error.
         var fates = new Dictionary<(int Unit, int Bib), CrossingFate>();
         var deliveredErrors = new Dictionary<(int Unit, int Bib), (long TrueUtc, long Error, int Reads)>();
+        var scoredCrossings = new List<ScoredCrossing>();
         var crossingsDelivered = delivered.Where(d => d.Kind == PassingKind.Crossing).ToList();
         foreach (var mat in mats)
         {
@@ -70,6 +71,7 @@ public static class RaceScorer
                             }
 
                             deliveredErrors[(unit, chip.Bib)] = (crossing.UtcMicros, best.TimeUtcMicros - crossing.UtcMicros, reads.GetValueOrDefault(chip.Bib));
+                            scoredCrossings.Add(new ScoredCrossing(unit, crossing.UtcMicros, ScoredCrossing.Delivered, best.StoredUtcMicros, best.ByLora, best.TimeUtcMicros - crossing.UtcMicros, best.ClockState));
                             continue;
                         }
                     }
@@ -82,12 +84,14 @@ public static class RaceScorer
                         var cause = CauseOf(mat, crossing, chip.Bib);
                         matNeverRead = matNeverRead.With(cause);
                         fates[(unit, chip.Bib)] = new CrossingFate(crossing.UtcMicros, CauseName(cause), 0, null);
+                        scoredCrossings.Add(new ScoredCrossing(unit, crossing.UtcMicros, CauseName(cause), 0, false, 0, ClockState.Unsynced));
                         continue;
                     }
 
                     lost++;
                     matLost++;
-                    fates[(unit, chip.Bib)] = new CrossingFate(crossing.UtcMicros, "read_not_delivered", chipReads, null);
+                    fates[(unit, chip.Bib)] = new CrossingFate(crossing.UtcMicros, ScoredCrossing.ReadNotDelivered, chipReads, null);
+                    scoredCrossings.Add(new ScoredCrossing(unit, crossing.UtcMicros, ScoredCrossing.ReadNotDelivered, 0, false, 0, ClockState.Unsynced));
                     if (lostSample.Count < 50)
                     {
                         var all = crossingsDelivered.Where(d => d.Unit == unit && d.Bib == chip.Bib).ToList();
@@ -201,6 +205,7 @@ public static class RaceScorer
             Referee = judged.Referee,
             RefereeCases = [.. audit.RefereeCases.Take(50).Select(c => new RefereeCaseFigures(c.Bib, [.. c.Gaps.Select(g => new RefereeGapFigures(g.TimingPoint, Iso(g.ExpectedFromUtcMicros), Iso(g.ExpectedToUtcMicros), [.. g.Evidence.Select(e => $"{e.Kind}: {e.Detail}")]))]))],
             TwoChipMissed = MissedPairs(course, audit, carried),
+            Faults = FaultEffects.Of(scenario, scored, run.Window, scoredCrossings),
         };
     }
 
@@ -336,8 +341,8 @@ public static class RaceScorer
         var start = bestStart * Second;
         var crossings = truth.Where(c => c.UtcMicros >= start && c.UtcMicros < start + (60 * Second)).Sum(c => c.Runner.Chips.Count);
         var perCrossing = truth.SelectMany(c => c.Runner.Chips).Select(a => mat.ReadsByBib.GetValueOrDefault(a.Bib)).Where(n => n > 0).Order().ToArray();
-        var p50 = perCrossing.Length == 0 ? 0 : perCrossing[(perCrossing.Length - 1) / 2];
-        var p5 = perCrossing.Length == 0 ? 0 : perCrossing[Math.Max(0, (int)Math.Ceiling(0.05 * perCrossing.Length) - 1)];
+        var p50 = perCrossing.Length == 0 ? 0 : Percentile.Of(perCrossing, 0.50);
+        var p5 = perCrossing.Length == 0 ? 0 : Percentile.Of(perCrossing, 0.05);
         return new ReadBudgetFigures(
             mat.Spec.Reader.ReadsPerSecond * mat.Spec.Reader.Modules,
             Iso(start),

@@ -5,6 +5,7 @@ using TimingMat.Simulation.Scenarios;
 using TimingMat.Simulation.Scoring;
 using TimingMat.Simulation.Tests.Engine;
 using Xunit;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Simulation.Tests.Scoring;
 
@@ -14,8 +15,6 @@ namespace TimingMat.Simulation.Tests.Scoring;
 /// </summary>
 public class RaceScorerWindowTests
 {
-    private const long Second = 1_000_000;
-
     private static readonly Scenario s_scenario = FunRun.Load(runners: 120, faults: "[]", twoChips: 0);
     private static readonly RaceField s_field = RaceField.Generate(s_scenario, 7);
     private static readonly MatSpec s_start = s_scenario.Mats.Single(m => m.Name == "start");
