@@ -145,7 +145,7 @@ namespace TimingMat.Core.Unit
             _status = Status;
             _lora = Lora;
             _signal = hardware.Signal;
-            Memory = new UnitMemoryReport(settings, ports.Length, Lora != null && settings.Lora.Enabled, UnitStatus.BufferBytes);
+            Memory = new UnitMemoryReport(settings, ports.Length, Lora != null && settings.Lora.Enabled, UnitStatus.BufferBytes + JsonWriter.TapeBytes(UnitStatus.TapeOperations));
             BootReason = BootReason.FirstBoot;
         }
 
