@@ -26,8 +26,8 @@ namespace TimingMat.Core.Unit
         /// </summary>
         public const int TapeOperations = 288;
 
-        /// <summary>Bytes of the status formatted per poll once its values are taken (~10k IL instructions on the interpreter).</summary>
-        public const int SliceBytes = 384;
+        /// <summary>Bytes of the status formatted per poll once its values are taken (~7k IL instructions on the interpreter).</summary>
+        public const int SliceBytes = 256;
 
         /// <summary>Hours of outage left below which the journal raises <c>journal_filling</c>.</summary>
         public const int FillingAlarmHours = 1;
