@@ -51,6 +51,28 @@ public sealed class OutboxSimulatedTests : IDisposable
     }
 
     [Fact]
+    public void PollsTheUnitMarksHeavy_LeaveTheBatchWork_ToTheNextPoll()
+    {
+        _bench = new SimulatedUplinkBench();
+        _bench.Unit.PassingsPerSecond = 100;
+        _bench.Run(1_000_000);
+        var outbox = _bench.Unit.Uplink.Outbox!;
+        var sent = outbox.BatchesSent;
+        Assert.True(sent > 0);
+
+        // Every poll heavy (a peak fit each): no batch work at all, the passings wait in the journal.
+        outbox.WaitThisPoll = true;
+        _bench.Run(2_000_000);
+        Assert.Equal(sent, outbox.BatchesSent);
+
+        outbox.WaitThisPoll = false;
+        _bench.Run(1_000_000);
+        _bench.Drain();
+        Assert.Equal(Enumerable.Range(1, _bench.Unit.Generated), _bench.CollectedNumbers(1));
+        Assert.True(outbox.BatchesSent > sent + 4, $"{outbox.BatchesSent} batches");
+    }
+
+    [Fact]
     public void BrokerPubackAlone_DoesNotCompleteABatch_OnlyTheCollectorsAckDoes()
     {
         _bench = new SimulatedUplinkBench();

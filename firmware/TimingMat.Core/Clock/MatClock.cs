@@ -77,6 +77,7 @@ namespace TimingMat.Core.Clock
         // The published model (what ToMatTime uses) and its uncertainty terms.
         private bool _hasModel;
         private bool _fitPending;
+        private bool _fittedThisPoll;
         private long _modelFirstLocal;
         private long _modelLastLocal;
         private long _modelMidLocal;
@@ -327,6 +328,7 @@ namespace TimingMat.Core.Clock
                 now = ExtendNow(raw);
             }
 
+            _fittedThisPoll = false;
             if (_fitPending)
             {
                 // The edge committed in the last poll: its fit's second half, then the model.
@@ -369,6 +371,12 @@ namespace TimingMat.Core.Clock
             {
                 EnterHoldover();
             }
+        }
+
+        /// <summary>Gets a value indicating whether the last <see cref="Poll"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
+        public bool FittedThisPoll
+        {
+            get { return _fittedThisPoll; }
         }
 
         /// <summary>Gives the mat time of the local counter now.</summary>
@@ -692,12 +700,14 @@ namespace TimingMat.Core.Clock
             if (SolveLine())
             {
                 _fitPending = true;
+                _fittedThisPoll = true;
             }
         }
 
         private void FinishFit()
         {
             _fitPending = false;
+            _fittedThisPoll = true;
             _fit.FinishSpacing();
             if (_state == ClockState.Locked)
             {

@@ -73,6 +73,7 @@ namespace TimingMat.Core.Outbox
         private int _buildPosition;
         private int _crcAt;
         private uint _crc;
+        private bool _waitThisPoll;
 
         /// <summary>Initializes a new instance of the <see cref="PassingOutbox"/> class.</summary>
         /// <param name="journal">The open journal.</param>
@@ -151,6 +152,16 @@ namespace TimingMat.Core.Outbox
 
         /// <summary>Gets the local time of the last collector ack in µs, or −1 before the first.</summary>
         public long LastAckMicros { get; private set; }
+
+        /// <summary>
+        /// Gets or sets a value indicating whether the unit's current poll already did heavy work (a peak fit, half the
+        /// clock fit): the outbox then leaves its batch work to the next poll, so the pieces do not pile into one poll.
+        /// </summary>
+        public bool WaitThisPoll
+        {
+            get { return _waitThisPoll; }
+            set { _waitThisPoll = value; }
+        }
 
         /// <summary>Starts sending after the link connected: everything unacknowledged goes to the backlog flow.</summary>
         public void OnConnected()
@@ -281,6 +292,11 @@ namespace TimingMat.Core.Outbox
             if (_inFlight > 0)
             {
                 ExpireInFlight(now);
+            }
+
+            if (_waitThisPoll)
+            {
+                return;
             }
 
             PassingJournal journal = _journal;

@@ -125,8 +125,13 @@ namespace TimingMat.Core.Unit
         {
             if (_playing)
             {
-                // A status taken in an earlier poll is being formatted a slice a poll; published when whole.
-                PlaySlice();
+                // A status taken in an earlier poll is being formatted a slice a poll (not in a poll that already fitted
+                // a peak or the clock); published when whole.
+                if (!_unit.HeavyPoll)
+                {
+                    PlaySlice();
+                }
+
                 return;
             }
 
