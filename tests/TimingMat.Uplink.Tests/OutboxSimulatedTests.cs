@@ -39,13 +39,37 @@ public sealed class OutboxSimulatedTests : IDisposable
     public void FullBatches_GoAtFiftyPassings_WithoutWaitingForTheAge()
     {
         _bench = new SimulatedUplinkBench();
-        _bench.Unit.PassingsPerSecond = 1000;
+        // 400 a second fills a batch in 125 ms, four times faster than the age; building one (records read back and
+        // checked, then the CRC, 768 bytes each a poll) adds about 100 ms: the unit keeps up with 500 passings a second.
+        _bench.Unit.PassingsPerSecond = 400;
         _bench.Run(2_000_000);
         _bench.Drain();
 
-        Assert.Equal(Enumerable.Range(1, 2000), _bench.CollectedNumbers(1));
-        Assert.Equal(40, _bench.Unit.Uplink.Outbox!.BatchesSent);
-        Assert.All(_bench.Store.ReadArrivalDelays(), d => Assert.InRange(d, 0, 120_000));
+        Assert.Equal(Enumerable.Range(1, 800), _bench.CollectedNumbers(1));
+        Assert.Equal(16, _bench.Unit.Uplink.Outbox!.BatchesSent);
+        Assert.All(_bench.Store.ReadArrivalDelays(), d => Assert.InRange(d, 0, 260_000));
+    }
+
+    [Fact]
+    public void PollsTheUnitMarksHeavy_LeaveTheBatchWork_ToTheNextPoll()
+    {
+        _bench = new SimulatedUplinkBench();
+        _bench.Unit.PassingsPerSecond = 100;
+        _bench.Run(1_000_000);
+        var outbox = _bench.Unit.Uplink.Outbox!;
+        var sent = outbox.BatchesSent;
+        Assert.True(sent > 0);
+
+        // Every poll heavy (a peak fit each): no batch work at all, the passings wait in the journal.
+        outbox.WaitThisPoll = true;
+        _bench.Run(2_000_000);
+        Assert.Equal(sent, outbox.BatchesSent);
+
+        outbox.WaitThisPoll = false;
+        _bench.Run(1_000_000);
+        _bench.Drain();
+        Assert.Equal(Enumerable.Range(1, _bench.Unit.Generated), _bench.CollectedNumbers(1));
+        Assert.True(outbox.BatchesSent > sent + 4, $"{outbox.BatchesSent} batches");
     }
 
     [Fact]

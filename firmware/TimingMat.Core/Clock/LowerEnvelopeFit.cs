@@ -37,6 +37,9 @@ namespace TimingMat.Core.Clock
         private long _originSecond;
         private long _originLocal;
         private long _sumSeconds;
+        private bool _spacingPending;
+        private int _spacingCount;
+        private int _spacingRank;
 
         // _next[p] is the corner after stamp p on the hull of the stamps from p to the corner whose second this is
         // (built right to left, once per corner): when the oldest stamp leaves, the new hull's front is read off it.
@@ -125,6 +128,7 @@ namespace TimingMat.Core.Clock
             _hullCount = 0;
             _sumSeconds = 0;
             _nextToSecond = long.MinValue;
+            _spacingPending = false;
         }
 
         /// <summary>Adds a stamp after the last one; the oldest leaves a full window.</summary>
@@ -198,7 +202,41 @@ namespace TimingMat.Core.Clock
         /// <returns><c>true</c> when <see cref="Line"/> and the figures were updated; <c>false</c> below 2 stamps.</returns>
         public bool Solve()
         {
-            return Solve(false, 0, 0);
+            bool solved = SolveLine(false, 0, 0);
+            FinishSpacing();
+            return solved;
+        }
+
+        /// <summary>
+        /// Fits the line under the window now and leaves the spacing's selection (about half the work) to
+        /// <see cref="FinishSpacing"/>, so a device loop can do the two halves in two polls.
+        /// </summary>
+        /// <returns><c>true</c> when <see cref="Line"/> was updated; <c>false</c> below 2 stamps.</returns>
+        public bool SolveLine()
+        {
+            return SolveLine(false, 0, 0);
+        }
+
+        /// <summary>Fits the line now with its frequency error held within bounds; the spacing at <see cref="FinishSpacing"/>.</summary>
+        /// <param name="minPpb">Lowest frequency error allowed, parts per billion.</param>
+        /// <param name="maxPpb">Highest frequency error allowed, parts per billion.</param>
+        /// <returns><c>true</c> when <see cref="Line"/> was updated; <c>false</c> below 2 stamps.</returns>
+        public bool SolveLine(long minPpb, long maxPpb)
+        {
+            return SolveLine(true, minPpb, maxPpb);
+        }
+
+        /// <summary>
+        /// Sets <see cref="SpacingMicros"/> from the heights the last line left (stamps added since do not count: the
+        /// spacing belongs to that line); nothing when none is pending.
+        /// </summary>
+        public void FinishSpacing()
+        {
+            if (_spacingPending)
+            {
+                _spacingPending = false;
+                SpacingMicros = Select(_work, _spacingCount, _spacingRank) / _spacingRank;
+            }
         }
 
         /// <summary>
@@ -210,10 +248,12 @@ namespace TimingMat.Core.Clock
         /// <returns><c>true</c> when <see cref="Line"/> and the figures were updated; <c>false</c> below 2 stamps.</returns>
         public bool Solve(long minPpb, long maxPpb)
         {
-            return Solve(true, minPpb, maxPpb);
+            bool solved = SolveLine(true, minPpb, maxPpb);
+            FinishSpacing();
+            return solved;
         }
 
-        private bool Solve(bool bounded, long minPpb, long maxPpb)
+        private bool SolveLine(bool bounded, long minPpb, long maxPpb)
         {
             int n = _count;
             if (n < 2)
@@ -352,7 +392,9 @@ namespace TimingMat.Core.Clock
                 rank = n - 1;
             }
 
-            SpacingMicros = Select(work, n, rank) / rank;
+            _spacingCount = n;
+            _spacingRank = rank;
+            _spacingPending = true;
             return true;
         }
 

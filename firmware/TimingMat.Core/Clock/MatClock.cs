@@ -76,6 +76,8 @@ namespace TimingMat.Core.Clock
 
         // The published model (what ToMatTime uses) and its uncertainty terms.
         private bool _hasModel;
+        private bool _fitPending;
+        private bool _fittedThisPoll;
         private long _modelFirstLocal;
         private long _modelLastLocal;
         private long _modelMidLocal;
@@ -326,6 +328,13 @@ namespace TimingMat.Core.Clock
                 now = ExtendNow(raw);
             }
 
+            _fittedThisPoll = false;
+            if (_fitPending)
+            {
+                // The edge committed in the last poll: its fit's second half, then the model.
+                FinishFit();
+            }
+
             long edge;
             while (_pps.TryTakeEdge(out edge))
             {
@@ -362,6 +371,12 @@ namespace TimingMat.Core.Clock
             {
                 EnterHoldover();
             }
+        }
+
+        /// <summary>Gets a value indicating whether the last <see cref="Poll"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
+        public bool FittedThisPoll
+        {
+            get { return _fittedThisPoll; }
         }
 
         /// <summary>Gives the mat time of the local counter now.</summary>
@@ -476,6 +491,7 @@ namespace TimingMat.Core.Clock
             _sentenceSeen = false;
             _fixSentenceSeen = false;
             _fit.Clear();
+            _fitPending = false;
             _state = ClockState.Unsynced;
         }
 
@@ -590,6 +606,11 @@ namespace TimingMat.Core.Clock
 
         private void Commit()
         {
+            if (_fitPending)
+            {
+                FinishFit();
+            }
+
             _pendingActive = false;
             long local = _pendingLocal;
             if (_pendingNoFix)
@@ -674,11 +695,20 @@ namespace TimingMat.Core.Clock
                 Renumber(-1);
             }
 
-            if (!Solve())
+            // The line now, the spacing and the model at the next poll (or the next commit): the whole fit in one
+            // poll is ~21k IL instructions on the interpreter, ~8 ms, every second.
+            if (SolveLine())
             {
-                return;
+                _fitPending = true;
+                _fittedThisPoll = true;
             }
+        }
 
+        private void FinishFit()
+        {
+            _fitPending = false;
+            _fittedThisPoll = true;
+            _fit.FinishSpacing();
             if (_state == ClockState.Locked)
             {
                 Publish();
@@ -820,7 +850,7 @@ namespace TimingMat.Core.Clock
             }
         }
 
-        private bool Solve()
+        private bool SolveLine()
         {
             if (_priorActive && _fit.LastSecond - _fit.FirstSecond >= _settings.WindowEdges / 2)
             {
@@ -830,10 +860,10 @@ namespace TimingMat.Core.Clock
 
             if (_priorActive)
             {
-                return _fit.Solve(_priorPpb - _priorTolerancePpb, _priorPpb + _priorTolerancePpb);
+                return _fit.SolveLine(_priorPpb - _priorTolerancePpb, _priorPpb + _priorTolerancePpb);
             }
 
-            return _fit.Solve();
+            return _fit.SolveLine();
         }
 
         private void TryLock()

@@ -53,6 +53,27 @@ namespace TimingMat.Core.Outbox
         /// <returns>The batch's total length.</returns>
         public static int Seal(byte[] buffer, int flags, int unitId, int journalId, long firstSequence, long ackedSequence, int count, int recordBytes)
         {
+            uint crc = WriteHeader(buffer, flags, unitId, journalId, firstSequence, ackedSequence, count, recordBytes);
+            crc = Crc32.Update(crc, buffer, HeaderBytes, recordBytes);
+            LittleEndian.WriteUInt32(buffer, 28, Crc32.Finish(crc));
+            return HeaderBytes + recordBytes;
+        }
+
+        /// <summary>
+        /// Writes the header but not its CRC, for a sender that runs the CRC over the records in slices (continue with
+        /// <see cref="Crc32.Update"/> from <see cref="HeaderBytes"/>, store <see cref="Crc32.Finish"/> at byte 28).
+        /// </summary>
+        /// <param name="buffer">Batch buffer; records start at <see cref="HeaderBytes"/>.</param>
+        /// <param name="flags">Flag bits.</param>
+        /// <param name="unitId">Unit id.</param>
+        /// <param name="journalId">Journal id.</param>
+        /// <param name="firstSequence">Sequence number of the first record.</param>
+        /// <param name="ackedSequence">The unit's acknowledged mark.</param>
+        /// <param name="count">Number of records.</param>
+        /// <param name="recordBytes">Length of the records.</param>
+        /// <returns>The running CRC over bytes 0–27.</returns>
+        public static uint WriteHeader(byte[] buffer, int flags, int unitId, int journalId, long firstSequence, long ackedSequence, int count, int recordBytes)
+        {
             buffer[0] = Version;
             buffer[1] = (byte)flags;
             LittleEndian.WriteUInt16(buffer, 2, unitId);
@@ -61,10 +82,7 @@ namespace TimingMat.Core.Outbox
             LittleEndian.WriteInt64(buffer, 16, ackedSequence);
             LittleEndian.WriteUInt16(buffer, 24, count);
             LittleEndian.WriteUInt16(buffer, 26, recordBytes);
-            uint crc = Crc32.Update(Crc32.Initial, buffer, 0, 28);
-            crc = Crc32.Update(crc, buffer, HeaderBytes, recordBytes);
-            LittleEndian.WriteUInt32(buffer, 28, Crc32.Finish(crc));
-            return HeaderBytes + recordBytes;
+            return Crc32.Update(Crc32.Initial, buffer, 0, 28);
         }
     }
 }

@@ -69,6 +69,7 @@ namespace TimingMat.Core.Unit
         private readonly ClockGate _gate;
         private readonly UnitUplink _uplink;
         private readonly UnitStatus _status;
+        private bool _heavyPoll;
         private readonly LoRaUplink _lora;
         private readonly IUnitSignal _signal;
 
@@ -145,7 +146,7 @@ namespace TimingMat.Core.Unit
             _status = Status;
             _lora = Lora;
             _signal = hardware.Signal;
-            Memory = new UnitMemoryReport(settings, ports.Length, Lora != null && settings.Lora.Enabled, UnitStatus.BufferBytes);
+            Memory = new UnitMemoryReport(settings, ports.Length, Lora != null && settings.Lora.Enabled, UnitStatus.BufferBytes + JsonWriter.TapeBytes(UnitStatus.TapeOperations));
             BootReason = BootReason.FirstBoot;
         }
 
@@ -211,6 +212,12 @@ namespace TimingMat.Core.Unit
 
         /// <summary>Gets the status writer.</summary>
         public UnitStatus Status { get; private set; }
+
+        /// <summary>Gets a value indicating whether this poll fitted a crossing's peak or half the clock fit (slices wait).</summary>
+        internal bool HeavyPoll
+        {
+            get { return _heavyPoll; }
+        }
 
         /// <summary>Gets what the core allocated for this configuration.</summary>
         public UnitMemoryReport Memory { get; private set; }
@@ -303,10 +310,23 @@ namespace TimingMat.Core.Unit
             _matClock.Poll();
             supervisor.Inside(UnitSupervisor.Crossings);
             now = clock.GetMicroseconds();
-            _detector.Poll(now);
+            CrossingDetector detector = _detector;
+            long queued = detector.PassingsQueued;
+            detector.Poll(now);
             _gate.Poll();
+
+            // A poll that fitted a crossing's peak or half the clock fit leaves the status's and the outbox's slices
+            // to the next: each is ~7-13k IL instructions on the interpreter, and together they made 50k+ IL polls.
+            bool heavy = _matClock.FittedThisPoll || detector.PassingsQueued != queued;
+            _heavyPoll = heavy;
             supervisor.Inside(UnitSupervisor.Journal);
             UnitUplink uplink = _uplink;
+            PassingOutbox outbox = uplink.Outbox;
+            if (outbox != null)
+            {
+                outbox.WaitThisPoll = heavy;
+            }
+
             uplink.PollJournal(now);
             supervisor.Inside(UnitSupervisor.Uplink);
             uplink.PollLink(now);

@@ -35,7 +35,7 @@ namespace TimingMat.Core.Unit
         /// <param name="settings">The unit's settings.</param>
         /// <param name="readers">How many reader modules it drives.</param>
         /// <param name="lora">Whether it runs the LoRa fallback.</param>
-        /// <param name="statusBytes">The status writer's buffer.</param>
+        /// <param name="statusBytes">The status writer's buffer and tape.</param>
         public UnitMemoryReport(MatUnitSettings settings, int readers, bool lora, int statusBytes)
         {
             _bytes[0] = settings.RingCapacity * PassingBytes;

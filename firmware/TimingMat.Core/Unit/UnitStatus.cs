@@ -20,6 +20,15 @@ namespace TimingMat.Core.Unit
         /// <summary>The status writer's buffer, bytes (a unit with eight reader modules writes about 2.4 KB).</summary>
         public const int BufferBytes = 3072;
 
+        /// <summary>
+        /// Operations the status writer records (a unit with eight reader modules records 247, LoRa adds 14: a member,
+        /// value, bracket or name each).
+        /// </summary>
+        public const int TapeOperations = 288;
+
+        /// <summary>Bytes of the status formatted per poll once its values are taken (~7k IL instructions on the interpreter).</summary>
+        public const int SliceBytes = 256;
+
         /// <summary>Hours of outage left below which the journal raises <c>journal_filling</c>.</summary>
         public const int FillingAlarmHours = 1;
 
@@ -55,8 +64,9 @@ namespace TimingMat.Core.Unit
         private static readonly int[] s_cellPercent = new int[] { 0, 5, 10, 25, 40, 50, 60, 70, 80, 90, 100 };
 
         private readonly MatUnit _unit;
-        private readonly JsonWriter _json = new JsonWriter(BufferBytes);
+        private readonly JsonWriter _json = new JsonWriter(BufferBytes, TapeOperations);
         private readonly long[] _readsAtLastWrite;
+        private bool _playing;
         private long _lastWriteMicros;
         private long _lastPublishMicros;
         private long _nextSignatureMicros;
@@ -113,6 +123,18 @@ namespace TimingMat.Core.Unit
         /// <param name="nowMicros">Local µs now.</param>
         public void Poll(long nowMicros)
         {
+            if (_playing)
+            {
+                // A status taken in an earlier poll is being formatted a slice a poll (not in a poll that already fitted
+                // a peak or the clock); published when whole.
+                if (!_unit.HeavyPoll)
+                {
+                    PlaySlice();
+                }
+
+                return;
+            }
+
             if (nowMicros < _nextSignatureMicros)
             {
                 // Between checks a poll costs one comparison: the loop runs every few ms, a status at most every second.
@@ -322,7 +344,16 @@ namespace TimingMat.Core.Unit
         /// <returns>The payload, or <c>null</c> when it did not fit the buffer.</returns>
         public byte[] Render(long nowMicros, string state)
         {
+            if (_playing)
+            {
+                // The status being formatted shares the writer: it is taken again at the next poll.
+                _playing = false;
+                _due = true;
+            }
+
+            _json.Record();
             Write(_json, state, nowMicros);
+            _json.Play(BufferBytes);
             return _json.Overflow ? null : _json.ToArray();
         }
 
@@ -398,7 +429,10 @@ namespace TimingMat.Core.Unit
 
         private void Publish(long nowMicros, string state)
         {
-            byte[] payload = Render(nowMicros, state);
+            // The values are taken now, in one poll (one consistent snapshot); the text is made over the next polls.
+            _json.Record();
+            Write(_json, state, nowMicros);
+            _playing = true;
             _due = false;
             _lastPublishMicros = nowMicros;
             _publishedSignature = _signature;
@@ -406,7 +440,18 @@ namespace TimingMat.Core.Unit
             _publishedConnections = _unit.Uplink.Connections;
             _publishedWindow = _unit.RaceDay.Window.OpensUtcMicros ^ _unit.RaceDay.Window.CutOffUtcMicros;
             _ringFullEventsReported = _unit.Uplink.Ring.FullEvents;
-            if (payload != null && _unit.Uplink.Publish(_unit.Uplink.Topics.Status, payload, true))
+        }
+
+        private void PlaySlice()
+        {
+            JsonWriter json = _json;
+            if (!json.Play(SliceBytes))
+            {
+                return;
+            }
+
+            _playing = false;
+            if (!json.Overflow && _unit.Uplink.Publish(_unit.Uplink.Topics.Status, json.ToArray(), true))
             {
                 Published++;
             }

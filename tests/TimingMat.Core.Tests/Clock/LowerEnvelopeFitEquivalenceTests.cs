@@ -49,8 +49,17 @@ public class LowerEnvelopeFitEquivalenceTests
             var bounded = random.Next(4) == 0;
             var min = (long)(ppm * 1000) - random.Next(5000);
             var max = (long)(ppm * 1000) + random.Next(5000);
-            var solved = bounded ? fit.Solve(min, max) : fit.Solve();
+            // Half the time in two halves, as the clock does over two polls: the line first, the spacing after.
+            var split = random.Next(2) == 0;
+            var spacingBefore = fit.SpacingMicros;
+            var solved = split ? (bounded ? fit.SolveLine(min, max) : fit.SolveLine()) : (bounded ? fit.Solve(min, max) : fit.Solve());
             Assert.Equal(bounded ? reference.Solve(min, max) : reference.Solve(), solved);
+            if (split)
+            {
+                Assert.Equal(spacingBefore, fit.SpacingMicros);
+                fit.FinishSpacing();
+            }
+
             Assert.Equal(reference.Count, fit.Count);
             Assert.Equal(reference.FirstSecond, fit.FirstSecond);
             Assert.Equal(reference.LastLocalMicros, fit.LastLocalMicros);

@@ -204,6 +204,73 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void JsonWriter_PlayedInSlices_WritesWhatItRecorded_WithTheValuesOfTheRecording()
+    {
+        var direct = new JsonWriter(512);
+        var taped = new JsonWriter(512, 32);
+        long[] counters = [long.MinValue, 42];
+        taped.Record();
+        foreach (var w in new[] { direct, taped })
+        {
+            w.BeginObject();
+            w.Member("a", counters[0]);
+            w.Member("b", "quote\" é");
+            w.Member("c", true);
+            w.Name("d");
+            w.Decimal(-4550, 2);
+            w.Name("e");
+            w.BeginArray();
+            w.Timestamp(1_791_100_804_012_300);
+            w.Number(counters[1]);
+            w.String(null);
+            w.Null();
+            w.Boolean(false);
+            w.EndArray();
+            w.EndObject();
+        }
+
+        // Values change after the recording: the played text keeps those recorded.
+        counters[1] = 7;
+        Assert.Equal(0, taped.Length);
+        Assert.Equal(16, taped.TapeLength);
+        var slices = 0;
+        var before = 0;
+        while (!taped.Play(16))
+        {
+            // Each slice stops at the first operation that crosses 16 bytes (the timestamp, 29, is the longest).
+            slices++;
+            Assert.InRange(taped.Length - before, 16, 16 + 29);
+            before = taped.Length;
+        }
+
+        Assert.True(slices >= 4, $"{slices} slices");
+        Assert.False(taped.Overflow);
+        Assert.Equal(Encoding.ASCII.GetString(direct.Buffer, 0, direct.Length), Encoding.ASCII.GetString(taped.Buffer, 0, taped.Length));
+        Assert.Contains("\"e\":[\"2026-10-04T08:00:04.012300Z\",42,null,null,false]", Encoding.ASCII.GetString(taped.Buffer, 0, taped.Length), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonWriter_SaysWhenTheRecordingDidNotFit_OrCannotBeRecorded()
+    {
+        var full = new JsonWriter(512, 2);
+        full.Record();
+        full.BeginObject();
+        full.Member("a", 1);
+        full.EndObject();
+        Assert.True(full.Play(512));
+        Assert.True(full.Overflow);
+
+        var hex = new JsonWriter(512, 8);
+        hex.Record();
+        hex.HexString([0xE2], 0, 1);
+        Assert.True(hex.Overflow);
+
+        var noTape = new JsonWriter(512);
+        noTape.Record();
+        Assert.True(noTape.Overflow);
+    }
+
+    [Fact]
     public void JsonWriter_SaysWhenTheOutputDidNotFit()
     {
         var json = new JsonWriter(8);
