@@ -73,10 +73,7 @@ public abstract class MqttLinkContractTests
     [Fact]
     public void Qos1Publish_ReachesTheSubscriber_AndItsPacketIdComesBackOnPuback()
     {
-        var subscriber = Connected("collector");
-        Assert.True(subscriber.Subscribe("race/+/passings", 1));
-        AwaitSubscribed(subscriber);
-        var unit = Connected("unit-7");
+        var (subscriber, unit) = CollectorAndUnit("race/+/passings", 1);
 
         var id = unit.Publish("race/7/passings", "batch 1"u8.ToArray(), 1, false);
 
@@ -90,10 +87,7 @@ public abstract class MqttLinkContractTests
     [Fact]
     public void Qos0Publish_ReturnsZero_IsDelivered_AndIsNeverAcknowledged()
     {
-        var subscriber = Connected("collector");
-        Assert.True(subscriber.Subscribe("race/7/status", 0));
-        AwaitSubscribed(subscriber);
-        var unit = Connected("unit-7");
+        var (subscriber, unit) = CollectorAndUnit("race/7/status", 0);
 
         Assert.Equal(0, unit.Publish("race/7/status", "{\"state\":\"online\"}"u8.ToArray(), 0, false));
 
@@ -104,10 +98,7 @@ public abstract class MqttLinkContractTests
     [Fact]
     public void InFlightQos1Publications_GetDistinctIds_AndArriveOldestFirst()
     {
-        var subscriber = Connected("collector");
-        Assert.True(subscriber.Subscribe("race/7/#", 1));
-        AwaitSubscribed(subscriber);
-        var unit = Connected("unit-7");
+        var (subscriber, unit) = CollectorAndUnit("race/7/#", 1);
 
         var ids = Enumerable.Range(1, 5).Select(i => unit.Publish("race/7/passings", [(byte)i], 1, false)).ToArray();
 
@@ -120,10 +111,7 @@ public abstract class MqttLinkContractTests
     [Fact]
     public void ATopicFilter_TakesOnlyTheTopicsItMatches()
     {
-        var subscriber = Connected("collector");
-        Assert.True(subscriber.Subscribe("race/+/passings", 1));
-        AwaitSubscribed(subscriber);
-        var unit = Connected("unit-7");
+        var (subscriber, unit) = CollectorAndUnit("race/+/passings", 1);
 
         unit.Publish("race/7/status", "no"u8.ToArray(), 1, false);
         unit.Publish("race/7/passings/extra", "no"u8.ToArray(), 1, false);
@@ -186,6 +174,14 @@ public abstract class MqttLinkContractTests
     }
 
     private static MqttConnectOptions Options(string clientId) => new(clientId) { KeepAliveSeconds = 15, CleanSession = true };
+
+    private (IMqttLink Collector, IMqttLink Unit) CollectorAndUnit(string topicFilter, int qos)
+    {
+        var collector = Connected("collector");
+        Assert.True(collector.Subscribe(topicFilter, qos));
+        AwaitSubscribed(collector);
+        return (collector, Connected("unit-7"));
+    }
 
     private IMqttLink Connected(string clientId)
     {
