@@ -87,6 +87,10 @@ public abstract class StreamBytePort : IBytePort, IDisposable
         {
             stream = _stream;
             _stream = null;
+
+            // A closed UART keeps nothing: bytes left from before a driver's restart must not open the new session.
+            _head = 0;
+            _count = 0;
         }
 
         stream?.Dispose();
@@ -179,7 +183,7 @@ public abstract class StreamBytePort : IBytePort, IDisposable
             int n;
             while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
             {
-                Append(chunk, n);
+                Append(stream, chunk, n);
             }
 
             Lost(stream, "the other end closed the connection");
@@ -190,10 +194,16 @@ public abstract class StreamBytePort : IBytePort, IDisposable
         }
     }
 
-    private void Append(byte[] chunk, int n)
+    private void Append(Stream stream, byte[] chunk, int n)
     {
         lock (_sync)
         {
+            if (_stream != stream)
+            {
+                // Closed while this chunk was in flight: it belongs to the session that ended.
+                return;
+            }
+
             for (var i = 0; i < n; i++)
             {
                 if (_count == _buffer.Length)

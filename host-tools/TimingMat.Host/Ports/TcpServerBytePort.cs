@@ -103,6 +103,9 @@ public sealed class TcpServerBytePort : IBytePort, IDisposable
             listener = _listener;
             _listener = null;
             DropClient();
+
+            // What the last client typed belongs to that session, not to the next Open.
+            _received.Clear();
         }
 
         listener?.Stop();

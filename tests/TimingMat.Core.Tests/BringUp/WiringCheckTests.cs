@@ -133,7 +133,7 @@ public class WiringCheckTests
     }
 
     /// <summary>A card that accepts writes but reads back different bytes.</summary>
-    private sealed class CorruptingStore : Hardware.IFileStore
+    private sealed class CorruptingStore : TimingMat.Core.Hardware.IFileStore
     {
         private readonly MemoryFileStore _inner = new();
 
