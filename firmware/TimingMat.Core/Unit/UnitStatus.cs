@@ -129,7 +129,7 @@ namespace TimingMat.Core.Unit
                 // a peak or the clock); published when whole.
                 if (!_unit.HeavyPoll)
                 {
-                    PlaySlice();
+                    PlaySlice(SliceBytes);
                 }
 
                 return;
@@ -346,9 +346,10 @@ namespace TimingMat.Core.Unit
         {
             if (_playing)
             {
-                // The status being formatted shares the writer: it is taken again at the next poll.
-                _playing = false;
-                _due = true;
+                // The status being formatted shares the writer: finish and publish it first. Restarting it instead
+                // starved the published status when Render came more often than a status takes to format (a desktop
+                // unit's snapshot every second on a loaded host; the console's status command).
+                PlaySlice(BufferBytes);
             }
 
             _json.Record();
@@ -442,10 +443,10 @@ namespace TimingMat.Core.Unit
             _ringFullEventsReported = _unit.Uplink.Ring.FullEvents;
         }
 
-        private void PlaySlice()
+        private void PlaySlice(int bytes)
         {
             JsonWriter json = _json;
-            if (!json.Play(SliceBytes))
+            if (!json.Play(bytes))
             {
                 return;
             }

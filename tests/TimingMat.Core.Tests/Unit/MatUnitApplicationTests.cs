@@ -30,6 +30,31 @@ public class MatUnitApplicationTests
     private readonly MqttBrokerEmulator _broker = new();
 
     [Fact]
+    public void StatusSnapshotsAsked_EveryPoll_NeverStarveThePublishedStatus()
+    {
+        // A desktop unit renders its status for its own report every second and the console's status command any
+        // time; a status being formatted a slice a poll must still reach the broker, whole.
+        var rig = new MatUnitRig(_store, _broker, 4, extraConfig: "status.interval_s = 1").StartTiming();
+        Assert.True(rig.RunUntil(() => rig.Unit.Uplink.IsOnline && rig.Unit.Status.Published > 0, 30_000_000), "no first status");
+        var before = rig.Unit.Status.Published;
+
+        var rendered = 0;
+        Assert.True(
+            rig.RunUntil(
+                () =>
+                {
+                    rendered += rig.Unit.Status.Render(rig.Local, "online") == null ? 0 : 1;
+                    return rig.Unit.Status.Published >= before + 5;
+                },
+                10_000_000),
+            $"published {rig.Unit.Status.Published - before} statuses in 10 s while every poll asked for a snapshot");
+
+        Assert.True(rendered > 100, $"{rendered} snapshots");
+        using var retained = JsonDocument.Parse(_broker.Retained[rig.Unit.Uplink.Topics.Status]);
+        Assert.Equal(MatUnitRig.UnitId, retained.RootElement.GetProperty("unit").GetInt32());
+    }
+
+    [Fact]
     public void BootLockArmTime_AndTheStatusCarriesEveryPart()
     {
         var battery = new FixedBattery(3880, 312);
