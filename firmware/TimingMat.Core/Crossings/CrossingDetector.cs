@@ -113,7 +113,6 @@ namespace TimingMat.Core.Crossings
         private long _forgottenChips;
         private long _fitFallbacks;
         private long _backPressureStalls;
-        private bool _holdFits;
 
 
         /// <summary>Initializes a new instance of the <see cref="CrossingDetector"/> class and preallocates everything it needs.</summary>
@@ -227,20 +226,6 @@ namespace TimingMat.Core.Crossings
         public long CrossingsOpened
         {
             get { return _crossingsOpened; }
-        }
-
-        /// <summary>
-        /// Sets a value indicating whether the next <see cref="Poll"/> must run no peak fit: the crossings due in it are
-        /// decided (their later reads fall in the dead time, as they would after the fit) and fitted in a later poll.
-        /// </summary>
-        /// <remarks>
-        /// The unit sets it for a poll that ran half the clock fit: a peak fit (up to ~18k IL instructions on the
-        /// interpreter) and the clock's half (~10k) in one poll made its longest polls. Every crossing's time is the
-        /// same; its passing is queued a poll later.
-        /// </remarks>
-        public bool HoldFitsThisPoll
-        {
-            set { _holdFits = value; }
         }
 
         /// <summary>Gets the number of passings (and markers) queued for the sink.</summary>
@@ -442,9 +427,7 @@ namespace TimingMat.Core.Crossings
             }
 
             long next = long.MaxValue;
-
-            // Held: as if this poll had fitted already, so every due crossing is decided and waits for the next.
-            bool fitted = _holdFits;
+            bool fitted = false;
             bool continuous = _mode == DetectionMode.Continuous;
             bool peak = _peak;
             long reaction = _reaction;

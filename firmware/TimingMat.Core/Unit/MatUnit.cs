@@ -312,9 +312,6 @@ namespace TimingMat.Core.Unit
             now = clock.GetMicroseconds();
             CrossingDetector detector = _detector;
             long queued = detector.PassingsQueued;
-
-            // No peak fit in a poll that ran half the clock fit: the two together were the longest polls.
-            detector.HoldFitsThisPoll = _matClock.FittedThisPoll;
             detector.Poll(now);
             _gate.Poll();
 

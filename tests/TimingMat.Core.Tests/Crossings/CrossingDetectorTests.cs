@@ -60,29 +60,6 @@ public class CrossingDetectorTests
     }
 
     [Fact]
-    public void HeldPoll_DecidesTheDueCrossing_AndTheNextPollFitsItAtTheSameTime()
-    {
-        var held = new DetectorRig();
-        var free = new DetectorRig();
-        held.Crossing(s_chip, 1_000_000, 800_000, 1_200_000, 10_000);
-        free.Crossing(s_chip, 1_000_000, 800_000, 1_200_000, 10_000);
-        free.Detector.Poll(1_850_000);
-
-        // The clock fitted in this poll: no peak fit. A read after the decision falls in the dead time.
-        held.Detector.HoldFitsThisPoll = true;
-        held.Detector.Poll(1_850_000);
-        Assert.Empty(held.Sink.Taken);
-        held.Read(s_chip, 1_855_000, -4000);
-        Assert.Equal(1, held.Detector.DeadTimeReads);
-
-        held.Detector.HoldFitsThisPoll = false;
-        held.Detector.Poll(1_860_000);
-        var passing = Assert.Single(held.Sink.Taken);
-        Assert.Equal(Assert.Single(free.Sink.Taken).TimeUtcMicros, passing.TimeUtcMicros);
-        Assert.Equal(41, passing.Hits);
-    }
-
-    [Fact]
     public void FirstMode_TimesTheFirstRead_AndClosesOnceTheChipIsGone()
     {
         var rig = new DetectorRig(s => s.Mode = DetectionMode.First);
