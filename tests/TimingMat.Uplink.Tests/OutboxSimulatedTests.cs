@@ -61,12 +61,9 @@ public sealed class OutboxSimulatedTests : IDisposable
         Assert.True(sent > 0);
 
         // Every poll heavy (a peak fit each): no batch work at all, the passings wait in the journal.
-        Assert.True(outbox.BuildSlices >= sent * 2, $"{outbox.BuildSlices} slices for {sent} batches");
         outbox.WaitThisPoll = true;
-        var slices = outbox.BuildSlices;
         _bench.Run(2_000_000);
         Assert.Equal(sent, outbox.BatchesSent);
-        Assert.Equal(slices, outbox.BuildSlices);
 
         outbox.WaitThisPoll = false;
         _bench.Run(1_000_000);

@@ -74,7 +74,6 @@ namespace TimingMat.Core.Outbox
         private int _crcAt;
         private uint _crc;
         private bool _waitThisPoll;
-        private int _buildSlices;
 
         /// <summary>Initializes a new instance of the <see cref="PassingOutbox"/> class.</summary>
         /// <param name="journal">The open journal.</param>
@@ -156,15 +155,6 @@ namespace TimingMat.Core.Outbox
         {
             get { return _waitThisPoll; }
             set { _waitThisPoll = value; }
-        }
-
-        /// <summary>
-        /// Gets the number of batch slices built so far (a poll's share of records read back, or of the batch's CRC: up
-        /// to ~15k IL instructions on the interpreter). The unit leaves the status's slice out of a poll in which it moved.
-        /// </summary>
-        public int BuildSlices
-        {
-            get { return _buildSlices; }
         }
 
         /// <summary>Starts sending after the link connected: everything unacknowledged goes to the backlog flow.</summary>
@@ -410,7 +400,6 @@ namespace TimingMat.Core.Outbox
         // Building while it is not finished (called again next poll), or -1 when the link refused it.
         private long SendRange(JournalCursor cursor, long from, long to, bool replay, long now)
         {
-            _buildSlices++;
             if (!_building)
             {
                 if (cursor.NextSequence != from)

@@ -329,14 +329,7 @@ namespace TimingMat.Core.Unit
 
             uplink.PollJournal(now);
             supervisor.Inside(UnitSupervisor.Uplink);
-            int slices = outbox != null ? outbox.BuildSlices : 0;
             uplink.PollLink(now);
-            if (outbox != null && outbox.BuildSlices != slices)
-            {
-                // A batch's slice is heavy too: the status's slice waits for a poll without one.
-                _heavyPoll = true;
-            }
-
             if (_lora != null && uplink.Journal.IsOpen)
             {
                 supervisor.Inside(UnitSupervisor.Lora);
