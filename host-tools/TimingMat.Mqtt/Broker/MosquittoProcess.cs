@@ -46,8 +46,10 @@ public sealed class MosquittoProcess : IDisposable
     /// <summary>Gets the folder holding the configuration, persistence database and log.</summary>
     public string DataDirectory { get; }
 
-    /// <summary>Gets the TCP port on 127.0.0.1.</summary>
-    public int Port { get; }
+    /// <summary>Gets the TCP port on 127.0.0.1 (a new free one when another process took the chosen one first).</summary>
+    public int Port { get; private set; }
+
+    private bool _started;
 
     /// <summary>Gets the broker's address.</summary>
     public MqttBrokerAddress Address => new("127.0.0.1", Port, Settings.TlsCertificateFile != null);
@@ -119,6 +121,11 @@ public sealed class MosquittoProcess : IDisposable
     }
 
     /// <summary>Starts the broker and waits until it accepts connections.</summary>
+    /// <remarks>
+    /// A free port is only free when it is chosen: another broker (a test beside this one) may bind it first, and a
+    /// probe would then reach that broker. So the broker counts as started only when its own log says it runs; when
+    /// it lost its port, a port chosen here is chosen again.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">It did not start within 10 s; the message holds its log.</exception>
     public void Start()
     {
@@ -127,8 +134,30 @@ public sealed class MosquittoProcess : IDisposable
             return;
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            if (TryStart())
+            {
+                _started = true;
+                return;
+            }
+
+            // A restart keeps its port (its clients reconnect there); only a first start may move.
+            var lostPort = (Log + Output).Contains("Address already in use", StringComparison.Ordinal);
+            if (!lostPort || Settings.Port != null || _started || attempt == 5)
+            {
+                throw new InvalidOperationException($"mosquitto did not start on port {Port}:\n{Log}{Output}");
+            }
+
+            Port = FreeLoopbackPort();
+        }
+    }
+
+    private bool TryStart()
+    {
         var config = Path.Combine(DataDirectory, "mosquitto.conf");
         File.WriteAllText(config, Configuration());
+        File.Delete(LogPath);
         _process = Process.Start(new ProcessStartInfo(_binary)
         {
             ArgumentList = { "-c", config },
@@ -146,22 +175,28 @@ public sealed class MosquittoProcess : IDisposable
         {
             if (_process.HasExited)
             {
-                break;
+                return false;
             }
 
-            try
+            // "running" comes once its listeners are open; a broker that could not bind its port exits instead.
+            if (Log.Contains(" running", StringComparison.Ordinal))
             {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
-                return;
+                try
+                {
+                    using var probe = new TcpClient();
+                    probe.Connect(IPAddress.Loopback, Port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    // Not accepting yet.
+                }
             }
-            catch (SocketException)
-            {
-                Thread.Sleep(20);
-            }
+
+            Thread.Sleep(20);
         }
 
-        throw new InvalidOperationException($"mosquitto did not start on port {Port}:\n{Log}{Output}");
+        return false;
     }
 
     /// <summary>Crashes the broker (SIGKILL) and waits for it to be gone.</summary>
