@@ -96,6 +96,9 @@ public sealed class PassingCollector
     /// <summary>Gets a value indicating whether a connect attempt is under way (started and not yet answered or given up).</summary>
     public bool IsConnecting => _connectStarted;
 
+    /// <summary>Lets the next poll start a connect attempt at once, whatever the backoff (a host waiting for its first connection).</summary>
+    public void ConnectNow() => _nextConnectAt = long.MinValue;
+
     /// <summary>Gets the ledger by unit id.</summary>
     public IReadOnlyDictionary<int, UnitLedgerEntry> Ledger => _ledger;
 

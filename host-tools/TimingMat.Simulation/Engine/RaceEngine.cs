@@ -223,18 +223,31 @@ public sealed class RaceEngine
     private static void RequireBroker(RaceNetwork network)
     {
         // The collector's first poll starts its connect, which runs beside it (bounded by the client's connect timeout):
-        // wait for that one attempt in real time, the race's clock standing still. A broker that is not there fails the
-        // run up front, not at the end.
-        network.Collector.Poll();
-        while (network.Collector.IsConnecting)
+        // wait for that attempt in real time, the race's clock standing still. A broker that is not there fails the run
+        // up front, not at the end. One that answers on TCP but drops the first MQTT handshake (a loaded host) gets two
+        // more tries before the run gives up.
+        for (var attempt = 1; ; attempt++)
         {
-            Thread.Sleep(20);
             network.Collector.Poll();
-        }
+            while (network.Collector.IsConnecting)
+            {
+                Thread.Sleep(20);
+                network.Collector.Poll();
+            }
 
-        if (!network.Collector.IsOnline)
-        {
-            throw new BrokerUnreachableException(network.Name, network.LastError);
+            if (network.Collector.IsOnline)
+            {
+                return;
+            }
+
+            var error = network.LastError;
+            if (attempt == 3 || !network.AnswersTcp)
+            {
+                throw new BrokerUnreachableException(network.Name, error);
+            }
+
+            Thread.Sleep(500);
+            network.Collector.ConnectNow();
         }
     }
 

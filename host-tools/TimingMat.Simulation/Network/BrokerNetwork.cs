@@ -56,6 +56,8 @@ internal sealed class BrokerNetwork : RaceNetwork
 
     public override string? LastError => Probe() ?? _collectorLink.LastError;
 
+    public override bool AnswersTcp => Probe() == null;
+
     /// <summary>Gets the client id a unit uses on this run.</summary>
     public string ClientIdOf(int unitId) => $"timingmat-sim-{_runId}-unit-{unitId}";
 

@@ -19,6 +19,9 @@ internal abstract class RaceNetwork : IDisposable
     /// <summary>Gets why the collector's last connect failed, or null.</summary>
     public virtual string? LastError => null;
 
+    /// <summary>Gets a value indicating whether the broker answers on TCP (so a failed MQTT handshake is worth another try).</summary>
+    public virtual bool AnswersTcp => false;
+
     /// <summary>Gets the collector (runs inside <see cref="Exchange"/>).</summary>
     public abstract PassingCollector Collector { get; }
 
