@@ -163,16 +163,7 @@ namespace TimingMat.Core.Unit
         public static string Checksum(UnitConfig config)
         {
             byte[] bytes = UnitConfigStore.Ascii(config.ToString());
-            uint crc = Crc32.Compute(bytes, 0, bytes.Length);
-            char[] hex = new char[8];
-            for (int i = 7; i >= 0; i--)
-            {
-                int digit = (int)(crc & 0xF);
-                hex[i] = (char)(digit < 10 ? '0' + digit : 'a' + digit - 10);
-                crc >>= 4;
-            }
-
-            return new string(hex, 0, 8);
+            return UnitFileTransfer.Hex(Crc32.Compute(bytes, 0, bytes.Length));
         }
 
         /// <summary>Handles what arrived, sends clock reports and self-test lines when due; call from the unit's loop. Never waits.</summary>
