@@ -83,8 +83,9 @@ public class ExportCommandTests
         crossMgr.Start();
         var port = ((IPEndPoint)crossMgr.LocalEndpoint).Port;
 
-        // CrossMgr's side of JChip.py: read the name, ask the time, say start, then read records until the close.
-        var received = Task.Run(() =>
+        // CrossMgr's side of JChip.py: read the name, ask the time, say start, then read records until the close. On a
+        // thread of its own: in a busy test run a pool thread can come later than the export's 10 s wait for "GT".
+        var received = Task.Factory.StartNew(() =>
         {
             using var connection = crossMgr.AcceptTcpClient();
             connection.ReceiveTimeout = 10_000;
@@ -116,7 +117,7 @@ public class ExportCommandTests
 
             Assert.Equal(string.Empty, message.ToString()); // every message ended with CR alone
             return messages;
-        });
+        }, TaskCreationOptions.LongRunning);
 
         var (code, stdout, stderr) = CliRunner.InProcess("export", "--db", db, "--format", "jchip", "--course", course, "--point", "finish", "--utc-offset", "+02:00", "--to", $"127.0.0.1:{port}");
 

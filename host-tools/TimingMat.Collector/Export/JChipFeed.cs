@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using TimingMat.Host.Ports;
 
 namespace TimingMat.Collector.Export;
 
@@ -31,15 +32,19 @@ public static class JChipFeed
     /// <exception cref="IOException">CrossMgr closed the connection or did not answer in time.</exception>
     public static int Send(string host, int port, string name, IReadOnlyList<(string ChipHex, long UtcMicros)> records, ExportClock clock, Func<long> utcNowMicros, TimeSpan timeout)
     {
-        using var client = new TcpClient();
-        if (!client.ConnectAsync(host, port).Wait(timeout))
+        Socket socket;
+        try
+        {
+            socket = TcpConnection.Open(host, port, timeout);
+        }
+        catch (TimeoutException)
         {
             throw new IOException($"no connection to {host}:{port} within {timeout.TotalSeconds:0} s");
         }
 
-        client.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-        client.SendTimeout = (int)timeout.TotalMilliseconds;
-        using var stream = client.GetStream();
+        socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+        socket.SendTimeout = (int)timeout.TotalMilliseconds;
+        using var stream = new NetworkStream(socket, ownsSocket: true);
         Write(stream, "N0000" + name);
         WaitFor(stream, "GT");
         var now = clock.Local(utcNowMicros());
@@ -61,7 +66,7 @@ public static class JChipFeed
         }
 
         stream.Flush();
-        client.Client.Shutdown(SocketShutdown.Send);
+        socket.Shutdown(SocketShutdown.Send);
         return records.Count;
     }
 

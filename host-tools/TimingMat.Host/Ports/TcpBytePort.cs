@@ -26,27 +26,5 @@ public sealed class TcpBytePort : StreamBytePort
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
-    protected override Stream OpenStream()
-    {
-        var client = new TcpClient { NoDelay = true };
-        try
-        {
-            if (!client.ConnectAsync(_host, _port).Wait(ConnectTimeout))
-            {
-                throw new TimeoutException($"no answer within {ConnectTimeout.TotalSeconds:0} s");
-            }
-        }
-        catch (AggregateException e) when (e.InnerException is SocketException socket)
-        {
-            client.Dispose();
-            throw socket;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-
-        return client.GetStream();
-    }
+    protected override Stream OpenStream() => new NetworkStream(TcpConnection.Open(_host, _port, ConnectTimeout), ownsSocket: true);
 }

@@ -3,6 +3,7 @@ using TimingMat.Collector;
 using TimingMat.Collector.Courses;
 using TimingMat.Core.Hardware;
 using TimingMat.Emulators.Clock;
+using TimingMat.Host.Ports;
 using TimingMat.Mqtt;
 using TimingMat.Simulation.Engine;
 
@@ -154,19 +155,14 @@ internal sealed class BrokerNetwork : RaceNetwork
     /// <returns>The socket's error, or null when a TCP connection can be made.</returns>
     private string? Probe()
     {
-        using var tcp = new System.Net.Sockets.TcpClient();
         try
         {
-            if (!tcp.ConnectAsync(_broker.Host, _broker.Port).Wait(TimeSpan.FromSeconds(2)))
-            {
-                return "no answer within 2 s";
-            }
-
+            TcpConnection.Open(_broker.Host, _broker.Port, TimeSpan.FromSeconds(2)).Dispose();
             return null;
         }
-        catch (AggregateException e) when (e.InnerException is System.Net.Sockets.SocketException socket)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException)
         {
-            return socket.Message;
+            return e.Message;
         }
     }
 
