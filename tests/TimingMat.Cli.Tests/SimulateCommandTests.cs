@@ -62,7 +62,9 @@ public class SimulateCommandTests
             Assert.Contains("Timing points: lines merged per chip", stdout, StringComparison.Ordinal);
 
             // The default timeline's faults, each with its local time, its mat and what it did.
-            Assert.Contains("  08:20:00 15k GPS lost 20 min: ", stdout, StringComparison.Ordinal);
+            Assert.Contains("  08:38:00 15k GPS lost 20 min: ", stdout, StringComparison.Ordinal);
+            var gpsLoss = r.GetProperty("faults").EnumerateArray().Single(f => f.GetProperty("kind").GetString() == "gps_loss");
+            Assert.True(gpsLoss.GetProperty("timed_in_holdover").GetInt64() > 0, "the GPS loss at 15k must cover the leaders' crossings, or it exercises no holdover");
             Assert.Contains("  08:40:00 10k uplink cut 15 min: ", stdout, StringComparison.Ordinal);
             Assert.Contains("  08:45:00 5k power cut 30 s: the unit rebooted; ", stdout, StringComparison.Ordinal);
             Assert.Contains("  09:05:00 broker down 5 s: ", stdout, StringComparison.Ordinal);
