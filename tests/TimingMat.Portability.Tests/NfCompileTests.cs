@@ -1,3 +1,5 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using TimingMat.Portability.Tests.Guard;
 using Xunit;
 
@@ -18,6 +20,35 @@ public class NfCompileTests : IDisposable
         var result = NfCompile.Run(RepoPaths.FindNanoFrameworkRef()!, "firmware/TimingMat.Core/TimingMat.Core.nfproj", RepoPaths.Root);
 
         Assert.True(result.ExitCode == 0 && result.Errors == 0 && result.Warnings == 0, result.Output);
+
+        // No board constructs the SPI-UART bridge yet: the default image leaves it out.
+        Assert.Contains("Bridge/Sc16is752Bridge.cs", result.Output, StringComparison.Ordinal);
+    }
+
+    [RequiresNanoFrameworkRefFact]
+    public void Core_WithTheSpiUartBridge_CompilesWithoutErrorsOrWarnings()
+    {
+        // The same project with the switch on, in a scratch folder (nf-compile takes no -p): the bridge's sources must
+        // still build for the board that turns it on.
+        var core = Path.Combine(RepoPaths.Root, "firmware", "TimingMat.Core");
+        var text = File.ReadAllText(Path.Combine(core, "TimingMat.Core.nfproj"));
+        const string Off = "<SpiUartBridge Condition=\"'$(SpiUartBridge)' == ''\">false</SpiUartBridge>";
+        Assert.Contains(Off, text, StringComparison.Ordinal);
+        text = text.Replace(Off, "<SpiUartBridge>true</SpiUartBridge>", StringComparison.Ordinal)
+            .Replace("<Compile Include=\"", "<Compile Include=\"" + core + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_scratch, "TimingMat.Core.nfproj"), text);
+        File.Copy(Path.Combine(core, "packages.config"), Path.Combine(_scratch, "packages.config"));
+
+        var output = Path.Combine(_scratch, "out");
+
+        var result = NfCompile.Run(RepoPaths.FindNanoFrameworkRef()!, Path.Combine(_scratch, "TimingMat.Core.nfproj"), _scratch, output);
+
+        Assert.True(result.ExitCode == 0 && result.Errors == 0 && result.Warnings == 0, result.Output);
+        using var assembly = new PEReader(File.OpenRead(Path.Combine(output, "TimingMat.Core", "TimingMat.Core.dll")));
+        var metadata = assembly.GetMetadataReader();
+        var types = metadata.TypeDefinitions.Select(t => metadata.GetString(metadata.GetTypeDefinition(t).Name)).ToList();
+        Assert.Contains("Sc16is752Bridge", types);
+        Assert.Contains("MatUnit", types);
     }
 
     [RequiresNanoFrameworkRefFact]

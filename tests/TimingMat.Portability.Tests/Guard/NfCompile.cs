@@ -10,11 +10,18 @@ public static partial class NfCompile
     /// <param name="kitDir">The nanoframework-ref folder.</param>
     /// <param name="nfproj">The project, relative to <paramref name="workingDirectory"/> or absolute.</param>
     /// <param name="workingDirectory">Where to run (the checkout root: nf-compile prints paths relative to it).</param>
-    public static NfCompileResult Run(string kitDir, string nfproj, string workingDirectory)
+    /// <param name="outputDirectory">Where to keep the compiled assemblies (<c>-o</c>); null lets nf-compile delete them.</param>
+    public static NfCompileResult Run(string kitDir, string nfproj, string workingDirectory, string? outputDirectory = null)
     {
         var start = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(kitDir, "nf-compile"));
         start.ArgumentList.Add(nfproj);
+        if (outputDirectory != null)
+        {
+            start.ArgumentList.Add("-o");
+            start.ArgumentList.Add(outputDirectory);
+        }
+
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
