@@ -10,7 +10,7 @@ namespace TimingMat.Core.Board
     /// The journal fills whole segment files and frees them only when every record in them is acknowledged, so the
     /// capacity counts whole segments: 64 KB on internal flash, 1 MB on an SD card (each with a 32-byte header).
     /// </remarks>
-    public static class JournalCapacity
+    internal static class JournalCapacity
     {
         /// <summary>Bytes of one journal record with a 96-bit (12-byte) EPC, what race chips carry.</summary>
         public const int RecordBytes = JournalFrame.OverheadBytes + PassingBody.FixedBytes + 12;

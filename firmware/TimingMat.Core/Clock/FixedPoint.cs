@@ -4,7 +4,7 @@ namespace TimingMat.Core.Clock
     /// Integer helpers for the clock's µs arithmetic. The device has no 128-bit integers and does Math in single
     /// precision, so products that could pass 2^63 are split before dividing.
     /// </summary>
-    public static class FixedPoint
+    internal static class FixedPoint
     {
         /// <summary>Gives the absolute value of a long (nanoFramework has no <c>Math.Abs(long)</c>).</summary>
         /// <param name="value">The value.</param>

@@ -9,7 +9,7 @@ namespace TimingMat.Core.Crossings
     /// state in parallel arrays indexed by entry. The index has at least twice as many buckets as entries, which
     /// keeps probe runs short at full load.
     /// </remarks>
-    public sealed class ChipTable
+    internal sealed class ChipTable
     {
         private const int Prime = 16777619;
 

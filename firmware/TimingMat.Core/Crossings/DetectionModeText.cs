@@ -1,7 +1,7 @@
 namespace TimingMat.Core.Crossings
 {
     /// <summary>Names of the detection modes as configuration files, commands and status pages write them (enums print as numbers on nanoFramework).</summary>
-    public static class DetectionModeText
+    internal static class DetectionModeText
     {
         private static readonly string[] s_names = new string[] { "peak", "first", "last", "first+last", "continuous" };
         private static readonly string[] s_alternatives = new string[] { "firstlast", "first-last" };

@@ -4,7 +4,7 @@ namespace TimingMat.Core.Crossings
     /// Numbers an antenna across the whole mat when a unit has several reader modules: a passing's best antenna is one
     /// byte, and it must still say which module's port saw the chip strongest.
     /// </summary>
-    public static class MatAntenna
+    internal static class MatAntenna
     {
         /// <summary>How far apart the numbers of two readers' ports are: reader 1's port 1 is 17.</summary>
         public const int PortsPerReader = 16;

@@ -4,7 +4,7 @@ namespace TimingMat.Core.Crossings
     /// Maps enum values to the names configuration files, commands and status pages use, and back: enums print as
     /// numbers on nanoFramework, so each enum keeps its names in an array indexed by value.
     /// </summary>
-    public static class NameTable
+    internal static class NameTable
     {
         /// <summary>Gets the name of a value.</summary>
         /// <param name="names">Names indexed by value.</param>

@@ -6,7 +6,7 @@ namespace TimingMat.Core.Crossings
     /// Finished passings waiting for the sink, oldest first: a ring of preallocated <see cref="Passing"/> records that
     /// producers fill in place, so queueing allocates nothing and a refused passing stays queued until the sink takes it.
     /// </summary>
-    public sealed class PassingQueue
+    internal sealed class PassingQueue
     {
         private readonly Passing[] _ring;
         private int _head;

@@ -2,7 +2,7 @@ namespace TimingMat.Core.Journal
 {
     /// <summary>Little-endian integer fields in byte buffers, the byte order of every TimingMat record and message.</summary>
     /// <remarks>Written by hand because nanoFramework's BitConverter allocates a new array per value.</remarks>
-    public static class LittleEndian
+    internal static class LittleEndian
     {
         /// <summary>Writes a 16-bit value.</summary>
         /// <param name="buffer">Destination.</param>

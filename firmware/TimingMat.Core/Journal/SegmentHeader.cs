@@ -19,7 +19,7 @@ namespace TimingMat.Core.Journal
     /// </code>
     /// The header is written and flushed before the first record, so only the newest segment can have a torn one.
     /// </remarks>
-    public static class SegmentHeader
+    internal static class SegmentHeader
     {
         /// <summary>Length of the header.</summary>
         public const int Bytes = 32;

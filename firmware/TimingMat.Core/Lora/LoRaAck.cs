@@ -23,7 +23,7 @@ namespace TimingMat.Core.Lora
     /// packet the unit just sent. The packet fields let the unit go on to the next run even when a gap before it (a
     /// damaged record) keeps the acked number back. Version 1 (16 bytes, no tag) is refused.
     /// </remarks>
-    public sealed class LoRaAck
+    internal sealed class LoRaAck
     {
         /// <summary>Length of an ack packet.</summary>
         public const int Bytes = 24;

@@ -9,7 +9,7 @@ namespace TimingMat.Core.Lora
     /// <see cref="Begin"/>, <see cref="TryAdd"/> until it says no, <see cref="Finish"/> to count and sign it.
     /// Allocation-free.
     /// </summary>
-    public sealed class LoRaPacketWriter
+    internal sealed class LoRaPacketWriter
     {
         private readonly byte[] _buffer = new byte[LoRaPassingPacket.MaxBytes];
         private readonly byte[] _tag = new byte[32];

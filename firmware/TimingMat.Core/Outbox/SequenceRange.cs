@@ -5,7 +5,7 @@ namespace TimingMat.Core.Outbox
     /// replay flows. Adding a run that does not touch it widens it over the gap: sending a few passings twice is
     /// harmless, keeping a list of holes on a 100 KB heap is not.
     /// </summary>
-    public sealed class SequenceRange
+    internal sealed class SequenceRange
     {
         // Fields the outbox reads in its polls (a property is a call on the device).
         internal long next = 1;

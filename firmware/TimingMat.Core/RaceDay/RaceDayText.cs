@@ -3,7 +3,7 @@ using TimingMat.Core.Crossings;
 namespace TimingMat.Core.RaceDay
 {
     /// <summary>Texts of the race-day modes and command results, for status pages and command answers (enums print as numbers on nanoFramework).</summary>
-    public static class RaceDayText
+    internal static class RaceDayText
     {
         private static readonly string[] s_results = new string[]
         {

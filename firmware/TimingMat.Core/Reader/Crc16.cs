@@ -10,7 +10,7 @@ namespace TimingMat.Core.Reader
     /// <c>serial_reader_l3.c</c>: within eight shifts the feedback depends only on the register's top byte.</para>
     /// <para><see cref="Gen2"/> is the Gen2 tag CRC (CRC-16/GENIBUS: init 0xFFFF, xorout 0xFFFF) over PC (+XPC) + EPC.</para>
     /// </remarks>
-    public static class Crc16
+    internal static class Crc16
     {
         /// <summary>The generator polynomial, x^16 + x^12 + x^5 + 1.</summary>
         public const int Polynomial = 0x1021;

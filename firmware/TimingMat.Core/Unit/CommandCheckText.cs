@@ -3,7 +3,7 @@ using TimingMat.Core.Crossings;
 namespace TimingMat.Core.Unit
 {
     /// <summary>Names of the command checks for replies and status (enums print as numbers on nanoFramework).</summary>
-    public static class CommandCheckText
+    internal static class CommandCheckText
     {
         /// <summary>The number of checks (the size of a counter table indexed by <see cref="CommandCheck"/>).</summary>
         public const int Count = 8;

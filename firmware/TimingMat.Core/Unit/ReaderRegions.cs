@@ -8,7 +8,7 @@ namespace TimingMat.Core.Unit
     /// The regions a unit may transmit in (<c>reader.region</c>), with each reader protocol's code for them. A reader
     /// must use only the channels allowed where the race is, so the region is never defaulted.
     /// </summary>
-    public static class ReaderRegions
+    internal static class ReaderRegions
     {
         /// <summary>Value of <see cref="R2000Code"/> for a region R2000 modules do not have.</summary>
         public const int NoR2000Region = -1;

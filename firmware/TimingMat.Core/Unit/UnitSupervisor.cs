@@ -12,7 +12,7 @@ namespace TimingMat.Core.Unit
     /// round's start time stands for all its parts); the supervisor never waits and never takes a lock, so it cannot
     /// hold timing up.
     /// </remarks>
-    public sealed class UnitSupervisor
+    internal sealed class UnitSupervisor
     {
         /// <summary>Part index of the reader modules' work.</summary>
         public const int Reader = 0;

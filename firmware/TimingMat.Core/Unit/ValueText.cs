@@ -7,7 +7,7 @@ namespace TimingMat.Core.Unit
     /// hex keys, on/off. Each returns <c>false</c> (or a sentinel) for text it cannot read; the caller says what was
     /// expected. No culture, no exceptions, nanoFramework subset.
     /// </summary>
-    public static class ValueText
+    internal static class ValueText
     {
         /// <summary>Reads a whole number, optionally signed.</summary>
         /// <param name="text">The text.</param>

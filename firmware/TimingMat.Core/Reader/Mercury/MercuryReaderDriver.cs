@@ -12,7 +12,7 @@ namespace TimingMat.Core.Reader.Mercury
     /// Whether the module acknowledges the start command with its own 0x2F answer before streaming is unverified
     /// (protocol reference §6), so the first 0x22 frame also confirms the start.
     /// </remarks>
-    public sealed class MercuryReaderDriver : ReaderDriver
+    internal sealed class MercuryReaderDriver : ReaderDriver
     {
         private const int StepVersion = 0;
         private const int StepRegion = 1;

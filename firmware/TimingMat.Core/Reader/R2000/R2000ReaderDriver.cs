@@ -13,7 +13,7 @@ namespace TimingMat.Core.Reader.R2000
     /// has not ended after <see cref="R2000ReaderOptions.ReissueMicros"/> is issued again (a lost summary).
     /// The module sends no timestamp; reads are stamped with the local clock only.
     /// </remarks>
-    public sealed class R2000ReaderDriver : ReaderDriver
+    internal sealed class R2000ReaderDriver : ReaderDriver
     {
         private const int StepVersion = 0;
         private const int StepAntenna = 1;
