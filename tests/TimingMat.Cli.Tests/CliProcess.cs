@@ -59,6 +59,13 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the process at once (SIGKILL): RAM and unflushed writes are gone, as in a power cut.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>Asks the command to stop as a service manager does (SIGTERM) and waits for it.</summary>
     public bool Terminate(TimeSpan within) => Kill(_process.Id, SigTerm) == 0 && WaitForExit(within);
 
@@ -78,8 +85,7 @@ internal sealed class CliProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
-            _process.WaitForExit();
+            Kill();
         }
 
         _process.Dispose();

@@ -1,23 +1,29 @@
+using System.Text.Json;
 using TimingMat.Collector;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Passings;
-using TimingMat.Emulators.Passings;
 using TimingMat.Host.Storage;
-using TimingMat.Host.Uplink;
 using TimingMat.Mqtt;
 using TimingMat.Mqtt.Broker;
+using TimingMat.Simulation.Field;
 using TimingMat.Uplink.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace TimingMat.Uplink.Tests;
 
 /// <summary>
-/// Units and the collector on a real Mosquitto started by the test, with the faults of a race day: the broker
-/// crashing or restarting mid-stream, the network cut under units and collector, unit processes killed and
-/// restarted. The collector must end up with every passing exactly once, identical to the units' journals.
+/// Mat units — <c>timingmat unit</c> processes, the application the board runs, timing runners an emulated start mat
+/// plays into their reader, GPS and PPS wiring — and the collector on a real Mosquitto started by the test, with the
+/// faults of a race day: the broker crashing or restarting mid-race, the network cut under units and collector, a unit
+/// killed and restarted. The collector must end up with every passing exactly once, identical to the units' journals.
 /// </summary>
-public sealed class UplinkBrokerTests : IDisposable
+public sealed class UplinkBrokerTests(ITestOutputHelper log) : IDisposable
 {
+    // 200 runners at 10 a second per unit: 20 s of a busy start line, every unit streaming through the faults.
+    private const int Runners = 200;
+    private const long Second = 1_000_000;
+
     private readonly string _root = Directory.CreateTempSubdirectory("tm-uplink-").FullName;
     private readonly List<IDisposable> _cleanup = [];
 
@@ -29,9 +35,10 @@ public sealed class UplinkBrokerTests : IDisposable
         var broker = Own(new MosquittoProcess(new MosquittoSettings { Persistence = orderlyRestartWithPersistence }));
         broker.Start();
         var collector = StartCollector(broker.Address);
-        var units = Enumerable.Range(1, 3).Select(id => StartUnit(id, broker.Address, 150, 600)).ToList();
+        var units = Enumerable.Range(1, 3).Select(id => StartUnit(id, broker.Address, Runners)).ToList();
 
-        Thread.Sleep(1500);
+        // The broker goes down while every unit is streaming passings.
+        WaitUntilCollected(collector, units, 30);
         if (orderlyRestartWithPersistence)
         {
             broker.Stop();
@@ -44,13 +51,7 @@ public sealed class UplinkBrokerTests : IDisposable
         Thread.Sleep(1000);
         broker.Start();
 
-        WaitUntilAllAcknowledged(units, 600);
-        foreach (var (uplink, _) in units)
-        {
-            Assert.True(uplink.Snapshot.Connections >= 2, "the unit should have reconnected");
-        }
-
-        StopAndVerify(collector, units, 600);
+        StopAndVerify(collector, units, final => Assert.True(final.GetProperty("outbox").GetProperty("connections").GetInt32() >= 2, "the unit should have reconnected"));
     }
 
     [Fact]
@@ -61,9 +62,9 @@ public sealed class UplinkBrokerTests : IDisposable
         var unitsPath = Own(new TcpCutProxy(broker.Port));
         var collectorPath = Own(new TcpCutProxy(broker.Port));
         var collector = StartCollector(collectorPath.Address);
-        var units = Enumerable.Range(1, 2).Select(id => StartUnit(id, unitsPath.Address, 150, 750)).ToList();
+        var units = Enumerable.Range(1, 2).Select(id => StartUnit(id, unitsPath.Address, Runners)).ToList();
 
-        Thread.Sleep(1000);
+        WaitUntilCollected(collector, units, 20);
         unitsPath.Sever();
         Thread.Sleep(1500);
         unitsPath.Restore();
@@ -72,42 +73,65 @@ public sealed class UplinkBrokerTests : IDisposable
         Thread.Sleep(1500);
         collectorPath.Restore();
 
-        WaitUntilAllAcknowledged(units, 750);
-        StopAndVerify(collector, units, 750);
+        StopAndVerify(collector, units, final => Assert.True(final.GetProperty("outbox").GetProperty("connections").GetInt32() >= 2, "the unit should have reconnected"));
         Assert.True(collector.Read((c, _) => c.Connections) >= 2);
     }
 
     [Fact]
-    public void UnitProcess_KilledTwiceMidStreamAndRestarted_LosesNothing()
+    public void UnitProcess_KilledTwiceMidRaceAndRestarted_LosesNothingItJournaled_AndDuplicatesNothing()
     {
         var broker = Own(new MosquittoProcess());
         broker.Start();
         var collector = StartCollector(broker.Address);
-        var journal = Path.Combine(_root, "unit-9");
-        const int Count = 1500;
+        var unit = Own(new StartLineUnit(9, _root, broker.Address, runners: 1000, perSecond: 20));
+        var mat = unit.Mat;
 
-        using (var first = UnitProcess.Start(broker.Address.ToString(), 9, journal, 400, Count, exitWhenAcked: false))
-        {
-            first.WaitForGenerated(300, TimeSpan.FromSeconds(20));
-            first.Kill();
-        }
+        // Runs of the unit, each from when it ran until it was killed (race time); the mat plays on throughout.
+        var runs = new List<(long From, long To)>();
+        var first = unit.StartUnit();
+        mat.Start();
+        var from = mat.TrueNow;
+        WaitUntilCollected(collector, [unit], 100);
+        runs.Add((from, mat.TrueNow));
+        first.Kill();
 
-        using (var second = UnitProcess.Start(broker.Address.ToString(), 9, journal, 400, Count, exitWhenAcked: false))
-        {
-            second.WaitForGenerated(Last(second, "started") + 300, TimeSpan.FromSeconds(20));
-            second.Kill();
-        }
+        var second = unit.StartUnit();
+        from = mat.TrueNow;
+        var before = Collected(collector, 9);
+        WaitUntilCollected(collector, [unit], before + 200);
+        runs.Add((from, mat.TrueNow));
+        second.Kill();
 
-        using var third = UnitProcess.Start(broker.Address.ToString(), 9, journal, 400, Count, exitWhenAcked: true);
-        Assert.True(third.WaitForExit(TimeSpan.FromSeconds(60)), "the restarted unit did not get everything acknowledged");
-        Assert.True(third.ExitCode == 0, third.Errors);
-        Assert.True(Last(third, "started") > 0, "the third run should resume after the passings already journaled");
+        unit.StartUnit();
+        from = mat.TrueNow;
+        unit.WaitUntilAllCollected(collector, TimeSpan.FromSeconds(60));
+        var final = unit.StopUnit();
+        runs.Add((from, long.MaxValue));
 
         collector.Stop();
         var stored = collector.Read((_, store) => store.ReadPassings(9));
-        Assert.Equal(Enumerable.Range(1, Count), stored.Select(p => SyntheticPassings.NumberOf(p.Passing)));
-        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), stored.Select(p => p.Passing.Sequence));
-        AssertSameAsJournal(journal, 9, stored);
+        var journal = final.GetProperty("journal");
+        var last = journal.GetProperty("last_seq").GetInt64();
+
+        // Every passing the unit journaled reached the collector once, numbered without a gap across the three runs.
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored.Select(p => p.Passing.Sequence));
+        Assert.Equal(last, journal.GetProperty("acked_seq").GetInt64());
+        Assert.True(last >= before + 200, $"the journal ends at seq {last}, below the {before + 200} collected before the second kill");
+        AssertSameAsJournal(unit.Journal, 9, stored);
+
+        // The same journal across every boot; the third boot knows it is the third, after two that ended unclean.
+        var boot = final.GetProperty("boot");
+        Assert.Equal(("reset", 3, 2), (boot.GetProperty("reason").GetString(), boot.GetProperty("boots").GetInt32(), boot.GetProperty("crashes").GetInt32()));
+
+        // No runner twice (a restart does not make passings again), and every runner the reader read while the unit had
+        // been up 5 s and 5 s before a kill was timed: only crossings open or waiting in RAM at a kill may be missing.
+        var bibs = stored.Select(p => RaceField.TryBibOf(p.Passing.Epc.AsSpan(0, p.Passing.EpcLength))).ToList();
+        Assert.Equal(bibs.Count, bibs.Distinct().Count());
+        var surely = runs.Select(r => mat.BibsCrossing(r.From + (5 * Second), r.To == long.MaxValue ? long.MaxValue : r.To - (5 * Second)).Where(b => mat.ReadsOf(b) > 0).ToList()).ToList();
+        Assert.True(surely[2].Count >= 100, $"only {surely[2].Count} runners crossed in the third run: the kills came too late in the race");
+        log.WriteLine($"{stored.Count} passings collected of {mat.Crossings.Count} runners; runners surely timed per run {string.Join(", ", surely.Select(r => r.Count))}; boot {final.GetProperty("boot")}");
+        Assert.Empty(surely.SelectMany(r => r).Except(bibs));
+        Assert.Empty(bibs.Except(mat.BibsCrossing(long.MinValue, long.MaxValue)));
     }
 
     public void Dispose()
@@ -120,26 +144,17 @@ public sealed class UplinkBrokerTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private static int Last(UnitProcess unit, string kind)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var found = unit.Last(kind);
-        while (found == null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no '{kind}' event from the unit");
-            Thread.Sleep(20);
-            found = unit.Last(kind);
-        }
+    private static int Collected(CollectorService collector, int unit) =>
+        (int)collector.Read((c, _) => c.Ledger.TryGetValue(unit, out var u) ? u.Contiguous : 0);
 
-        return found.Value.GetProperty("resume_after").GetInt32();
-    }
-
-    private static void WaitUntilAllAcknowledged(List<(DesktopUnitUplink Uplink, SyntheticDetector Detector)> units, int count)
+    /// <summary>Waits until the collector holds at least so many passings of every unit: they are streaming.</summary>
+    private static void WaitUntilCollected(CollectorService collector, List<StartLineUnit> units, int passings)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!units.All(u => u.Detector.Finished && u.Uplink.Snapshot is { RingCount: 0, DurableSequence: var d, AckedSequence: var a } && d == count && a == d))
+        // The first runner crosses about 25 s after the GPS powers on, once the unit's clock has locked.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!units.All(u => Collected(collector, u.Id) >= passings))
         {
-            Assert.True(DateTime.UtcNow < deadline, "not everything acknowledged within 60 s: " + string.Join("; ", units.Select(u => u.Uplink.Snapshot)));
+            Assert.True(DateTime.UtcNow < deadline, $"units did not deliver {passings} passings within 90 s: " + string.Join(", ", units.Select(u => $"unit {u.Id} {Collected(collector, u.Id)}")));
             Thread.Sleep(50);
         }
     }
@@ -163,25 +178,36 @@ public sealed class UplinkBrokerTests : IDisposable
         Assert.Equal(stored.Count, i);
     }
 
-    private void StopAndVerify(CollectorService collector, List<(DesktopUnitUplink Uplink, SyntheticDetector Detector)> units, int count)
+    private void StopAndVerify(CollectorService collector, List<StartLineUnit> units, Action<JsonElement> check)
     {
-        foreach (var (uplink, detector) in units)
+        var finals = new List<JsonElement>();
+        foreach (var unit in units)
         {
-            detector.Stop();
-            uplink.Stop();
+            unit.WaitUntilAllCollected(collector, TimeSpan.FromSeconds(60));
+        }
+
+        foreach (var unit in units)
+        {
+            finals.Add(unit.StopUnit());
         }
 
         collector.Stop();
-        foreach (var (uplink, _) in units)
+        for (var i = 0; i < units.Count; i++)
         {
-            var unit = uplink.Uplink.Topics.Passings.Split('/')[1];
-            var id = int.Parse(unit, System.Globalization.CultureInfo.InvariantCulture);
-            var stored = collector.Read((_, store) => store.ReadPassings(id));
-            Assert.Equal(Enumerable.Range(1, count), stored.Select(p => SyntheticPassings.NumberOf(p.Passing)));
-            Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), stored.Select(p => p.Passing.Sequence));
-            Assert.Equal(count, collector.Read((c, _) => c.Ledger[id].Contiguous));
-            uplink.Dispose();
-            AssertSameAsJournal(Path.Combine(_root, $"unit-{id}"), id, stored);
+            var (unit, final) = (units[i], finals[i]);
+            var stored = collector.Read((_, store) => store.ReadPassings(unit.Id));
+            var count = stored.Count;
+
+            // Every runner the mat's reader read is one passing, numbered 1.. without a gap, as the unit journaled it.
+            var read = unit.BibsRead;
+            Assert.Equal(read.Order(), stored.Select(p => RaceField.TryBibOf(p.Passing.Epc.AsSpan(0, p.Passing.EpcLength))).Order());
+            Assert.True(read.Count >= Runners - 2, $"unit {unit.Id}: the reader read only {read.Count} of {Runners} runners");
+            Assert.Equal(Enumerable.Range(1, count).Select(n => (long)n), stored.Select(p => p.Passing.Sequence));
+            Assert.Equal(count, collector.Read((c, _) => c.Ledger[unit.Id].Contiguous));
+            var journal = final.GetProperty("journal");
+            Assert.Equal((count, count), (journal.GetProperty("last_seq").GetInt64(), journal.GetProperty("acked_seq").GetInt64()));
+            check(final);
+            AssertSameAsJournal(unit.Journal, unit.Id, stored);
         }
     }
 
@@ -193,18 +219,12 @@ public sealed class UplinkBrokerTests : IDisposable
         return collector;
     }
 
-    private (DesktopUnitUplink Uplink, SyntheticDetector Detector) StartUnit(int id, MqttBrokerAddress broker, double rate, int count)
+    private StartLineUnit StartUnit(int id, MqttBrokerAddress broker, int runners)
     {
-        var options = new DesktopUnitOptions(id, Path.Combine(_root, $"unit-{id}"), broker);
-        options.Uplink.KeepAliveSeconds = 3;
-        options.Uplink.ReconnectMinMicros = 200_000;
-        options.Uplink.ReconnectMaxMicros = 1_000_000;
-        options.Uplink.Outbox.AckTimeoutMicros = 2_000_000;
-        var uplink = Own(new DesktopUnitUplink(options));
-        uplink.Start();
-        var detector = Own(new SyntheticDetector(uplink.Ring, id, rate, count));
-        detector.Start();
-        return (uplink, detector);
+        var unit = Own(new StartLineUnit(id, _root, broker, runners, perSecond: 10));
+        unit.StartUnit();
+        unit.Mat.Start();
+        return unit;
     }
 
     private T Own<T>(T item)

@@ -5,32 +5,40 @@ using TimingMat.Core.Journal;
 using TimingMat.Emulators.Passings;
 using TimingMat.Emulators.Statistics;
 using TimingMat.Host.Storage;
-using TimingMat.Host.Uplink;
 using TimingMat.Mqtt.Broker;
 
 namespace TimingMat.Benchmarks.Uplink;
 
 /// <summary>
-/// Wall-clock measurement runs over a real Mosquitto on loopback (not BenchmarkDotNet: they time a whole system):
-/// <c>drain</c> — a unit with a 60-minute backlog reconnects and drains it to the collector while live passings keep
-/// coming; <c>latency</c> — N units feed synthetic passings and the delay from ring to collector database is measured.
+/// Wall-clock measurement runs of the mat unit application (<see cref="StartLineUnit"/>: what <c>timingmat unit</c>
+/// runs, on an emulated start line) over a real Mosquitto on loopback (not BenchmarkDotNet: they time a whole system):
+/// <c>drain</c> — a unit with a 60-minute backlog in its journal reconnects and drains it to the collector while its
+/// start line keeps timing runners; <c>latency</c> — N units time runners and the delay from each runner's crossing to
+/// the collector's database is measured.
 /// </summary>
 /// <remarks>
-/// The crossing detector is built in parallel, so reads are modelled as passings: at 20 reads per crossing (RACE
-/// RESULT's "OK" band starts at 20 hits), 2,000 reads/s is 100 passings/s per unit. A passing's time is when it
-/// entered the ring, so the figure excludes the detector's reaction window (850 ms by default).
+/// The delay runs from the crossing's time (the passing's, on the unit's GPS-locked clock) to the collector's commit, so
+/// it holds the crossing detector's reaction time (2 s at a start mat: a passing cannot leave before its runner's
+/// chip has been out of the field that long) and everything behind it: ring, journal, outbox, broker, collector.
 /// </remarks>
 public static class UplinkMeasurements
 {
+    // A unit's clock locks about 22 s after boot; the start line's first runner crosses 25 s in.
+    private static readonly TimeSpan s_lockLead = TimeSpan.FromSeconds(25);
+
     /// <summary>Runs a measurement from the command line.</summary>
-    /// <param name="args"><c>drain [--minutes 60] [--reads-per-second 2000]</c> or <c>latency [--units 10] [--reads-per-second 2000] [--seconds 60]</c>, plus <c>--reads-per-passing 20</c>.</param>
+    /// <param name="args"><c>drain [--minutes 60]</c> or <c>latency [--units 10] [--seconds 60]</c>, plus <c>--runners-per-second 25</c> (a start mat takes 20-30).</param>
     /// <returns>Exit code.</returns>
     public static int Run(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "latency";
-        var readsPerSecond = Option(args, "--reads-per-second", 2000);
-        var readsPerPassing = Option(args, "--reads-per-passing", 20);
-        var passingsPerSecond = readsPerSecond / readsPerPassing;
+        var perSecond = Option(args, "--runners-per-second", 25);
+        if (perSecond is < 1 or > 100)
+        {
+            Console.Error.WriteLine($"--runners-per-second must be 1-100 (a scenario's start rate), not {perSecond}");
+            return Usage();
+        }
+
         using var broker = new MosquittoProcess();
         broker.Start();
         var root = Directory.CreateTempSubdirectory("tm-measure-").FullName;
@@ -38,8 +46,8 @@ public static class UplinkMeasurements
         {
             return mode switch
             {
-                "drain" => Drain(broker, root, Option(args, "--minutes", 60), passingsPerSecond),
-                "latency" => Latency(broker, root, (int)Option(args, "--units", 10), passingsPerSecond, Option(args, "--seconds", 60)),
+                "drain" => Drain(broker, root, Option(args, "--minutes", 60), perSecond),
+                "latency" => Latency(broker, root, (int)Option(args, "--units", 10), perSecond, Option(args, "--seconds", 60)),
                 _ => Usage(),
             };
         }
@@ -52,17 +60,21 @@ public static class UplinkMeasurements
     private static int Drain(MosquittoProcess broker, string root, double minutes, double perSecond)
     {
         var backlog = (int)(minutes * 60 * perSecond);
-        var options = new DesktopUnitOptions(1, Path.Combine(root, "unit-1"), broker.Address);
-        options.Journal.CapacityBytes = 256L * 1024 * 1024;
-        options.Journal.SegmentBytes = 1024 * 1024;
+        var folder = Path.Combine(root, "unit-1");
+        var options = new JournalOptions(1) { NewJournalId = Random.Shared.Next(1, int.MaxValue), CapacityBytes = 256L * 1024 * 1024, SegmentBytes = 1024 * 1024 };
+
+        // The start line runs on for as long as a drain may take; its runners are the live passings.
+        using var unit = new StartLineUnit(1, folder, broker.Address, runners: (int)(perSecond * 1800), perSecond);
+        var firstRunner = unit.Mat.Crossings[0].UtcMicros;
         var fill = Stopwatch.StartNew();
-        using (var files = new DirectoryFileStore(options.JournalDirectory))
+        using (var files = new DirectoryFileStore(folder))
         {
-            // The unit was cut off for the whole time: its journal holds every passing, none acknowledged.
-            var journal = new PassingJournal(files, options.Journal);
+            // The unit was cut off for the whole time: its journal holds every passing it made, none acknowledged. The
+            // backlog's passings are synthetic (numbered chips); the unit only has to send them.
+            var journal = new PassingJournal(files, options);
             journal.Open();
             var passing = new TimingMat.Core.Passings.Passing();
-            var start = SyntheticPassings.UtcNowMicros() - (long)(minutes * 60_000_000);
+            var start = firstRunner - (long)(minutes * 60_000_000);
             for (var i = 1; i <= backlog; i++)
             {
                 SyntheticPassings.Fill(passing, 1, i, start + (long)(i * 1_000_000 / perSecond));
@@ -80,12 +92,12 @@ public static class UplinkMeasurements
         using var collector = new CollectorService(broker.Address, Path.Combine(root, "collector.db"));
         collector.Connect();
         collector.Start();
-        using var unit = new DesktopUnitUplink(options);
+
+        // A journal as large as the backlog needs (a board with an SD card).
+        unit.Unit.Settings.Journal.CapacityBytes = options.CapacityBytes;
+        unit.Unit.Settings.Journal.SegmentBytes = options.SegmentBytes;
         var clock = Stopwatch.StartNew();
         unit.Start();
-        using var live = new SyntheticDetector(unit.Ring, 1, perSecond, int.MaxValue, resumeAfter: backlog);
-        live.Start();
-        var liveFromUtc = SyntheticPassings.UtcNowMicros();
         while (collector.Read((c, _) => c.Ledger.TryGetValue(1, out var u) ? u.Contiguous : 0) < backlog)
         {
             Thread.Sleep(20);
@@ -97,11 +109,12 @@ public static class UplinkMeasurements
         }
 
         var drained = clock.Elapsed;
-        live.Stop();
-        var liveDelays = collector.Read((_, store) => store.ReadArrivalDelays(liveFromUtc));
-        unit.Stop();
-        Console.WriteLine($"drain: {backlog:N0} passings ({minutes} min at {perSecond} passings/s) reached the collector in {drained.TotalSeconds:F1} s = {backlog / drained.TotalSeconds:N0} passings/s, {backlog / drained.TotalSeconds / 60 / perSecond:F0} minutes of race per second");
-        Console.WriteLine($"live passings during the drain: {live.Generated - backlog:N0}, ring→collector delay {Percentiles(liveDelays)}");
+        var live = collector.Read((c, _) => c.Ledger[1].Contiguous) - backlog;
+        var liveDelays = collector.Read((_, store) => store.ReadArrivalDelays(firstRunner)).Select(d => d - unit.WallMinusRaceMicros).ToList();
+        Console.WriteLine($"drain: {backlog:N0} passings ({minutes} min at {perSecond} runners/s) reached the collector in {drained.TotalSeconds:F1} s = {backlog / drained.TotalSeconds:N0} passings/s, {backlog / drained.TotalSeconds / 60 / perSecond:F0} minutes of race per second");
+        Console.WriteLine(drained < s_lockLead
+            ? $"live passings during the drain: none (the drain ended before the unit's clock locked and the first runner crossed, {s_lockLead.TotalSeconds:F0} s after boot)"
+            : $"live passings during the drain: {live:N0}, crossing→collector delay {Percentiles(liveDelays)}");
         return 0;
     }
 
@@ -110,45 +123,43 @@ public static class UplinkMeasurements
         using var collector = new CollectorService(broker.Address, Path.Combine(root, "collector.db"));
         collector.Connect();
         collector.Start();
-        var units = new List<(DesktopUnitUplink Uplink, SyntheticDetector Detector)>();
-        for (var id = 1; id <= unitCount; id++)
+        var runners = (int)(perSecond * seconds);
+        var units = Enumerable.Range(1, unitCount).Select(id => new StartLineUnit(id, Path.Combine(root, $"unit-{id}"), broker.Address, runners, perSecond)).ToList();
+        try
         {
-            var uplink = new DesktopUnitUplink(new DesktopUnitOptions(id, Path.Combine(root, $"unit-{id}"), broker.Address));
-            uplink.Start();
-            units.Add((uplink, new SyntheticDetector(uplink.Ring, id, perSecond, int.MaxValue)));
-        }
+            foreach (var unit in units)
+            {
+                unit.Start();
+            }
 
-        Thread.Sleep(1000);
-        var warmUpUntil = SyntheticPassings.UtcNowMicros() + 2_000_000;
-        foreach (var (_, detector) in units)
+            // Every runner the readers read is a passing to deliver; wait for them, and 30 s more at most.
+            var lastCrossing = units.Max(u => u.Mat.Crossings[^1].UtcMicros);
+            while (units[0].Mat.TrueNow < lastCrossing + 3_000_000)
+            {
+                Thread.Sleep(100);
+            }
+
+            var read = units.Sum(u => u.Mat.Crossings.Count(c => u.Mat.ReadsOf(c.Runner.Athlete.Bib) > 0));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (collector.Read((c, _) => c.PassingsStored) < read && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+
+            var stored = collector.Read((c, _) => c.PassingsStored);
+            var offset = units[0].WallMinusRaceMicros;
+            var delays = collector.Read((_, store) => store.ReadArrivalDelays()).Select(d => d - offset).ToList();
+            Console.WriteLine($"latency: {unitCount} start-line units × {perSecond} runners/s for {seconds} s ({runners:N0} runners each): {read:N0} read by the readers, {stored:N0} passings stored, missing {read - stored}");
+            Console.WriteLine($"crossing→collector delay, the start mat's 2 s reaction time included ({delays.Count:N0} passings): {Percentiles(delays)}");
+            return read == stored ? 0 : 1;
+        }
+        finally
         {
-            detector.Start();
+            foreach (var unit in units)
+            {
+                unit.Dispose();
+            }
         }
-
-        Thread.Sleep(TimeSpan.FromSeconds(seconds));
-        foreach (var (_, detector) in units)
-        {
-            detector.Stop();
-        }
-
-        var made = units.Sum(u => u.Detector.Generated);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (collector.Read((c, _) => c.PassingsStored) < made && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(50);
-        }
-
-        foreach (var (uplink, detector) in units)
-        {
-            uplink.Dispose();
-            detector.Dispose();
-        }
-
-        var stored = collector.Read((c, _) => c.PassingsStored);
-        var delays = collector.Read((_, store) => store.ReadArrivalDelays(warmUpUntil));
-        Console.WriteLine($"latency: {unitCount} units × {perSecond} passings/s ({perSecond * 20:N0} reads/s each at 20 reads/passing) for {seconds} s: {made:N0} made, {stored:N0} stored, lost {made - stored}");
-        Console.WriteLine($"ring→collector delay after a 2 s warm-up ({delays.Count:N0} passings): {Percentiles(delays)}");
-        return made == stored ? 0 : 1;
     }
 
     private static string Percentiles(List<long> delays)
@@ -171,8 +182,8 @@ public static class UplinkMeasurements
 
     private static int Usage()
     {
-        Console.WriteLine("usage: uplink drain [--minutes 60] [--reads-per-second 2000] [--reads-per-passing 20]");
-        Console.WriteLine("       uplink latency [--units 10] [--reads-per-second 2000] [--reads-per-passing 20] [--seconds 60]");
+        Console.WriteLine("usage: uplink drain [--minutes 60] [--runners-per-second 25]");
+        Console.WriteLine("       uplink latency [--units 10] [--runners-per-second 25] [--seconds 60]");
         return 2;
     }
 }
