@@ -32,13 +32,18 @@ namespace TimingMat.Core.Unit
         /// <summary>Hours of outage left below which the journal raises <c>journal_filling</c>.</summary>
         public const int FillingAlarmHours = 1;
 
+        /// <summary>
+        /// Battery charge, percent (<see cref="BatteryPercent"/> of the measured voltage), below which the unit raises
+        /// <c>battery_low</c>: about an hour of a 7 h race day left.
+        /// </summary>
+        public const int LowBatteryPercent = 20;
+
         private const long Second = 1000000;
         private const long MinChangeGapMicros = Second;
         private const long SignatureEveryMicros = 250000;
         private const long RateWindowMicros = 300 * Second;
         private const long ReaderDownMicros = 30 * Second;
         private const long UnsyncedAlarmMicros = 300 * Second;
-        private const int LowBatteryPercent = 20;
         private const long LowMemoryBytes = 16 * 1024;
 
         private const int AlarmRingFull = 1;
@@ -375,9 +380,16 @@ namespace TimingMat.Core.Unit
         /// <returns>Passings.</returns>
         public long CapacityPassings()
         {
-            MatUnitSettings settings = _unit.Settings;
-            long perSegment = (settings.Journal.SegmentBytes - SegmentHeader.Bytes) / (JournalFrame.OverheadBytes + PassingBody.FixedBytes + 12);
-            return perSegment * (settings.Journal.CapacityBytes / settings.Journal.SegmentBytes);
+            return PassingsHeld(_unit.Settings.Journal);
+        }
+
+        /// <summary>Gets how many passings a journal of these options holds when full (96-bit EPCs: 67 bytes a record).</summary>
+        /// <param name="journal">The journal's options (segment size and capacity).</param>
+        /// <returns>Passings.</returns>
+        public static long PassingsHeld(JournalOptions journal)
+        {
+            long perSegment = (journal.SegmentBytes - SegmentHeader.Bytes) / (JournalFrame.OverheadBytes + PassingBody.FixedBytes + 12);
+            return perSegment * (journal.CapacityBytes / journal.SegmentBytes);
         }
 
         private static void NullableString(JsonWriter w, string value)
@@ -409,7 +421,13 @@ namespace TimingMat.Core.Unit
             return state == ClockState.Locked ? "locked" : (state == ClockState.Holdover ? "holdover" : "unsynced");
         }
 
-        private static int BatteryPercent(int millivolts)
+        /// <summary>
+        /// Gets the charge of a Li-ion cell from its voltage (the open-circuit curve, interpolated): what the status
+        /// reports as <c>battery.pct</c> and what <c>battery_low</c> is judged on.
+        /// </summary>
+        /// <param name="millivolts">The cell's voltage, mV.</param>
+        /// <returns>Percent, 0–100.</returns>
+        public static int BatteryPercent(int millivolts)
         {
             if (millivolts <= s_cellMillivolts[0])
             {

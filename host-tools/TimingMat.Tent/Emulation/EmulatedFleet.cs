@@ -37,7 +37,7 @@ public sealed class EmulatedFleet : IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="EmulatedFleet"/> class: the units built, not booted; fault times count from now.</summary>
     /// <param name="options">What to emulate.</param>
-    /// <exception cref="ArgumentException">No unit, the same unit twice, a rate or warm-up out of range.</exception>
+    /// <exception cref="ArgumentException">No unit, the same unit twice, a rate or warm-up out of range, a journal-filling fault without runners.</exception>
     public EmulatedFleet(EmulationOptions options)
     {
         if (options.Units.Count == 0 || options.Units.Select(u => u.Id).Distinct().Count() != options.Units.Count)
@@ -48,6 +48,11 @@ public sealed class EmulatedFleet : IDisposable
         if (options.RunnersPerSecond is < 0 or > 50 || options.WarmUp < TimeSpan.Zero || options.WarmUp > TimeSpan.FromSeconds(50))
         {
             throw new ArgumentException("runners per second must be 0-50 and the warm-up 0-50 s", nameof(options));
+        }
+
+        if (options.RunnersPerSecond <= 0 && options.Faults.Faults.Any(f => f.Kind == EmulatedFaultKind.JournalFilling))
+        {
+            throw new ArgumentException("journal-filling sizes the journal by the runners' rate: give a rate above 0", nameof(options));
         }
 
         _options = options;

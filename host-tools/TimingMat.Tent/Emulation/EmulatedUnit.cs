@@ -1,8 +1,10 @@
 using System.Globalization;
 using TimingMat.Core.Clock;
 using TimingMat.Core.Hardware;
+using TimingMat.Core.Journal;
 using TimingMat.Core.Unit;
 using TimingMat.Emulators.Gps;
+using TimingMat.Emulators.Power;
 using TimingMat.Emulators.Storage;
 using TimingMat.Host.Crypto;
 using TimingMat.Mqtt;
@@ -15,7 +17,8 @@ namespace TimingMat.Tent.Emulation;
 /// <summary>
 /// One emulated mat unit on a real broker: the real unit application (<see cref="MatUnit"/>, configured with the keys
 /// a board is provisioned with) on the simulator's emulated hardware (<see cref="MatRig"/>: crystal, GPS with NMEA and
-/// PPS, reader modules fed by the crossing model), an emulated flash, and a real MQTT session; with its faults on cue.
+/// PPS, reader modules fed by the crossing model), an emulated flash and battery, and a real MQTT session; with its faults
+/// on cue.
 /// </summary>
 /// <remarks>Stepped by <see cref="EmulatedFleet"/> on one thread, as a board's loop runs.</remarks>
 public sealed class EmulatedUnit
@@ -28,6 +31,7 @@ public sealed class EmulatedUnit
     private readonly bool[] _silenced;
     private readonly long _startUtc;
     private readonly ArrivalStampClock _arrival;
+    private readonly EmulatedBattery _battery = new();
     private readonly bool[] _on;
     private long _nextSupervise;
 
@@ -61,6 +65,11 @@ public sealed class EmulatedUnit
         _config.Validate();
         _settings = _config.ToSettings();
         _settings.Journal.NewJournalId = Seeds.Mix(options.Seed, spec.Id, 29) & int.MaxValue;
+        if (_faults.Any(f => f.Kind == EmulatedFaultKind.JournalFilling))
+        {
+            SizeJournalTooSmall(_settings.Journal, options.RunnersPerSecond);
+        }
+
         var offsets = _faults.Where(f => f.Kind == EmulatedFaultKind.ClockOffset).ToList();
         _hardware = new UnitHardware
         {
@@ -71,6 +80,7 @@ public sealed class EmulatedUnit
             Store = new MemoryFileStore(capacityBytes: 8L * 1024 * 1024, tearSeed: Seeds.Mix(options.Seed, spec.Id, 31)),
             Mqtt = Link,
             Hmac = DesktopHmacSha256.Instance,
+            Battery = _battery,
             Rebooter = _rebooter,
             FirmwareVersion = "emulated",
         };
@@ -125,6 +135,7 @@ public sealed class EmulatedUnit
         var sinceStart = trueUtc - _startUtc;
         var changed = false;
         var cut = false;
+        var runDown = false;
         for (var i = 0; i < _faults.Count; i++)
         {
             var fault = _faults[i];
@@ -137,6 +148,7 @@ public sealed class EmulatedUnit
             }
 
             cut |= fault.Kind == EmulatedFaultKind.UplinkCut;
+            runDown |= fault.Kind == EmulatedFaultKind.BatteryLow;
             if (fault.Kind == EmulatedFaultKind.ReaderSilence && !_silenced[i])
             {
                 _silenced[i] = true;
@@ -145,6 +157,7 @@ public sealed class EmulatedUnit
         }
 
         Link.Cut = cut;
+        _battery.Millivolts = runDown ? EmulatedBattery.RunDownMillivolts : EmulatedBattery.ChargedMillivolts;
         if (changed)
         {
             ActiveFaults = [.. _faults.Where((_, i) => _on[i]).Select(Name)];
@@ -178,8 +191,21 @@ public sealed class EmulatedUnit
         EmulatedFaultKind.ClockOffset => FormattableString.Invariant($"clock-offset {fault.AmountMicros / 1000.0:0.###} ms"),
         EmulatedFaultKind.GpsLoss => "gps-loss",
         EmulatedFaultKind.ReaderSilence => "reader-silence",
+        EmulatedFaultKind.BatteryLow => "battery-low",
+        EmulatedFaultKind.JournalFilling => "journal-filling",
         _ => "uplink-cut",
     };
+
+    // A journal of 16 KB segments holding a quarter of the core's alarm level of outage at the runners' rate (at least
+    // two segments, the journal's least): the unit's status then says under that level is left, whatever acknowledges.
+    private static void SizeJournalTooSmall(JournalOptions journal, double runnersPerSecond)
+    {
+        journal.SegmentBytes = 16 * 1024;
+        journal.CapacityBytes = journal.SegmentBytes;
+        var perSegment = UnitStatus.PassingsHeld(journal);
+        var wanted = runnersPerSecond * 3600 * UnitStatus.FillingAlarmHours / 4;
+        journal.CapacityBytes = journal.SegmentBytes * Math.Max(2, (long)Math.Ceiling(wanted / perSegment));
+    }
 
     private sealed class RebootRequest : IRebooter
     {

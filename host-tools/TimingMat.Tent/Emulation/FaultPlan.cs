@@ -16,6 +16,20 @@ public enum EmulatedFaultKind
 
     /// <summary>The unit's network is cut: its session drops (the broker sends its will) and it cannot reconnect.</summary>
     UplinkCut,
+
+    /// <summary>
+    /// The unit's battery pack runs down: the voltage its supply sensing reads falls to half the charge at which the
+    /// core raises <c>battery_low</c> (<see cref="TimingMat.Emulators.Power.EmulatedBattery.RunDownMillivolts"/>); when
+    /// the fault ends, a charged pack is back (swapped).
+    /// </summary>
+    BatteryLow,
+
+    /// <summary>
+    /// The unit's journal is provisioned too small for its mat: it holds a quarter of the core's alarm level
+    /// (<see cref="TimingMat.Core.Unit.UnitStatus.FillingAlarmHours"/>) of outage at the emulation's runner rate, so the
+    /// unit's own status reports under that many hours left and <c>journal_filling</c>. A size, so it lasts the whole run.
+    /// </summary>
+    JournalFilling,
 }
 
 /// <summary>One fault on cue.</summary>
@@ -36,11 +50,12 @@ public sealed record EmulatedFault(EmulatedFaultKind Kind, int Unit, long Amount
 /// <summary>
 /// The faults of an emulation (<c>timingmat emulate --faults</c>): entries separated by <c>;</c> or new lines, each
 /// <c>KIND UNIT [AMOUNT] [at TIME] [for TIME|ever]</c>, where KIND is <c>clock-offset</c> (with an AMOUNT such as
-/// <c>5ms</c>), <c>gps-loss</c>, <c>reader-silence</c> or <c>uplink-cut</c>; times count from the start of the emulation (the units go live a few seconds later)
+/// <c>5ms</c>), <c>gps-loss</c>, <c>reader-silence</c>, <c>uplink-cut</c>, <c>battery-low</c> or <c>journal-filling</c>
+/// (a journal too small for the mat: from boot to the end, no <c>at</c> or <c>for</c>); times count from the start of the emulation (the units go live a few seconds later)
 /// (<c>at 0</c>, the default, means from boot); <c>#</c> starts a comment. Times take <c>us</c>, <c>ms</c>, <c>s</c>
 /// (the default), <c>m</c> or <c>h</c>.
 /// </summary>
-/// <example><c>clock-offset 3 5ms; gps-loss 2 at 60s for 2m; reader-silence 1 at 30s for 20s; uplink-cut 4 at 90s for 1m</c></example>
+/// <example><c>clock-offset 3 5ms; gps-loss 2 at 60s for 2m; reader-silence 1 at 30s for 20s; uplink-cut 4 at 90s for 1m; battery-low 5 at 2m for 1m; journal-filling 6</c></example>
 public sealed class FaultPlan
 {
     private static readonly Dictionary<string, EmulatedFaultKind> s_kinds = new(StringComparer.OrdinalIgnoreCase)
@@ -49,6 +64,8 @@ public sealed class FaultPlan
         ["gps-loss"] = EmulatedFaultKind.GpsLoss,
         ["reader-silence"] = EmulatedFaultKind.ReaderSilence,
         ["uplink-cut"] = EmulatedFaultKind.UplinkCut,
+        ["battery-low"] = EmulatedFaultKind.BatteryLow,
+        ["journal-filling"] = EmulatedFaultKind.JournalFilling,
     };
 
     private FaultPlan(IReadOnlyList<EmulatedFault> faults) => Faults = faults;
@@ -169,6 +186,11 @@ public sealed class FaultPlan
             }
 
             next += 2;
+        }
+
+        if (kind == EmulatedFaultKind.JournalFilling && (at != 0 || duration != long.MaxValue))
+        {
+            throw new FormatException($"fault '{entry}': journal-filling is the size of the unit's journal, set at boot for the whole run; give it without 'at' or 'for', e.g. 'journal-filling {unit}'");
         }
 
         return new EmulatedFault(kind, unit, amount, at, duration);

@@ -1,3 +1,5 @@
+using TimingMat.Core.Unit;
+
 namespace TimingMat.Tent.Monitoring;
 
 /// <summary>When the monitor raises its alarms. The defaults are what docs/monitor.md states and why.</summary>
@@ -20,10 +22,10 @@ public sealed record MonitorThresholds
     public double JournalFillPercent { get; init; } = 80;
 
     /// <summary>Gets the outage hours left below which the journal is filling. Default 1 h, as the unit's own <c>journal_filling</c>.</summary>
-    public double JournalRemainingHours { get; init; } = 1;
+    public double JournalRemainingHours { get; init; } = UnitStatus.FillingAlarmHours;
 
     /// <summary>Gets the battery charge, percent, under which it is low. Default 20, as the unit's own <c>battery_low</c>: about an hour of a 7 h day left.</summary>
-    public int BatteryLowPercent { get; init; } = 20;
+    public int BatteryLowPercent { get; init; } = UnitStatus.LowBatteryPercent;
 
     /// <summary>Checks the thresholds.</summary>
     /// <exception cref="ArgumentException">A threshold is out of range.</exception>

@@ -20,7 +20,7 @@ internal static class EmulateCommand
         var units = new Option<int?>("--units") { Description = "How many units (ids 1..N), when no race file lists them", HelpName = "N" };
         var race = new Option<string?>("--race") { Description = "A race file (race.cfg): its units with their names, command keys and broker accounts, its broker and prefix", HelpName = "FILE" };
         var key = new Option<string?>("--key") { Description = "The command key (hex) of every unit, without a race file; without either, each unit gets a random key and refuses commands", HelpName = "HEX" };
-        var faults = new Option<string?>("--faults") { Description = "Faults on cue, or a file of them: 'clock-offset 3 5ms; gps-loss 2 at 60s for 2m; reader-silence 1 at 30s for 20s; uplink-cut 4 at 90s for 1m'", HelpName = "SPEC|FILE" };
+        var faults = new Option<string?>("--faults") { Description = "Faults on cue, or a file of them: 'clock-offset 3 5ms; gps-loss 2 at 60s for 2m; reader-silence 1 at 30s for 20s; uplink-cut 4 at 90s for 1m; battery-low 5 at 2m for 1m; journal-filling 6' (journal-filling: a journal too small for the mat, the whole run)", HelpName = "SPEC|FILE" };
         var rate = new Option<double>("--rate") { Description = "Runners crossing each mat per second", DefaultValueFactory = _ => 2.0 };
         var seconds = new Option<int>("--seconds") { Description = "Stop after this many seconds live (0: until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var warmUp = new Option<int>("--warm-up") { Description = "Seconds the units have been on when they go live (fix and clock lock on fast time first), 0-50", DefaultValueFactory = _ => 40 };
@@ -60,6 +60,11 @@ internal static class EmulateCommand
         if (seconds < 0 || every < 1 || options.RunnersPerSecond is < 0 or > 50 || options.WarmUp.TotalSeconds is < 0 or > 50)
         {
             throw new CliException(ExitCode.InvalidInput, "--seconds must be 0 or more, --report-every 1 or more, --rate 0-50 and --warm-up 0-50.");
+        }
+
+        if (options.RunnersPerSecond == 0 && options.Faults.Faults.Any(f => f.Kind == EmulatedFaultKind.JournalFilling))
+        {
+            throw new CliException(ExitCode.InvalidInput, "--faults: journal-filling sizes the unit's journal by the runners' rate, and --rate is 0.", "give --rate above 0 (the default is 2).");
         }
 
         using var fleet = new EmulatedFleet(options);
