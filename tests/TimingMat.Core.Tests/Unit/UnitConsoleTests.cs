@@ -180,6 +180,26 @@ public sealed class UnitConsoleTests
         Assert.Equal("OK selftest fail passed=3 failed=3 skipped=2", test[^1]);
     }
 
+    [Fact]
+    public void SelfTest_OnABoardWhoseConsoleBorrowedTheGpsUart_SkipsGpsAndFix_SayingWhy()
+    {
+        var rig = new MatUnitRig(new MemoryFileStore(), new MqttBrokerEmulator(), gpsAcquisitionSeconds: 2, protocol: Core.Unit.ReaderProtocol.R2000);
+        rig.Hardware.GpsUnheardReason = "the serial console holds the GPS's UART this boot: unplug its adapter and restart";
+        rig.Unit.Start();
+        rig.Unit.ServeConsole(_port, _flash);
+        rig.RunUntil(() => rig.Unit.Uplink.IsOnline, 5_000_000);
+        _port.Take();
+        _port.Type("selftest");
+        Assert.True(rig.RunUntil(() => _port.Written.Contains("OK selftest", StringComparison.Ordinal), 30_000_000));
+        var test = _port.Take();
+
+        Assert.Contains("test gps skip the serial console holds the GPS's UART this boot: unplug its adapter and restart", test);
+        Assert.Contains("test fix skip the serial console holds the GPS's UART this boot: unplug its adapter and restart", test);
+        Assert.Contains(test, l => l.StartsWith("test reader pass", StringComparison.Ordinal));
+        Assert.Contains(test, l => l.StartsWith("test pps pass", StringComparison.Ordinal));
+        Assert.Equal("OK selftest pass passed=4 failed=0 skipped=4", test[^1]);
+    }
+
     private static string Staged(string password) => $"unit.id = 5\nmat.role = split\nreader.type = r2000\nreader.region = eu\nnetwork = wifi\nwifi.ssid = race-net\nwifi.password = {password}\ncommand.key = {KeyHex}\n";
 
     private List<string> Run(UnitConsole console, string line)
