@@ -6,19 +6,7 @@ namespace TimingMat.Core.Tests.Board;
 /// <summary>The serial console's keys: it borrows the GPS's UART, on two pins of its own that nothing else uses.</summary>
 public class ConsoleKeysTests
 {
-    private const string Valid = """
-        board.name = test-board
-        board.target = ESP32_REV3
-        uplink = wifi
-        storage.root = I:\
-        reader.uart = COM2
-        reader.rx = 13
-        reader.tx = 4
-        gps.uart = COM3
-        gps.rx = 34
-        gps.tx = 32
-        gps.pps = 35
-        """;
+    private const string Valid = BoardProfileTests.Valid;
 
     [Fact]
     public void NoConsoleKeys_ServeTheConsoleOnTheNetworkOnly()
