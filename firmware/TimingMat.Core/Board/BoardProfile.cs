@@ -20,6 +20,9 @@ namespace TimingMat.Core.Board
         private const int PmuSdaPin = 21;
         private const int PmuSclPin = 22;
 
+        // The serial console's line speed: the one the host's console tools open a serial device at.
+        private const int ConsoleBaud = 115200;
+
         // UART0's TX and RX on the classic ESP32: nanoFramework's wire protocol (nanoff, the debugger) runs there.
         private const int Uart0TxPin = 1;
         private const int Uart0RxPin = 3;
@@ -35,7 +38,7 @@ namespace TimingMat.Core.Board
             "crossings.chips",
             "board.psram", "lora.clock_hz", "buzzer", "pmu", "battery.adc", "battery.r_top", "battery.r_bottom",
             "ethernet.phy", "storage.capacity_kb", "sd.interface", "sd.cs",
-            "console.uart", "console.rx", "console.tx", "console.baud",
+            "console.uart", "console.rx", "console.tx",
         };
 
         // Pin keys and whether the ESP32 drives them (an input-only GPIO 34–39 cannot be used for those).
@@ -169,7 +172,7 @@ namespace TimingMat.Core.Board
         public int SdChipSelectPin { get; private set; }
 
         /// <summary>
-        /// Gets the serial console's UART (<c>console.uart</c>, <c>console.rx</c>, <c>console.tx</c>, <c>console.baud</c>),
+        /// Gets the serial console's UART (<c>console.uart</c>, <c>console.rx</c>, <c>console.tx</c>; 115,200 baud),
         /// or <c>null</c> when the board serves its console on the network only. The classic ESP32 has no free UART
         /// (UART0 carries the wire protocol, the reader and the GPS the other two), so the console borrows the GPS's:
         /// it takes it for a boot that finds a USB-serial adapter on <see cref="UartPins.RxPin"/> (its idle-high TX
@@ -545,7 +548,7 @@ namespace TimingMat.Core.Board
 
             int rx = RequiredInt(values, lines, prefix + ".rx");
             int tx = RequiredInt(values, lines, prefix + ".tx");
-            int baud = OptionalInt(values, lines, prefix + ".baud", defaultBaud);
+            int baud = IndexOf(prefix + ".baud") < 0 ? defaultBaud : OptionalInt(values, lines, prefix + ".baud", defaultBaud);
             if (baud < 1200 || baud > 921600)
             {
                 throw new BoardProfileException(lines[IndexOf(prefix + ".baud")], "'" + prefix + ".baud' must be between 1200 and 921600, found " + baud.ToString() + ".");
@@ -559,15 +562,11 @@ namespace TimingMat.Core.Board
             int uartIndex = IndexOf("console.uart");
             if (values[uartIndex] == null && values[IndexOf("console.rx")] == null && values[IndexOf("console.tx")] == null)
             {
-                if (values[IndexOf("console.baud")] != null)
-                {
-                    throw new BoardProfileException(lines[IndexOf("console.baud")], "'console.baud' needs the console's UART and pins (console.uart, console.rx, console.tx).");
-                }
-
                 return null;
             }
 
-            UartPins console = ParseUart(values, lines, "console", 115200);
+            // No console.baud: the console runs at the 115,200 baud that timingmat provision, flash and selftest speak.
+            UartPins console = ParseUart(values, lines, "console", ConsoleBaud);
             if (console.Port != profile.Gps.Port)
             {
                 throw new BoardProfileException(lines[uartIndex], "'console.uart' = " + console.Port + ": the console can only borrow the GPS's UART (" + profile.Gps.Port + "); the reader's is never lent and COM1 is nanoFramework's wire protocol.");

@@ -38,7 +38,6 @@ namespace TimingMat.Device.BringUp
             + "console.uart = COM3\n"
             + "console.rx = 33\n"
             + "console.tx = 21\n"
-            + "console.baud = 115200\n"
             + "\n"
             + "# SX1276 (RFM95W) on VSPI.\n"
             + "lora.bus = 1\n"
