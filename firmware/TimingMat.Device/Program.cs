@@ -22,7 +22,11 @@ namespace TimingMat.Device
         private const string FirmwareVersion = "0.1.0";
         private const int ReaderBufferBytes = 4096;
         private const int GpsBufferBytes = 1024;
+        private const int ConsoleBufferBytes = 1024;
         private const int PollMilliseconds = 10;
+
+        // What the self-test says of the GPS on a boot whose serial console holds its UART.
+        private const string GpsLentReason = "the serial console holds the GPS's UART this boot (its adapter was plugged in at start): unplug it and restart the board to hear the GPS";
 
         // Static, so the collector never takes the mounted card or the watchdog timer away from a running unit.
         private static object s_card;
@@ -46,8 +50,12 @@ namespace TimingMat.Device
             Debug.WriteLine("TimingMat " + FirmwareVersion + " on " + board.Name + " (" + board.Target + ")" + (usedDefault ? ", built-in profile: deploy I:\\board.cfg for your wiring" : string.Empty));
             HighResMicrosecondClock clock = new HighResMicrosecondClock();
             GpioController gpio = new GpioController();
+
+            // No UART is free for a serial console: it borrows the GPS's, only for a boot that finds its USB-serial
+            // adapter plugged in (a technician at the bench), so a unit in the field always hears its GPS.
+            bool serialConsole = board.Console != null && ConsoleAdapterSense.IsPlugged(gpio, board.Console.RxPin);
             SerialBytePort reader = new SerialBytePort(board.Reader, ReaderBufferBytes);
-            SerialBytePort gps = new SerialBytePort(board.Gps, GpsBufferBytes);
+            IBytePort gps = serialConsole ? (IBytePort)new LentUartPort(board.Gps.Baud) : new SerialBytePort(board.Gps, GpsBufferBytes);
             GpioPpsSource pps = new GpioPpsSource(gpio, board.PpsPin);
             if (board.Sd != SdInterface.None)
             {
@@ -61,7 +69,16 @@ namespace TimingMat.Device
 
             // The console (firmware/docs/console.md) is served on the network from the first boot: it is how a board is
             // provisioned, and how a rejected configuration is replaced without a cable.
+            // With the adapter plugged in, a second console on the UART: each keeps its own staged configuration and line,
+            // and either one's commit restarts the board on unit.cfg.
             UnitConsole console = new UnitConsole(new TcpConsolePort(UnitConsole.TcpPort), configStore, clock, rebooter, FirmwareVersion);
+            UnitConsole wired = null;
+            if (serialConsole)
+            {
+                wired = new UnitConsole(new SerialBytePort(board.Console, ConsoleBufferBytes), configStore, clock, rebooter, FirmwareVersion);
+                Debug.WriteLine("serial console on " + board.Console.Port + " (rx GPIO " + board.Console.RxPin.ToString() + ", tx GPIO " + board.Console.TxPin.ToString() + ", " + board.Console.Baud.ToString() + " baud): the GPS is not heard this boot; unplug the adapter and restart to time");
+            }
+
             UnitConfig config = null;
             string rejected = null;
             try
@@ -81,7 +98,7 @@ namespace TimingMat.Device
 
             if (config == null)
             {
-                RunUnprovisioned(rejected, clock, reader, gps, pps, store, radio, console);
+                RunUnprovisioned(rejected, clock, reader, gps, pps, store, radio, console, wired);
             }
 
             NetworkUplink network = config.UsesWifi ? (NetworkUplink)new WifiUplink(config.WifiSsid, config.WifiPassword) : new EthernetUplink(board.EthernetPhy);
@@ -89,7 +106,7 @@ namespace TimingMat.Device
             string ca = config.MqttCaFile == null ? null : UnitConfigLoader.ReadCompanion(config.MqttCaFile);
             if (config.MqttCaFile != null && ca == null)
             {
-                RunUnprovisioned("mqtt.ca_file = " + config.MqttCaFile + ": not in " + UnitConfigLoader.Folder, clock, reader, gps, pps, store, radio, console);
+                RunUnprovisioned("mqtt.ca_file = " + config.MqttCaFile + ": not in " + UnitConfigLoader.Folder, clock, reader, gps, pps, store, radio, console, wired);
             }
 
             M2MqttLink mqtt = ca == null
@@ -100,6 +117,7 @@ namespace TimingMat.Device
             hardware.Clock = clock;
             hardware.Readers = new IBytePort[] { reader };
             hardware.Gps = gps;
+            hardware.GpsUnheardReason = serialConsole ? GpsLentReason : null;
             hardware.Pps = pps;
             hardware.Store = store;
             hardware.Mqtt = mqtt;
@@ -124,7 +142,7 @@ namespace TimingMat.Device
             }
             catch (ArgumentException e)
             {
-                RunUnprovisioned("unit.cfg cannot run on this board: " + e.Message, clock, reader, gps, pps, store, radio, console);
+                RunUnprovisioned("unit.cfg cannot run on this board: " + e.Message, clock, reader, gps, pps, store, radio, console, wired);
             }
 
             MatUnit mat = unit as MatUnit;
@@ -132,6 +150,11 @@ namespace TimingMat.Device
             {
                 // The mat serves the console from its own loop: it reports on and self-tests the running unit.
                 mat.AttachConsole(console);
+                if (wired != null)
+                {
+                    wired.Unit = mat;
+                }
+
                 Debug.WriteLine("unit " + config.Unit.ToString() + " (" + config.MatName + "), memory: " + mat.Memory.ToString());
             }
             else
@@ -155,21 +178,31 @@ namespace TimingMat.Device
                     console.Poll();
                 }
 
+                if (wired != null)
+                {
+                    wired.Poll();
+                }
+
                 Thread.Sleep(PollMilliseconds);
             }
         }
 
         // A board fresh from the bench, or one whose configuration it cannot run: prove the wiring and serve the console
         // until it is provisioned (a commit restarts the board on the new configuration). Never returns.
-        private static void RunUnprovisioned(string why, HighResMicrosecondClock clock, SerialBytePort reader, SerialBytePort gps, GpioPpsSource pps, FlashFileStore store, SpiBusDevice radio, UnitConsole console)
+        private static void RunUnprovisioned(string why, HighResMicrosecondClock clock, SerialBytePort reader, IBytePort gps, GpioPpsSource pps, FlashFileStore store, SpiBusDevice radio, UnitConsole console, UnitConsole wired)
         {
-            string advice = (why == null ? "not provisioned" : why) + ": run 'timingmat provision' (console on tcp port " + UnitConsole.TcpPort.ToString() + ")";
+            string advice = (why == null ? "not provisioned" : why) + ": run 'timingmat provision' (console on tcp port " + UnitConsole.TcpPort.ToString() + (wired == null ? string.Empty : " and on the serial console's adapter") + ")";
             reader.Open();
             gps.Open();
             WiringCheck check = new WiringCheck(clock, reader, gps, pps, store, radio, 1000000);
             while (true)
             {
                 console.Poll();
+                if (wired != null)
+                {
+                    wired.Poll();
+                }
+
                 if (check.Poll())
                 {
                     Debug.WriteLine(check.LastReport.ToString() + " | " + advice);

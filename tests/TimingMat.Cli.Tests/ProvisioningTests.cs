@@ -259,6 +259,36 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void ABoardWithoutNetwork_IsProvisionedAndSelfTested_OverASerialConsole()
+    {
+        // The board's console adapter and the technician's, as two tty devices joined by a null-modem cable.
+        using var cable = new PtyNullModem();
+        using var rig = new Rig();
+        var race = _dir.Write("race.cfg", RaceFile("mqtt://127.0.0.1:1"));
+        using var unit = CliProcess.Start("unit", "--console", cable.EndA, "--journal", _dir.PathOf("u"), "--reader", TempFolder.Tcp(rig.Reader.PortB), "--gps", TempFolder.Tcp(rig.Gps.PortB));
+        unit.WaitFor("Unit not provisioned", TimeSpan.FromSeconds(60));
+        Assert.Contains("console on " + cable.EndA, unit.Output, StringComparison.Ordinal);
+
+        var (code, stdout, stderr) = CliRunner.InProcess("provision", "--port", cable.EndB, "--unit", "km10", "--config", race, "--json");
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}\n{unit.Output}{unit.Errors}");
+
+        // The unit restarted on what the race file says, over the same serial line, and stored it.
+        var expected = Core.Unit.UnitConsole.Checksum(Core.Unit.RaceFile.Parse(File.ReadAllText(race)).ConfigOf("km10"));
+        Assert.Equal(expected, JsonDocument.Parse(stdout).RootElement.GetProperty("checksum").GetString());
+        var stored = Core.Unit.UnitConfig.Parse(File.ReadAllText(_dir.PathOf("u/unit.cfg")));
+        Assert.Equal((10, WifiSecret), (stored.Unit, stored.WifiPassword));
+
+        // Its self-test over the wire: storage answers, the broker at port 1 and the unwired reader do not.
+        (code, stdout, stderr) = CliRunner.InProcess("selftest", "--port", cable.EndB, "--json");
+        Assert.True(code == (int)ExitCode.SelfTestFailed, $"exit {code}\n{stdout}\n{stderr}");
+
+        // --json: the report on its first line, the error object after it.
+        var checks = JsonDocument.Parse(stdout.Split('\n')[0]).RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("result").GetString());
+        Assert.Equal(("pass", "fail", "fail"), (checks["storage"], checks["uplink"], checks["reader"]));
+        Assert.DoesNotContain(WifiSecret, stdout + stderr + unit.Output + unit.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingNanoff_MissingImage_AndABoardThatDoesNotAnswer_SayWhatToDo()
     {
         var race = _dir.Write("race.cfg", RaceFile("mqtt://127.0.0.1:1"));

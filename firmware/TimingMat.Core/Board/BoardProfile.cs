@@ -20,6 +20,13 @@ namespace TimingMat.Core.Board
         private const int PmuSdaPin = 21;
         private const int PmuSclPin = 22;
 
+        // The serial console's line speed: the one the host's console tools open a serial device at.
+        private const int ConsoleBaud = 115200;
+
+        // UART0's TX and RX on the classic ESP32: nanoFramework's wire protocol (nanoff, the debugger) runs there.
+        private const int Uart0TxPin = 1;
+        private const int Uart0RxPin = 3;
+
         // Index of each key in the parse tables. Keys ending in a pin role are checked for conflicts.
         private static readonly string[] s_keys = new string[]
         {
@@ -31,6 +38,7 @@ namespace TimingMat.Core.Board
             "crossings.chips",
             "board.psram", "lora.clock_hz", "buzzer", "pmu", "battery.adc", "battery.r_top", "battery.r_bottom",
             "ethernet.phy", "storage.capacity_kb", "sd.interface", "sd.cs",
+            "console.uart", "console.rx", "console.tx",
         };
 
         // Pin keys and whether the ESP32 drives them (an input-only GPIO 34–39 cannot be used for those).
@@ -38,14 +46,14 @@ namespace TimingMat.Core.Board
         {
             "reader.rx", "reader.tx", "gps.rx", "gps.tx", "gps.pps",
             "lora.mosi", "lora.miso", "lora.sck", "lora.cs", "lora.reset", "lora.dio0", "led", "bench.pps_drive",
-            "buzzer", "battery.adc", "sd.cs",
+            "buzzer", "battery.adc", "sd.cs", "console.rx", "console.tx",
         };
 
         private static readonly bool[] s_pinIsOutput = new bool[]
         {
             false, true, false, true, false,
             true, false, true, true, true, false, true, true,
-            true, false, true,
+            true, false, true, false, true,
         };
 
         // The SDMMC slot's fixed pins in 1-bit mode: CLK, CMD, D0.
@@ -163,6 +171,15 @@ namespace TimingMat.Core.Board
         /// <summary>Gets the SD card's chip select for <see cref="SdInterface.Spi"/> (on the LoRa radio's bus), or -1.</summary>
         public int SdChipSelectPin { get; private set; }
 
+        /// <summary>
+        /// Gets the serial console's UART (<c>console.uart</c>, <c>console.rx</c>, <c>console.tx</c>; 115,200 baud),
+        /// or <c>null</c> when the board serves its console on the network only. The classic ESP32 has no free UART
+        /// (UART0 carries the wire protocol, the reader and the GPS the other two), so the console borrows the GPS's:
+        /// it takes it for a boot that finds a USB-serial adapter on <see cref="UartPins.RxPin"/> (its idle-high TX
+        /// beats the pin's internal pull-down), and the GPS keeps it otherwise.
+        /// </summary>
+        public UartPins Console { get; private set; }
+
         /// <summary>Refuses an uplink configuration that asks for TLS on a board without PSRAM.</summary>
         /// <param name="useTls">Whether the unit configuration asks for TLS (an <c>mqtts://</c> broker).</param>
         /// <exception cref="BoardProfileException">TLS is asked for and <see cref="TlsAllowed"/> is false.</exception>
@@ -207,6 +224,7 @@ namespace TimingMat.Core.Board
             ParsePower(values, lines, profile);
             profile.EthernetPhy = ParseEthernetPhy(values, lines, profile.Uplink);
             ParseStorage(values, lines, profile);
+            profile.Console = ParseConsole(values, lines, profile);
             CheckPins(values, lines, profile.Target, profile.Uplink == UplinkKind.Ethernet, profile.Sd == SdInterface.Mmc1Bit, profile.Pmu != PmuKind.None);
             if (profile.Reader.Port == profile.Gps.Port)
             {
@@ -530,13 +548,36 @@ namespace TimingMat.Core.Board
 
             int rx = RequiredInt(values, lines, prefix + ".rx");
             int tx = RequiredInt(values, lines, prefix + ".tx");
-            int baud = OptionalInt(values, lines, prefix + ".baud", defaultBaud);
+            int baud = IndexOf(prefix + ".baud") < 0 ? defaultBaud : OptionalInt(values, lines, prefix + ".baud", defaultBaud);
             if (baud < 1200 || baud > 921600)
             {
                 throw new BoardProfileException(lines[IndexOf(prefix + ".baud")], "'" + prefix + ".baud' must be between 1200 and 921600, found " + baud.ToString() + ".");
             }
 
             return new UartPins(port, rx, tx, baud);
+        }
+
+        private static UartPins ParseConsole(string[] values, int[] lines, BoardProfile profile)
+        {
+            int uartIndex = IndexOf("console.uart");
+            if (values[uartIndex] == null && values[IndexOf("console.rx")] == null && values[IndexOf("console.tx")] == null)
+            {
+                return null;
+            }
+
+            // No console.baud: the console runs at the 115,200 baud that timingmat provision, flash and selftest speak.
+            UartPins console = ParseUart(values, lines, "console", ConsoleBaud);
+            if (console.Port != profile.Gps.Port)
+            {
+                throw new BoardProfileException(lines[uartIndex], "'console.uart' = " + console.Port + ": the console can only borrow the GPS's UART (" + profile.Gps.Port + "); the reader's is never lent and COM1 is nanoFramework's wire protocol.");
+            }
+
+            if (console.RxPin >= 34 && console.RxPin <= 39 && IsClassicEsp32(profile.Target))
+            {
+                throw new BoardProfileException(lines[IndexOf("console.rx")], "'console.rx' = " + console.RxPin.ToString() + ": the board tells a plugged adapter by this pin's internal pull-down, which GPIO 34-39 do not have; use another GPIO.");
+            }
+
+            return console;
         }
 
         private static SpiPins ParseLora(string[] values, int[] lines)
@@ -694,6 +735,11 @@ namespace TimingMat.Core.Board
             if (psramTarget && (pin == 16 || pin == 17))
             {
                 return "GPIO 16/17 drive the PSRAM on WROVER modules, which this target supports.";
+            }
+
+            if (pin == Uart0TxPin || pin == Uart0RxPin)
+            {
+                return "GPIO 1/3 are UART0, nanoFramework's wire protocol (nanoff, the debugger).";
             }
 
             if (output && pin >= 34)

@@ -28,6 +28,13 @@ namespace TimingMat.Core.Unit
         /// <summary>Gets or sets the GPS's NMEA UART.</summary>
         public IBytePort Gps { get; set; }
 
+        /// <summary>
+        /// Gets or sets why the GPS cannot be heard this boot, or <c>null</c> when it can: a board whose serial console
+        /// borrowed the GPS's UART (a USB-serial adapter plugged in at boot) gives <see cref="Gps"/> a port that stays
+        /// silent. The self-test then skips <c>gps</c> and <c>fix</c> with this reason instead of blaming the GPS's wiring.
+        /// </summary>
+        public string GpsUnheardReason { get; set; }
+
         /// <summary>Gets or sets the GPS's PPS edges.</summary>
         public IPpsSource Pps { get; set; }
 

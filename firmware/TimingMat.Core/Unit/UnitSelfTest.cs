@@ -169,6 +169,13 @@ namespace TimingMat.Core.Unit
             _fixSeenMicros = -1;
             _run++;
             IsRunning = true;
+            string unheard = _unit.Hardware.GpsUnheardReason;
+            if (unheard != null)
+            {
+                Decide(_gps, Skipped, unheard);
+                Decide(_fix, Skipped, unheard);
+            }
+
             CheckStorage();
             CheckLora();
             CheckBattery();

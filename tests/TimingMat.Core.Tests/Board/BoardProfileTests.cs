@@ -5,7 +5,8 @@ namespace TimingMat.Core.Tests.Board;
 
 public class BoardProfileTests
 {
-    private const string Valid = """
+    /// <summary>The smallest valid profile, 11 lines: other board key tests append their keys from line 12.</summary>
+    internal const string Valid = """
         board.name = test-board
         board.target = ESP32_REV3
         uplink = wifi

@@ -166,18 +166,26 @@ public sealed class UnitConsoleTests
     {
         var rig = new MatUnitRig(new MemoryFileStore(), new MqttBrokerEmulator(), gpsAcquisitionSeconds: 3600);
         rig.Module.SilenceFor(long.MaxValue / 4);
-        rig.Unit.Start();
-        rig.Unit.ServeConsole(_port, _flash);
-        rig.RunUntil(() => rig.Unit.Uplink.IsOnline, 5_000_000);
-        _port.Take();
-        _port.Type("selftest");
-        Assert.True(rig.RunUntil(() => _port.Written.Contains("OK selftest", StringComparison.Ordinal), 30_000_000));
-        var test = _port.Take();
+        var test = SelfTest(rig);
         Assert.Contains(test, l => l.StartsWith("test reader fail m6e, region eu, 27 dBm: no answer on the reader UART", StringComparison.Ordinal));
         Assert.Contains(test, l => l.StartsWith("test fix fail no fix with 0 satellites after 20.0 s", StringComparison.Ordinal));
         Assert.Contains(test, l => l.StartsWith("test pps fail 0 edges", StringComparison.Ordinal) && l.Contains("check TIMEPULSE to gps.pps", StringComparison.Ordinal));
         Assert.Contains(test, l => l.StartsWith("test gps pass", StringComparison.Ordinal));
         Assert.Equal("OK selftest fail passed=3 failed=3 skipped=2", test[^1]);
+    }
+
+    [Fact]
+    public void SelfTest_OnABoardWhoseConsoleBorrowedTheGpsUart_SkipsGpsAndFix_SayingWhy()
+    {
+        var rig = new MatUnitRig(new MemoryFileStore(), new MqttBrokerEmulator(), gpsAcquisitionSeconds: 2, protocol: Core.Unit.ReaderProtocol.R2000);
+        rig.Hardware.GpsUnheardReason = "the serial console holds the GPS's UART this boot: unplug its adapter and restart";
+        var test = SelfTest(rig);
+
+        Assert.Contains("test gps skip the serial console holds the GPS's UART this boot: unplug its adapter and restart", test);
+        Assert.Contains("test fix skip the serial console holds the GPS's UART this boot: unplug its adapter and restart", test);
+        Assert.Contains(test, l => l.StartsWith("test reader pass", StringComparison.Ordinal));
+        Assert.Contains(test, l => l.StartsWith("test pps pass", StringComparison.Ordinal));
+        Assert.Equal("OK selftest pass passed=4 failed=0 skipped=4", test[^1]);
     }
 
     private static string Staged(string password) => $"unit.id = 5\nmat.role = split\nreader.type = r2000\nreader.region = eu\nnetwork = wifi\nwifi.ssid = race-net\nwifi.password = {password}\ncommand.key = {KeyHex}\n";
@@ -196,5 +204,17 @@ public sealed class UnitConsoleTests
         _port.Type(line);
         rig.RunUntil(() => _port.Written.Length > from && _port.Written.EndsWith("\n", StringComparison.Ordinal) && ("\n" + _port.Written[from..]).Split('\n').Any(l => l.StartsWith("OK", StringComparison.Ordinal) || l.StartsWith("ERR", StringComparison.Ordinal)), 100_000);
         return _port.Take().Where(l => !l.StartsWith("* ", StringComparison.Ordinal)).ToList();
+    }
+
+    // Starts the unit with the console attached, waits until it is online and runs one self-test to its final line.
+    private List<string> SelfTest(MatUnitRig rig)
+    {
+        rig.Unit.Start();
+        rig.Unit.ServeConsole(_port, _flash);
+        rig.RunUntil(() => rig.Unit.Uplink.IsOnline, 5_000_000);
+        _port.Take();
+        _port.Type("selftest");
+        Assert.True(rig.RunUntil(() => _port.Written.Contains("OK selftest", StringComparison.Ordinal), 30_000_000));
+        return _port.Take();
     }
 }

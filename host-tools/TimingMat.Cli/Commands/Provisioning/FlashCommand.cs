@@ -24,7 +24,7 @@ internal static class FlashCommand
     {
         var board = new Option<string>("--board") { Description = "The board's folder (boards/<board>): its board.cfg names the nanoFramework target and is deployed to the board", Required = true, HelpName = "DIR" };
         var port = new Option<string[]>("--port") { Description = "The board's USB serial port for nanoff (e.g. /dev/ttyUSB0); give it once per unit to flash several boards plugged in at once, or once to swap boards between units", Required = true, HelpName = "PORT" };
-        var console = new Option<string[]>("--console") { Description = "Where each unit's console answers after flashing (default: its --port); on the ESP32 boards their TCP console, tcp://<unit>:2323 (firmware/docs/console.md)", HelpName = "ADDR" };
+        var console = new Option<string[]>("--console") { Description = "Where each unit's console answers after flashing (default: its --port); on the ESP32 boards their TCP console, tcp://<unit>:2323, or the serial console's USB-serial adapter, /dev/ttyUSB1 (firmware/docs/console.md)", HelpName = "ADDR" };
         var unit = new Option<string?>("--unit") { Description = "The unit to flash (its name in the race file, e.g. KM05)", HelpName = "NAME" };
         var units = new Option<string?>("--units") { Description = "Several units in one run: KM05,KM10,KM15", HelpName = "NAMES" };
         var config = new Option<string?>("--config") { Description = "The race file (docs/race-file.md): each unit is provisioned from it and self-tested; without it the boards are only flashed", HelpName = "FILE" };
