@@ -31,6 +31,11 @@ namespace TimingMat.Core.Crossings
     /// fails (and the caller falls back to the strongest read) when there are too few reads, the times do not spread,
     /// the curve has no minimum distance, or the apex lies outside the reads.
     /// </para>
+    /// <para>
+    /// Body shadow: a chest tag loses signal once the runner is past the line, which pulls this symmetric fit early by a
+    /// distance. With <see cref="BodyShadowCentiDb"/> set, the apex moves late by that distance over the runner's speed,
+    /// taken from the fitted curve's own width (see Crossings/README.md).
+    /// </para>
     /// </remarks>
     public sealed class PeakFit
     {
