@@ -140,6 +140,7 @@ namespace TimingMat.Core.Crossings
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
             _queue = new PassingQueue(settings.PendingPassings);
             _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
+            _fit.BodyShadowCentiDb = settings.BodyShadowCentiDb;
 
             int chips = settings.ChipCapacity;
             _chipCrossing = new short[chips];

@@ -110,6 +110,12 @@ namespace TimingMat.Core.Crossings
         public int FitSpanCentiDb { get; set; }
 
         /// <summary>
+        /// Gets or sets the mat's body shadow the peak fit corrects for, in centi-dB (0 = none, the default; see
+        /// <see cref="PeakFit.BodyShadowCentiDb"/>): the extra loss once a chest tag is past the line.
+        /// </summary>
+        public int BodyShadowCentiDb { get; set; }
+
+        /// <summary>
         /// Gets or sets the reads after which a crossing counts as well read: while a reader driver is behind its module,
         /// every other later read of the chip is let go undecoded (default 12: enough for a good peak fit).
         /// </summary>
@@ -161,6 +167,7 @@ namespace TimingMat.Core.Crossings
             Check(MinFitReads >= 3 && MinFitReads <= SamplesPerCrossing, "MinFitReads must be 3 to SamplesPerCrossing.");
             Check(OutlierPasses >= 0 && OutlierPasses <= 8, "OutlierPasses must be 0-8.");
             Check(FitSpanCentiDb >= 0 && FitSpanCentiDb <= 10000, "FitSpanCentiDb must be 0-10000 (0-100 dB).");
+            Check(BodyShadowCentiDb >= 0 && BodyShadowCentiDb <= 3000, "BodyShadowCentiDb must be 0-3000 (0-30 dB).");
             Check(ThinAfterReads >= 1 && ThinAfterReads <= 65535, "ThinAfterReads must be 1-65535.");
             Check(OutlierTenthsOfSigma >= 10 && OutlierTenthsOfSigma <= 100, "OutlierTenthsOfSigma must be 10-100 (1σ to 10σ).");
         }

@@ -31,6 +31,11 @@ namespace TimingMat.Core.Crossings
     /// fails (and the caller falls back to the strongest read) when there are too few reads, the times do not spread,
     /// the curve has no minimum distance, or the apex lies outside the reads.
     /// </para>
+    /// <para>
+    /// Body shadow: a chest tag loses signal once the runner is past the line, which pulls this symmetric fit early by a
+    /// distance. With <see cref="BodyShadowCentiDb"/> set, the apex moves late by that distance over the runner's speed,
+    /// taken from the fitted curve's own width (see Crossings/README.md).
+    /// </para>
     /// </remarks>
     public sealed class PeakFit
     {
@@ -67,7 +72,18 @@ namespace TimingMat.Core.Crossings
         private const int StepBits = 30;
         private const int TableBits = 24;
 
+        // Body shadow: most the fit corrects for (30 dB), and the knots (every 6 dB) of how far late the apex moves for
+        // it, in 1/1024 of the curve's width (see BodyShadowCentiDb).
+        private const int MaxShadowCentiDb = 3000;
+        private const int ShadowKnotCentiDb = 600;
+
         private readonly long[] _zTable;
+
+        // The apex's move for 0, 6, 12 … 30 dB of body shadow, in 1/1024 of the curve's width: the symmetric fit's bias
+        // on the crossing model (shadow rising over the first half metre past the line; chips 0.9–1.5 m high, 2–6 m/s),
+        // measured with `timingmat bench crossing --body-shadow-db S --fit-shadow-db S` until the bias was 0. Nearly 2.3 %
+        // of the width per dB up to 12 dB; beyond, the shadow is whole before the fit's shoulders and the bias levels off.
+        private readonly long[] _shadowKnots;
 
         // For a whole number of dB below the strongest read (readers report whole dBm): z already rounded to 1/1024,
         // and its first-pass weight (the interpolation and the weight's division skipped; the same values).
@@ -109,6 +125,8 @@ namespace TimingMat.Core.Crossings
         private long _bFixed;
         private long _apexNum;
         private long _apexDen;
+        private int _shadowCentiDb;
+        private long _shadowShift;
 
         /// <summary>Initializes a new instance of the <see cref="PeakFit"/> class with work buffers for a crossing's reads.</summary>
         /// <param name="capacity">Most reads one fit takes.</param>
@@ -119,6 +137,7 @@ namespace TimingMat.Core.Crossings
         public PeakFit(int capacity, int minReads, int outlierPasses, int outlierTenthsOfSigma, int spanCentiDb)
         {
             _zTable = new long[(MaxDepthCentiDb / 100) + 2];
+            _shadowKnots = new long[] { 0, 136, 267, 375, 416, 430 };
             _zWhole = new long[_zTable.Length];
             _weightWhole = new long[_zTable.Length];
             _zTable[0] = 1L << TableBits;
@@ -155,6 +174,30 @@ namespace TimingMat.Core.Crossings
             _reweightPasses = outlierPasses;
             _outlierLimit = (long)outlierTenthsOfSigma * outlierTenthsOfSigma;
             _spanCentiDb = spanCentiDb;
+        }
+
+        /// <summary>
+        /// Gets or sets the mat's body shadow in centi-dB (0 = none, the default; at most 3000): the extra loss once a chest
+        /// tag is past the line, the runner's body between it and the mat. A symmetric fit times such a crossing early
+        /// by a roughly fixed distance, a share of the chip's closest distance to the antenna; the fit moves its apex
+        /// late by that share of the curve's own width (the time the chip needs to run its closest distance), so the
+        /// correction is a distance per runner, not a constant time: slow runners get more of it.
+        /// </summary>
+        public int BodyShadowCentiDb
+        {
+            get
+            {
+                return _shadowCentiDb;
+            }
+
+            set
+            {
+                _shadowCentiDb = value < 0 ? 0 : (value > MaxShadowCentiDb ? MaxShadowCentiDb : value);
+                int knot = _shadowCentiDb / ShadowKnotCentiDb;
+                long low = _shadowKnots[knot];
+                long high = knot + 1 < _shadowKnots.Length ? _shadowKnots[knot + 1] : low;
+                _shadowShift = low + (((high - low) * (_shadowCentiDb - (knot * ShadowKnotCentiDb))) / ShadowKnotCentiDb);
+            }
         }
 
         /// <summary>Gets how many reads the last successful fit used.</summary>
@@ -212,8 +255,42 @@ namespace TimingMat.Core.Crossings
             long whole = _apexNum / _apexDen;
             long thousandths = ((_apexNum % _apexDen) * 1000) / _apexDen;
             apexMicros = center + (whole * unit) + ((thousandths * unit) / 1000);
+            if (_shadowShift > 0)
+            {
+                apexMicros += (ShadowWidth() * _shadowShift * unit) >> 20;
+            }
+
             UsedReads = _used;
             return true;
+        }
+
+        // The curve's width in 1/1024 of a time unit: how long the chip takes from its closest approach to where its
+        // squared distance doubles (z of the closest antenna's apex over the curvature), i.e. to run its closest
+        // distance. It carries the runner's speed without any RSSI calibration: a faster runner gives a narrower curve.
+        private long ShadowWidth()
+        {
+            long a = _aFixed;
+            long b = _bFixed;
+            long u0 = RoundDiv(-b, 2 * a);
+            long zMin = long.MaxValue;
+            for (int g = 0; g < _groups; g++)
+            {
+                if (_m0[g] > 0)
+                {
+                    long curve = _meanZ[g] + (((a * ((u0 * u0) - _meanU2[g])) + (b * (u0 - _meanU[g]))) >> FractionBits);
+                    zMin = curve < zMin ? curve : zMin;
+                }
+            }
+
+            // a > 0 here (the solve found a closest approach); a closest z at or below zero is a degenerate curve.
+            if (zMin < 1)
+            {
+                return 0;
+            }
+
+            long widthSquared = (zMin << FractionBits) / a;
+            widthSquared = widthSquared > (1L << 40) ? 1L << 40 : widthSquared;
+            return Sqrt(widthSquared << 20);
         }
 
         // Rounds a / b to the nearest integer (b > 0).

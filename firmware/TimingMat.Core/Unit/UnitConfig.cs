@@ -62,6 +62,7 @@ namespace TimingMat.Core.Unit
         private const int LoraOrderKey = 34;
         private const int LoraFrequencyKey = 35;
         private const int CommandKeyKey = 36;
+        private const int BodyShadowKey = 37;
 
         private static readonly string[] s_keys = new string[]
         {
@@ -74,6 +75,7 @@ namespace TimingMat.Core.Unit
             "status.interval_s", "supervisor.stall_s",
             "lora.enabled", "lora.sf", "lora.duty_cycle_pct", "lora.fallback_s", "lora.role", "lora.order", "lora.frequency_mhz",
             "command.key",
+            "crossings.body_shadow_db",
         };
 
         private readonly int[] _lines = new int[s_keys.Length];
@@ -145,6 +147,12 @@ namespace TimingMat.Core.Unit
 
         /// <summary>Gets the dead time, µs (<c>crossings.dead_time_ms</c>; default 5 s).</summary>
         public long DeadTimeMicros { get; private set; }
+
+        /// <summary>
+        /// Gets the body shadow the peak fit corrects for, centi-dB (<c>crossings.body_shadow_db</c>; default 0): the extra
+        /// loss once a chest tag is past the line.
+        /// </summary>
+        public int BodyShadowCentiDb { get; private set; }
 
         /// <summary>Gets the reader type (<c>reader.type</c>, required).</summary>
         public ReaderProtocol ReaderProtocol { get; private set; }
@@ -488,6 +496,7 @@ namespace TimingMat.Core.Unit
             settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(Role));
             settings.Crossings.ReactionMicros = ReactionMicros;
             settings.Crossings.DeadTimeMicros = DeadTimeMicros;
+            settings.Crossings.BodyShadowCentiDb = BodyShadowCentiDb;
             if (settings.Crossings.StrayMicros < ReactionMicros)
             {
                 settings.Crossings.StrayMicros = ReactionMicros;
@@ -877,6 +886,14 @@ namespace TimingMat.Core.Unit
 
                     LoraFrequencyHz = number * 1000;
                     break;
+                case BodyShadowKey:
+                    if (!ValueText.TryParseFixed(value, 2, out number) || number < 0 || number > 3000)
+                    {
+                        throw Bad(index, value, line, "0-30 dB with at most 2 decimals, the extra loss once a chest tag is past the line (0: shoe or ankle tags)");
+                    }
+
+                    BodyShadowCentiDb = (int)number;
+                    break;
                 default:
                     byte[] key = ValueText.ParseHex(value);
                     if (key == null || key.Length < MinKeyBytes || key.Length > MaxKeyBytes)
@@ -1059,6 +1076,8 @@ namespace TimingMat.Core.Unit
                     return LoraNewestFirst ? "newest" : "oldest";
                 case LoraFrequencyKey:
                     return Fixed(LoraFrequencyHz / 1000, 3);
+                case BodyShadowKey:
+                    return Fixed(BodyShadowCentiDb, 2);
                 default:
                     return CommandKey == null ? "unset" : "set";
             }

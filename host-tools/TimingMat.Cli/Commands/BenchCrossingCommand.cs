@@ -39,6 +39,7 @@ internal static class BenchCrossingCommand
         var beam = new Option<double>("--beam-exponent") { Description = "Mismatch: mat antenna beam cos^N, one way (the fit assumes 4: a 65-degree patch)", DefaultValueFactory = _ => new CrossingModelSettings().BeamExponent, HelpName = "N" };
         var tilt = new Option<double?>("--tag-tilt-deg") { Description = "Mismatch: the tag is a dipole tilted up to this many degrees from across the course (a crooked bib); off: a tag alike in every direction", HelpName = "DEG" };
         var rssiStep = new Option<double>("--rssi-step-db") { Description = "Mismatch: the RSSI resolution the reader reports, dB (M6e and R2000: 1)", DefaultValueFactory = _ => 1.0, HelpName = "DB" };
+        var fitShadow = new Option<double>("--fit-shadow-db") { Description = "Detector: the body shadow the peak fit corrects for, dB (board.cfg crossings.body_shadow_db; 0: none)", DefaultValueFactory = _ => 0.0, HelpName = "DB" };
         var json = JsonOption.Create();
         var command = new Command("crossing", "Crossing-time accuracy: the crossing model's reads through the real detector, error against the true crossing times")
         {
@@ -62,6 +63,7 @@ internal static class BenchCrossingCommand
             beam,
             tilt,
             rssiStep,
+            fitShadow,
             json,
         };
         command.SetAction(parse => Run(
@@ -78,6 +80,7 @@ internal static class BenchCrossingCommand
                 BeamExponent = parse.GetValue(beam),
                 TagTiltDeg = parse.GetValue(tilt),
                 RssiStepDb = parse.GetValue(rssiStep),
+                FitShadowDb = parse.GetValue(fitShadow),
             },
             parse.GetValue(readsOut),
             JsonOption.Target(parse, json)));
@@ -132,6 +135,7 @@ internal static class BenchCrossingCommand
                         settings.Model.TagTiltMaxDeg,
                         RssiStepDb = settings.RssiStepCentiDbm / 100.0,
                         ReactionMs = settings.Detector(Core.Crossings.DetectionMode.Peak).ReactionMicros / 1000,
+                        FitShadowDb = settings.Detector(Core.Crossings.DetectionMode.Peak).BodyShadowCentiDb / 100.0,
                         MinSpeedMps = settings.Runners.MinSpeedMps,
                         MaxSpeedMps = settings.Runners.MaxSpeedMps,
                     },
@@ -168,7 +172,9 @@ internal static class BenchCrossingCommand
         var model = settings.Model;
         var c = CultureInfo.InvariantCulture;
         text.WriteLine(string.Create(c, $"TimingMat bench crossing: {result.Crossings} chip crossings, {args.RunnersPerSecond:0.##} runners/s, noise {args.NoiseDb:0.##} dB, seed {result.Seed}"));
-        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips, reaction {settings.Detector(Core.Crossings.DetectionMode.Peak).ReactionMicros / 1000} ms; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
+        var detector = settings.Detector(Core.Crossings.DetectionMode.Peak);
+        var corrected = detector.BodyShadowCentiDb > 0 ? string.Create(c, $", body shadow {detector.BodyShadowCentiDb / 100.0:0.##} dB corrected") : string.Empty;
+        text.WriteLine(string.Create(c, $"Mat {model.MatWidthM:0.#} m, {model.Readers} reader(s) x {model.AntennasPerReader} antennas, {model.ReaderReadsPerSecond:0} reads/s each; detector {settings.ChipCapacity} chips, reaction {detector.ReactionMicros / 1000} ms{corrected}; {result.Reads} reads ({(double)result.Reads / Math.Max(1, result.Crossings):0.0} per crossing) in {result.SimulatedSeconds:0.0} s simulated."));
         text.WriteLine(MismatchLine(settings));
         text.WriteLine();
         text.WriteLine("  mode    p50 ms   p99 ms   max ms   bias ms");
@@ -263,6 +269,8 @@ internal static class BenchCrossingCommand
 
         public double RssiStepDb { get; init; } = 1;
 
+        public double FitShadowDb { get; init; }
+
         public CrossingBenchSettings ToSettings()
         {
             var c = CultureInfo.InvariantCulture;
@@ -275,7 +283,9 @@ internal static class BenchCrossingCommand
             Check(TagTiltDeg is null or (>= 0 and <= 90), string.Create(c, $"--tag-tilt-deg must be between 0 and 90, not {TagTiltDeg}."));
             Check(RssiStepDb is >= 0.01 and <= 10, string.Create(c, $"--rssi-step-db must be between 0.01 and 10, not {RssiStepDb}."));
             Check(ReactionMs is null or (>= 50 and <= 60_000), string.Create(c, $"--reaction-ms must be between 50 and 60000, not {ReactionMs}."));
+            Check(FitShadowDb is >= 0 and <= 30, string.Create(c, $"--fit-shadow-db must be between 0 and 30, not {FitShadowDb}."));
             var reaction = ReactionMs;
+            var fitShadow = (int)Math.Round(FitShadowDb * 100);
             Check(NoiseDb is >= 0 and <= 20, $"--noise-db must be between 0 and 20, not {NoiseDb.ToString(CultureInfo.InvariantCulture)}.");
             Check(Crossings is >= 1 and <= 1_000_000, $"--crossings must be between 1 and 1000000, not {Crossings}.");
             Check(RunnersPerSecond is > 0 and <= 200, $"--runners-per-s must be above 0 and at most 200, not {RunnersPerSecond.ToString(CultureInfo.InvariantCulture)}.");
@@ -291,7 +301,15 @@ internal static class BenchCrossingCommand
                 Crossings = Crossings,
                 ChipCapacity = Chips,
                 RssiStepCentiDbm = (int)Math.Round(RssiStepDb * 100),
-                ConfigureDetector = reaction is { } ms ? detector => detector.ReactionMicros = ms * 1000L : null,
+                ConfigureDetector = detector =>
+                {
+                    if (reaction is { } ms)
+                    {
+                        detector.ReactionMicros = ms * 1000L;
+                    }
+
+                    detector.BodyShadowCentiDb = fitShadow;
+                },
                 Runners = new RandomRunnerSettings { RunnersPerSecond = RunnersPerSecond, TwoChipFraction = TwoChips, MinSpeedMps = MinSpeed, MaxSpeedMps = MaxSpeed },
                 Model = model with
                 {

@@ -31,6 +31,7 @@ public class UnitConfigTests
         { "crossings.mode", "loudest", "crossings.mode = 'loudest': expected peak, first, last, first+last or continuous." },
         { "crossings.reaction_ms", "99", "crossings.reaction_ms = '99': expected 100-10000 ms." },
         { "crossings.dead_time_ms", "600001", "crossings.dead_time_ms = '600001': expected 0-600000 ms." },
+        { "crossings.body_shadow_db", "30.01", "crossings.body_shadow_db = '30.01': expected 0-30 dB with at most 2 decimals, the extra loss once a chest tag is past the line (0: shoe or ankle tags)." },
         { "reader.type", "impinj", "reader.type = 'impinj': expected m6e (ThingMagic M6e Nano, Mercury protocol) or r2000 (R2000/E710 \"0xA0\" modules)." },
         { "reader.region", "us", "reader.region = 'us': expected na (902-928 MHz), eu (ETSI 865-868 MHz), cn, in, jp, kr, au, nz or open (lab only)." },
         { "reader.power_dbm", "33.001", "reader.power_dbm = '33.001': expected 0-33 dBm (M6e Nano 5-27 to 0.01 dB, R2000 a whole number)." },
@@ -151,6 +152,7 @@ public class UnitConfigTests
             crossings.mode = first+last
             crossings.reaction_ms = 1200
             crossings.dead_time_ms = 3000
+            crossings.body_shadow_db = 6.5
             reader.type = mercury
             reader.region = na
             reader.power_dbm = 26.5
@@ -183,7 +185,7 @@ public class UnitConfigTests
         var settings = config.ToSettings();
         Assert.Equal((UnitRole.CheckIn, ReaderProtocol.Mercury), (settings.Role, settings.ReaderProtocol));
         Assert.Equal((MercuryRegion.NorthAmerica, 2650, 460800), (settings.Mercury.Region, settings.Mercury.ReadPowerCentiDbm, settings.Mercury.LineBaudRate));
-        Assert.Equal((DetectionMode.FirstAndLast, 1_200_000L, 3_000_000L), (settings.Crossings.Mode, settings.Crossings.ReactionMicros, settings.Crossings.DeadTimeMicros));
+        Assert.Equal((DetectionMode.FirstAndLast, 1_200_000L, 3_000_000L, 650), (settings.Crossings.Mode, settings.Crossings.ReactionMicros, settings.Crossings.DeadTimeMicros, settings.Crossings.BodyShadowCentiDb));
         Assert.Equal(("km05-unit", "km05", "broker-pw", "berlin/2026", 5_000_000L), (settings.Uplink.ClientId, settings.Uplink.Username, settings.Uplink.Password, settings.Uplink.Outbox.TopicPrefix, settings.Uplink.StatusIntervalMicros));
         Assert.Equal(90_000_000, settings.StallMicros);
         Assert.Equal((false, 9, 10, 60_000_000L), (settings.Lora.Enabled, settings.Lora.Radio.SpreadingFactor, settings.Lora.DutyCyclePermille, settings.Lora.FallbackAfterMicros));
@@ -202,6 +204,7 @@ public class UnitConfigTests
         Assert.Contains("command.key = unset\n", dump, StringComparison.Ordinal);
         Assert.Contains("mode = timing\n", dump, StringComparison.Ordinal);
         Assert.Contains("crossings.reaction_ms = 850\n", dump, StringComparison.Ordinal);
+        Assert.Contains("crossings.body_shadow_db = 0.00\n", dump, StringComparison.Ordinal);
         Assert.Contains("lora.duty_cycle_pct = 10.0\n", dump, StringComparison.Ordinal);
         Assert.Contains("supervisor.stall_s = 60\n", dump, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-passphrase", dump, StringComparison.Ordinal);
