@@ -12,7 +12,7 @@ public enum AlarmKind
     /// <summary>A reader module has not been reading for <see cref="MonitorThresholds.ReaderDownAfter"/>, or the unit says <c>reader_down</c>.</summary>
     ReaderDown,
 
-    /// <summary>The journal is filling: over <see cref="MonitorThresholds.JournalFillPercent"/>, under <see cref="MonitorThresholds.JournalRemainingHours"/> of outage left, or the unit says so.</summary>
+    /// <summary>The journal is filling: unacknowledged passings over <see cref="MonitorThresholds.JournalUnacknowledgedPercent"/> of it, under <see cref="MonitorThresholds.JournalRemainingHours"/> of outage left, or the unit says so.</summary>
     JournalFilling,
 
     /// <summary>The battery is under <see cref="MonitorThresholds.BatteryLowPercent"/>, or the unit says <c>battery_low</c>.</summary>

@@ -237,12 +237,15 @@ public sealed class FleetMonitor
             status.Readers.Count == 0 ? "no reader module" : down.Count == 0 ? "the unit says reader_down" : string.Join(", ", down) + (unit.ReaderOutSince is { } s ? $" for {Seconds(now - s)}" : string.Empty),
             now);
 
+        // What fills is what the collector has not acknowledged: the journal keeps acknowledged passings as a backup
+        // until it needs their space, so its fill climbs all day on a healthy unit and is no alarm by itself.
         var fill = status.JournalFillPercent;
+        var unacknowledged = status.CapacityPassings > 0 ? status.Unacknowledged * 100.0 / status.CapacityPassings : null;
         var remaining = status.RemainingHours;
-        var filling = fill >= _thresholds.JournalFillPercent || remaining < _thresholds.JournalRemainingHours || Says(status, "journal_filling", "journal_full");
+        var filling = unacknowledged >= _thresholds.JournalUnacknowledgedPercent || remaining < _thresholds.JournalRemainingHours || Says(status, "journal_filling", "journal_full");
         changed |= unit.Alarm(AlarmKind.JournalFilling).Apply(
             filling,
-            string.Create(CultureInfo.InvariantCulture, $"journal {fill:0.#} % full, {(remaining == null ? "-" : remaining.Value.ToString("0.0", CultureInfo.InvariantCulture))} h of outage left, {status.Unacknowledged} unacknowledged"),
+            string.Create(CultureInfo.InvariantCulture, $"{status.Unacknowledged} unacknowledged ({unacknowledged?.ToString("0.#", CultureInfo.InvariantCulture) ?? "?"} % of the journal), {(remaining == null ? "-" : remaining.Value.ToString("0.0", CultureInfo.InvariantCulture))} h of outage left, journal {fill:0.#} % full"),
             now);
 
         changed |= unit.Alarm(AlarmKind.BatteryLow).Apply(

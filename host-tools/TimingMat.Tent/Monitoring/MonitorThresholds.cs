@@ -18,8 +18,12 @@ public sealed record MonitorThresholds
     /// </summary>
     public TimeSpan ReaderDownAfter { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets the journal fill, percent, from which it is filling. Default 80: a crew has hours to restore the uplink.</summary>
-    public double JournalFillPercent { get; init; } = 80;
+    /// <summary>
+    /// Gets the share of the journal's capacity, percent, held by passings the collector has not acknowledged, from
+    /// which it is filling. Default 80: a crew has hours to restore the uplink. Acknowledged passings the journal keeps
+    /// as a backup do not count: the journal gives their space up when it needs it.
+    /// </summary>
+    public double JournalUnacknowledgedPercent { get; init; } = 80;
 
     /// <summary>Gets the outage hours left below which the journal is filling. Default 1 h, as the unit's own <c>journal_filling</c>.</summary>
     public double JournalRemainingHours { get; init; } = UnitStatus.FillingAlarmHours;
@@ -36,7 +40,7 @@ public sealed record MonitorThresholds
             throw new ArgumentException("the silent and reader-down times must be above 0 s and at most 1 h");
         }
 
-        if (JournalFillPercent is <= 0 or > 100 || JournalRemainingHours is < 0 or > 100 || BatteryLowPercent is < 0 or > 100)
+        if (JournalUnacknowledgedPercent is <= 0 or > 100 || JournalRemainingHours is < 0 or > 100 || BatteryLowPercent is < 0 or > 100)
         {
             throw new ArgumentException("the journal fill must be 1-100 %, the remaining hours 0-100 and the battery 0-100 %");
         }

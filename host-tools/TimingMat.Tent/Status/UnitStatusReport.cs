@@ -20,6 +20,7 @@ namespace TimingMat.Tent.Status;
 /// <param name="PassingsMade">Passings made this boot.</param>
 /// <param name="JournalFillPercent">How full the journal is, or null.</param>
 /// <param name="Unacknowledged">Passings not yet acknowledged by the collector.</param>
+/// <param name="CapacityPassings">Passings the journal holds when full, or null.</param>
 /// <param name="RemainingHours">Hours of outage the journal can still absorb, or null while no passings come.</param>
 /// <param name="Online">Whether the unit's MQTT session is up (its outbox says so).</param>
 /// <param name="Backlog">Batches waiting to be sent.</param>
@@ -38,6 +39,7 @@ public sealed record UnitStatusReport(
     long PassingsMade,
     double? JournalFillPercent,
     long Unacknowledged,
+    long? CapacityPassings,
     double? RemainingHours,
     bool Online,
     long Backlog,
@@ -112,6 +114,7 @@ public sealed record UnitStatusReport(
             JsonRead.Object(status, "passings") is { } passings ? JsonRead.Long(passings, "made") ?? 0 : 0,
             journal is { } j ? JsonRead.Double(j, "fill_pct") : null,
             journal is { } j2 ? JsonRead.Long(j2, "unacked") ?? 0 : 0,
+            journal is { } j4 ? JsonRead.Long(j4, "capacity_passings") : null,
             journal is { } j3 ? JsonRead.Double(j3, "remaining_h") : null,
             outbox is { } o && (JsonRead.Bool(o, "online") ?? false),
             outbox is { } o2 ? JsonRead.Long(o2, "backlog") ?? 0 : 0,

@@ -104,12 +104,12 @@ public sealed class FleetMonitorTests
     [Fact]
     public void AFillingJournalAndALowBattery_AreRaisedAtTheirThresholds_AndClearedBelowThem()
     {
-        var monitor = new FleetMonitor(new MonitorThresholds { JournalFillPercent = 75, BatteryLowPercent = 25 }, T0);
-        monitor.Observe(Seen(1, T0, Healthy(fill: 74.9, battery: 25)));
+        var monitor = new FleetMonitor(new MonitorThresholds { JournalUnacknowledgedPercent = 75, BatteryLowPercent = 25 }, T0);
+        monitor.Observe(Seen(1, T0, Healthy(unacked: 74_900, battery: 25)));
         Assert.Empty(monitor.Snapshot(T0).Alarms);
-        monitor.Observe(Seen(1, T0.AddSeconds(10), Healthy(fill: 75, battery: 24)));
+        monitor.Observe(Seen(1, T0.AddSeconds(10), Healthy(unacked: 75_000, battery: 24)));
         Assert.Equal(["battery-low", "journal-filling"], monitor.Snapshot(T0.AddSeconds(10)).Standing.Select(a => a.Kind).Order());
-        Assert.Equal("journal 75 % full, 6.3 h of outage left, 22 unacknowledged", monitor.Snapshot(T0.AddSeconds(10)).Alarms.Single(a => a.Kind == "journal-filling").Detail);
+        Assert.Equal("75000 unacknowledged (75 % of the journal), 6.3 h of outage left, journal 32.4 % full", monitor.Snapshot(T0.AddSeconds(10)).Alarms.Single(a => a.Kind == "journal-filling").Detail);
 
         // Under an hour of outage left is filling too, whatever the fill.
         monitor.Observe(Seen(1, T0.AddSeconds(20), Healthy(fill: 10, remaining: 0.9)));
@@ -118,6 +118,18 @@ public sealed class FleetMonitorTests
         Assert.Empty(monitor.Snapshot(T0.AddSeconds(30)).Standing);
         Assert.Equal(2, monitor.AcknowledgeAll());
         Assert.Empty(monitor.Snapshot(T0.AddSeconds(30)).Alarms);
+    }
+
+    [Fact]
+    public void AJournalFullOfAcknowledgedPassings_KeptAsABackup_IsNoAlarm()
+    {
+        // Seven hours at a busy mat: the journal keeps what the collector acknowledged until it needs the space, so
+        // its fill passes 80 % on a healthy unit. Only what is not acknowledged fills it.
+        var monitor = new FleetMonitor(new MonitorThresholds(), T0);
+        monitor.Observe(Seen(1, T0, Healthy(fill: 95, unacked: 22)));
+        Assert.Empty(monitor.Snapshot(T0).Alarms);
+        monitor.Observe(Seen(1, T0.AddSeconds(10), Healthy(fill: 95, unacked: 80_000)));
+        Assert.Equal(["journal-filling"], monitor.Snapshot(T0.AddSeconds(10)).Standing.Select(a => a.Kind));
     }
 
     [Fact]
@@ -168,14 +180,14 @@ public sealed class FleetMonitorTests
         return new SeenStatus(UnitStatusReport.From(document.RootElement, unit), at);
     }
 
-    private static string Healthy(string? clock = null, string reader = "reading", double fill = 32.4, double remaining = 6.3, int battery = 70, string alarms = "") => string.Create(
+    private static string Healthy(string? clock = null, string reader = "reading", double fill = 32.4, double remaining = 6.3, int battery = 70, string alarms = "", long unacked = 22) => string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
         $$"""
         {"unit":7,"state":"online","mat":"km05","role":"split","mode":"timing","uptime_s":812.4,
          "clock":{{clock ?? """{"state":"locked","offset_us":412,"uncertainty_us":180,"pps":800,"satellites":9,"fix":true}"""}},
          "readers":[{"reader":0,"state":"{{reader}}","reads":183220,"reads_per_s":412.3,"restarts":0}],
          "passings":{"made":20312},
-         "journal":{"unacked":22,"fill_pct":{{fill}},"remaining_h":{{remaining}}},
+         "journal":{"unacked":{{unacked}},"capacity_passings":100000,"fill_pct":{{fill}},"remaining_h":{{remaining}}},
          "outbox":{"online":true,"backlog":2},
          "battery":{"mv":3912,"pct":{{battery}}},
          "alarms":[{{alarms}}]}

@@ -27,7 +27,7 @@ internal static class MonitorCommand
         var chips = new Option<string?>("--chips") { Description = "Chips file for the checkpoint screens, BIB,CHIP a line (docs/monitor.md): bibs instead of chips", HelpName = "FILE" };
         var silent = new Option<double>("--silent-s") { Description = "Seconds without a status before a unit is silent", DefaultValueFactory = _ => 30.0 };
         var readerDown = new Option<double>("--reader-down-s") { Description = "Seconds a reader module may be out of reading before it is down", DefaultValueFactory = _ => 10.0 };
-        var journal = new Option<double>("--journal-pct") { Description = "Journal fill, percent, from which it is filling (also: under 1 h of outage left)", DefaultValueFactory = _ => 80.0 };
+        var journal = new Option<double>("--journal-pct") { Description = "Share of the journal, percent, held by unacknowledged passings from which it is filling (also: under 1 h of outage left)", DefaultValueFactory = _ => 80.0 };
         var battery = new Option<int>("--battery-pct") { Description = "Battery charge, percent, under which it is low", DefaultValueFactory = _ => 20 };
         var command = new Command("monitor", "Watch the fleet live from the tent: each unit's status and alarms (silent, clock unlocked, reader down, journal filling, battery low) until acknowledged; --web serves the fleet page and checkpoint screens");
         foreach (var option in tent.Watching().Concat([once, wait, json, web, webPublic, chips, silent, readerDown, journal, battery]))
@@ -41,7 +41,7 @@ internal static class MonitorCommand
             {
                 SilentAfter = Seconds(parse.GetValue(silent), "--silent-s"),
                 ReaderDownAfter = Seconds(parse.GetValue(readerDown), "--reader-down-s"),
-                JournalFillPercent = parse.GetValue(journal),
+                JournalUnacknowledgedPercent = parse.GetValue(journal),
                 BatteryLowPercent = parse.GetValue(battery),
             };
             try
