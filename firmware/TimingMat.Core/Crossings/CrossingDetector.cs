@@ -138,7 +138,7 @@ namespace TimingMat.Core.Crossings
             _time = time;
             _sink = sink;
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
-            _queue = new PassingQueue(settings.PendingPassings);
+            _queue = new PassingQueue(settings.PendingPassings, settings.MaxEpcBytes);
             _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
 
             int chips = settings.ChipCapacity;

@@ -126,7 +126,7 @@ namespace TimingMat.Core.Crossings
 
                 // Per open crossing: the kept reads (µs offset, RSSI, antenna, weight) plus the crossing's own fields.
                 int perCrossing = (SamplesPerCrossing * 8) + 75;
-                return (ChipCapacity * perChip) + (OpenCrossingCapacity * perCrossing) + (PendingPassings * 160) + (SamplesPerCrossing * 40);
+                return (ChipCapacity * perChip) + (OpenCrossingCapacity * perCrossing) + (PendingPassings * Passings.Passing.BytesWith(MaxEpcBytes)) + (SamplesPerCrossing * 40);
             }
         }
 
