@@ -107,6 +107,7 @@ namespace TimingMat.Core.Crossings
         private readonly byte[] _sWeight;
         private readonly int _chunksPer;
         private readonly short[] _xChunk;
+        private readonly int[] _xNext;
         private readonly short[] _freeChunks;
         private int _freeChunkCount;
 
@@ -200,6 +201,7 @@ namespace TimingMat.Core.Crossings
             _sWeight = new byte[entries];
             _chunksPer = (_samplesPer + ChunkMask) >> ChunkShift;
             _xChunk = new short[_peak ? slots * _chunksPer : 0];
+            _xNext = new int[_peak ? slots : 0];
             int chunks = entries >> ChunkShift;
             _freeChunks = new short[chunks];
             for (int c = 0; c < chunks; c++)
@@ -208,7 +210,7 @@ namespace TimingMat.Core.Crossings
             }
 
             _freeChunkCount = chunks;
-            int gathered = _peak ? _samplesPer : 0;
+            int gathered = _peak ? _chunksPer << ChunkShift : 0;
             _gTime = new int[gathered];
             _gRssi = new short[gathered];
             _gAntenna = new byte[gathered];
@@ -842,7 +844,21 @@ namespace TimingMat.Core.Crossings
                 return;
             }
 
-            // Every fourth entry starts a new chunk; an empty store compacts the crossing as a full slot does.
+            // Within a chunk the next entry is the one after the last (most reads); every fourth entry starts a new chunk,
+            // and an empty store compacts the crossing as a full slot does.
+            int index;
+            if ((kept & ChunkMask) != 0 && kept != _samplesPer)
+            {
+                index = _xNext[slot];
+                _xNext[slot] = index + 1;
+                _sTime[index] = time;
+                _sRssi[index] = clamped;
+                _sAntenna[index] = antenna;
+                _sWeight[index] = 1;
+                _xKept[slot] = kept + 1;
+                return;
+            }
+
             bool newChunk = (kept & ChunkMask) == 0;
             if (kept == _samplesPer || (newChunk && _freeChunkCount == 0))
             {
@@ -874,7 +890,8 @@ namespace TimingMat.Core.Crossings
                 _xChunk[at] = _freeChunks[--_freeChunkCount];
             }
 
-            int index = (_xChunk[at] << ChunkShift) | (kept & ChunkMask);
+            index = (_xChunk[at] << ChunkShift) | (kept & ChunkMask);
+            _xNext[slot] = index + 1;
             _sTime[index] = time;
             _sRssi[index] = clamped;
             _sAntenna[index] = antenna;
@@ -954,21 +971,51 @@ namespace TimingMat.Core.Crossings
             }
 
             FreeChunks(table, (write + ChunkMask) >> ChunkShift, (kept + ChunkMask) >> ChunkShift);
+            if ((write & ChunkMask) != 0)
+            {
+                // The next read goes after the last entry left, in its chunk.
+                _xNext[slot] = (chunks[table + (write >> ChunkShift)] << ChunkShift) | (write & ChunkMask);
+            }
+
             return write;
         }
 
-        // Copies a slot's kept reads, in order, to the gathered arrays.
+        // Copies a slot's kept reads, in order, to the gathered arrays: whole chunks, four entries a step (the entries
+        // past the last kept one are left over from earlier crossings and never read).
         private void Gather(int slot, int kept)
         {
             int table = slot * _chunksPer;
+            int end = table + ((kept + ChunkMask) >> ChunkShift);
             short[] chunks = _xChunk;
-            for (int i = 0; i < kept; i++)
+            int[] sTime = _sTime;
+            short[] sRssi = _sRssi;
+            byte[] sAntenna = _sAntenna;
+            byte[] sWeight = _sWeight;
+            int[] gTime = _gTime;
+            short[] gRssi = _gRssi;
+            byte[] gAntenna = _gAntenna;
+            byte[] gWeight = _gWeight;
+            int to = 0;
+            for (int c = table; c < end; c++)
             {
-                int index = (chunks[table + (i >> ChunkShift)] << ChunkShift) | (i & ChunkMask);
-                _gTime[i] = _sTime[index];
-                _gRssi[i] = _sRssi[index];
-                _gAntenna[i] = _sAntenna[index];
-                _gWeight[i] = _sWeight[index];
+                int from = chunks[c] << ChunkShift;
+                gTime[to] = sTime[from];
+                gTime[to + 1] = sTime[from + 1];
+                gTime[to + 2] = sTime[from + 2];
+                gTime[to + 3] = sTime[from + 3];
+                gRssi[to] = sRssi[from];
+                gRssi[to + 1] = sRssi[from + 1];
+                gRssi[to + 2] = sRssi[from + 2];
+                gRssi[to + 3] = sRssi[from + 3];
+                gAntenna[to] = sAntenna[from];
+                gAntenna[to + 1] = sAntenna[from + 1];
+                gAntenna[to + 2] = sAntenna[from + 2];
+                gAntenna[to + 3] = sAntenna[from + 3];
+                gWeight[to] = sWeight[from];
+                gWeight[to + 1] = sWeight[from + 1];
+                gWeight[to + 2] = sWeight[from + 2];
+                gWeight[to + 3] = sWeight[from + 3];
+                to += 4;
             }
         }
 

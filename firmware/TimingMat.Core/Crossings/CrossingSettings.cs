@@ -177,14 +177,14 @@ namespace TimingMat.Core.Crossings
                 // queue's entry and the queued and thinned flags.
                 int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 24 + 4;
 
-                // Per open crossing: its own fields and its table of chunks in the store of kept reads.
+                // Per open crossing: its own fields, its next entry and its table of chunks in the store of kept reads.
                 int chunks = (SamplesPerCrossing + KeptReadChunk - 1) / KeptReadChunk;
-                int perCrossing = 70 + (chunks * 2);
+                int perCrossing = 70 + 4 + (chunks * 2);
 
                 // The store: each entry a µs offset, RSSI, antenna and weight (8 B), each chunk a place on the free list;
                 // and the crossing being fitted or compacted, gathered (8 B a read).
                 int entries = KeptReadEntries;
-                int store = (entries * 8) + (entries / KeptReadChunk * 2) + (SamplesPerCrossing * 8);
+                int store = (entries * 8) + (entries / KeptReadChunk * 2) + (chunks * KeptReadChunk * 8);
 
                 // PeakFit's work buffers: five longs and an int per read, eleven longs and an int per antenna group, and
                 // three tables of 62 longs (0 to 60 dB below the peak by whole dB, and one over).
