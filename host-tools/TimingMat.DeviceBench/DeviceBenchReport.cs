@@ -112,6 +112,12 @@ internal sealed record WorkloadReport
     /// <summary>Gets how the unit degraded when it could not keep up.</summary>
     public required DegradeFigures Degrade { get; init; }
 
+    /// <summary>Gets what the unit's memory report says the core preallocated, bytes (goal 65,536).</summary>
+    public int CoreMemoryBytes { get; init; }
+
+    /// <summary>Gets the reads the detector averaged early because its store of kept reads was empty (0 = timed as with a full reservation).</summary>
+    public long KeptStoreFull { get; init; }
+
     /// <summary>Builds a workload's report.</summary>
     /// <param name="request">The workload.</param>
     /// <param name="result">Its counts.</param>
@@ -158,6 +164,8 @@ internal sealed record WorkloadReport
             PerEvent = perEvent,
             Capabilities = capabilities,
             TopMethods = Group(result, methods, m => m.Display, seconds, il).Take(top).ToList(),
+            CoreMemoryBytes = result.CoreMemoryBytes,
+            KeptStoreFull = result.KeptStoreFull,
             Degrade = new DegradeFigures(result.ReadsThinned, result.ReadsDropped, result.UartBytesLost, result.PollsLate, result.MaxBacklogBytes, result.ChipsReported, result.ChipsWithoutPassing, result.PassingsWaiting),
         };
     }

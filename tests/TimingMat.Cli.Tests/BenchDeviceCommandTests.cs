@@ -31,6 +31,11 @@ public class BenchDeviceCommandTests
         // The M6e unit decodes ~245 reads/s: the Mercury CRC is among its costliest methods, and each read costs IL.
         var m6e = workloads[1];
         Assert.InRange(m6e.GetProperty("reads_per_second").GetDouble(), 200, 260);
+
+        // The unit's memory report for the board's 256 chips and one M6e on 115,200 baud, and a store of kept reads
+        // that never ran dry at its rate.
+        Assert.Equal(76_569, m6e.GetProperty("core_memory_bytes").GetInt32());
+        Assert.Equal(0, m6e.GetProperty("kept_store_full").GetInt64());
         Assert.Contains(m6e.GetProperty("top_methods").EnumerateArray(), m => m.GetProperty("name").GetString() == "Crc16.Mercury");
         var perEvent = m6e.GetProperty("per_event");
         Assert.True(perEvent.GetProperty("beyond_idle").GetBoolean());

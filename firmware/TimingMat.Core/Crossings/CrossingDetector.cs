@@ -35,6 +35,11 @@ namespace TimingMat.Core.Crossings
         // How many entries back (or ahead, when compacting) a read looks for an entry of its own antenna to join.
         private const int MergeReach = 8;
 
+        // A crossing's kept reads live in chunks of CrossingSettings.KeptReadChunk (4) entries of the shared store:
+        // entry i is at chunk i >> 2, place i & 3.
+        private const int ChunkShift = 2;
+        private const int ChunkMask = CrossingSettings.KeptReadChunk - 1;
+
         private readonly CrossingSettings _settings;
         private readonly DetectionMode _mode;
         private readonly long _reaction;
@@ -93,12 +98,25 @@ namespace TimingMat.Core.Crossings
         private int _idleHead;
         private int _idleCount;
 
-        // Reads kept for the peak fit: SamplesPerCrossing per slot in time order, µs after the slot's base time; an
-        // entry may stand for several neighbouring reads of one antenna (weight), averaged.
+        // Reads kept for the peak fit, in one store the open crossings share (CrossingSettings.KeptReadEntries): up to
+        // SamplesPerCrossing entries per slot in time order, µs after the slot's base time; an entry may stand for
+        // several neighbouring reads of one antenna (weight), averaged. Each slot lists the chunks its entries are in.
         private readonly int[] _sTime;
         private readonly short[] _sRssi;
         private readonly byte[] _sAntenna;
         private readonly byte[] _sWeight;
+        private readonly int _chunksPer;
+        private readonly short[] _xChunk;
+        private readonly int[] _xNext;
+        private readonly short[] _freeChunks;
+        private int _freeChunkCount;
+
+        // One crossing's kept reads gathered in order, for its fit or its compaction.
+        private readonly int[] _gTime;
+        private readonly short[] _gRssi;
+        private readonly byte[] _gAntenna;
+        private readonly byte[] _gWeight;
+        private long _keptStoreFull;
 
         // Counters as fields: "Counter++" on an auto-property is two calls on the device.
         private long _readsThinned;
@@ -138,7 +156,7 @@ namespace TimingMat.Core.Crossings
             _time = time;
             _sink = sink;
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
-            _queue = new PassingQueue(settings.PendingPassings);
+            _queue = new PassingQueue(settings.PendingPassings, settings.MaxEpcBytes);
             _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
             _fit.BodyShadowCentiDb = settings.BodyShadowCentiDb;
 
@@ -177,11 +195,27 @@ namespace TimingMat.Core.Crossings
             _nextDue = long.MaxValue;
             _idle = new short[chips];
             _chipQueued = new bool[chips];
-            int samples = _mode == DetectionMode.Peak ? slots * _samplesPer : 0;
-            _sTime = new int[samples];
-            _sRssi = new short[samples];
-            _sAntenna = new byte[samples];
-            _sWeight = new byte[samples];
+            int entries = _peak ? settings.KeptReadEntries : 0;
+            _sTime = new int[entries];
+            _sRssi = new short[entries];
+            _sAntenna = new byte[entries];
+            _sWeight = new byte[entries];
+            _chunksPer = (_samplesPer + ChunkMask) >> ChunkShift;
+            _xChunk = new short[_peak ? slots * _chunksPer : 0];
+            _xNext = new int[_peak ? slots : 0];
+            int chunks = entries >> ChunkShift;
+            _freeChunks = new short[chunks];
+            for (int c = 0; c < chunks; c++)
+            {
+                _freeChunks[c] = (short)(chunks - 1 - c);
+            }
+
+            _freeChunkCount = chunks;
+            int gathered = _peak ? _chunksPer << ChunkShift : 0;
+            _gTime = new int[gathered];
+            _gRssi = new short[gathered];
+            _gAntenna = new byte[gathered];
+            _gWeight = new byte[gathered];
         }
 
         /// <summary>Gets the settings the detector runs with.</summary>
@@ -269,6 +303,16 @@ namespace TimingMat.Core.Crossings
         public int OpenCrossings
         {
             get { return _xChip.Length - _freeSlotCount; }
+        }
+
+        /// <summary>
+        /// Gets the number of reads an open crossing averaged into fewer entries early, or kept as a hit only, because the
+        /// store of kept reads it shares with the others was empty (0 while the reader stays within
+        /// <see cref="CrossingSettings.ReadsPerSecond"/>: the crossing times are then exactly those of unshared storage).
+        /// </summary>
+        public long KeptStoreFull
+        {
+            get { return _keptStoreFull; }
         }
 
         /// <summary>Gets the number of chips the table follows now (open crossings and chips in dead time).</summary>
@@ -792,35 +836,63 @@ namespace TimingMat.Core.Crossings
             int time = offset > int.MaxValue ? int.MaxValue : (offset < int.MinValue ? int.MinValue : (int)offset);
             short clamped = (short)(rssi > short.MaxValue ? short.MaxValue : (rssi < short.MinValue ? short.MinValue : rssi));
             byte antenna = (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F));
-            int start = slot * _samplesPer;
             int kept = _xKept[slot];
             int stride = _xStride[slot];
 
             // At stride 1 every entry already stands for one read: nothing can take another.
-            if (stride > 1 && kept > 0 && MergeIntoLast(slot, start + kept - 1, time, clamped, antenna))
+            if (stride > 1 && kept > 0 && MergeIntoLast(slot, kept - 1, time, clamped, antenna))
             {
                 return;
             }
 
-            if (kept == _samplesPer)
+            // Within a chunk the next entry is the one after the last (most reads); every fourth entry starts a new chunk,
+            // and an empty store compacts the crossing as a full slot does.
+            int index;
+            if ((kept & ChunkMask) != 0 && kept != _samplesPer)
             {
-                if (stride >= MaxStride)
-                {
-                    // A very long crossing (a chip standing in the field): its later reads count as hits only.
-                    return;
-                }
-
-                stride *= 2;
-                _xStride[slot] = stride;
-                kept = Compact(start, kept, stride);
-                _xKept[slot] = kept;
-                if (MergeIntoLast(slot, start + kept - 1, time, clamped, antenna))
-                {
-                    return;
-                }
+                index = _xNext[slot];
+                _xNext[slot] = index + 1;
+                _sTime[index] = time;
+                _sRssi[index] = clamped;
+                _sAntenna[index] = antenna;
+                _sWeight[index] = 1;
+                _xKept[slot] = kept + 1;
+                return;
             }
 
-            int index = start + kept;
+            bool newChunk = (kept & ChunkMask) == 0;
+            if (kept == _samplesPer || (newChunk && _freeChunkCount == 0))
+            {
+                if (stride >= MaxStride || kept == 0)
+                {
+                    // A very long crossing (a chip standing in the field), or no store left for a first entry: its
+                    // later reads count as hits only.
+                    _keptStoreFull += kept < _samplesPer ? 1 : 0;
+                    return;
+                }
+
+                _keptStoreFull += kept < _samplesPer ? 1 : 0;
+                stride *= 2;
+                _xStride[slot] = stride;
+                kept = Compact(slot, kept, stride);
+                _xKept[slot] = kept;
+                if (MergeIntoLast(slot, kept - 1, time, clamped, antenna))
+                {
+                    return;
+                }
+
+                // Compacting gave chunks back, so a new one is there when needed.
+                newChunk = (kept & ChunkMask) == 0;
+            }
+
+            int at = (slot * _chunksPer) + (kept >> ChunkShift);
+            if (newChunk)
+            {
+                _xChunk[at] = _freeChunks[--_freeChunkCount];
+            }
+
+            index = (_xChunk[at] << ChunkShift) | (kept & ChunkMask);
+            _xNext[slot] = index + 1;
             _sTime[index] = time;
             _sRssi[index] = clamped;
             _sAntenna[index] = antenna;
@@ -831,12 +903,17 @@ namespace TimingMat.Core.Crossings
         // Averages the read into one of the latest entries of its antenna that has room under the stride.
         private bool MergeIntoLast(int slot, int last, int offset, short rssi, byte antenna)
         {
-            int first = slot * _samplesPer;
-            for (int i = last; i >= first && i > last - MergeReach; i--)
+            int table = slot * _chunksPer;
+            int stride = _xStride[slot];
+            short[] chunks = _xChunk;
+            byte[] antennas = _sAntenna;
+            byte[] weights = _sWeight;
+            for (int i = last; i >= 0 && i > last - MergeReach; i--)
             {
-                if (_sAntenna[i] == antenna && _sWeight[i] < _xStride[slot])
+                int index = (chunks[table + (i >> ChunkShift)] << ChunkShift) | (i & ChunkMask);
+                if (antennas[index] == antenna && weights[index] < stride)
                 {
-                    Merge(i, offset, rssi, 1);
+                    Merge(_sTime, _sRssi, weights, index, offset, rssi, 1);
                     return true;
                 }
             }
@@ -845,24 +922,29 @@ namespace TimingMat.Core.Crossings
         }
 
         // Merges each entry with the next entry of its antenna (antennas interleave read by read on multiplexed
-        // readers) when their weights fit the stride, then closes the gaps; returns the entries left.
-        private int Compact(int start, int kept, int stride)
+        // readers) when their weights fit the stride, then closes the gaps and gives the chunks left empty back to
+        // the store; returns the entries left.
+        private int Compact(int slot, int kept, int stride)
         {
-            int end = start + kept;
+            Gather(slot, kept);
+            int[] times = _gTime;
+            short[] rssis = _gRssi;
+            byte[] antennas = _gAntenna;
+            byte[] weights = _gWeight;
             bool merged = false;
-            for (int i = start; i < end; i++)
+            for (int i = 0; i < kept; i++)
             {
-                if (_sWeight[i] == 0)
+                if (weights[i] == 0)
                 {
                     continue;
                 }
 
-                for (int j = i + 1; j < end && j <= i + MergeReach; j++)
+                for (int j = i + 1; j < kept && j <= i + MergeReach; j++)
                 {
-                    if (_sWeight[j] != 0 && _sAntenna[j] == _sAntenna[i] && _sWeight[i] + _sWeight[j] <= stride)
+                    if (weights[j] != 0 && antennas[j] == antennas[i] && weights[i] + weights[j] <= stride)
                     {
-                        Merge(i, _sTime[j], _sRssi[j], _sWeight[j]);
-                        _sWeight[j] = 0;
+                        Merge(times, rssis, weights, i, times[j], rssis[j], weights[j]);
+                        weights[j] = 0;
                         merged = true;
                         break;
                     }
@@ -871,31 +953,89 @@ namespace TimingMat.Core.Crossings
 
             // Nothing merged (more antennas interleave than the reach): thin evenly, keeping every other entry.
             int step = merged ? 1 : 2;
-            int write = start;
-            for (int read = start; read < end; read += step)
+            int table = slot * _chunksPer;
+            short[] chunks = _xChunk;
+            int write = 0;
+            for (int read = 0; read < kept; read += step)
             {
-                if (_sWeight[read] == 0)
+                if (weights[read] == 0)
                 {
                     continue;
                 }
 
-                _sTime[write] = _sTime[read];
-                _sRssi[write] = _sRssi[read];
-                _sAntenna[write] = _sAntenna[read];
-                _sWeight[write] = _sWeight[read];
+                int index = (chunks[table + (write >> ChunkShift)] << ChunkShift) | (write & ChunkMask);
+                _sTime[index] = times[read];
+                _sRssi[index] = rssis[read];
+                _sAntenna[index] = antennas[read];
+                _sWeight[index] = weights[read];
                 write++;
             }
 
-            return write - start;
+            FreeChunks(table, (write + ChunkMask) >> ChunkShift, (kept + ChunkMask) >> ChunkShift);
+            if ((write & ChunkMask) != 0)
+            {
+                // The next read goes after the last entry left, in its chunk.
+                _xNext[slot] = (chunks[table + (write >> ChunkShift)] << ChunkShift) | (write & ChunkMask);
+            }
+
+            return write;
         }
 
-        private void Merge(int index, int offset, short rssi, int weight)
+        // Copies a slot's kept reads, in order, to the gathered arrays: whole chunks, four entries a step (the entries
+        // past the last kept one are left over from earlier crossings and never read).
+        private void Gather(int slot, int kept)
         {
-            long w = _sWeight[index];
+            int table = slot * _chunksPer;
+            int end = table + ((kept + ChunkMask) >> ChunkShift);
+            short[] chunks = _xChunk;
+            int[] sTime = _sTime;
+            short[] sRssi = _sRssi;
+            byte[] sAntenna = _sAntenna;
+            byte[] sWeight = _sWeight;
+            int[] gTime = _gTime;
+            short[] gRssi = _gRssi;
+            byte[] gAntenna = _gAntenna;
+            byte[] gWeight = _gWeight;
+            int to = 0;
+            for (int c = table; c < end; c++)
+            {
+                int from = chunks[c] << ChunkShift;
+                gTime[to] = sTime[from];
+                gTime[to + 1] = sTime[from + 1];
+                gTime[to + 2] = sTime[from + 2];
+                gTime[to + 3] = sTime[from + 3];
+                gRssi[to] = sRssi[from];
+                gRssi[to + 1] = sRssi[from + 1];
+                gRssi[to + 2] = sRssi[from + 2];
+                gRssi[to + 3] = sRssi[from + 3];
+                gAntenna[to] = sAntenna[from];
+                gAntenna[to + 1] = sAntenna[from + 1];
+                gAntenna[to + 2] = sAntenna[from + 2];
+                gAntenna[to + 3] = sAntenna[from + 3];
+                gWeight[to] = sWeight[from];
+                gWeight[to + 1] = sWeight[from + 1];
+                gWeight[to + 2] = sWeight[from + 2];
+                gWeight[to + 3] = sWeight[from + 3];
+                to += 4;
+            }
+        }
+
+        // Gives a slot's chunks from..to-1 back to the store.
+        private void FreeChunks(int table, int from, int to)
+        {
+            for (int c = from; c < to; c++)
+            {
+                _freeChunks[_freeChunkCount++] = _xChunk[table + c];
+            }
+        }
+
+        private static void Merge(int[] times, short[] rssis, byte[] weights, int index, int offset, short rssi, int weight)
+        {
+            long w = weights[index];
             long total = w + weight;
-            _sTime[index] = (int)(((_sTime[index] * w) + ((long)offset * weight)) / total);
-            _sRssi[index] = (short)(((_sRssi[index] * w) + ((long)rssi * weight)) / total);
-            _sWeight[index] = (byte)total;
+            times[index] = (int)(((times[index] * w) + ((long)offset * weight)) / total);
+            rssis[index] = (short)(((rssis[index] * w) + ((long)rssi * weight)) / total);
+            weights[index] = (byte)total;
         }
 
         private long StrongestReadTime(int slot)
@@ -922,7 +1062,7 @@ namespace TimingMat.Core.Crossings
                     // A chip standing in the field has no single peak; its strongest read is as good a time as any.
                     time = StrongestReadTime(slot);
                 }
-                else if (_xKept[slot] >= _minFitReads && _fit.TryFit(_sTime, _sRssi, _sAntenna, _sWeight, slot * _samplesPer, _xKept[slot], out apex))
+                else if (_xKept[slot] >= _minFitReads && FitKept(slot, out apex))
                 {
                     time = _xBase[slot] + apex;
                 }
@@ -1001,8 +1141,22 @@ namespace TimingMat.Core.Crossings
             _passingsQueued++;
         }
 
+        // Fits the peak curve to a slot's kept reads, gathered in order.
+        private bool FitKept(int slot, out long apex)
+        {
+            int kept = _xKept[slot];
+            Gather(slot, kept);
+            return _fit.TryFit(_gTime, _gRssi, _gAntenna, _gWeight, 0, kept, out apex);
+        }
+
         private void Release(int slot)
         {
+            if (_peak)
+            {
+                FreeChunks(slot * _chunksPer, 0, (_xKept[slot] + ChunkMask) >> ChunkShift);
+                _xKept[slot] = 0;
+            }
+
             int chip = _xChip[slot];
             _chipCrossing[chip] = -1;
             _xChip[slot] = -1;

@@ -28,6 +28,25 @@ namespace TimingMat.Core.Crossings
         /// <summary>Largest number of reads kept per open crossing for the peak fit.</summary>
         public const int MaxSamplesPerCrossing = 64;
 
+        /// <summary>
+        /// Default read rate the shared store of kept reads is sized for: about what the fastest single module delivers
+        /// (an M6e on a 460,800-baud line, ~980 reads/s). A mat unit sets its own from its reader's line
+        /// (<see cref="Unit.UnitConfig.ToSettings"/>).
+        /// </summary>
+        public const int DefaultReadsPerSecond = 1000;
+
+        /// <summary>
+        /// The longest a chip is read while it crosses, for sizing the store of kept reads: a walker over a mat's read
+        /// zone of about 3 m (a runner takes about 1 s).
+        /// </summary>
+        public const long FieldMicros = 3000000;
+
+        /// <summary>Kept reads are handed to open crossings in chunks of this many entries.</summary>
+        public const int KeptReadChunk = 4;
+
+        /// <summary>The largest store of kept reads (its chunks are numbered in 16 bits).</summary>
+        public const int MaxKeptReadEntries = 32767 * KeptReadChunk;
+
         /// <summary>Initializes a new instance of the <see cref="CrossingSettings"/> class with the defaults.</summary>
         public CrossingSettings()
         {
@@ -46,6 +65,7 @@ namespace TimingMat.Core.Crossings
             OutlierTenthsOfSigma = 20;
             FitSpanCentiDb = 0;
             ThinAfterReads = 12;
+            ReadsPerSecond = DefaultReadsPerSecond;
         }
 
         /// <summary>Gets or sets the detection mode.</summary>
@@ -77,6 +97,39 @@ namespace TimingMat.Core.Crossings
 
         /// <summary>Gets or sets how many entries an open crossing keeps for the peak fit, 8–64 (beyond that, neighbouring reads are averaged).</summary>
         public int SamplesPerCrossing { get; set; }
+
+        /// <summary>
+        /// Gets or sets the most reads per second the mat's reader modules deliver together (their lines' capacity):
+        /// sizes the store of reads the open crossings keep for the peak fit (<see cref="KeptReadEntries"/>).
+        /// </summary>
+        public int ReadsPerSecond { get; set; }
+
+        /// <summary>
+        /// Gets the entries of the store the open crossings share for their kept reads. A crossing's reads arrive only
+        /// while its chip is in the field (at most <see cref="FieldMicros"/>) and are held until it closes, the reaction
+        /// window after its last peak, so the open crossings never hold more than <see cref="ReadsPerSecond"/> ×
+        /// (field time + reaction window) reads between them: at 245 reads/s (an M6e on 115,200 baud) and the default
+        /// 850 ms window, 944 reads, where 128 crossings × 32 entries each would reserve 4,096. Add a partly filled
+        /// chunk per open crossing (<see cref="KeptReadChunk"/> − 1 entries each), and never more than every crossing
+        /// full, nor more than <see cref="MaxKeptReadEntries"/>. Should a faster reader fill it anyway, a crossing that finds it empty averages its reads into fewer
+        /// entries (as a full crossing does) rather than losing any.
+        /// </summary>
+        public int KeptReadEntries
+        {
+            get
+            {
+                int chunk = KeptReadChunk;
+                long perCrossing = (SamplesPerCrossing + chunk - 1) / chunk * chunk;
+                long held = (long)ReadsPerSecond * (FieldMicros + ReactionMicros) / 1000000;
+                long entries = held + ((long)OpenCrossingCapacity * (chunk - 1));
+                long most = OpenCrossingCapacity * perCrossing;
+                entries = entries > most ? most : entries;
+
+                // Chunks are numbered in a short: 131,068 entries (1 MB) is more than any board holds.
+                entries = entries > MaxKeptReadEntries ? MaxKeptReadEntries : entries;
+                return (int)((entries + chunk - 1) / chunk * chunk);
+            }
+        }
 
         /// <summary>Gets or sets the longest EPC the chip table stores, in bytes (96-bit race chips need 12).</summary>
         public int MaxEpcBytes { get; set; }
@@ -130,9 +183,19 @@ namespace TimingMat.Core.Crossings
                 // queue's entry and the queued and thinned flags.
                 int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 24 + 4;
 
-                // Per open crossing: the kept reads (µs offset, RSSI, antenna, weight) plus the crossing's own fields.
-                int perCrossing = (SamplesPerCrossing * 8) + 75;
-                return (ChipCapacity * perChip) + (OpenCrossingCapacity * perCrossing) + (PendingPassings * 160) + (SamplesPerCrossing * 40);
+                // Per open crossing: its own fields, its next entry and its table of chunks in the store of kept reads.
+                int chunks = (SamplesPerCrossing + KeptReadChunk - 1) / KeptReadChunk;
+                int perCrossing = 70 + 4 + (chunks * 2);
+
+                // The store: each entry a µs offset, RSSI, antenna and weight (8 B), each chunk a place on the free list;
+                // and the crossing being fitted or compacted, gathered (8 B a read).
+                int entries = KeptReadEntries;
+                int store = (entries * 8) + (entries / KeptReadChunk * 2) + (chunks * KeptReadChunk * 8);
+
+                // PeakFit's work buffers: five longs and an int per read, eleven longs and an int per antenna group, and
+                // three tables of 62 longs (0 to 60 dB below the peak by whole dB, and one over).
+                int fit = (SamplesPerCrossing * 44) + (PeakFit.MaxGroups * 92) + (3 * 62 * 8);
+                return (ChipCapacity * perChip) + (OpenCrossingCapacity * perCrossing) + (PendingPassings * Passings.Passing.BytesWith(MaxEpcBytes)) + store + fit;
             }
         }
 
@@ -168,6 +231,7 @@ namespace TimingMat.Core.Crossings
             Check(OutlierPasses >= 0 && OutlierPasses <= 8, "OutlierPasses must be 0-8.");
             Check(FitSpanCentiDb >= 0 && FitSpanCentiDb <= 10000, "FitSpanCentiDb must be 0-10000 (0-100 dB).");
             Check(BodyShadowCentiDb >= 0 && BodyShadowCentiDb <= 3000, "BodyShadowCentiDb must be 0-3000 (0-30 dB).");
+            Check(ReadsPerSecond >= 1 && ReadsPerSecond <= 100000, "ReadsPerSecond must be 1-100000.");
             Check(ThinAfterReads >= 1 && ThinAfterReads <= 65535, "ThinAfterReads must be 1-65535.");
             Check(OutlierTenthsOfSigma >= 10 && OutlierTenthsOfSigma <= 100, "OutlierTenthsOfSigma must be 10-100 (1σ to 10σ).");
         }

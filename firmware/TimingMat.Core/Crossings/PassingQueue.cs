@@ -14,12 +14,13 @@ namespace TimingMat.Core.Crossings
 
         /// <summary>Initializes a new instance of the <see cref="PassingQueue"/> class.</summary>
         /// <param name="capacity">Most passings held.</param>
-        public PassingQueue(int capacity)
+        /// <param name="maxEpcBytes">The longest EPC a record holds (the chip table's limit: no longer chip is ever followed).</param>
+        public PassingQueue(int capacity, int maxEpcBytes)
         {
             _ring = new Passing[capacity];
             for (int i = 0; i < capacity; i++)
             {
-                _ring[i] = new Passing();
+                _ring[i] = new Passing(maxEpcBytes);
             }
         }
 

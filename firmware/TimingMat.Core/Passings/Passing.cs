@@ -18,10 +18,23 @@ namespace TimingMat.Core.Passings
         /// <summary>Value of <see cref="Sequence"/> before the journal assigns one.</summary>
         public const long NoSequence = -1;
 
-        /// <summary>Initializes a new instance of the <see cref="Passing"/> class with an empty EPC buffer.</summary>
+        /// <summary>
+        /// What a passing record costs on the device heap with an EPC buffer of the longest EPC a reader reports
+        /// (fields, rounded up, and the 62-byte buffer), for the memory report.
+        /// </summary>
+        public const int Bytes = 160;
+
+        /// <summary>Initializes a new instance of the <see cref="Passing"/> class with an empty EPC buffer for the longest EPC a reader reports.</summary>
         public Passing()
+            : this(Reader.TagRead.MaxEpcBytes)
         {
-            Epc = new byte[Reader.TagRead.MaxEpcBytes];
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="Passing"/> class with an empty EPC buffer of a given size.</summary>
+        /// <param name="maxEpcBytes">The longest EPC the record holds (the chip table's, for records only the detector fills).</param>
+        public Passing(int maxEpcBytes)
+        {
+            Epc = new byte[maxEpcBytes];
             Sequence = NoSequence;
         }
 
@@ -72,6 +85,14 @@ namespace TimingMat.Core.Passings
 
         /// <summary>The marker's argument (wave or corral number); 0 for crossings.</summary>
         public int MarkerValue;
+
+        /// <summary>What a passing record with an EPC buffer of a given size costs on the device heap.</summary>
+        /// <param name="maxEpcBytes">The EPC buffer's size.</param>
+        /// <returns>Bytes.</returns>
+        public static int BytesWith(int maxEpcBytes)
+        {
+            return Bytes - Reader.TagRead.MaxEpcBytes + maxEpcBytes;
+        }
 
         /// <summary>Copies every field of another passing into this one (no allocation).</summary>
         /// <param name="other">The passing to copy.</param>

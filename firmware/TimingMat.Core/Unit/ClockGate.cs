@@ -20,17 +20,35 @@ namespace TimingMat.Core.Unit
         private readonly IMatTimeSource _time;
         private readonly IPassingSink _next;
         private readonly PassingRing _held;
-        private readonly Passing _scratch = new Passing();
+
+        /// <summary>Initializes a new instance of the <see cref="ClockGate"/> class holding EPCs up to a reader's longest.</summary>
+        /// <param name="time">The mat clock.</param>
+        /// <param name="next">Where passings go on (the qualifier in front of the ring).</param>
+        /// <param name="capacity">Passings held at most (each is a preallocated slot).</param>
+        public ClockGate(IMatTimeSource time, IPassingSink next, int capacity)
+            : this(time, next, capacity, Reader.TagRead.MaxEpcBytes)
+        {
+        }
 
         /// <summary>Initializes a new instance of the <see cref="ClockGate"/> class.</summary>
         /// <param name="time">The mat clock.</param>
         /// <param name="next">Where passings go on (the qualifier in front of the ring).</param>
-        /// <param name="capacity">Passings held at most (each is a preallocated slot; ~200 B on the device).</param>
-        public ClockGate(IMatTimeSource time, IPassingSink next, int capacity)
+        /// <param name="capacity">Passings held at most (each is a preallocated slot of <see cref="PassingRing.SlotBytes"/>).</param>
+        /// <param name="maxEpcBytes">The longest EPC held: the detector's chip table limit.</param>
+        public ClockGate(IMatTimeSource time, IPassingSink next, int capacity, int maxEpcBytes)
         {
             _time = time;
             _next = next;
-            _held = new PassingRing(capacity < 2 ? 2 : capacity);
+            _held = new PassingRing(capacity < 2 ? 2 : capacity, maxEpcBytes);
+        }
+
+        /// <summary>What a gate of a capacity costs on the device heap.</summary>
+        /// <param name="capacity">Passings held at most.</param>
+        /// <param name="maxEpcBytes">The longest EPC held.</param>
+        /// <returns>Bytes.</returns>
+        public static int BytesFor(int capacity, int maxEpcBytes)
+        {
+            return PassingRing.BytesFor(capacity < 2 ? 2 : capacity, maxEpcBytes);
         }
 
         /// <summary>Gets the passings waiting for UTC.</summary>
@@ -74,6 +92,7 @@ namespace TimingMat.Core.Unit
             int sent = 0;
             while (_held.Count > 0)
             {
+                // Peek hands out a copy: re-stamping it leaves the held slot as it was if the next sink refuses.
                 Passing oldest = _held.Peek();
                 MatTime at = _time.ToMatTime(oldest.TimeUtcMicros);
                 if (at.State == ClockState.Unsynced)
@@ -81,22 +100,21 @@ namespace TimingMat.Core.Unit
                     break;
                 }
 
-                _scratch.CopyFrom(oldest);
-                _scratch.TimeUtcMicros = at.UtcMicros;
-                _scratch.ClockState = at.State;
-                _scratch.UncertaintyMicros = at.UncertaintyMicros;
-                if (_scratch.Kind == PassingKind.Crossing)
+                oldest.TimeUtcMicros = at.UtcMicros;
+                oldest.ClockState = at.State;
+                oldest.UncertaintyMicros = at.UncertaintyMicros;
+                if (oldest.Kind == PassingKind.Crossing)
                 {
-                    _scratch.FirstReadUtcMicros = _time.ToMatTime(oldest.FirstReadUtcMicros).UtcMicros;
-                    _scratch.LastReadUtcMicros = _time.ToMatTime(oldest.LastReadUtcMicros).UtcMicros;
+                    oldest.FirstReadUtcMicros = _time.ToMatTime(oldest.FirstReadUtcMicros).UtcMicros;
+                    oldest.LastReadUtcMicros = _time.ToMatTime(oldest.LastReadUtcMicros).UtcMicros;
                 }
                 else
                 {
-                    _scratch.FirstReadUtcMicros = at.UtcMicros;
-                    _scratch.LastReadUtcMicros = at.UtcMicros;
+                    oldest.FirstReadUtcMicros = at.UtcMicros;
+                    oldest.LastReadUtcMicros = at.UtcMicros;
                 }
 
-                if (!_next.TryAccept(_scratch))
+                if (!_next.TryAccept(oldest))
                 {
                     break;
                 }

@@ -105,14 +105,14 @@ namespace TimingMat.Core.Unit
             State = new UnitStateStore(hardware.Store);
             Clock = new MatClock(_clock, hardware.Gps, hardware.Pps, settings.Clock);
             Probe = new UplinkProbeLink(hardware.Mqtt);
-            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity), new PassingJournal(hardware.Store, settings.Journal), Probe, _clock, settings.Uplink);
+            Uplink = new UnitUplink(new PassingRing(settings.RingCapacity, settings.Crossings.MaxEpcBytes), new PassingJournal(hardware.Store, settings.Journal), Probe, _clock, settings.Uplink);
             Qualifier = new PassingQualifier(Uplink.Ring);
             if (hardware.LoraRadio != null)
             {
                 Lora = new LoRaUplink(Uplink.Journal, hardware.LoraRadio, _clock, settings.Lora, hardware.Hmac, config.CommandKey, config.LoraChips);
             }
 
-            Gate = new ClockGate(Clock, Qualifier, settings.ClockGateCapacity);
+            Gate = new ClockGate(Clock, Qualifier, settings.ClockGateCapacity, settings.Crossings.MaxEpcBytes);
             Detector = new CrossingDetector(settings.Crossings, Clock, Gate);
             RaceDay = new RaceDayControl(settings.Role, Detector, Qualifier, Clock);
             IBytePort[] ports = hardware.Readers;

@@ -464,6 +464,20 @@ namespace TimingMat.Core.Unit
             }
         }
 
+        /// <summary>
+        /// Gets the most reads per second the reader lines carry (10 bits a byte on the UART; a read is a 47-byte
+        /// Mercury record with its metadata, or a 21-byte R2000 inventory frame for a 96-bit EPC): 245 for an M6e on
+        /// 115,200 baud, 548 for an R2000. It sizes the store of reads the open crossings keep for the peak fit.
+        /// </summary>
+        /// <returns>Reads per second, all modules together (one module when <c>reader.modules</c> is left as wired).</returns>
+        public int LineReadsPerSecond()
+        {
+            int baud = LineBaud > 0 ? LineBaud : ReaderBaud;
+            int recordBytes = ReaderProtocol == ReaderProtocol.Mercury ? 47 : 21;
+            int perModule = baud / (10 * recordBytes);
+            return (ReaderModules < 1 ? 1 : ReaderModules) * (perModule < 1 ? 1 : perModule);
+        }
+
         /// <summary>Makes the core's settings for this configuration: the one mapping from configuration to <see cref="MatUnitSettings"/>.</summary>
         /// <returns>New settings; a host may still adjust what the configuration does not say (journal id, capacities).</returns>
         public MatUnitSettings ToSettings()
@@ -497,6 +511,7 @@ namespace TimingMat.Core.Unit
             settings.Crossings.ReactionMicros = ReactionMicros;
             settings.Crossings.DeadTimeMicros = DeadTimeMicros;
             settings.Crossings.BodyShadowCentiDb = BodyShadowCentiDb;
+            settings.Crossings.ReadsPerSecond = LineReadsPerSecond();
             if (settings.Crossings.StrayMicros < ReactionMicros)
             {
                 settings.Crossings.StrayMicros = ReactionMicros;

@@ -12,15 +12,12 @@ namespace TimingMat.Core.Unit
     /// </summary>
     /// <remarks>
     /// Counted the way the core's own capacities count (<see cref="Crossings.CrossingSettings.EstimatedBytes"/>): the
-    /// buffers and tables each part preallocates, with a passing slot at <see cref="PassingBytes"/> (its 62-byte EPC
-    /// buffer and fields). Not counted: code, the nanoFramework runtime, the network stack, and payloads the MQTT
+    /// buffers and tables each part preallocates: array elements and fields, as
+    /// <c>UnitMemoryReportTests</c> checks against what building the unit allocates on the desktop runtime. Not counted: code, the nanoFramework runtime, the network stack, and payloads the MQTT
     /// client holds until the broker acknowledges them (up to <see cref="OutboxOptions.MaxInFlightBatches"/> batches).
     /// </remarks>
     public sealed class UnitMemoryReport
     {
-        /// <summary>What a preallocated passing slot costs.</summary>
-        public const int PassingBytes = 160;
-
         /// <summary>The goal for the core's allocations on a board without PSRAM (about 100 KB of heap, shared with the runtime and the network stack).</summary>
         public const int GoalBytes = 64 * 1024;
 
@@ -38,8 +35,9 @@ namespace TimingMat.Core.Unit
         /// <param name="statusBytes">The status writer's buffer and tape.</param>
         public UnitMemoryReport(MatUnitSettings settings, int readers, bool lora, int statusBytes)
         {
-            _bytes[0] = settings.RingCapacity * PassingBytes;
-            _bytes[1] = (settings.ClockGateCapacity < 2 ? 2 : settings.ClockGateCapacity) * PassingBytes;
+            int epc = settings.Crossings.MaxEpcBytes;
+            _bytes[0] = PassingRing.BytesFor(settings.RingCapacity, epc);
+            _bytes[1] = ClockGate.BytesFor(settings.ClockGateCapacity, epc);
             _bytes[2] = settings.Crossings.EstimatedBytes;
 
             // The fit keeps three longs and an int per PPS edge; the parser a sentence and its field table.

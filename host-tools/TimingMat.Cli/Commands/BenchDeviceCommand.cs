@@ -131,6 +131,11 @@ internal static class DeviceBenchText
                 o.WriteLine(string.Create(c, $"  per read {Num(e.ReadIl)} IL / {Num(e.ReadCalls)} calls; per crossing (peak fit) {Num(e.CrossingIl)} / {Num(e.CrossingCalls)}; per passing {Num(e.PassingIl)} / {Num(e.PassingCalls)}; per batch {Num(e.BatchIl)} / {Num(e.BatchCalls)}{(e.BeyondIdle ? " (beyond the idle unit)" : string.Empty)}"));
             }
 
+            if (w.CoreMemoryBytes > 0)
+            {
+                o.WriteLine(string.Create(c, $"  core memory {w.CoreMemoryBytes:N0} B preallocated (goal 65,536); reads averaged early for a full store of kept reads: {w.KeptStoreFull:N0}"));
+            }
+
             o.WriteLine("  by capability: " + string.Join(", ", w.Capabilities.Select(k => string.Create(c, $"{k.Name} {k.IlPerSecond:N0} IL/s ({k.Percent:0.#} %)"))));
             if (w.TopMethods.Count > 0)
             {

@@ -118,6 +118,8 @@ internal static class UnitWorkload
             ChipsReported = rig.ChipsReported.Count,
             ChipsWithoutPassing = rig.ChipsWithoutPassing(),
             PassingsWaiting = rig.PassingsWaiting(),
+            CoreMemoryBytes = rig.Unit.Memory.TotalBytes,
+            KeptStoreFull = rig.Unit.Detector.KeptStoreFull,
         };
     }
 

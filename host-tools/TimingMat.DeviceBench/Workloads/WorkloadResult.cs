@@ -3,6 +3,12 @@ namespace TimingMat.DeviceBench.Workloads;
 /// <summary>What one workload counted, by method index, and what the unit did meanwhile.</summary>
 internal sealed record WorkloadResult
 {
+    /// <summary>Gets what the unit's memory report says the core preallocated for this workload's configuration, bytes.</summary>
+    public int CoreMemoryBytes { get; init; }
+
+    /// <summary>Gets the reads the detector averaged early because its store of kept reads was empty.</summary>
+    public long KeptStoreFull { get; init; }
+
     /// <summary>Gets the IL instructions executed, by method index.</summary>
     public required long[] Instructions { get; init; }
 

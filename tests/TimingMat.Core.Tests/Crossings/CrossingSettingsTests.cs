@@ -17,7 +17,33 @@ public class CrossingSettingsTests
         Assert.Equal(8_000_000, settings.StrayMicros);
         Assert.Equal(256, settings.ChipCapacity);
         Assert.Equal(64, settings.OpenCrossingCapacity);
-        Assert.InRange(settings.EstimatedBytes, 30_000, 45_000);
+
+        // Sized for 1,000 reads/s, the store is every crossing's full share; a unit sizes it from its reader's line.
+        Assert.Equal(1_000, settings.ReadsPerSecond);
+        Assert.Equal(64 * 32, settings.KeptReadEntries);
+        Assert.InRange(settings.EstimatedBytes, 40_000, 46_000);
+    }
+
+    [Fact]
+    public void KeptReads_AreSizedFromTheReadRate_TheFieldTimeAndTheReactionWindow()
+    {
+        var settings = new CrossingSettings();
+        settings.SetCapacity(512);
+
+        // An M6e on 115,200 baud (245 reads/s), 850 ms window: 245 × 3.85 s = 943 held, + 128 × 3 for partly filled chunks.
+        settings.ReadsPerSecond = 245;
+        Assert.Equal(1_328, settings.KeptReadEntries);
+
+        // A start mat's 2 s window holds more.
+        settings.ReactionMicros = 2_000_000;
+        Assert.Equal(1_612, settings.KeptReadEntries);
+
+        // Never more than every open crossing full.
+        settings.ReadsPerSecond = 5_000;
+        Assert.Equal(128 * 32, settings.KeptReadEntries);
+
+        settings.ReadsPerSecond = 0;
+        Assert.Equal("ReadsPerSecond must be 1-100000.", Assert.Throws<ArgumentException>(settings.Validate).Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using TimingMat.Core.Clock;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Passings;
 using Xunit;
@@ -110,6 +111,57 @@ public class PassingRingTests
         producer.Join();
         Assert.Equal(Enumerable.Range(0, Total).Select(i => (long)i), received);
         Assert.Equal(Total, ring.Accepted);
+    }
+
+    [Theory]
+    [InlineData(12, 12)]
+    [InlineData(16, 16)]
+    [InlineData(62, 62)]
+    [InlineData(62, 12)]
+    public void EveryField_SurvivesTheCompactSlot(int slotEpcBytes, int epcLength)
+    {
+        var ring = new PassingRing(2, slotEpcBytes);
+        var sent = SamplePassings.Make(194, unitId: 65_535, epcLength: epcLength);
+        sent.Sequence = 9_876_543_210L;
+        sent.Flags = PassingFlags.Stray | PassingFlags.CapacityClosed | PassingFlags.OutsideArmedWindow;
+        sent.ClockState = ClockState.Holdover;
+        sent.BestAntenna = (7 * 16) + 4;
+        sent.Hits = 70_000;
+        sent.Epc[epcLength - 1] = 0xFF;
+
+        Assert.True(ring.TryAccept(sent));
+        var got = ring.Peek()!;
+
+        Assert.Equal(
+            (sent.Kind, sent.UnitId, sent.Sequence, sent.EpcLength, sent.TimeUtcMicros, sent.FirstReadUtcMicros, sent.LastReadUtcMicros, sent.Hits, sent.MaxRssiCentiDbm, sent.BestAntenna, sent.ClockState, sent.UncertaintyMicros, sent.Flags, sent.MarkerValue),
+            (got.Kind, got.UnitId, got.Sequence, got.EpcLength, got.TimeUtcMicros, got.FirstReadUtcMicros, got.LastReadUtcMicros, got.Hits, got.MaxRssiCentiDbm, got.BestAntenna, got.ClockState, got.UncertaintyMicros, got.Flags, got.MarkerValue));
+        Assert.Equal(sent.Epc[..epcLength], got.Epc[..got.EpcLength]);
+        Assert.Equal(PassingKind.WaveStart, got.Kind);
+        Assert.Equal(2, got.MarkerValue);
+    }
+
+    [Fact]
+    public void APeekedCopy_ChangedByTheConsumer_LeavesTheSlotAsItWas()
+    {
+        var ring = new PassingRing(2, 12);
+        Assert.True(ring.TryAccept(SamplePassings.Make(1)));
+
+        ring.Peek()!.TimeUtcMicros = 5;
+
+        Assert.Equal(SamplePassings.Make(1).TimeUtcMicros, ring.Peek()!.TimeUtcMicros);
+    }
+
+    [Fact]
+    public void AnEpcLongerThanTheSlots_IsAWiringError_NotAStall()
+    {
+        var ring = new PassingRing(4, 12);
+
+        var error = Assert.Throws<ArgumentException>(() => ring.TryAccept(SamplePassings.Make(1, epcLength: 16)));
+
+        Assert.Equal("EPC of 16 bytes in a ring of 12-byte slots.", error.Message);
+        Assert.Equal(0, ring.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PassingRing(4, 63));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PassingRing(4, 0));
     }
 
     [Fact]

@@ -459,12 +459,13 @@ public class MatUnitApplicationTests
         Assert.Equal(
             ["ring", "gate", "crossings", "clock", "readers", "journal", "outbox", "status", "commands", "lora"],
             Enumerable.Range(0, memory.Count).Select(memory.Name));
-        Assert.Equal(10_240, memory.Bytes("ring"));
-        Assert.Equal(10_240, memory.Bytes("gate"));
+        // 64 slots of 64 B of fields and a 16-byte EPC (the chip table's longest), and the consumer's record.
+        Assert.Equal((64 * (64 + 16)) + 114, memory.Bytes("ring"));
+        Assert.Equal((64 * (64 + 16)) + 114, memory.Bytes("gate"));
         Assert.Equal(rig.Unit.Settings.Crossings.EstimatedBytes, memory.Bytes("crossings"));
         Assert.Equal(0, memory.Bytes("lora"));
         Assert.True(MemoryTotal == memory.TotalBytes, memory.ToString());
-        Assert.StartsWith($"core memory {MemoryTotal} B (goal 65536): ring 10240, gate 10240, crossings 77952, ", memory.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"core memory {MemoryTotal} B (goal 65536): ring 5234, gate 5234, crossings 59528, ", memory.ToString(), StringComparison.Ordinal);
 
         // Eight reader modules' status still fits the status writer's buffer.
         var eight = new MatUnitRig(new MemoryFileStore(capacityBytes: 8L * 1024 * 1024), _broker, NoFixSeconds, modules: 8, extraConfig: "race.id = a-race-name-of-32-characters-xx\nmat.name = a-mat-name-of-32-characters-xxxx\n");
@@ -509,8 +510,8 @@ public class MatUnitApplicationTests
     }
 
     // Pinned: what the default split-mat configuration costs (see UnitMemoryReport and the core README). Over the 64 KB
-    // goal: the crossing detector's 512 chips and 128 open crossings take 75.5 KB of it.
-    private const int MemoryTotal = 126_989;
+    // goal: the crossing detector's 512 chips and 128 open crossings take 58.1 KB of it.
+    private const int MemoryTotal = 98_553;
 
     private EmulatedMqttLink Listen(string topic)
     {
