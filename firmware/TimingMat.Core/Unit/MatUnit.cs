@@ -98,6 +98,13 @@ namespace TimingMat.Core.Unit
                 throw new ArgumentException("reader.modules = " + config.ReaderModules.ToString() + " but the unit has " + hardware.Readers.Length.ToString() + " reader port(s).");
             }
 
+            if (config.ReaderModules == 0 && hardware.Readers.Length > 1 && settings.Crossings.ReadsPerSecond == config.LineReadsPerSecond())
+            {
+                // "As wired": the configuration sized the store of kept reads for one module's line; every module
+                // wired feeds the same detector.
+                settings.Crossings.ReadsPerSecond = config.LineReadsPerSecond() * hardware.Readers.Length;
+            }
+
             Config = config;
             Settings = settings;
             Hardware = hardware;

@@ -125,6 +125,23 @@ public class MatUnitReadersTests
     }
 
     [Fact]
+    public void AConfigurationWithoutModules_SizesTheKeptReadsForEveryModuleWired()
+    {
+        var clock = new SimulatedClock();
+        var asWired = UnitConfig.Parse("unit.id = 3\nmat.role = split\nreader.type = m6e\nreader.region = eu\n");
+        IBytePort Port() => new SerialLine(clock, 115_200).UnitEnd;
+        UnitHardware Hardware(int readers) => new() { Clock = clock, Readers = Enumerable.Range(0, readers).Select(_ => Port()).ToArray(), Gps = Port(), Pps = new NoPpsEdges(), Store = new MemoryFileStore(capacityBytes: 8L * 1024 * 1024), Mqtt = _broker.CreateLink(), Hmac = DesktopHmacSha256.Instance, Rebooter = new CountingRebooter() };
+
+        var one = new MatUnit(asWired, Hardware(1));
+        var three = new MatUnit(asWired, Hardware(3));
+
+        // An M6e line at 115,200 baud carries 245 reads/s; three wired modules, three lines into one detector.
+        Assert.Equal(245, one.Settings.Crossings.ReadsPerSecond);
+        Assert.Equal(3 * 245, three.Settings.Crossings.ReadsPerSecond);
+        Assert.True(three.Settings.Crossings.KeptReadEntries > one.Settings.Crossings.KeptReadEntries);
+    }
+
+    [Fact]
     public void TheWalkTestCounts_TellEveryModulesPortsApart()
     {
         // Set-up: the unit boots in test mode and counts reads per reader and port.
