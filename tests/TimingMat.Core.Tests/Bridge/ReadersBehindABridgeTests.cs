@@ -40,8 +40,8 @@ public class ReadersBehindABridgeTests : ITagReadSink
     [Fact]
     public void BothModulesConfigureAndStream_ThroughOneChip()
     {
-        _tagsA.Add(ReaderBench.Epc(1), 2_000_000, 2_500_000, 100, RssiCurve.Flat(-5000));
-        _tagsB.Add(ReaderBench.Epc(2), 2_000_000, 2_500_000, 100, RssiCurve.Flat(-5500));
+        _tagsA.Add(ReaderRig.Epc(1), 2_000_000, 2_500_000, 100, RssiCurve.Flat(-5000));
+        _tagsB.Add(ReaderRig.Epc(2), 2_000_000, 2_500_000, 100, RssiCurve.Flat(-5500));
 
         Run(3_000_000);
 
@@ -64,8 +64,8 @@ public class ReadersBehindABridgeTests : ITagReadSink
     [Fact]
     public void AChipThatDropsOffTheBus_RestartsBothReaders_WhichComeBackWhenItReturns()
     {
-        _tagsA.Add(ReaderBench.Epc(1), 2_000_000, 30_000_000, 50, RssiCurve.Flat(-5000));
-        _tagsB.Add(ReaderBench.Epc(2), 2_000_000, 30_000_000, 50, RssiCurve.Flat(-5500));
+        _tagsA.Add(ReaderRig.Epc(1), 2_000_000, 30_000_000, 50, RssiCurve.Flat(-5000));
+        _tagsB.Add(ReaderRig.Epc(2), 2_000_000, 30_000_000, 50, RssiCurve.Flat(-5500));
         Run(3_000_000);
         Assert.Equal(ReaderState.Reading, _driverA.State);
 
@@ -91,7 +91,7 @@ public class ReadersBehindABridgeTests : ITagReadSink
     public void PolledTooSlowly_AFullFifoIsCounted_AndTheReaderResyncs()
     {
         // A 64-byte FIFO at 115,200 baud fills in 5.6 ms; polled every 20 ms, streaming records overflow it.
-        _tagsA.Add(ReaderBench.Epc(1), 2_000_000, 4_000_000, 200, RssiCurve.Flat(-5000));
+        _tagsA.Add(ReaderRig.Epc(1), 2_000_000, 4_000_000, 200, RssiCurve.Flat(-5000));
         _driverA.Start();
         for (var t = 0; t < 1_000; t++)
         {

@@ -17,7 +17,7 @@ public class MatClockTests
     [Fact]
     public void ColdStart_IsUnsyncedUntilTheFix_ThenLocksWithinAMinute_OnTime()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 3, AcquisitionSeconds = 30 }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 3, AcquisitionSeconds = 30 }, s_raceMorning);
 
         h.RunFor(29);
         var (before, _) = h.Now();
@@ -28,9 +28,9 @@ public class MatClockTests
         h.RunFor(151);
 
         var firstFix = h.Rig.Gps.FirstFixUtcMicros!.Value;
-        Assert.Equal(h.StartUtc + ClockHarness.Seconds(30), firstFix);
+        Assert.Equal(h.StartUtc + ClockRig.Seconds(30), firstFix);
         Assert.Equal([ClockState.Locked], h.Transitions.Select(t => t.State));
-        Assert.InRange(h.FirstLockUtc!.Value - firstFix, ClockHarness.Seconds(15), ClockHarness.Seconds(60));
+        Assert.InRange(h.FirstLockUtc!.Value - firstFix, ClockRig.Seconds(15), ClockRig.Seconds(60));
         Assert.Equal(0, h.BeyondUncertainty);
         Assert.InRange(h.MaxLockedError, 0, 1_000);
         var (now, error) = h.Now();
@@ -48,7 +48,7 @@ public class MatClockTests
     [Fact]
     public void UnderHeavyLatency_TheLockedErrorStaysFarBelowTheMeanLatency()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 5, AcquisitionSeconds = 5, Latency = PpsLatencyModel.Heavy }, s_raceMorning, ppm: -11.2, wanderPpm: 0.5);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 5, AcquisitionSeconds = 5, Latency = PpsLatencyModel.Heavy }, s_raceMorning, ppm: -11.2, wanderPpm: 0.5);
 
         h.RunFor(6 * 60);
 
@@ -63,7 +63,7 @@ public class MatClockTests
     public void PpsWithoutNmea_NeverLocks_AndSaysTheNmeaIsMissing()
     {
         var all = new GpsCondition(GpsConditionKind.NmeaCut, 0, long.MaxValue);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 1, AcquisitionSeconds = 0, Schedule = [all] }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 1, AcquisitionSeconds = 0, Schedule = [all] }, s_raceMorning);
 
         h.RunFor(120);
 
@@ -79,7 +79,7 @@ public class MatClockTests
     public void NmeaWithoutPps_NeverLocks_AndSaysThePpsIsMissing()
     {
         var all = new GpsCondition(GpsConditionKind.PpsCut, 0, long.MaxValue);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 1, AcquisitionSeconds = 0, Schedule = [all] }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 1, AcquisitionSeconds = 0, Schedule = [all] }, s_raceMorning);
 
         h.RunFor(120);
 
@@ -93,9 +93,9 @@ public class MatClockTests
     [Fact]
     public void SkyBlocked_GoesIntoHoldover_WithGrowingUncertainty_ThenRelocks()
     {
-        var from = ClockHarness.Micros(s_raceMorning) + (3 * Minute);
+        var from = ClockRig.Micros(s_raceMorning) + (3 * Minute);
         var blocked = new GpsCondition(GpsConditionKind.NoFix, from, from + (10 * Minute));
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 2, AcquisitionSeconds = 10, Schedule = [blocked] }, s_raceMorning, wanderPpm: 0.5);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 2, AcquisitionSeconds = 10, Schedule = [blocked] }, s_raceMorning, wanderPpm: 0.5);
 
         h.RunUntil(from);
         Assert.Equal(ClockState.Locked, h.State);
@@ -105,11 +105,11 @@ public class MatClockTests
         Assert.Equal(ClockState.Holdover, h.State);
         var holdoverStart = h.Transitions.Last().AtUtc;
         // The last edge was one second before the sky closed; 3.5 s of silence after it.
-        Assert.InRange(holdoverStart - from, ClockHarness.Seconds(2), ClockHarness.Seconds(4));
+        Assert.InRange(holdoverStart - from, ClockRig.Seconds(2), ClockRig.Seconds(4));
 
         h.RunFor(60);
         var (oneMinute, errorOneMinute) = h.Now();
-        h.RunUntil(from + (10 * Minute) - ClockHarness.Seconds(1));
+        h.RunUntil(from + (10 * Minute) - ClockRig.Seconds(1));
         var (tenMinutes, errorTenMinutes) = h.Now();
 
         Assert.Equal(ClockState.Holdover, oneMinute.State);
@@ -123,7 +123,7 @@ public class MatClockTests
         h.RunFor(30);
 
         Assert.Equal([ClockState.Locked, ClockState.Holdover, ClockState.Locked], h.Transitions.Select(t => t.State));
-        Assert.InRange(h.Transitions[2].AtUtc - (from + (10 * Minute)), ClockHarness.Seconds(5), ClockHarness.Seconds(15));
+        Assert.InRange(h.Transitions[2].AtUtc - (from + (10 * Minute)), ClockRig.Seconds(5), ClockRig.Seconds(15));
         Assert.Equal(2, h.Clock.LockCount);
         Assert.Equal(1, h.Clock.HoldoverCount);
         Assert.Equal(0, h.BeyondUncertainty);
@@ -133,9 +133,9 @@ public class MatClockTests
     [Fact]
     public void AStampTakenWhileLocked_KeepsItsLockedState_WhenConvertedInHoldover()
     {
-        var from = ClockHarness.Micros(s_raceMorning) + (2 * Minute);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 2, AcquisitionSeconds = 5, Schedule = [new GpsCondition(GpsConditionKind.NoFix, from, from + Minute)] }, s_raceMorning);
-        h.RunUntil(from - ClockHarness.Seconds(10));
+        var from = ClockRig.Micros(s_raceMorning) + (2 * Minute);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 2, AcquisitionSeconds = 5, Schedule = [new GpsCondition(GpsConditionKind.NoFix, from, from + Minute)] }, s_raceMorning);
+        h.RunUntil(from - ClockRig.Seconds(10));
         var stamp = h.Rig.Clock.Now;
         var whenTaken = h.At(stamp);
 
@@ -152,7 +152,7 @@ public class MatClockTests
     [Fact]
     public void AStampTakenBeforeTheFirstLock_IsExtrapolatedBack_AsHoldover()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 4, AcquisitionSeconds = 20 }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 4, AcquisitionSeconds = 20 }, s_raceMorning);
         h.RunFor(10);
         var early = h.Rig.Clock.Now;
         Assert.Equal(ClockState.Unsynced, h.At(early).Time.State);
@@ -162,23 +162,23 @@ public class MatClockTests
 
         Assert.Equal(ClockState.Holdover, time.State);
         Assert.InRange(Math.Abs(error), 0, time.UncertaintyMicros);
-        Assert.True(time.UncertaintyMicros > h.At(h.Rig.Clock.Now - ClockHarness.Seconds(60)).Time.UncertaintyMicros, "a stamp inside the fit window is surer");
+        Assert.True(time.UncertaintyMicros > h.At(h.Rig.Clock.Now - ClockRig.Seconds(60)).Time.UncertaintyMicros, "a stamp inside the fit window is surer");
     }
 
     [Fact]
     public void PpsWireCutWhileLocked_IsHoldoverThreeAndAHalfSecondsAfterTheLastEdge_AndSaysSo()
     {
-        var from = ClockHarness.Micros(s_raceMorning) + (2 * Minute);
+        var from = ClockRig.Micros(s_raceMorning) + (2 * Minute);
         var cut = new GpsCondition(GpsConditionKind.PpsCut, from, from + Minute);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 6, AcquisitionSeconds = 5, Schedule = [cut] }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 6, AcquisitionSeconds = 5, Schedule = [cut] }, s_raceMorning);
 
-        h.RunUntil(from + ClockHarness.Seconds(10));
+        h.RunUntil(from + ClockRig.Seconds(10));
 
         Assert.Equal(ClockState.Holdover, h.State);
-        Assert.InRange(h.Transitions.Last().AtUtc - from, ClockHarness.Seconds(2), ClockHarness.Seconds(4));
+        Assert.InRange(h.Transitions.Last().AtUtc - from, ClockRig.Seconds(2), ClockRig.Seconds(4));
         Assert.True(h.Clock.PpsMissing);
 
-        h.RunUntil(from + Minute + ClockHarness.Seconds(20));
+        h.RunUntil(from + Minute + ClockRig.Seconds(20));
         Assert.Equal(ClockState.Locked, h.State);
         Assert.False(h.Clock.PpsMissing);
         Assert.Equal(0, h.BeyondUncertainty);
@@ -187,9 +187,9 @@ public class MatClockTests
     [Fact]
     public void NmeaWireCutWhileLocked_BridgesTenSeconds_ThenHoldover()
     {
-        var from = ClockHarness.Micros(s_raceMorning) + (2 * Minute);
+        var from = ClockRig.Micros(s_raceMorning) + (2 * Minute);
         var cut = new GpsCondition(GpsConditionKind.NmeaCut, from, from + Minute);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 7, AcquisitionSeconds = 5, Schedule = [cut] }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 7, AcquisitionSeconds = 5, Schedule = [cut] }, s_raceMorning);
         h.RunUntil(from);
         var committed = h.Clock.EdgesCommitted;
 
@@ -200,10 +200,10 @@ public class MatClockTests
         h.RunFor(12);
         Assert.Equal(ClockState.Holdover, h.State);
         // Bridged edges up to 10 s after the last confirmed one (at from - 1 s), then 3.5 s of waiting.
-        Assert.InRange(h.Transitions.Last().AtUtc - from, ClockHarness.Seconds(10), ClockHarness.Seconds(14));
+        Assert.InRange(h.Transitions.Last().AtUtc - from, ClockRig.Seconds(10), ClockRig.Seconds(14));
         Assert.True(h.Clock.NmeaMissing);
 
-        h.RunUntil(from + Minute + ClockHarness.Seconds(20));
+        h.RunUntil(from + Minute + ClockRig.Seconds(20));
         Assert.Equal(ClockState.Locked, h.State);
         Assert.Equal(0, h.BeyondUncertainty);
     }
@@ -212,7 +212,7 @@ public class MatClockTests
     public void PulsesWithoutAFix_AreNeverUsed()
     {
         // This receiver pulses from its own oscillator, 370 ms off the second, until it has a fix.
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 8, AcquisitionSeconds = 60, PpsWithoutFix = true }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 8, AcquisitionSeconds = 60, PpsWithoutFix = true }, s_raceMorning);
 
         h.RunFor(59);
         Assert.Equal(ClockState.Unsynced, h.State);
@@ -228,21 +228,21 @@ public class MatClockTests
     public void GpsTimeJump_IsFollowedAfterThreeAgreeingLabels_AndBack()
     {
         // The receiver mislabels its seconds by +2 s for a minute (GPS time before the UTC offset is known).
-        var from = ClockHarness.Micros(s_raceMorning) + (2 * Minute);
+        var from = ClockRig.Micros(s_raceMorning) + (2 * Minute);
         var offset = new GpsCondition(GpsConditionKind.LabelOffset, from, from + Minute, OffsetSeconds: 2);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 9, AcquisitionSeconds = 5, Schedule = [offset] }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 9, AcquisitionSeconds = 5, Schedule = [offset] }, s_raceMorning);
 
-        h.RunUntil(from + ClockHarness.Seconds(2.5));
+        h.RunUntil(from + ClockRig.Seconds(2.5));
         Assert.Equal(0, h.Clock.TimeJumps);
         Assert.InRange(h.Now().Error, -1_000, 1_000);
 
-        h.RunUntil(from + ClockHarness.Seconds(10));
+        h.RunUntil(from + ClockRig.Seconds(10));
         Assert.Equal(1, h.Clock.TimeJumps);
         Assert.Equal(2, h.Clock.LastJumpSeconds);
         Assert.InRange(h.Now().Error, 2_000_000 - 1_000, 2_000_000 + 1_000);
         Assert.Equal(ClockState.Locked, h.State);
 
-        h.RunUntil(from + Minute + ClockHarness.Seconds(10));
+        h.RunUntil(from + Minute + ClockRig.Seconds(10));
         Assert.Equal(2, h.Clock.TimeJumps);
         Assert.Equal(-2, h.Clock.LastJumpSeconds);
         Assert.InRange(h.Now().Error, -1_000, 1_000);
@@ -252,9 +252,9 @@ public class MatClockTests
     [Fact]
     public void OneOddLabel_IsIgnored()
     {
-        var from = ClockHarness.Micros(s_raceMorning) + (2 * Minute) + 500_000;
+        var from = ClockRig.Micros(s_raceMorning) + (2 * Minute) + 500_000;
         var glitch = new GpsCondition(GpsConditionKind.LabelOffset, from, from + 1_000_000, OffsetSeconds: -1);
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 9, AcquisitionSeconds = 5, Schedule = [glitch] }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 9, AcquisitionSeconds = 5, Schedule = [glitch] }, s_raceMorning);
 
         h.RunFor(4 * 60);
 
@@ -266,7 +266,7 @@ public class MatClockTests
     [Fact]
     public void NewYearsEve_MidnightAndTheDateRollOver()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 10, AcquisitionSeconds = 5 }, new DateTime(2026, 12, 31, 23, 57, 0, DateTimeKind.Utc));
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 10, AcquisitionSeconds = 5 }, new DateTime(2026, 12, 31, 23, 57, 0, DateTimeKind.Utc));
 
         h.RunFor(5 * 60);
 
@@ -275,13 +275,13 @@ public class MatClockTests
         Assert.Equal(0, h.Clock.TimeJumps);
         Assert.InRange(h.MaxLockedError, 0, 1_000);
         var (now, _) = h.Now();
-        Assert.InRange(now.UtcMicros - ClockHarness.Micros(new DateTime(2027, 1, 1, 0, 2, 0, DateTimeKind.Utc)), -1_000, 1_000);
+        Assert.InRange(now.UtcMicros - ClockRig.Micros(new DateTime(2027, 1, 1, 0, 2, 0, DateTimeKind.Utc)), -1_000, 1_000);
     }
 
     [Fact]
     public void DatesBeforeMinYear_AreARtcOrRolloverBug_AndNeverLock()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 12, AcquisitionSeconds = 5 }, new DateTime(2006, 5, 20, 9, 0, 0, DateTimeKind.Utc));
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 12, AcquisitionSeconds = 5 }, new DateTime(2006, 5, 20, 9, 0, 0, DateTimeKind.Utc));
 
         h.RunFor(90);
 
@@ -293,7 +293,7 @@ public class MatClockTests
     public void LockingAcrossMidnight_NumbersTheSecondsRight()
     {
         // The first fix comes 15 s before midnight: the lock's labels straddle the date change.
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 11, AcquisitionSeconds = 15 }, new DateTime(2027, 2, 28, 23, 59, 30, DateTimeKind.Utc));
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 11, AcquisitionSeconds = 15 }, new DateTime(2027, 2, 28, 23, 59, 30, DateTimeKind.Utc));
 
         h.RunFor(90);
 
@@ -305,11 +305,11 @@ public class MatClockTests
     [Fact]
     public void LeapSecond_IsInsertedWithoutAJump()
     {
-        var leap = ClockHarness.Micros(new DateTime(2016, 12, 31, 23, 59, 59, DateTimeKind.Utc));
+        var leap = ClockRig.Micros(new DateTime(2016, 12, 31, 23, 59, 59, DateTimeKind.Utc));
         var options = new GpsEmulatorOptions { Seed = 12, AcquisitionSeconds = 5, LeapSecondAfterUtcMicros = leap };
 
         // The last leap second so far; the clock takes dates from 2020 on unless told otherwise.
-        var h = new ClockHarness(options, new DateTime(2016, 12, 31, 23, 58, 0, DateTimeKind.Utc), settings: new MatClockSettings { MinYear = 2016 });
+        var h = new ClockRig(options, new DateTime(2016, 12, 31, 23, 58, 0, DateTimeKind.Utc), settings: new MatClockSettings { MinYear = 2016 });
 
         h.RunUntil(leap + 1_500_000);
         var duringLeap = h.Rig.Clock.Now;
@@ -327,7 +327,7 @@ public class MatClockTests
         Assert.Equal(0, h.Clock.LabelMismatches);
         var (after, error) = h.Now();
         Assert.InRange(error, -1_000, 1_000);
-        Assert.InRange(after.UtcMicros - ClockHarness.Micros(new DateTime(2017, 1, 1, 0, 1, 1, 500, DateTimeKind.Utc)), -1_000, 1_000);
+        Assert.InRange(after.UtcMicros - ClockRig.Micros(new DateTime(2017, 1, 1, 0, 1, 1, 500, DateTimeKind.Utc)), -1_000, 1_000);
 
         // Once the fit window holds only seconds after the leap, the count is plain POSIX again.
         h.RunFor(5 * 60);
@@ -340,7 +340,7 @@ public class MatClockTests
     {
         const long Wrap = 1L << 32;
         var settings = new MatClockSettings { CounterWrapMicros = Wrap };
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 13, AcquisitionSeconds = 5 }, s_raceMorning, settings: settings, localAtBoot: Wrap - (90 * 1_000_000L), counter: l => l % Wrap);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 13, AcquisitionSeconds = 5 }, s_raceMorning, settings: settings, localAtBoot: Wrap - (90 * 1_000_000L), counter: l => l % Wrap);
 
         h.RunFor(3 * 60);
 
@@ -356,7 +356,7 @@ public class MatClockTests
     {
         // Without the wrap setting a 32-bit counter's wrap looks like a reboot: nothing measured before holds.
         const long Wrap = 1L << 32;
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 13, AcquisitionSeconds = 5 }, s_raceMorning, localAtBoot: Wrap - (90 * 1_000_000L), counter: l => l % Wrap);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 13, AcquisitionSeconds = 5 }, s_raceMorning, localAtBoot: Wrap - (90 * 1_000_000L), counter: l => l % Wrap);
 
         h.RunFor(100);
         Assert.Equal(1, h.Clock.TimebaseResets);
@@ -376,7 +376,7 @@ public class MatClockTests
     public void SentenceSets_LockWhenTheyGiveADateAndAFix(bool rmc, bool gga, bool zda, bool locks)
     {
         var options = new GpsEmulatorOptions { Seed = 14, AcquisitionSeconds = 5, SendRmc = rmc, SendGga = gga, SendZda = zda };
-        var h = new ClockHarness(options, s_raceMorning);
+        var h = new ClockRig(options, s_raceMorning);
 
         h.RunFor(90);
 
@@ -388,7 +388,7 @@ public class MatClockTests
     public void CorruptedSentencesAndA115200BaudLink_StillLock()
     {
         var options = new GpsEmulatorOptions { Seed = 15, AcquisitionSeconds = 5, CorruptSentenceRate = 0.2, SendZda = true, Talker = "GP" };
-        var h = new ClockHarness(options, s_raceMorning, baudRate: 115_200);
+        var h = new ClockRig(options, s_raceMorning, baudRate: 115_200);
 
         h.RunFor(3 * 60);
 
@@ -403,7 +403,7 @@ public class MatClockTests
     [Fact]
     public void AGlitchOnThePpsLine_BeforeTheRealEdge_IsRejected()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 16, AcquisitionSeconds = 5 }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 16, AcquisitionSeconds = 5 }, s_raceMorning);
         h.RunFor(2 * 60);
         var rejected = h.Clock.EdgesRejected;
 
@@ -423,7 +423,7 @@ public class MatClockTests
     {
         static List<long> Run()
         {
-            var h = new ClockHarness(new GpsEmulatorOptions { Seed = 17, AcquisitionSeconds = 5 }, s_raceMorning, wanderPpm: 0.5);
+            var h = new ClockRig(new GpsEmulatorOptions { Seed = 17, AcquisitionSeconds = 5 }, s_raceMorning, wanderPpm: 0.5);
             var times = new List<long>();
             h.RunFor(60, () => times.Add(h.Now().Time.UtcMicros));
             return times;
@@ -435,13 +435,13 @@ public class MatClockTests
     [Fact]
     public void Polling_AllocatesNothing()
     {
-        var h = new ClockHarness(new GpsEmulatorOptions { Seed = 18, AcquisitionSeconds = 5, SendZda = true }, s_raceMorning);
+        var h = new ClockRig(new GpsEmulatorOptions { Seed = 18, AcquisitionSeconds = 5, SendZda = true }, s_raceMorning);
         h.RunFor(60);
         long allocated = 0;
 
         for (var i = 0; i < 3_000; i++)
         {
-            h.Rig.Gps.StepBy(ClockHarness.Poll);
+            h.Rig.Gps.StepBy(ClockRig.Poll);
             var before = GC.GetAllocatedBytesForCurrentThread();
             h.Clock.Poll();
             h.Clock.Now();

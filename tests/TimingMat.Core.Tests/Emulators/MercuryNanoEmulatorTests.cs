@@ -94,7 +94,7 @@ public class MercuryNanoEmulatorTests
     public void ContinuousRead_StreamsRecordsWithTheRequestedMetadata_AndKeepAlivesWhenEmpty()
     {
         var tags = new ChipsInFieldTagSource(seed: 1) { Jitter = 0 };
-        tags.Add(ReaderBench.Epc(1), 1_200_000, 1_300_000, 100, RssiCurve.Flat(-5549), frequencyKhz: 915_250);
+        tags.Add(ReaderRig.Epc(1), 1_200_000, 1_300_000, 100, RssiCurve.Flat(-5549), frequencyKhz: 915_250);
         _module.Tags = tags;
         var flags = MercuryMetadata.Rssi | MercuryMetadata.AntennaId | MercuryMetadata.Frequency | MercuryMetadata.Timestamp;
 
@@ -124,7 +124,7 @@ public class MercuryNanoEmulatorTests
     [Fact]
     public void Stop_EndsTheStream()
     {
-        _module.Tags = new ChipsInFieldTagSource().Add(ReaderBench.Epc(2), 1_000_000, 5_000_000, 50, RssiCurve.Flat(-6000));
+        _module.Tags = new ChipsInFieldTagSource().Add(ReaderRig.Epc(2), 1_000_000, 5_000_000, 50, RssiCurve.Flat(-6000));
         Exchange(MercuryCodec.EncodeStartContinuousRead(_buffer, 0));
         Run(500_000);
         var before = _module.ReadsSent;

@@ -60,7 +60,7 @@ public class R2000ModuleEmulatorTests
     public void RealTimeInventory_SendsTagFramesThenASummary()
     {
         var tags = new ChipsInFieldTagSource(seed: 3) { Jitter = 0 };
-        tags.Add(ReaderBench.Epc(1), 1_000_000, 2_000_000, 200, RssiCurve.Flat(-4900), frequencyKhz: 866_000);
+        tags.Add(ReaderRig.Epc(1), 1_000_000, 2_000_000, 200, RssiCurve.Flat(-4900), frequencyKhz: 866_000);
         _module.Tags = tags;
         _module.RoundMicros = 50_000;
 

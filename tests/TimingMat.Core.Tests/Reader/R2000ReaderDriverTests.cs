@@ -7,7 +7,7 @@ namespace TimingMat.Core.Tests.Reader;
 
 public class R2000ReaderDriverTests
 {
-    private readonly ReaderBench _bench = new();
+    private readonly ReaderRig _bench = new();
     private readonly R2000ModuleEmulator _module;
     private readonly R2000ReaderOptions _options = new();
 
@@ -26,7 +26,7 @@ public class R2000ReaderDriverTests
         _options.Region = R2000Codec.RegionEtsi;
         _options.FrequencyStartIndex = 0;
         _options.FrequencyEndIndex = 6;
-        _bench.Tags.Add(ReaderBench.Epc(1), 2_000_000, 2_500_000, 100, RssiCurve.Flat(-5500), frequencyKhz: 866_500);
+        _bench.Tags.Add(ReaderRig.Epc(1), 2_000_000, 2_500_000, 100, RssiCurve.Flat(-5500), frequencyKhz: 866_500);
         Start();
 
         _bench.Run(3_000_000);
@@ -45,7 +45,7 @@ public class R2000ReaderDriverTests
         Assert.InRange(_bench.Reads.Count, 35, 50);
         Assert.All(_bench.Reads, r =>
         {
-            Assert.True(r.EpcEquals(ReaderBench.Epc(1), 0, 12));
+            Assert.True(r.EpcEquals(ReaderRig.Epc(1), 0, 12));
             Assert.Equal(-5500, r.RssiCentiDbm);
             Assert.Equal(1, r.Antenna);
             Assert.Equal(866_500, r.FrequencyKhz);
@@ -59,7 +59,7 @@ public class R2000ReaderDriverTests
     {
         _options.SessionInventory = true;
         _options.Session = 2;
-        _bench.Tags.Add(ReaderBench.Epc(2), 1_500_000, 2_000_000, 50, RssiCurve.Flat(-6000));
+        _bench.Tags.Add(ReaderRig.Epc(2), 1_500_000, 2_000_000, 50, RssiCurve.Flat(-6000));
         Start();
 
         _bench.Run(2_500_000);
@@ -77,7 +77,7 @@ public class R2000ReaderDriverTests
         _options.AntennaPorts = 8;
         for (var antenna = 1; antenna <= 8; antenna++)
         {
-            _bench.Tags.Add(ReaderBench.Epc(antenna), 1_500_000, 2_500_000, 20, RssiCurve.Flat(-6000 - (100 * antenna)), antenna);
+            _bench.Tags.Add(ReaderRig.Epc(antenna), 1_500_000, 2_500_000, 20, RssiCurve.Flat(-6000 - (100 * antenna)), antenna);
         }
 
         Start();
@@ -85,7 +85,7 @@ public class R2000ReaderDriverTests
 
         for (var antenna = 1; antenna <= 8; antenna++)
         {
-            var reads = _bench.Reads.Where(r => r.EpcEquals(ReaderBench.Epc(antenna), 0, 12)).ToList();
+            var reads = _bench.Reads.Where(r => r.EpcEquals(ReaderRig.Epc(antenna), 0, 12)).ToList();
             Assert.NotEmpty(reads);
             Assert.All(reads, r => Assert.Equal(antenna, r.Antenna));
             Assert.All(reads, r => Assert.Equal(-6000 - (100 * antenna), r.RssiCentiDbm));
@@ -95,7 +95,7 @@ public class R2000ReaderDriverTests
     [Fact]
     public void Silence_RestartsAndReconfigures()
     {
-        _bench.Tags.Add(ReaderBench.Epc(3), 1_000_000, 20_000_000, 20, RssiCurve.Flat(-6000));
+        _bench.Tags.Add(ReaderRig.Epc(3), 1_000_000, 20_000_000, 20, RssiCurve.Flat(-6000));
         Start();
         _bench.Run(2_000_000);
         var before = _bench.Reads.Count;
@@ -157,7 +157,7 @@ public class R2000ReaderDriverTests
     [Fact]
     public void Noise_IsResynced_WithoutLosingReads()
     {
-        _bench.Tags.Add(ReaderBench.Epc(4), 1_000_000, 11_000_000, 60, RssiCurve.Flat(-6000));
+        _bench.Tags.Add(ReaderRig.Epc(4), 1_000_000, 11_000_000, 60, RssiCurve.Flat(-6000));
         Start();
         _bench.Run(1_000_000);
 
@@ -168,13 +168,13 @@ public class R2000ReaderDriverTests
         Assert.InRange(Driver.Counters.SkippedBytes, _module.GarbageBytesSent - 10, _module.GarbageBytesSent);
         Assert.Equal(0, Driver.Counters.Restarts);
         Assert.Equal(_module.ReadsSent, _bench.Reads.Count);
-        Assert.All(_bench.Reads, r => Assert.True(r.EpcEquals(ReaderBench.Epc(4), 0, 12)));
+        Assert.All(_bench.Reads, r => Assert.True(r.EpcEquals(ReaderRig.Epc(4), 0, 12)));
     }
 
     [Fact]
     public void BadChecksums_AreCounted_AndALostSummaryOnlyCostsAReissue()
     {
-        _bench.Tags.Add(ReaderBench.Epc(4), 1_000_000, 11_000_000, 60, RssiCurve.Flat(-6000));
+        _bench.Tags.Add(ReaderRig.Epc(4), 1_000_000, 11_000_000, 60, RssiCurve.Flat(-6000));
         Start();
         _bench.Run(1_000_000);
 
@@ -196,7 +196,7 @@ public class R2000ReaderDriverTests
     public void ModuleAtAnotherAddress_StillAnswersBroadcast()
     {
         _module.Address = 0x07;
-        _bench.Tags.Add(ReaderBench.Epc(5), 1_500_000, 2_000_000, 50, RssiCurve.Flat(-6000));
+        _bench.Tags.Add(ReaderRig.Epc(5), 1_500_000, 2_000_000, 50, RssiCurve.Flat(-6000));
         Start();
 
         _bench.Run(2_500_000);

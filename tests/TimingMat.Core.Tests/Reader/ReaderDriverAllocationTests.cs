@@ -14,30 +14,30 @@ public class ReaderDriverAllocationTests
     [InlineData("r2000")]
     public void Streaming_AllocatesNothing(string protocol)
     {
-        var bench = new ReaderBench();
+        var rig = new ReaderRig();
         var sink = new CountingSink();
         for (var i = 0; i < 50; i++)
         {
-            bench.Tags.Add(ReaderBench.Epc(i), 1_500_000, 5_000_000, 20, RssiCurve.Flat(-6000 - (10 * i)));
+            rig.Tags.Add(ReaderRig.Epc(i), 1_500_000, 5_000_000, 20, RssiCurve.Flat(-6000 - (10 * i)));
         }
 
         ReaderDriver driver;
         if (protocol == "mercury")
         {
-            bench.Module = new MercuryNanoEmulator(bench.Line, bench.Tags);
-            driver = new MercuryReaderDriver(bench.Line.UnitEnd, bench.Clock, sink, null);
+            rig.Module = new MercuryNanoEmulator(rig.Line, rig.Tags);
+            driver = new MercuryReaderDriver(rig.Line.UnitEnd, rig.Clock, sink, null);
         }
         else
         {
-            bench.Module = new R2000ModuleEmulator(bench.Line, bench.Tags);
-            driver = new R2000ReaderDriver(bench.Line.UnitEnd, bench.Clock, sink, null);
+            rig.Module = new R2000ModuleEmulator(rig.Line, rig.Tags);
+            driver = new R2000ReaderDriver(rig.Line.UnitEnd, rig.Clock, sink, null);
         }
 
         driver.Start();
         for (var t = 0; t < 2000; t++)
         {
-            bench.Clock.Advance(1000);
-            bench.Module.Poll();
+            rig.Clock.Advance(1000);
+            rig.Module.Poll();
             driver.Poll();
         }
 
@@ -46,8 +46,8 @@ public class ReaderDriverAllocationTests
         long allocated = 0;
         for (var t = 0; t < 2000; t++)
         {
-            bench.Clock.Advance(1000);
-            bench.Module.Poll();
+            rig.Clock.Advance(1000);
+            rig.Module.Poll();
             var before = GC.GetAllocatedBytesForCurrentThread();
             driver.Poll();
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;

@@ -12,7 +12,7 @@ namespace TimingMat.Core.Tests.Reader;
 public abstract class ReaderDriverContractTests
 {
     /// <summary>Gets the unit, the line and the simulated clock the driver and the emulator share.</summary>
-    private protected ReaderBench Bench { get; } = new();
+    private protected ReaderRig Bench { get; } = new();
 
     /// <summary>Gets the module emulator on the line's far end.</summary>
     protected abstract ReaderModuleEmulator Module { get; }
@@ -26,7 +26,7 @@ public abstract class ReaderDriverContractTests
     [Fact]
     public void Start_ConfiguresTheModule_ThenReportsEveryReadItSends()
     {
-        Bench.Tags.Add(ReaderBench.Epc(1), 1_500_000, 2_500_000, 50, RssiCurve.Flat(-6000));
+        Bench.Tags.Add(ReaderRig.Epc(1), 1_500_000, 2_500_000, 50, RssiCurve.Flat(-6000));
         var driver = Start();
 
         Bench.Run(3_000_000);
@@ -37,7 +37,7 @@ public abstract class ReaderDriverContractTests
         Assert.True(Module.ReadsSent >= 30, $"{Module.ReadsSent} reads sent");
         Assert.Equal(Module.ReadsSent, Bench.Reads.Count);
         Assert.Equal(Module.ReadsSent, driver.Counters.TagReads);
-        Assert.All(Bench.Reads, r => Assert.True(r.EpcEquals(ReaderBench.Epc(1), 0, 12)));
+        Assert.All(Bench.Reads, r => Assert.True(r.EpcEquals(ReaderRig.Epc(1), 0, 12)));
         Assert.All(Bench.Reads, r => Assert.Equal(-6000, r.RssiCentiDbm));
         Assert.Equal(0, driver.Counters.Restarts);
     }
@@ -45,7 +45,7 @@ public abstract class ReaderDriverContractTests
     [Fact]
     public void GarbageBursts_AreResynced_WithoutLosingReads_OrRestarting()
     {
-        Bench.Tags.Add(ReaderBench.Epc(5), 1_000_000, 6_000_000, 40, RssiCurve.Flat(-6000));
+        Bench.Tags.Add(ReaderRig.Epc(5), 1_000_000, 6_000_000, 40, RssiCurve.Flat(-6000));
         var driver = Start();
         Bench.Run(1_500_000);
 
@@ -67,7 +67,7 @@ public abstract class ReaderDriverContractTests
     [Fact]
     public void AGarbageStorm_RestartsTheModule_AndReadingResumesWhenItEnds()
     {
-        Bench.Tags.Add(ReaderBench.Epc(6), 1_000_000, 40_000_000, 20, RssiCurve.Flat(-6000));
+        Bench.Tags.Add(ReaderRig.Epc(6), 1_000_000, 40_000_000, 20, RssiCurve.Flat(-6000));
         var driver = Start();
         Bench.Run(1_500_000);
 
@@ -86,7 +86,7 @@ public abstract class ReaderDriverContractTests
     [Fact]
     public void AModuleGoneSilent_IsRestarted_Reconfigured_AndReadsAgain()
     {
-        Bench.Tags.Add(ReaderBench.Epc(3), 1_000_000, 30_000_000, 20, RssiCurve.Flat(-6000));
+        Bench.Tags.Add(ReaderRig.Epc(3), 1_000_000, 30_000_000, 20, RssiCurve.Flat(-6000));
         var driver = Start();
         Bench.Run(2_000_000);
         var configured = Module.CommandsReceived;
@@ -106,7 +106,7 @@ public abstract class ReaderDriverContractTests
     public void AModuleAtAnotherLineSpeed_IsFoundByTryingTheNextRate()
     {
         Module.SetBaudRate(9600);
-        Bench.Tags.Add(ReaderBench.Epc(10), 1_000_000, 30_000_000, 5, RssiCurve.Flat(-6000));
+        Bench.Tags.Add(ReaderRig.Epc(10), 1_000_000, 30_000_000, 5, RssiCurve.Flat(-6000));
         var driver = Start([115200, 9600]);
 
         Assert.True(Bench.RunUntil(() => driver.State == ReaderState.Reading, 10_000_000));
@@ -117,7 +117,7 @@ public abstract class ReaderDriverContractTests
         Assert.True(driver.Counters.Restarts >= 1);
         Assert.True(Bench.Reads.Count >= 5, $"{Bench.Reads.Count} reads");
         Assert.Equal(Module.ReadsSent, Bench.Reads.Count);
-        Assert.All(Bench.Reads, r => Assert.True(r.EpcEquals(ReaderBench.Epc(10), 0, 12)));
+        Assert.All(Bench.Reads, r => Assert.True(r.EpcEquals(ReaderRig.Epc(10), 0, 12)));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public abstract class ReaderDriverContractTests
     [Fact]
     public void Stop_StopsTheModuleReading_AndNoReadFollows()
     {
-        Bench.Tags.Add(ReaderBench.Epc(7), 1_000_000, 10_000_000, 20, RssiCurve.Flat(-6000));
+        Bench.Tags.Add(ReaderRig.Epc(7), 1_000_000, 10_000_000, 20, RssiCurve.Flat(-6000));
         var driver = Start();
         Bench.Run(2_000_000);
         Assert.NotEmpty(Bench.Reads);

@@ -24,7 +24,7 @@ public class MatUnitApplicationTests
     private const string StatusTopic = "timingmat/12/status";
     private const string ReplyTopic = "timingmat/12/reply";
 
-    private static readonly byte[] s_chip = ReaderBench.Epc(601);
+    private static readonly byte[] s_chip = ReaderRig.Epc(601);
 
     private readonly MemoryFileStore _store = new(capacityBytes: 8L * 1024 * 1024, tearSeed: 5);
     private readonly MqttBrokerEmulator _broker = new();

@@ -29,7 +29,7 @@ public class MatUnitBehindTests
         var chips = new List<byte[]>();
         for (var i = 0; i < 40; i++)
         {
-            var epc = ReaderBench.Epc(700 + i);
+            var epc = ReaderRig.Epc(700 + i);
             chips.Add(epc);
             rig.Tags.Add(epc, 2_000_000 + (i * 100_000), 3_000_000 + (i * 100_000), 100, RssiCurve.Peak(-7000, -4500));
         }
@@ -62,7 +62,7 @@ public class MatUnitBehindTests
         var rig = new MatUnitRig(new MemoryFileStore(capacityBytes: 8L * 1024 * 1024), new MqttBrokerEmulator(), NoFixSeconds).StartTiming();
         for (var i = 0; i < 40; i++)
         {
-            rig.Tags.Add(ReaderBench.Epc(700 + i), 2_000_000 + (i * 100_000), 3_000_000 + (i * 100_000), 100, RssiCurve.Peak(-7000, -4500));
+            rig.Tags.Add(ReaderRig.Epc(700 + i), 2_000_000 + (i * 100_000), 3_000_000 + (i * 100_000), 100, RssiCurve.Peak(-7000, -4500));
         }
 
         RunThrottled(rig, untilLocal: 12_000_000, pollEveryMicros: 10_000);

@@ -24,9 +24,9 @@ public class MatUnitReadersTests
     // A GPS that never gets a fix within a test: passings carry local µs, which is all these tests compare.
     private const double NoFixSeconds = 3600;
 
-    private static readonly byte[] s_chip = ReaderBench.Epc(701);
-    private static readonly byte[] s_left = ReaderBench.Epc(702);
-    private static readonly byte[] s_right = ReaderBench.Epc(703);
+    private static readonly byte[] s_chip = ReaderRig.Epc(701);
+    private static readonly byte[] s_left = ReaderRig.Epc(702);
+    private static readonly byte[] s_right = ReaderRig.Epc(703);
 
     private readonly MemoryFileStore _store = new(capacityBytes: 8L * 1024 * 1024, tearSeed: 5);
     private readonly MqttBrokerEmulator _broker = new();

@@ -17,8 +17,8 @@ public class MatUnitTests
     // A GPS that never gets a fix within a test: the clock stays Unsynced.
     private const double NoFixSeconds = 3600;
 
-    private static readonly byte[] s_chip = ReaderBench.Epc(501);
-    private static readonly byte[] s_otherChip = ReaderBench.Epc(502);
+    private static readonly byte[] s_chip = ReaderRig.Epc(501);
+    private static readonly byte[] s_otherChip = ReaderRig.Epc(502);
 
     private readonly MemoryFileStore _store = new(capacityBytes: 8L * 1024 * 1024, tearSeed: 3);
     private readonly MqttBrokerEmulator _broker = new();
@@ -89,7 +89,7 @@ public class MatUnitTests
         var first = new MatUnitRig(_store, _broker, NoFixSeconds, configure: s => s.RingCapacity = 4).StartTiming();
         for (var i = 0; i < 12; i++)
         {
-            first.Crossing(ReaderBench.Epc(600 + i), 3_000_000 + (i * 1_000_000L));
+            first.Crossing(ReaderRig.Epc(600 + i), 3_000_000 + (i * 1_000_000L));
         }
 
         first.RunToLocal(16_000_000);
@@ -109,7 +109,7 @@ public class MatUnitTests
         Assert.True(second.Unit.Start());
         var recovered = MatUnitRig.ReadAll(second.Unit.Uplink.Journal);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), recovered.Select(p => p.Sequence));
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => ReaderBench.Epc(600 + i)), recovered.Select(p => p.Epc[..p.EpcLength]));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => ReaderRig.Epc(600 + i)), recovered.Select(p => p.Epc[..p.EpcLength]));
         for (var i = 0; i < 12; i++)
         {
             Assert.InRange(recovered[i].TimeUtcMicros, 3_500_000 + (i * 1_000_000L) - 5_000, 3_500_000 + (i * 1_000_000L) + 5_000);
@@ -130,7 +130,7 @@ public class MatUnitTests
 
         for (var i = 0; i < 6; i++)
         {
-            rig.Crossing(ReaderBench.Epc(600 + i), 6_000_000 + (i * 1_000_000L));
+            rig.Crossing(ReaderRig.Epc(600 + i), 6_000_000 + (i * 1_000_000L));
         }
 
         rig.RunToLocal(13_500_000);
@@ -152,7 +152,7 @@ public class MatUnitTests
         Assert.Equal(0, unit.Gate.Held);
         Assert.Equal(7, unit.Uplink.Journal.DurableSequence);
         Assert.Equal(
-            new[] { s_chip }.Concat(Enumerable.Range(0, 6).Select(i => ReaderBench.Epc(600 + i))),
+            new[] { s_chip }.Concat(Enumerable.Range(0, 6).Select(i => ReaderRig.Epc(600 + i))),
             rig.JournalPassings().Select(p => p.Epc[..p.EpcLength]));
     }
 

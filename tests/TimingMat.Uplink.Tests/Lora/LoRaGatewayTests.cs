@@ -26,27 +26,27 @@ public sealed class LoRaGatewayTests : IDisposable
     // The unit's command key, which the gateway signs its answers with.
     private static readonly byte[] Key = Convert.FromHexString("0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000");
 
-    private readonly SimulatedUplinkBench _bench = new();
+    private readonly SimulatedUplinkRig _rig = new();
     private readonly LoRaAir _air = new();
     private readonly Sx127xRadio _mat;
     private readonly LoRaGateway _gateway;
 
     public LoRaGatewayTests()
     {
-        _mat = new Sx127xRadio(new Sx127xRegisterEmulator(_air, Unit, _bench.Clock), _bench.Clock);
+        _mat = new Sx127xRadio(new Sx127xRegisterEmulator(_air, Unit, _rig.Clock), _rig.Clock);
         Assert.True(_mat.Begin(new LoRaSettings()));
         var chips = LoRaChipList.Parse(ChipListFile.Write([ChipA, ChipB]));
-        _gateway = CollectorLoRaDelivery.GatewayFor(new Sx127xRegisterEmulator(_air, -1, _bench.Clock), _bench.Clock, _bench.Collector, new LoRaOptions(), new LoRaKeyList([Unit], [Key]), chips, DesktopHmacSha256.Instance);
+        _gateway = CollectorLoRaDelivery.GatewayFor(new Sx127xRegisterEmulator(_air, -1, _rig.Clock), _rig.Clock, _rig.Collector, new LoRaOptions(), new LoRaKeyList([Unit], [Key]), chips, DesktopHmacSha256.Instance);
         Assert.True(_gateway.Start());
     }
 
-    public void Dispose() => _bench.Dispose();
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public void Packet_IsStoredWithTheFullEpc_AndAnsweredWithTheContiguousMark()
     {
         var stored = new List<CollectedPassing>();
-        _bench.Collector.PassingStored += (_, e) => stored.Add(e.Passing);
+        _rig.Collector.PassingStored += (_, e) => stored.Add(e.Passing);
 
         Send(first: 1, Crossing(ChipA, 1_000_000_123_456), Crossing(ChipB, 1_000_000_133_456));
         var ack = AwaitAnswer();
@@ -73,8 +73,8 @@ public sealed class LoRaGatewayTests : IDisposable
         Send(first: 1, Crossing(ChipA, 2_000_000_000_000));
         var again = AwaitAnswer();
 
-        Assert.Equal(1, _bench.Store.CountPassings(Unit));
-        Assert.Equal(1, _bench.Collector.Duplicates);
+        Assert.Equal(1, _rig.Store.CountPassings(Unit));
+        Assert.Equal(1, _rig.Collector.Duplicates);
         Assert.Equal(1, again.AckedSequence);
     }
 
@@ -87,8 +87,8 @@ public sealed class LoRaGatewayTests : IDisposable
         AwaitAnswer();
 
         Assert.Equal(0, _gateway.UnresolvedChips);
-        Assert.Equal(stranger, _bench.Store.ReadPassings(Unit)[0].Passing.Epc[..12]);
-        Assert.Equal(12, _bench.Store.ReadPassings(Unit)[0].Passing.EpcLength);
+        Assert.Equal(stranger, _rig.Store.ReadPassings(Unit)[0].Passing.Epc[..12]);
+        Assert.Equal(12, _rig.Store.ReadPassings(Unit)[0].Passing.EpcLength);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class LoRaGatewayTests : IDisposable
 
         Assert.Equal(1, _gateway.Malformed);
         Assert.Contains("shorter than the smallest passing packet", _gateway.LastRejection, StringComparison.Ordinal);
-        Assert.Equal(0, _bench.Store.CountPassings());
+        Assert.Equal(0, _rig.Store.CountPassings());
         Run(1_000_000);
         _gateway.Poll();
         Assert.Equal(0, _gateway.Acked);
@@ -119,10 +119,10 @@ public sealed class LoRaGatewayTests : IDisposable
 
         Send(first: 1, Crossing(ChipA, 4_000_000_000_500));
         AwaitAnswer();
-        Assert.Equal(StoreOutcome.Upgraded, _bench.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
-        Assert.Equal(StoreOutcome.Duplicate, _bench.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
+        Assert.Equal(StoreOutcome.Upgraded, _rig.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
+        Assert.Equal(StoreOutcome.Duplicate, _rig.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
 
-        var upgraded = _bench.Store.ReadPassings(Unit)[0].Passing;
+        var upgraded = _rig.Store.ReadPassings(Unit)[0].Passing;
         Assert.Equal(37, upgraded.Hits);
         Assert.Equal(4_000_000_000_500, upgraded.TimeUtcMicros);
         Assert.Equal("mqtt", SourceOf(1));
@@ -131,8 +131,8 @@ public sealed class LoRaGatewayTests : IDisposable
         WaitOutDutyCycle();
         Send(first: 1, Crossing(ChipA, 4_000_000_000_500));
         AwaitAnswer();
-        Assert.Equal(37, _bench.Store.ReadPassings(Unit)[0].Passing.Hits);
-        Assert.Equal(0, _bench.Store.CountConflicts());
+        Assert.Equal(37, _rig.Store.ReadPassings(Unit)[0].Passing.Hits);
+        Assert.Equal(0, _rig.Store.CountConflicts());
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class LoRaGatewayTests : IDisposable
         }
 
         Assert.Equal((1L, 0L, 0L), (_gateway.UnknownUnit, _gateway.Forwarded, _gateway.Acked));
-        Assert.Equal(0, _bench.Store.CountPassings(13));
+        Assert.Equal(0, _rig.Store.CountPassings(13));
     }
 
     private static Passing Crossing(byte[] epc, long utcMicros)
@@ -210,11 +210,11 @@ public sealed class LoRaGatewayTests : IDisposable
 
     private void WaitOutDutyCycle() => Run(2_000_000);
 
-    private void Run(long micros) => _bench.Clock.Advance(micros);
+    private void Run(long micros) => _rig.Clock.Advance(micros);
 
     private string SourceOf(long sequence)
     {
-        using var connection = new SqliteConnection($"Data Source={_bench.DatabasePath};Pooling=false");
+        using var connection = new SqliteConnection($"Data Source={_rig.DatabasePath};Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT source FROM passings WHERE unit = {Unit} AND seq = {sequence}";

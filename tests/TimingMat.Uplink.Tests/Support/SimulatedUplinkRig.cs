@@ -15,7 +15,7 @@ namespace TimingMat.Uplink.Tests.Support;
 /// simulated clock in 10 ms steps. Each unit is fed synthetic passings at a rate, standing in for the crossing
 /// detector; a passing's EPC carries its running number so the collector's contents can be checked exactly.
 /// </summary>
-internal sealed class SimulatedUplinkBench : IDisposable
+internal sealed class SimulatedUplinkRig : IDisposable
 {
     public const long StepMicros = 10_000;
 
@@ -24,7 +24,7 @@ internal sealed class SimulatedUplinkBench : IDisposable
 
     private readonly string _dbPath;
 
-    public SimulatedUplinkBench(int units = 1, long latencyMicros = 2_000, int maxQueued = 1000, Action<UplinkOptions>? configure = null, Action<CollectorOptions>? configureCollector = null)
+    public SimulatedUplinkRig(int units = 1, long latencyMicros = 2_000, int maxQueued = 1000, Action<UplinkOptions>? configure = null, Action<CollectorOptions>? configureCollector = null)
     {
         Broker = new MqttBrokerEmulator(Clock, latencyMicros, maxQueued);
         _dbPath = Path.Combine(Path.GetTempPath(), $"tm-collector-{Guid.NewGuid():N}.db");
@@ -180,17 +180,17 @@ internal sealed class SimulatedUplinkBench : IDisposable
 /// <summary>One simulated mat unit: synthetic passings into the real ring → journal → outbox.</summary>
 internal sealed class SimulatedUnit
 {
-    private readonly SimulatedUplinkBench _bench;
+    private readonly SimulatedUplinkRig _rig;
     private readonly Action<UplinkOptions>? _configure;
     private long _dueMicroPassings;
     private int _boots;
 
-    public SimulatedUnit(SimulatedUplinkBench bench, int id, Action<UplinkOptions>? configure)
+    public SimulatedUnit(SimulatedUplinkRig rig, int id, Action<UplinkOptions>? configure)
     {
-        _bench = bench;
+        _rig = rig;
         _configure = configure;
         Id = id;
-        Link = bench.Broker.CreateLink();
+        Link = rig.Broker.CreateLink();
         Boot();
     }
 
@@ -235,7 +235,7 @@ internal sealed class SimulatedUnit
 
     public void Step()
     {
-        _dueMicroPassings += (long)(PassingsPerSecond * SimulatedUplinkBench.StepMicros);
+        _dueMicroPassings += (long)(PassingsPerSecond * SimulatedUplinkRig.StepMicros);
         while (Pending != null || _dueMicroPassings >= 1_000_000)
         {
             if (Pending == null)
@@ -255,7 +255,7 @@ internal sealed class SimulatedUnit
         Uplink.Poll();
     }
 
-    private Passing Make(int number) => SyntheticPassings.Make(Id, number, _bench.UtcMicros);
+    private Passing Make(int number) => SyntheticPassings.Make(Id, number, _rig.UtcMicros);
 
     private void Boot(JournalOptions? journal = null)
     {
@@ -266,7 +266,7 @@ internal sealed class SimulatedUnit
 
         // A fresh journal (wiped flash) gets a new id, as the device's random one would be.
         Journal = new PassingJournal(Flash, journal ?? new JournalOptions(Id) { NewJournalId = (1000 * _boots) + Id });
-        Uplink = new UnitUplink(Ring, Journal, Link, _bench.Clock, Options);
+        Uplink = new UnitUplink(Ring, Journal, Link, _rig.Clock, Options);
         Assert.True(Uplink.Start());
     }
 }

@@ -9,13 +9,13 @@ namespace TimingMat.Core.Tests.Clock;
 /// One emulated unit with its GPS and the real <see cref="MatClock"/>, stepped 10 ms at a time on the true
 /// timeline; records state changes and measures the clock's error against the truth.
 /// </summary>
-internal sealed class ClockHarness
+internal sealed class ClockRig
 {
     public const long Poll = 10_000;
 
     private readonly Func<long, long> _counter;
 
-    public ClockHarness(
+    public ClockRig(
         GpsEmulatorOptions options,
         DateTime startUtc,
         double ppm = 7.3,

@@ -6,9 +6,9 @@ using TimingMat.Emulators.Serial;
 namespace TimingMat.Core.Tests.Reader;
 
 /// <summary>A unit and a reader module on simulated time: the driver and the emulator polled every millisecond.</summary>
-internal sealed class ReaderBench : ITagReadSink
+internal sealed class ReaderRig : ITagReadSink
 {
-    public ReaderBench(int baudRate = 115200)
+    public ReaderRig(int baudRate = 115200)
     {
         Line = new SerialLine(Clock, baudRate);
         Line.UnitEnd.Open();
