@@ -22,7 +22,7 @@ namespace TimingMat.Core.Lora
         public const string LoraLevel = "lora";
 
 
-        /// <summary>Batches that may await the collector's ack at once.</summary>
+        /// <summary>Batches that may wait for the collector's ack at once.</summary>
         public const int MaxPending = 16;
 
         private readonly IMqttLink _link;

@@ -17,7 +17,7 @@ namespace TimingMat.Core.Outbox
         private const int MaxDepth = 16;
         private const string Hex = "0123456789ABCDEF";
 
-        // Tape operations; a decimal keeps its digits after the point in the upper four bits of its kind.
+        // Tape operations; a fixed-point number keeps its digits after the point in the upper four bits of its kind.
         private const int OpOpen = 1;
         private const int OpClose = 2;
         private const int OpName = 3;

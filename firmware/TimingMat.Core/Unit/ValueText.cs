@@ -21,7 +21,7 @@ namespace TimingMat.Core.Unit
             return ok;
         }
 
-        /// <summary>Reads a decimal number with at most <paramref name="decimals"/> digits after the point, scaled.</summary>
+        /// <summary>Reads a number with a fraction, with at most <paramref name="decimals"/> digits after the point, scaled.</summary>
         /// <param name="text">The text, e.g. <c>26.5</c>.</param>
         /// <param name="decimals">Digits after the point allowed, 0–6.</param>
         /// <param name="scaled">The value times 10^<paramref name="decimals"/>, e.g. 2650 for (26.5, 2).</param>

@@ -755,7 +755,7 @@ namespace TimingMat.Core.Clock.Nmea
             return true;
         }
 
-        // A decimal like -19.6 or 1127.7 into tenths (one fraction digit kept, rounded toward zero).
+        // A number like -19.6 or 1127.7 into tenths (one fraction digit kept, rounded toward zero).
         private bool Decimetres(int field, out int tenths)
         {
             tenths = 0;
