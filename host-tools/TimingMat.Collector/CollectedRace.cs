@@ -33,10 +33,8 @@ public sealed class CollectedRace : IDisposable
             throw new FileNotFoundException($"'{path}' does not exist.", path);
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        try
+        return PassingStore.OpenWith(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }, "is not a SQLite database or is damaged", connection =>
         {
-            connection.Open();
             var tables = PassingStore.ListTables(connection);
             if (tables.Count == 0)
             {
@@ -45,17 +43,7 @@ public sealed class CollectedRace : IDisposable
 
             PassingStore.CheckSchema(connection, path, tables);
             return new CollectedRace(connection, path);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new CollectorDatabaseException($"'{path}' is not a SQLite database or is damaged ({e.Message.TrimEnd('.')}).", e);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>Reads every chip passing the units recorded (markers and test tags left out), in time order.</summary>

@@ -86,12 +86,9 @@ public sealed class PassingStore : IDisposable
     /// <param name="durable">Whether each commit is synced to disk (<c>synchronous=FULL</c>); off trades crash safety for speed.</param>
     /// <returns>The open store.</returns>
     /// <exception cref="CollectorDatabaseException">The file is not SQLite, belongs to something else, or has a newer schema.</exception>
-    public static PassingStore Open(string path, bool durable = true)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        try
+    public static PassingStore Open(string path, bool durable = true) =>
+        OpenWith(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }, "is not a SQLite database", connection =>
         {
-            connection.Open();
             var tables = ListTables(connection);
             if (tables.Count == 0)
             {
@@ -105,11 +102,27 @@ public sealed class PassingStore : IDisposable
             Execute(connection, path == ":memory:" ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL");
             Execute(connection, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF");
             return new PassingStore(connection);
+        });
+
+    /// <summary>
+    /// Opens a connection and builds on it; the connection is closed if anything fails, and a SQLite error becomes a
+    /// <see cref="CollectorDatabaseException"/> naming the file.
+    /// </summary>
+    /// <param name="options">The connection (its data source is the file named in errors).</param>
+    /// <param name="notSqlite">What a SQLite error says of the file, after its name.</param>
+    /// <param name="build">What to make of the open connection; it owns the connection when it returns.</param>
+    internal static T OpenWith<T>(SqliteConnectionStringBuilder options, string notSqlite, Func<SqliteConnection, T> build)
+    {
+        var connection = new SqliteConnection(options.ToString());
+        try
+        {
+            connection.Open();
+            return build(connection);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new CollectorDatabaseException($"'{path}' is not a SQLite database ({e.Message.TrimEnd('.')}).", e);
+            throw new CollectorDatabaseException($"'{options.DataSource}' {notSqlite} ({e.Message.TrimEnd('.')}).", e);
         }
         catch
         {
