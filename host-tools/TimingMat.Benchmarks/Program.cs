@@ -1,12 +1,8 @@
 using BenchmarkDotNet.Running;
 
+// Desktop throughput and allocation benchmarks of the core (BenchmarkDotNet). What the device's interpreter would
+// spend, and the accuracy and wall-clock measurements, are `timingmat bench device|crossing|clock|lora|uplink`.
 // dotnet run -c Release --project host-tools/TimingMat.Benchmarks -- --filter '*'      (all)
 // dotnet run -c Release --project host-tools/TimingMat.Benchmarks -- --list flat        (names)
-// dotnet run -c Release --project host-tools/TimingMat.Benchmarks -- uplink drain|latency   (real units on emulated start lines, real Mosquitto, wall clock)
-if (args.Length > 0 && args[0] == "uplink")
-{
-    return TimingMat.Benchmarks.Uplink.UplinkMeasurements.Run(args[1..]);
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using TimingMat.Bench.Clock;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Emulators.Gps;
 

@@ -5,7 +5,7 @@ namespace TimingMat.Cli.Commands;
 
 /// <summary>
 /// <c>timingmat bench &lt;what&gt;</c>: accuracy benchmarks that run the emulators against the real firmware core on
-/// simulated time and print figures (throughput benchmarks live in host-tools/TimingMat.Benchmarks, BenchmarkDotNet).
+/// simulated time and print figures (desktop throughput benchmarks live in host-tools/TimingMat.Benchmarks, BenchmarkDotNet; these live in host-tools/TimingMat.Bench).
 /// Each benchmark adds its subcommand in <see cref="Create"/>.
 /// </summary>
 internal static class BenchCommand
@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchCrossingCommand.Create(output));
         command.Subcommands.Add(BenchDeviceCommand.Create(output));
         command.Subcommands.Add(BenchLoraCommand.Create(output));
+        command.Subcommands.Add(BenchUplinkCommand.Create(output));
         return command;
     }
 }

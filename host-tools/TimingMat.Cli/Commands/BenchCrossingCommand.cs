@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TimingMat.Bench.Crossings;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Emulators.Crossings;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using TimingMat.Bench.Device;
 using TimingMat.Cli.Infrastructure;
 using TimingMat.Core.Board;
-using TimingMat.DeviceBench;
 
 namespace TimingMat.Cli.Commands;
 
@@ -20,8 +20,8 @@ internal static class BenchDeviceCommand
         var pollMs = new Option<int>("--poll-ms") { Description = "Sleep between polls of the device loop, ms", DefaultValueFactory = _ => 10 };
         var seconds = new Option<int>("--seconds") { Description = "Simulated seconds counted per workload", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "Seed of the GPS, runners and radio (counts are exact for a seed)", DefaultValueFactory = _ => 1 };
-        var workload = new Option<string[]>("--workload") { Description = "Workloads to run: " + string.Join(", ", DeviceBench.DeviceBench.WorkloadNames) + " (default: all)", AllowMultipleArgumentsPerToken = true };
-        workload.AcceptOnlyFromAmong([.. DeviceBench.DeviceBench.WorkloadNames]);
+        var workload = new Option<string[]>("--workload") { Description = "Workloads to run: " + string.Join(", ", DeviceBench.WorkloadNames) + " (default: all)", AllowMultipleArgumentsPerToken = true };
+        workload.AcceptOnlyFromAmong([.. DeviceBench.WorkloadNames]);
         var top = new Option<int>("--top") { Description = "Methods listed per workload", DefaultValueFactory = _ => 10 };
         var json = JsonOption.Create();
         var command = new Command("device", "What the firmware core costs the ESP32's IL interpreter: IL instructions and calls counted on the emulators, as a share of one core")
@@ -44,8 +44,8 @@ internal static class BenchDeviceCommand
         Check(seconds is >= 5 and <= 3600, $"--seconds must be between 5 and 3600, not {seconds}.");
         Check(top is >= 0 and <= 100, $"--top must be between 0 and 100, not {top}.");
         var (chips, baud) = ReadBoard(boardPath);
-        var options = new DeviceBenchOptions(chips, baud, pollMs * 1000L, seconds, seed, workloads is { Length: > 0 } ? workloads : DeviceBench.DeviceBench.WorkloadNames, top);
-        var report = DeviceBench.DeviceBench.Run(options, name => output.Error.WriteLine($"counting workload {name} ..."));
+        var options = new DeviceBenchOptions(chips, baud, pollMs * 1000L, seconds, seed, workloads is { Length: > 0 } ? workloads : DeviceBench.WorkloadNames, top);
+        var report = DeviceBench.Run(options, name => output.Error.WriteLine($"counting workload {name} ..."));
         if (json != JsonOption.StandardOutput)
         {
             DeviceBenchText.Write(output.Out, report);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using TimingMat.Bench.LoRa;
 using TimingMat.Cli.Infrastructure;
 
 namespace TimingMat.Cli.Commands;

@@ -9,7 +9,7 @@ using TimingMat.Emulators.Storage;
 using TimingMat.Host.Crypto;
 using static TimingMat.Host.Clock.Micros;
 
-namespace TimingMat.Cli.Commands;
+namespace TimingMat.Bench.LoRa;
 
 /// <summary>One radio setting the LoRa bench runs: spreading factor, bandwidth and band (carrier, duty cycle, dwell).</summary>
 /// <param name="SpreadingFactor">7–12.</param>

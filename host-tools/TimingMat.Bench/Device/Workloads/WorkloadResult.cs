@@ -1,4 +1,4 @@
-namespace TimingMat.DeviceBench.Workloads;
+namespace TimingMat.Bench.Device.Workloads;
 
 /// <summary>What one workload counted, by method index, and what the unit did meanwhile.</summary>
 internal sealed record WorkloadResult

@@ -1,4 +1,6 @@
-namespace TimingMat.Emulators.Crossings;
+using TimingMat.Emulators.Crossings;
+
+namespace TimingMat.Bench.Crossings;
 
 /// <summary>What a crossing bench run measured.</summary>
 public sealed record CrossingBenchResult

@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
-using TimingMat.DeviceBench.Workloads;
+using TimingMat.Bench.Device.Workloads;
 
-namespace TimingMat.DeviceBench.Instrumentation;
+namespace TimingMat.Bench.Device.Instrumentation;
 
 /// <summary>
 /// The firmware core with counters in it, loaded beside the normal one: a collectible load context holds the
@@ -12,7 +12,7 @@ namespace TimingMat.DeviceBench.Instrumentation;
 /// </summary>
 internal sealed class InstrumentedCore
 {
-    private static readonly string[] s_ownCopies = ["TimingMat.DeviceBench", "TimingMat.Emulators", "TimingMat.Host"];
+    private static readonly string[] s_ownCopies = ["TimingMat.Bench.Device", "TimingMat.Emulators", "TimingMat.Host"];
 
     private readonly InstrumentedAssembly _assembly;
 

@@ -7,7 +7,7 @@ using TimingMat.Emulators.Statistics;
 using TimingMat.Host.Storage;
 using TimingMat.Mqtt.Broker;
 
-namespace TimingMat.Benchmarks.Uplink;
+namespace TimingMat.Bench.Uplink;
 
 /// <summary>
 /// Wall-clock measurement runs of the mat unit application (<see cref="StartLineUnit"/>: what <c>timingmat unit</c>
@@ -21,35 +21,28 @@ namespace TimingMat.Benchmarks.Uplink;
 /// it holds the crossing detector's reaction time (2 s at a start mat: a passing cannot leave before its runner's
 /// chip has been out of the field that long) and everything behind it: ring, journal, outbox, broker, collector.
 /// </remarks>
-public static class UplinkMeasurements
+internal static class UplinkMeasurements
 {
     // A unit's clock locks about 22 s after boot; the start line's first runner crosses 25 s in.
     private static readonly TimeSpan s_lockLead = TimeSpan.FromSeconds(25);
 
-    /// <summary>Runs a measurement from the command line.</summary>
-    /// <param name="args"><c>drain [--minutes 60]</c> or <c>latency [--units 10] [--seconds 60]</c>, plus <c>--runners-per-second 25</c> (a start mat takes 20-30).</param>
-    /// <returns>Exit code.</returns>
-    public static int Run(string[] args)
+    /// <summary>Runs a measurement on its own Mosquitto and a scratch folder, both removed afterwards.</summary>
+    /// <param name="output">Where the figures go.</param>
+    /// <param name="drain"><c>true</c>: the drain run; <c>false</c>: the latency run.</param>
+    /// <param name="minutes">Drain: minutes of race in the unit's journal.</param>
+    /// <param name="units">Latency: start-line units.</param>
+    /// <param name="perSecond">Runners a second at each start line (a start mat takes 20-30).</param>
+    /// <param name="seconds">Latency: seconds of runners.</param>
+    /// <returns><c>true</c> when every passing reached the collector (drain: within 30 minutes).</returns>
+    /// <exception cref="FileNotFoundException">Mosquitto is not installed.</exception>
+    public static bool Run(TextWriter output, bool drain, double minutes, int units, double perSecond, double seconds)
     {
-        var mode = args.Length > 0 ? args[0] : "latency";
-        var perSecond = Option(args, "--runners-per-second", 25);
-        if (perSecond is < 1 or > 100)
-        {
-            Console.Error.WriteLine($"--runners-per-second must be 1-100 (a scenario's start rate), not {perSecond}");
-            return Usage();
-        }
-
         using var broker = new MosquittoProcess();
         broker.Start();
         var root = Directory.CreateTempSubdirectory("tm-measure-").FullName;
         try
         {
-            return mode switch
-            {
-                "drain" => Drain(broker, root, Option(args, "--minutes", 60), perSecond),
-                "latency" => Latency(broker, root, (int)Option(args, "--units", 10), perSecond, Option(args, "--seconds", 60)),
-                _ => Usage(),
-            };
+            return drain ? Drain(output, broker, root, minutes, perSecond) : Latency(output, broker, root, units, perSecond, seconds);
         }
         finally
         {
@@ -57,7 +50,7 @@ public static class UplinkMeasurements
         }
     }
 
-    private static int Drain(MosquittoProcess broker, string root, double minutes, double perSecond)
+    private static bool Drain(TextWriter output, MosquittoProcess broker, string root, double minutes, double perSecond)
     {
         var backlog = (int)(minutes * 60 * perSecond);
         var folder = Path.Combine(root, "unit-1");
@@ -86,7 +79,7 @@ public static class UplinkMeasurements
             }
 
             journal.Commit();
-            Console.WriteLine($"journal filled: {backlog:N0} passings, {journal.UsedBytes / 1024.0 / 1024.0:F1} MB in {journal.SegmentCount} segments, {fill.Elapsed.TotalSeconds:F1} s ({backlog / fill.Elapsed.TotalSeconds:N0} appends/s incl. a flush per 50)");
+            output.WriteLine($"journal filled: {backlog:N0} passings, {journal.UsedBytes / 1024.0 / 1024.0:F1} MB in {journal.SegmentCount} segments, {fill.Elapsed.TotalSeconds:F1} s ({backlog / fill.Elapsed.TotalSeconds:N0} appends/s incl. a flush per 50)");
         }
 
         using var collector = new CollectorService(broker.Address, Path.Combine(root, "collector.db"));
@@ -103,22 +96,22 @@ public static class UplinkMeasurements
             Thread.Sleep(20);
             if (clock.Elapsed > TimeSpan.FromMinutes(30))
             {
-                Console.WriteLine("backlog not drained within 30 minutes");
-                return 1;
+                output.WriteLine("backlog not drained within 30 minutes");
+                return false;
             }
         }
 
         var drained = clock.Elapsed;
         var live = collector.Read((c, _) => c.Ledger[1].Contiguous) - backlog;
         var liveDelays = collector.Read((_, store) => store.ReadArrivalDelays(firstRunner)).Select(d => d - unit.WallMinusRaceMicros).ToList();
-        Console.WriteLine($"drain: {backlog:N0} passings ({minutes} min at {perSecond} runners/s) reached the collector in {drained.TotalSeconds:F1} s = {backlog / drained.TotalSeconds:N0} passings/s, {backlog / drained.TotalSeconds / 60 / perSecond:F0} minutes of race per second");
-        Console.WriteLine(drained < s_lockLead
+        output.WriteLine($"drain: {backlog:N0} passings ({minutes} min at {perSecond} runners/s) reached the collector in {drained.TotalSeconds:F1} s = {backlog / drained.TotalSeconds:N0} passings/s, {backlog / drained.TotalSeconds / 60 / perSecond:F0} minutes of race per second");
+        output.WriteLine(drained < s_lockLead
             ? $"live passings during the drain: none (the drain ended before the unit's clock locked and the first runner crossed, {s_lockLead.TotalSeconds:F0} s after boot)"
             : $"live passings during the drain: {live:N0}, crossing→collector delay {Percentiles(liveDelays)}");
-        return 0;
+        return true;
     }
 
-    private static int Latency(MosquittoProcess broker, string root, int unitCount, double perSecond, double seconds)
+    private static bool Latency(TextWriter output, MosquittoProcess broker, string root, int unitCount, double perSecond, double seconds)
     {
         using var collector = new CollectorService(broker.Address, Path.Combine(root, "collector.db"));
         collector.Connect();
@@ -149,9 +142,9 @@ public static class UplinkMeasurements
             var stored = collector.Read((c, _) => c.PassingsStored);
             var offset = units[0].WallMinusRaceMicros;
             var delays = collector.Read((_, store) => store.ReadArrivalDelays()).Select(d => d - offset).ToList();
-            Console.WriteLine($"latency: {unitCount} start-line units × {perSecond} runners/s for {seconds} s ({runners:N0} runners each): {read:N0} read by the readers, {stored:N0} passings stored, missing {read - stored}");
-            Console.WriteLine($"crossing→collector delay, the start mat's 2 s reaction time included ({delays.Count:N0} passings): {Percentiles(delays)}");
-            return read == stored ? 0 : 1;
+            output.WriteLine($"latency: {unitCount} start-line units × {perSecond} runners/s for {seconds} s ({runners:N0} runners each): {read:N0} read by the readers, {stored:N0} passings stored, missing {read - stored}");
+            output.WriteLine($"crossing→collector delay, the start mat's 2 s reaction time included ({delays.Count:N0} passings): {Percentiles(delays)}");
+            return read == stored;
         }
         finally
         {
@@ -172,18 +165,5 @@ public static class UplinkMeasurements
         delays.Sort();
         string At(double q) => (Percentile.Of(delays, q) / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
         return $"p50 {At(0.50)} ms, p95 {At(0.95)} ms, p99 {At(0.99)} ms, max {delays[^1] / 1000.0:F1} ms";
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static int Usage()
-    {
-        Console.WriteLine("usage: uplink drain [--minutes 60] [--runners-per-second 25]");
-        Console.WriteLine("       uplink latency [--units 10] [--runners-per-second 25] [--seconds 60]");
-        return 2;
     }
 }

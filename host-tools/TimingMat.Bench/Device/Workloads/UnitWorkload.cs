@@ -14,7 +14,7 @@ using TimingMat.Emulators.Storage;
 using TimingMat.Host.Crypto;
 using static TimingMat.Host.Clock.Micros;
 
-namespace TimingMat.DeviceBench.Workloads;
+namespace TimingMat.Bench.Device.Workloads;
 
 /// <summary>
 /// Runs one workload inside the load context of the instrumented core: a mat unit (the real <see cref="MatUnit"/>)

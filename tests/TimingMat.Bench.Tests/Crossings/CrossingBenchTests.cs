@@ -1,7 +1,8 @@
+using TimingMat.Bench.Crossings;
 using TimingMat.Emulators.Crossings;
 using Xunit;
 
-namespace TimingMat.Core.Tests.Emulators;
+namespace TimingMat.Bench.Tests.Crossings;
 
 public class CrossingBenchTests
 {

@@ -1,4 +1,4 @@
-namespace TimingMat.DeviceBench;
+namespace TimingMat.Bench.Device;
 
 /// <summary>
 /// What one IL instruction and one call cost on the ESP32's nanoCLR interpreter (one RTOS task, 240 MHz), so counts

@@ -1,4 +1,4 @@
-namespace TimingMat.DeviceBench.Workloads;
+namespace TimingMat.Bench.Device.Workloads;
 
 /// <summary>
 /// One workload of <c>timingmat bench device</c>: a mat unit on the emulators, as the device runs it. It crosses into

@@ -4,7 +4,7 @@ using TimingMat.Host.Unit;
 using TimingMat.Mqtt;
 using TimingMat.Simulation.Hil;
 
-namespace TimingMat.Benchmarks.Uplink;
+namespace TimingMat.Bench.Uplink;
 
 /// <summary>
 /// A mat unit at a start line, measured from the broker: the unit application <c>timingmat unit</c> runs

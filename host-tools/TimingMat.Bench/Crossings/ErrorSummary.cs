@@ -1,6 +1,8 @@
 using TimingMat.Emulators.Statistics;
 
-namespace TimingMat.Emulators.Crossings;
+using TimingMat.Emulators.Crossings;
+
+namespace TimingMat.Bench.Crossings;
 
 /// <summary>Absolute timing errors of one detection mode against the true crossing times, ms.</summary>
 /// <param name="Count">Crossings with a passing.</param>

@@ -1,4 +1,4 @@
-namespace TimingMat.Cli.Commands;
+namespace TimingMat.Bench.Clock;
 
 /// <summary>
 /// The naive clock discipline the benchmark compares against: an ordinary least-squares line through the same

@@ -1,7 +1,7 @@
-using TimingMat.DeviceBench.Instrumentation;
-using TimingMat.DeviceBench.Workloads;
+using TimingMat.Bench.Device.Instrumentation;
+using TimingMat.Bench.Device.Workloads;
 
-namespace TimingMat.DeviceBench;
+namespace TimingMat.Bench.Device;
 
 /// <summary>What <c>timingmat bench device</c> runs: the board's figures and which workloads.</summary>
 /// <param name="Chips">Chip table size (board.cfg <c>crossings.chips</c>).</param>

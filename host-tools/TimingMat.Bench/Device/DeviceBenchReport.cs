@@ -1,7 +1,7 @@
-using TimingMat.DeviceBench.Instrumentation;
-using TimingMat.DeviceBench.Workloads;
+using TimingMat.Bench.Device.Instrumentation;
+using TimingMat.Bench.Device.Workloads;
 
-namespace TimingMat.DeviceBench;
+namespace TimingMat.Bench.Device;
 
 /// <summary>The figures of <c>timingmat bench device</c> (its <c>--json</c>).</summary>
 internal sealed record DeviceBenchReport

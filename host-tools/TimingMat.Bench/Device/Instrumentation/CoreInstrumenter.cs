@@ -2,7 +2,7 @@ using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Mono.Cecil.Rocks;
 
-namespace TimingMat.DeviceBench.Instrumentation;
+namespace TimingMat.Bench.Device.Instrumentation;
 
 /// <summary>
 /// Rewrites the firmware core assembly so that it counts what it executes: at the start of every basic block a probe
@@ -19,7 +19,7 @@ namespace TimingMat.DeviceBench.Instrumentation;
 internal static class CoreInstrumenter
 {
     /// <summary>Namespace and name of the counters type injected into the core.</summary>
-    public const string CountersNamespace = "TimingMat.DeviceBench.Probe";
+    public const string CountersNamespace = "TimingMat.Bench.Device.Probe";
 
     /// <summary>Name of the counters type.</summary>
     public const string CountersName = "IlCounters";

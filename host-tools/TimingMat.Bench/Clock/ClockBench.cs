@@ -3,7 +3,7 @@ using TimingMat.Core.Clock;
 using TimingMat.Emulators.Gps;
 using TimingMat.Emulators.Statistics;
 
-namespace TimingMat.Cli.Commands;
+namespace TimingMat.Bench.Clock;
 
 /// <summary>What <c>timingmat bench clock</c> runs.</summary>
 /// <param name="Latency">PPS handler latency model.</param>

@@ -1,6 +1,8 @@
 using TimingMat.Core.Crossings;
 
-namespace TimingMat.Emulators.Crossings;
+using TimingMat.Emulators.Crossings;
+
+namespace TimingMat.Bench.Crossings;
 
 /// <summary>What <see cref="CrossingBench"/> runs: the runners, the mat's physics and the detector's settings.</summary>
 public sealed record CrossingBenchSettings

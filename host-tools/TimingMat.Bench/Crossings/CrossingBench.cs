@@ -2,7 +2,9 @@ using System.Globalization;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Reader;
 
-namespace TimingMat.Emulators.Crossings;
+using TimingMat.Emulators.Crossings;
+
+namespace TimingMat.Bench.Crossings;
 
 /// <summary>
 /// The crossing-accuracy bench: random runners cross the modelled mat, its readers' reads go through the read path to
