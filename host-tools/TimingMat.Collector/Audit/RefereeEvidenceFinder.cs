@@ -1,6 +1,7 @@
 using System.Globalization;
 using TimingMat.Collector.Courses;
 using TimingMat.Core.RaceDay;
+using static TimingMat.Host.Clock.Micros;
 
 namespace TimingMat.Collector.Audit;
 
@@ -19,8 +20,6 @@ internal sealed class RefereeEvidenceFinder(
     IReadOnlyList<KnownFault> faults,
     AuditOptions options)
 {
-    private const long Second = 1_000_000;
-
     /// <summary>Runners due at the missing point within this of the athlete are their company there.</summary>
     private const long CompanyMicros = 60 * Second;
 
