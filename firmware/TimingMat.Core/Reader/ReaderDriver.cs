@@ -1,3 +1,5 @@
+// Over 400 lines for a reason: about 130 are the public status surface the unit's report reads; the rest is one state
+// machine whose transitions read together. The line, the commands, the restart policy and the protocols are their own types.
 using System;
 using TimingMat.Core.Hardware;
 
@@ -14,20 +16,11 @@ namespace TimingMat.Core.Reader
     /// <para>Polled from the unit's loop: <see cref="Poll"/> reads what has arrived, handles it and the timeouts on the
     /// local clock, and never blocks. Nothing is allocated after construction.</para>
     /// <para>The module's protocol (<see cref="Mercury.MercuryReaderDriver"/>, <see cref="R2000.R2000ReaderDriver"/> pass
-    /// one in) encodes the commands and classifies each frame, and the driver acts on its verdict; the bytes go through
-    /// a line that probes speeds and stamps arrivals. The recovery rules live here:</para>
-    /// <list type="bullet">
-    /// <item>Silence: nothing valid for <see cref="ReaderDriverOptions.SilenceTimeoutMicros"/> while reading.</item>
-    /// <item>Error status: a configuration command refused, or an error frame while reading (a Mercury temperature
-    /// throttle is not an error: it is counted and surfaced as <see cref="IsThrottled"/>).</item>
-    /// <item>Garbage storm: <see cref="ReaderDriverOptions.GarbageStormBytes"/> bytes outside valid frames within
-    /// <see cref="ReaderDriverOptions.GarbageWindowMicros"/>. Less garbage only causes resyncs.</item>
-    /// <item>No answer to a configuration or start command within <see cref="ReaderDriverOptions.ResponseTimeoutMicros"/>.</item>
-    /// </list>
-    /// <para>Each restart waits a backoff that starts at <see cref="ReaderDriverOptions.BackoffInitialMicros"/>, doubles
-    /// up to <see cref="ReaderDriverOptions.BackoffMaxMicros"/>, and resets after
-    /// <see cref="ReaderDriverOptions.HealthyMicros"/> of streaming. When an attempt fails before streaming for lack of
-    /// an answer or for garbage, the next of <see cref="ReaderDriverOptions.BaudRates"/> is tried.</para>
+    /// one in) encodes the commands and tells what each frame means; the driver acts on that, and owns the recovery
+    /// rules: restart on silence while reading, an error status (a Mercury temperature throttle is not one: it is
+    /// surfaced as <see cref="IsThrottled"/>), a garbage storm, or no answer to a command; back off (doubling, reset
+    /// after a healthy streak); try the next baud rate when an attempt failed before streaming for lack of an answer
+    /// or for garbage. The thresholds are <see cref="ReaderDriverOptions"/>; the Reader README tabulates the rules.</para>
     /// </remarks>
     public abstract class ReaderDriver : IFrameSink, IFramePrefilter
     {
@@ -41,41 +34,25 @@ namespace TimingMat.Core.Reader
         private readonly ITagReadSink _sink;
         private readonly IModuleProtocol _protocol;
         private readonly ReaderLine _line;
-        private readonly FrameDeframer _deframer;
-        private readonly byte[] _transmit = new byte[64];
+        private readonly ReaderCommands _commands;
+        private readonly ReaderRestarts _restarts;
         private readonly TagRead _read = new TagRead();
         private readonly ReaderCounters _counters = new ReaderCounters();
         private long _now;
         private long _deadline;
         private long _lastFrameMicros;
-        private long _startSentMicros;
-        private long _healthyAtMicros;
-        private long _backoffMicros;
-        private long _windowEndMicros;
-        private long _windowStartSkipped;
-        private int _step;
         private int _readerIndex;
-        private bool _lineSpeedStep;
-        private bool _reachedReading;
         private bool _throttled;
         private int _lastErrorStatus;
-        private ReaderRestartReason _lastRestartReason;
         private ReaderState _state;
         private long _stateSince;
         private IReadThinner _thinner;
 
         // The options, taken once (a property is a call on the device).
-        private readonly int _configurationSteps;
         private readonly long _reissueMicros;
-        private readonly long _interByteTimeout;
-        private readonly long _garbageWindow;
-        private readonly long _garbageStorm;
         private readonly long _silenceTimeout;
-        private readonly long _healthy;
         private readonly long _responseTimeout;
         private readonly long _settle;
-        private readonly long _backoffInitial;
-        private readonly long _backoffMax;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
         /// <param name="port">Port of the module; opened by the driver when closed.</param>
@@ -105,22 +82,16 @@ namespace TimingMat.Core.Reader
             _clock = clock;
             _sink = sink;
             _protocol = protocol;
-            _deframer = protocol.CreateDeframer();
-            _deframer.Sink = this;
-            _line = new ReaderLine(port, _deframer, _counters, options);
+            FrameDeframer deframer = protocol.CreateDeframer();
+            deframer.Sink = this;
+            _line = new ReaderLine(port, deframer, _counters, options);
+            _commands = new ReaderCommands(protocol, _line, _counters);
+            _restarts = new ReaderRestarts(_counters, _line, options);
             _readerIndex = options.ReaderIndex;
-            _configurationSteps = protocol.ConfigurationSteps;
             _reissueMicros = protocol.ReissueMicros;
-            _interByteTimeout = options.InterByteTimeoutMicros;
-            _garbageWindow = options.GarbageWindowMicros;
-            _garbageStorm = options.GarbageStormBytes;
             _silenceTimeout = options.SilenceTimeoutMicros;
-            _healthy = options.HealthyMicros;
             _responseTimeout = options.ResponseTimeoutMicros;
             _settle = options.SettleMicros;
-            _backoffInitial = options.BackoffInitialMicros;
-            _backoffMax = options.BackoffMaxMicros;
-            _backoffMicros = _backoffInitial;
             _state = ReaderState.Stopped;
         }
 
@@ -194,7 +165,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Gets why the module was last restarted.</summary>
         public ReaderRestartReason LastRestartReason
         {
-            get { return _lastRestartReason; }
+            get { return _restarts.lastReason; }
         }
 
         /// <summary>Gets the last error status the module sent (protocol-specific code), or 0.</summary>
@@ -227,7 +198,7 @@ namespace TimingMat.Core.Reader
         /// <summary>Gets the current backoff before the next reconfiguration, µs.</summary>
         public long BackoffMicros
         {
-            get { return _backoffMicros; }
+            get { return _restarts.backoffMicros; }
         }
 
         /// <summary>Starts the cycle: opens the port, sends stop (the module may still stream from before a reboot of
@@ -240,14 +211,14 @@ namespace TimingMat.Core.Reader
             }
 
             _now = _clock.GetMicroseconds();
-            _reachedReading = false;
+            _restarts.Attempt();
             if (!_line.Open())
             {
                 EnterBackoff(ReaderRestartReason.PortError);
                 return;
             }
 
-            SendStop();
+            _commands.SendStop();
             _deadline = _now + _settle;
             Enter(ReaderState.Settling);
         }
@@ -258,7 +229,7 @@ namespace TimingMat.Core.Reader
             _now = _clock.GetMicroseconds();
             if (_state != ReaderState.Stopped && _line.port.IsOpen)
             {
-                SendStop();
+                _commands.SendStop();
             }
 
             _throttled = false;
@@ -292,43 +263,18 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            if (!line.Receive(now))
+            ReaderRestartReason trouble = line.Receive(now);
+            if (trouble != ReaderRestartReason.None)
             {
-                Recover(ReaderRestartReason.PortError);
+                Recover(trouble);
                 return;
             }
 
+            // The frames received may have restarted the module.
             state = _state;
-            if (state != ReaderState.Configuring && state != ReaderState.Starting && state != ReaderState.Reading)
+            if (state != ReaderState.Reading)
             {
-                return;
-            }
-
-            FrameDeframer deframer = _deframer;
-            if (now - line.lastByteMicros >= _interByteTimeout && deframer.HeldBytes > 0)
-            {
-                line.Flush();
-                if (!line.receiving)
-                {
-                    return;
-                }
-            }
-
-            if (now >= _windowEndMicros)
-            {
-                _windowEndMicros = now + _garbageWindow;
-                _windowStartSkipped = deframer.skippedBytes;
-            }
-            else if (deframer.skippedBytes - _windowStartSkipped >= _garbageStorm)
-            {
-                Recover(ReaderRestartReason.GarbageStorm);
-                return;
-            }
-
-            state = _state;
-            if (state == ReaderState.Configuring || state == ReaderState.Starting)
-            {
-                if (now >= _deadline)
+                if ((state == ReaderState.Configuring || state == ReaderState.Starting) && now >= _deadline)
                 {
                     Recover(ReaderRestartReason.ResponseTimeout);
                 }
@@ -343,16 +289,17 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            if (now >= _healthyAtMicros)
+            ReaderRestarts restarts = _restarts;
+            if (now >= restarts.healthyAtMicros)
             {
-                _backoffMicros = _backoffInitial;
+                restarts.backoffMicros = restarts.initialMicros;
             }
 
-            if (quiet >= _reissueMicros && now - _startSentMicros >= _reissueMicros)
+            if (quiet >= _reissueMicros && now - _commands.startSentMicros >= _reissueMicros)
             {
                 // A module that reads in rounds lost a round's end: ask for the next round.
                 reissues++;
-                SendStart();
+                _commands.SendStart(now);
             }
         }
 
@@ -414,7 +361,8 @@ namespace TimingMat.Core.Reader
                     return;
                 case FrameVerdict.Answered:
                 case FrameVerdict.Refused:
-                    ConfigurationAnswered(verdict == FrameVerdict.Answered);
+                    _lastFrameMicros = _now;
+                    Configure(_commands.Answered(verdict == FrameVerdict.Answered));
                     return;
                 case FrameVerdict.Error:
                     ErrorStatus();
@@ -445,61 +393,15 @@ namespace TimingMat.Core.Reader
                     break;
                 case FrameVerdict.RoundEnded:
                     counters.roundSummaries++;
-                    SendStart();
+                    _commands.SendStart(_now);
                     break;
             }
-        }
-
-        // The answer to the configuration command of the current step: next step, or recovery.
-        private void ConfigurationAnswered(bool success)
-        {
-            _lastFrameMicros = _now;
-            if (_lineSpeedStep)
-            {
-                _lineSpeedStep = false;
-                if (!success)
-                {
-                    // A module that refuses the speed still reads at the old one: fewer reads beat none.
-                    _counters.lineSpeedRefusals++;
-                }
-                else if (!_line.MoveToLineSpeed())
-                {
-                    Recover(ReaderRestartReason.PortError);
-                    return;
-                }
-            }
-            else if (!success)
-            {
-                ErrorStatus();
-                return;
-            }
-            else if (_step == 0 && _line.lineRate > 0 && _line.BaudRate() != _line.lineRate)
-            {
-                // The module answered its first command at the speed it boots at: now move it to the line speed, so
-                // the later commands (and the stream) run at that speed.
-                int length = _protocol.EncodeLineSpeed(_transmit, _line.lineRate);
-                if (length > 0)
-                {
-                    _lineSpeedStep = true;
-                    _deadline = _now + _responseTimeout;
-                    if (!_line.Send(_transmit, length))
-                    {
-                        Recover(ReaderRestartReason.PortError);
-                    }
-
-                    return;
-                }
-            }
-
-            _step++;
-            SendCurrentStep();
         }
 
         // Records that the module streams: Starting becomes Reading.
         private void StreamingConfirmed()
         {
-            _reachedReading = true;
-            _healthyAtMicros = _now + _healthy;
+            _restarts.Streaming(_now);
             _throttled = false;
             Enter(ReaderState.Reading);
             _lastFrameMicros = _now;
@@ -522,62 +424,36 @@ namespace TimingMat.Core.Reader
             }
 
             _line.Begin(_now);
-            _lineSpeedStep = false;
-            _windowEndMicros = _now + _garbageWindow;
-            _windowStartSkipped = _deframer.skippedBytes;
-            _step = 0;
             Enter(ReaderState.Configuring);
-            SendCurrentStep();
+            Configure(_commands.Begin());
         }
 
-        private void SendCurrentStep()
+        // Acts on where a configuration step went: wait for the answer, start, or restart.
+        private void Configure(int outcome)
         {
             _deadline = _now + _responseTimeout;
-            bool sent;
-            if (_step < _configurationSteps)
-            {
-                sent = _line.Send(_transmit, _protocol.EncodeConfiguration(_step, _transmit));
-            }
-            else
+            if (outcome == ReaderCommands.StartDue)
             {
                 Enter(ReaderState.Starting);
-                sent = SendStart();
+                outcome = _commands.SendStart(_now) ? ReaderCommands.Sent : ReaderCommands.PortFailed;
             }
 
-            if (!sent)
+            if (outcome == ReaderCommands.Refused)
+            {
+                ErrorStatus();
+            }
+            else if (outcome == ReaderCommands.PortFailed)
             {
                 Recover(ReaderRestartReason.PortError);
             }
         }
 
-        private bool SendStart()
-        {
-            _startSentMicros = _now;
-            return _line.Send(_transmit, _protocol.EncodeStart(_transmit));
-        }
-
-        private void SendStop()
-        {
-            int length = _protocol.EncodeStop(_transmit);
-            if (length > 0)
-            {
-                _line.Send(_transmit, length);
-            }
-        }
-
         private void Recover(ReaderRestartReason reason)
         {
-            _counters.CountRestart(reason);
-
-            // A module that never streamed and never answered sensibly may be at another line speed.
-            if (!_reachedReading && (reason == ReaderRestartReason.ResponseTimeout || reason == ReaderRestartReason.GarbageStorm))
-            {
-                _line.NextProbe();
-            }
-
+            _restarts.Count(reason);
             if (_line.port.IsOpen)
             {
-                SendStop();
+                _commands.SendStop();
             }
 
             EnterBackoff(reason);
@@ -585,16 +461,8 @@ namespace TimingMat.Core.Reader
 
         private void EnterBackoff(ReaderRestartReason reason)
         {
-            _lastRestartReason = reason;
-            _reachedReading = false;
             _throttled = false;
-            _deadline = _now + _backoffMicros;
-            _backoffMicros *= 2;
-            if (_backoffMicros > _backoffMax)
-            {
-                _backoffMicros = _backoffMax;
-            }
-
+            _deadline = _now + _restarts.Backoff(reason);
             Enter(ReaderState.Backoff);
         }
 

@@ -7,7 +7,8 @@ namespace TimingMat.Core.Reader
     /// The serial line to one reader module, below its frames: opens the port at the speed being probed, walks the
     /// probe speeds, moves the module to the line speed, sends commands, and at each poll drains what arrived into
     /// the deframer, noting when the bytes came (to stamp a frame's start) and how many waited (whether the core is
-    /// behind its module). Owned by a <see cref="ReaderDriver"/>; it counts bytes and port errors, the driver decides.
+    /// behind its module), flushing what is held after an inter-byte timeout and watching for a garbage storm.
+    /// Owned by a <see cref="ReaderDriver"/>; it counts bytes and port errors and reports trouble, the driver restarts.
     /// </summary>
     internal sealed class ReaderLine
     {
@@ -17,8 +18,7 @@ namespace TimingMat.Core.Reader
         /// <summary>The line speed the module is moved to after its first answer, or 0 to leave it where it is found.</summary>
         internal readonly int lineRate;
 
-        // Fields the driver reads directly at each poll (a property is a call on the device).
-        internal long lastByteMicros;
+        // A field the driver reads directly (a property is a call on the device).
         internal bool behind;
 
         // Whether the driver is in a state that takes frames; it sets this on every state change, and the receive
@@ -33,17 +33,24 @@ namespace TimingMat.Core.Reader
         private readonly byte[] _receive = new byte[256];
         private readonly int[] _rates;
         private readonly int _behindBytes;
+        private readonly long _interByteTimeout;
+        private readonly long _garbageWindow;
+        private readonly long _garbageStorm;
         private int _probe;
         private int _lineBaud;
         private long _nanosPerByte;
         private long _drainedMicros;
         private long _pollStartBytes;
+        private long _lastByteMicros;
+        private long _windowEndMicros;
+        private long _windowStartSkipped;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderLine"/> class.</summary>
         /// <param name="port">The module's port.</param>
         /// <param name="deframer">The deframer the received bytes go to.</param>
         /// <param name="counters">The driver's counters (bytes, port errors, backlog, deframer errors).</param>
-        /// <param name="options">Probe speeds, line speed and the backlog that counts as behind.</param>
+        /// <param name="options">Probe speeds, line speed, the backlog that counts as behind, the inter-byte timeout and
+        /// the garbage storm.</param>
         internal ReaderLine(IBytePort port, FrameDeframer deframer, ReaderCounters counters, ReaderDriverOptions options)
         {
             this.port = port;
@@ -52,6 +59,9 @@ namespace TimingMat.Core.Reader
             _rates = options.BaudRates;
             lineRate = options.LineBaudRate;
             _behindBytes = options.BehindBytes;
+            _interByteTimeout = options.InterByteTimeoutMicros;
+            _garbageWindow = options.GarbageWindowMicros;
+            _garbageStorm = options.GarbageStormBytes;
         }
 
         /// <summary>Gets the baud rate used now: the line speed once the module moved there, else the one probed.</summary>
@@ -83,15 +93,17 @@ namespace TimingMat.Core.Reader
             }
         }
 
-        /// <summary>Starts a configuration: the speed probed, nothing held, the arrival stamps at now.</summary>
+        /// <summary>Starts a configuration: the speed probed, nothing held, the arrival stamps and garbage window at now.</summary>
         /// <param name="now">The local time, µs.</param>
         internal void Begin(long now)
         {
             UseRate(RateAt(_probe));
             port.DiscardInput();
             _deframer.Reset();
-            lastByteMicros = now;
+            _lastByteMicros = now;
             _drainedMicros = now;
+            _windowEndMicros = now + _garbageWindow;
+            _windowStartSkipped = _deframer.skippedBytes;
         }
 
         /// <summary>Probes the next speed at the next configuration (the module never answered sensibly).</summary>
@@ -155,12 +167,15 @@ namespace TimingMat.Core.Reader
         }
 
         /// <summary>
-        /// Drains what has arrived into the deframer (frames go to its sink before this returns), and notes the
-        /// backlog: the bytes one poll finds waiting tell whether the core keeps up with the line.
+        /// Drains what has arrived into the deframer (frames go to its sink before this returns) and notes the
+        /// backlog (the bytes one poll finds waiting tell whether the core keeps up with the line); then, unless a
+        /// frame took the driver out of <see cref="receiving"/>, flushes what is held after an inter-byte timeout
+        /// and watches the garbage window.
         /// </summary>
         /// <param name="now">The local time of the poll, µs.</param>
-        /// <returns><c>false</c> when the port failed to read (counted).</returns>
-        internal bool Receive(long now)
+        /// <returns><see cref="ReaderRestartReason.PortError"/> when the port failed to read (counted),
+        /// <see cref="ReaderRestartReason.GarbageStorm"/>, or <see cref="ReaderRestartReason.None"/>.</returns>
+        internal ReaderRestartReason Receive(long now)
         {
             FrameDeframer deframer = _deframer;
             byte[] receive = _receive;
@@ -188,7 +203,7 @@ namespace TimingMat.Core.Reader
                 }
 
                 counters.bytesReceived += n;
-                lastByteMicros = now;
+                _lastByteMicros = now;
                 polled += n;
 
                 // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
@@ -215,14 +230,34 @@ namespace TimingMat.Core.Reader
                 counters.pollsBehind++;
             }
 
-            return ok;
-        }
+            if (!ok)
+            {
+                return ReaderRestartReason.PortError;
+            }
 
-        /// <summary>Declares the bytes held complete after an inter-byte timeout (see <see cref="FrameDeframer.Flush"/>).</summary>
-        internal void Flush()
-        {
-            _deframer.Flush();
-            SyncCounters();
+            if (now - _lastByteMicros >= _interByteTimeout && receiving && deframer.HeldBytes > 0)
+            {
+                // Quiet for longer than a frame takes: what is held is complete (see FrameDeframer.Flush).
+                deframer.Flush();
+                SyncCounters();
+            }
+
+            if (!receiving)
+            {
+                return ReaderRestartReason.None;
+            }
+
+            if (now >= _windowEndMicros)
+            {
+                _windowEndMicros = now + _garbageWindow;
+                _windowStartSkipped = deframer.skippedBytes;
+            }
+            else if (deframer.skippedBytes - _windowStartSkipped >= _garbageStorm)
+            {
+                return ReaderRestartReason.GarbageStorm;
+            }
+
+            return ReaderRestartReason.None;
         }
 
         /// <summary>
@@ -249,7 +284,7 @@ namespace TimingMat.Core.Reader
             if (fed == _pollStartBytes)
             {
                 // Delivered by a flush: its bytes came by the last poll that received any.
-                return lastByteMicros - (((fed - frame) * nanosPerByte) / 1000);
+                return _lastByteMicros - (((fed - frame) * nanosPerByte) / 1000);
             }
 
             if (frame < _pollStartBytes)
