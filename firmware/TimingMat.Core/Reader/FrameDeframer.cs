@@ -1,3 +1,5 @@
+// Over 400 lines for a reason: one scan loop whose resync, arbitration and error-counting rules share its state and
+// are only right together (the fuzz tests hold them); about half the file is that contract in its docs and getters.
 namespace TimingMat.Core.Reader
 {
     /// <summary>

@@ -221,5 +221,27 @@ namespace TimingMat.Core.Reader
             maxBacklogBytes = other.maxBacklogBytes;
             pollsBehind = other.pollsBehind;
         }
+
+        /// <summary>Counts a restart of the module, in total and by its reason.</summary>
+        /// <param name="reason">Why the driver restarts the module.</param>
+        internal void CountRestart(ReaderRestartReason reason)
+        {
+            restarts++;
+            switch (reason)
+            {
+                case ReaderRestartReason.Silence:
+                    silenceRestarts++;
+                    break;
+                case ReaderRestartReason.ErrorStatus:
+                    errorRestarts++;
+                    break;
+                case ReaderRestartReason.GarbageStorm:
+                    garbageRestarts++;
+                    break;
+                case ReaderRestartReason.ResponseTimeout:
+                    timeoutRestarts++;
+                    break;
+            }
+        }
     }
 }

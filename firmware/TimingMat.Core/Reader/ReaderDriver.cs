@@ -1,3 +1,5 @@
+// Over 400 lines for a reason: about 130 are the public status surface the unit's report reads; the rest is one state
+// machine whose transitions read together. The line, the commands, the restart policy and the protocols are their own types.
 using System;
 using TimingMat.Core.Hardware;
 
@@ -13,91 +15,61 @@ namespace TimingMat.Core.Reader
     /// <remarks>
     /// <para>Polled from the unit's loop: <see cref="Poll"/> reads what has arrived, handles it and the timeouts on the
     /// local clock, and never blocks. Nothing is allocated after construction.</para>
-    /// <para>Protocol drivers (<see cref="Mercury.MercuryReaderDriver"/>, <see cref="R2000.R2000ReaderDriver"/>) supply
-    /// the commands and classify the frames; the recovery rules live here:</para>
-    /// <list type="bullet">
-    /// <item>Silence: nothing valid for <see cref="ReaderDriverOptions.SilenceTimeoutMicros"/> while reading.</item>
-    /// <item>Error status: a configuration command refused, or an error frame while reading (a Mercury temperature
-    /// throttle is not an error: it is counted and surfaced as <see cref="IsThrottled"/>).</item>
-    /// <item>Garbage storm: <see cref="ReaderDriverOptions.GarbageStormBytes"/> bytes outside valid frames within
-    /// <see cref="ReaderDriverOptions.GarbageWindowMicros"/>. Less garbage only causes resyncs.</item>
-    /// <item>No answer to a configuration or start command within <see cref="ReaderDriverOptions.ResponseTimeoutMicros"/>.</item>
-    /// </list>
-    /// <para>Each restart waits a backoff that starts at <see cref="ReaderDriverOptions.BackoffInitialMicros"/>, doubles
-    /// up to <see cref="ReaderDriverOptions.BackoffMaxMicros"/>, and resets after
-    /// <see cref="ReaderDriverOptions.HealthyMicros"/> of streaming. When an attempt fails before streaming for lack of
-    /// an answer or for garbage, the next of <see cref="ReaderDriverOptions.BaudRates"/> is tried.</para>
+    /// <para>The module's protocol (<see cref="Mercury.MercuryReaderDriver"/>, <see cref="R2000.R2000ReaderDriver"/> pass
+    /// one in) encodes the commands and tells what each frame means; the driver acts on that, and owns the recovery
+    /// rules: restart on silence while reading, an error status (a Mercury temperature throttle is not one: it is
+    /// surfaced as <see cref="IsThrottled"/>), a garbage storm, or no answer to a command; back off (doubling, reset
+    /// after a healthy streak); try the next baud rate when an attempt failed before streaming for lack of an answer
+    /// or for garbage. The thresholds are <see cref="ReaderDriverOptions"/>; the Reader README tabulates the rules.</para>
     /// </remarks>
     public abstract class ReaderDriver : IFrameSink, IFramePrefilter
     {
         /// <summary>The highest reader index: the crossing detector keeps it in 4 bits beside the antenna.</summary>
         public const int MaxReaderIndex = 15;
 
-        private readonly IBytePort _port;
+        // Inventories issued again because the previous one did not end in time (R2000ReaderDriver.Reissues).
+        internal long reissues;
+
         private readonly IMicrosecondClock _clock;
         private readonly ITagReadSink _sink;
-        private readonly ReaderDriverOptions _options;
-        private readonly FrameDeframer _deframer;
-        private readonly byte[] _receive = new byte[256];
-        private readonly byte[] _transmit = new byte[64];
+        private readonly IModuleProtocol _protocol;
+        private readonly ReaderLine _line;
+        private readonly ReaderCommands _commands;
+        private readonly ReaderRestarts _restarts;
         private readonly TagRead _read = new TagRead();
         private readonly ReaderCounters _counters = new ReaderCounters();
         private long _now;
         private long _deadline;
-        private long _lastByteMicros;
-        private long _drainedMicros;
-        private long _pollStartBytes;
         private long _lastFrameMicros;
-        private long _readingSinceMicros;
-        private long _backoffMicros;
-        private long _windowStartMicros;
-        private long _windowStartSkipped;
-        private int _step;
         private int _readerIndex;
-        private int _baudIndex;
-        private int _lineBaud;
-        private bool _lineSpeedStep;
-        private bool _reachedReading;
+        private bool _throttled;
+        private int _lastErrorStatus;
         private ReaderState _state;
         private long _stateSince;
-        private long _nanosPerByte;
-        private long _pollBytes;
-        private bool _behind;
         private IReadThinner _thinner;
 
-        // The options the polls read, taken once (a property is a call on the device).
-        private readonly long _interByteTimeout;
-        private readonly long _garbageWindow;
-        private readonly long _garbageStorm;
+        // The options, taken once (a property is a call on the device).
+        private readonly long _reissueMicros;
         private readonly long _silenceTimeout;
-        private readonly long _healthy;
-        private readonly int _behindBytes;
+        private readonly long _responseTimeout;
+        private readonly long _settle;
 
         /// <summary>Initializes a new instance of the <see cref="ReaderDriver"/> class.</summary>
         /// <param name="port">Port of the module; opened by the driver when closed.</param>
         /// <param name="clock">The unit's microsecond clock.</param>
         /// <param name="sink">Where reads go.</param>
-        /// <param name="options">Timing and recovery settings.</param>
-        /// <param name="deframer">The protocol's deframer for module answers; the driver becomes its sink.</param>
+        /// <param name="protocol">The module's protocol, with its options; the driver becomes its deframer's sink.</param>
         /// <exception cref="ArgumentNullException">An argument is <c>null</c>, or the options name no baud rate.</exception>
-        protected ReaderDriver(IBytePort port, IMicrosecondClock clock, ITagReadSink sink, ReaderDriverOptions options, FrameDeframer deframer)
+        /// <exception cref="ArgumentOutOfRangeException">The options' line baud rate is negative.</exception>
+        internal ReaderDriver(IBytePort port, IMicrosecondClock clock, ITagReadSink sink, IModuleProtocol protocol)
         {
-            if (port == null)
+            ReaderDriverOptions options = protocol.Options;
+            if (port == null || clock == null || sink == null)
             {
-                throw new ArgumentNullException("port");
+                throw new ArgumentNullException(port == null ? "port" : clock == null ? "clock" : "sink");
             }
 
-            if (clock == null)
-            {
-                throw new ArgumentNullException("clock");
-            }
-
-            if (sink == null)
-            {
-                throw new ArgumentNullException("sink");
-            }
-
-            if (options == null || options.BaudRates == null || options.BaudRates.Length == 0)
+            if (options.BaudRates == null || options.BaudRates.Length == 0)
             {
                 throw new ArgumentNullException("options");
             }
@@ -107,25 +79,19 @@ namespace TimingMat.Core.Reader
                 throw new ArgumentOutOfRangeException("options");
             }
 
-            if (deframer == null)
-            {
-                throw new ArgumentNullException("deframer");
-            }
-
-            _port = port;
             _clock = clock;
             _sink = sink;
-            _options = options;
-            _deframer = deframer;
-            _deframer.Sink = this;
-            _backoffMicros = options.BackoffInitialMicros;
+            _protocol = protocol;
+            FrameDeframer deframer = protocol.CreateDeframer();
+            deframer.Sink = this;
+            _line = new ReaderLine(port, deframer, _counters, options);
+            _commands = new ReaderCommands(protocol, _line, _counters);
+            _restarts = new ReaderRestarts(_counters, _line, options);
             _readerIndex = options.ReaderIndex;
-            _interByteTimeout = options.InterByteTimeoutMicros;
-            _garbageWindow = options.GarbageWindowMicros;
-            _garbageStorm = options.GarbageStormBytes;
+            _reissueMicros = protocol.ReissueMicros;
             _silenceTimeout = options.SilenceTimeoutMicros;
-            _healthy = options.HealthyMicros;
-            _behindBytes = options.BehindBytes;
+            _responseTimeout = options.ResponseTimeoutMicros;
+            _settle = options.SettleMicros;
             _state = ReaderState.Stopped;
         }
 
@@ -160,14 +126,22 @@ namespace TimingMat.Core.Reader
         /// </summary>
         public IReadThinner Thinner
         {
-            get { return _thinner; }
-            set { _thinner = value; }
+            get
+            {
+                return _thinner;
+            }
+
+            set
+            {
+                _thinner = value;
+                _line.thinning = value != null ? this : null;
+            }
         }
 
         /// <summary>Gets a value indicating whether the last poll found the driver behind its module.</summary>
         public bool IsBehind
         {
-            get { return _behind; }
+            get { return _line.behind; }
         }
 
         /// <summary>Gets where the driver is in its cycle.</summary>
@@ -189,21 +163,30 @@ namespace TimingMat.Core.Reader
         }
 
         /// <summary>Gets why the module was last restarted.</summary>
-        public ReaderRestartReason LastRestartReason { get; private set; }
+        public ReaderRestartReason LastRestartReason
+        {
+            get { return _restarts.lastReason; }
+        }
 
         /// <summary>Gets the last error status the module sent (protocol-specific code), or 0.</summary>
-        public int LastErrorStatus { get; private set; }
+        public int LastErrorStatus
+        {
+            get { return _lastErrorStatus; }
+        }
 
         /// <summary>
         /// Gets a value indicating whether the module reported temperature throttling and has not sent a keep-alive
         /// since (its read rate is reduced; the unit should report it, there is nothing to restart).
         /// </summary>
-        public bool IsThrottled { get; private set; }
+        public bool IsThrottled
+        {
+            get { return _throttled; }
+        }
 
         /// <summary>Gets the baud rate the driver uses now.</summary>
         public int BaudRate
         {
-            get { return _lineBaud != 0 ? _lineBaud : BaudAt(_baudIndex); }
+            get { return _line.BaudRate(); }
         }
 
         /// <summary>Gets the local time of the last valid frame, µs.</summary>
@@ -215,23 +198,8 @@ namespace TimingMat.Core.Reader
         /// <summary>Gets the current backoff before the next reconfiguration, µs.</summary>
         public long BackoffMicros
         {
-            get { return _backoffMicros; }
+            get { return _restarts.backoffMicros; }
         }
-
-        /// <summary>Gets the options the driver runs with.</summary>
-        protected ReaderDriverOptions Options
-        {
-            get { return _options; }
-        }
-
-        /// <summary>Gets the local time of the current poll, µs.</summary>
-        protected long Now
-        {
-            get { return _now; }
-        }
-
-        /// <summary>Gets the number of configuration commands sent before the start command.</summary>
-        protected abstract int ConfigurationSteps { get; }
 
         /// <summary>Starts the cycle: opens the port, sends stop (the module may still stream from before a reboot of
         /// the unit), lets it settle, then configures. Does nothing unless <see cref="ReaderState.Stopped"/>.</summary>
@@ -243,15 +211,15 @@ namespace TimingMat.Core.Reader
             }
 
             _now = _clock.GetMicroseconds();
-            _reachedReading = false;
-            if (!OpenPort())
+            _restarts.Attempt();
+            if (!_line.Open())
             {
                 EnterBackoff(ReaderRestartReason.PortError);
                 return;
             }
 
-            SendStop();
-            _deadline = _now + _options.SettleMicros;
+            _commands.SendStop();
+            _deadline = _now + _settle;
             Enter(ReaderState.Settling);
         }
 
@@ -259,33 +227,35 @@ namespace TimingMat.Core.Reader
         public void Stop()
         {
             _now = _clock.GetMicroseconds();
-            if (_state != ReaderState.Stopped && _port.IsOpen)
+            if (_state != ReaderState.Stopped && _line.port.IsOpen)
             {
-                SendStop();
+                _commands.SendStop();
             }
 
-            IsThrottled = false;
+            _throttled = false;
             Enter(ReaderState.Stopped);
         }
 
         /// <summary>Reads what has arrived, delivers reads, and handles timeouts and recovery. Never blocks.</summary>
         public void Poll()
         {
-            _now = _clock.GetMicroseconds();
+            long now = _clock.GetMicroseconds();
+            _now = now;
             ReaderState state = _state;
             if (state == ReaderState.Stopped)
             {
                 return;
             }
 
+            ReaderLine line = _line;
             if (state == ReaderState.Settling || state == ReaderState.Backoff)
             {
-                if (_port.IsOpen)
+                if (line.port.IsOpen)
                 {
-                    _port.DiscardInput();
+                    line.port.DiscardInput();
                 }
 
-                if (_now >= _deadline)
+                if (now >= _deadline)
                 {
                     BeginConfiguration();
                 }
@@ -293,40 +263,18 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            ReceiveAvailable();
-            state = _state;
-            if (state != ReaderState.Configuring && state != ReaderState.Starting && state != ReaderState.Reading)
+            ReaderRestartReason trouble = line.Receive(now);
+            if (trouble != ReaderRestartReason.None)
             {
+                Recover(trouble);
                 return;
             }
 
-            long now = _now;
-            FrameDeframer deframer = _deframer;
-            if (now - _lastByteMicros >= _interByteTimeout && deframer.HeldBytes > 0)
-            {
-                deframer.Flush();
-                SyncDeframerCounters();
-                if (!IsActive(_state))
-                {
-                    return;
-                }
-            }
-
-            if (now - _windowStartMicros >= _garbageWindow)
-            {
-                _windowStartMicros = now;
-                _windowStartSkipped = deframer.skippedBytes;
-            }
-            else if (deframer.skippedBytes - _windowStartSkipped >= _garbageStorm)
-            {
-                Recover(ReaderRestartReason.GarbageStorm);
-                return;
-            }
-
+            // The frames received may have restarted the module.
             state = _state;
-            if (state == ReaderState.Configuring || state == ReaderState.Starting)
+            if (state != ReaderState.Reading)
             {
-                if (now >= _deadline)
+                if ((state == ReaderState.Configuring || state == ReaderState.Starting) && now >= _deadline)
                 {
                     Recover(ReaderRestartReason.ResponseTimeout);
                 }
@@ -334,18 +282,25 @@ namespace TimingMat.Core.Reader
                 return;
             }
 
-            if (now - _lastFrameMicros >= _silenceTimeout)
+            long quiet = now - _lastFrameMicros;
+            if (quiet >= _silenceTimeout)
             {
                 Recover(ReaderRestartReason.Silence);
                 return;
             }
 
-            if (now - _readingSinceMicros >= _healthy)
+            ReaderRestarts restarts = _restarts;
+            if (now >= restarts.healthyAtMicros)
             {
-                _backoffMicros = _options.BackoffInitialMicros;
+                restarts.backoffMicros = restarts.initialMicros;
             }
 
-            OnReadingPoll();
+            if (quiet >= _reissueMicros && now - _commands.startSentMicros >= _reissueMicros)
+            {
+                // A module that reads in rounds lost a round's end: ask for the next round.
+                reissues++;
+                _commands.SendStart(now);
+            }
         }
 
         /// <inheritdoc />
@@ -353,10 +308,31 @@ namespace TimingMat.Core.Reader
         {
             _counters.frames++;
             ReaderState state = _state;
-            if (state == ReaderState.Reading || state == ReaderState.Configuring || state == ReaderState.Starting)
+            if (state != ReaderState.Reading && state != ReaderState.Configuring && state != ReaderState.Starting)
             {
-                HandleFrame(buffer, offset, length, state);
+                return;
             }
+
+            TagRead read = _read;
+            FrameVerdict verdict = _protocol.Classify(buffer, offset, length, state, read);
+            if (verdict != FrameVerdict.Read)
+            {
+                Act(verdict, state);
+                return;
+            }
+
+            // The stream's common case, inline: stamp the read (local time its frame started on the line, reader
+            // index) and hand it to the sink.
+            if (state == ReaderState.Starting)
+            {
+                StreamingConfirmed();
+            }
+
+            read.LocalMicros = _line.FrameStartMicros(_now);
+            read.ReaderIndex = _readerIndex;
+            _counters.tagReads++;
+            _lastFrameMicros = _now;
+            _sink.OnTagRead(read);
         }
 
         /// <inheritdoc />
@@ -364,448 +340,109 @@ namespace TimingMat.Core.Reader
         {
             int epcOffset;
             int epcLength;
-            if (_state != ReaderState.Reading || !LocateEpc(buffer, offset, length, out epcOffset, out epcLength) || !_thinner.LetGo(buffer, epcOffset, epcLength))
+            if (_state != ReaderState.Reading || !_protocol.LocateEpc(buffer, offset, length, out epcOffset, out epcLength) || !_thinner.LetGo(buffer, epcOffset, epcLength))
             {
                 return false;
             }
 
             _counters.readsThinned++;
-            MarkAlive();
+            _lastFrameMicros = _now;
             return true;
         }
 
-        /// <summary>
-        /// Finds the EPC in a frame that is not checked yet, when it is a tag read (for <see cref="Thinner"/>); the bytes
-        /// may be damaged, so only their positions are worked out, within the frame.
-        /// </summary>
-        /// <param name="frame">Buffer holding the frame.</param>
-        /// <param name="offset">Index of the header byte.</param>
-        /// <param name="length">Frame length by its length byte.</param>
-        /// <param name="epcOffset">Index of the EPC's first byte.</param>
-        /// <param name="epcLength">EPC length in bytes.</param>
-        /// <returns><c>true</c> when the frame is a tag read with its EPC where the protocol puts it.</returns>
-        protected virtual bool LocateEpc(byte[] frame, int offset, int length, out int epcOffset, out int epcLength)
+        // Acts on every verdict but a read.
+        private void Act(FrameVerdict verdict, ReaderState state)
         {
-            epcOffset = 0;
-            epcLength = 0;
-            return false;
-        }
-
-        /// <summary>Encodes configuration command <paramref name="step"/> (0-based) into a buffer.</summary>
-        /// <param name="step">Step index, below <see cref="ConfigurationSteps"/>.</param>
-        /// <param name="buffer">Buffer of 64 bytes.</param>
-        /// <returns>The frame length.</returns>
-        protected abstract int EncodeConfiguration(int step, byte[] buffer);
-
-        /// <summary>Encodes the command that starts streaming.</summary>
-        /// <param name="buffer">Buffer of 64 bytes.</param>
-        /// <returns>The frame length.</returns>
-        protected abstract int EncodeStart(byte[] buffer);
-
-        /// <summary>Encodes the command that stops streaming.</summary>
-        /// <param name="buffer">Buffer of 64 bytes.</param>
-        /// <returns>The frame length, or 0 when the protocol has none.</returns>
-        protected abstract int EncodeStop(byte[] buffer);
-
-        /// <summary>Handles one valid frame while configuring, starting or reading.</summary>
-        /// <param name="frame">Buffer holding the frame (valid during the call).</param>
-        /// <param name="offset">Index of the header byte.</param>
-        /// <param name="length">Frame length.</param>
-        /// <param name="state">The driver's state (<see cref="State"/>, passed in: a property is a call on the device).</param>
-        protected abstract void HandleFrame(byte[] frame, int offset, int length, ReaderState state);
-
-        /// <summary>Called at the end of every poll while reading, after the silence check (e.g. to re-issue an inventory).</summary>
-        protected virtual void OnReadingPoll()
-        {
-        }
-
-        /// <summary>Records the answer to the configuration command of the current step: next step, or recovery.</summary>
-        /// <param name="success">Whether the module accepted the command.</param>
-        /// <param name="status">The module's status code when it refused.</param>
-        protected void ConfigurationAnswered(bool success, int status)
-        {
-            if (_state != ReaderState.Configuring)
+            ReaderCounters counters = _counters;
+            switch (verdict)
             {
-                return;
-            }
-
-            MarkAlive();
-            if (_lineSpeedStep)
-            {
-                LineSpeedAnswered(success);
-                return;
-            }
-
-            if (!success)
-            {
-                ErrorStatus(status);
-                return;
-            }
-
-            // The module answered its first command at the speed it boots at: now move it to the line speed, so
-            // the later commands (and the stream) run at that speed.
-            if (_step == 0 && _options.LineBaudRate > 0 && BaudRate != _options.LineBaudRate)
-            {
-                int length = EncodeLineSpeed(_transmit, _options.LineBaudRate);
-                if (length > 0)
-                {
-                    _lineSpeedStep = true;
-                    _deadline = _now + _options.ResponseTimeoutMicros;
-                    if (!Send(_transmit, length))
-                    {
-                        Recover(ReaderRestartReason.PortError);
-                    }
-
+                case FrameVerdict.Ignored:
+                    counters.ignoredFrames++;
                     return;
-                }
-            }
-
-            _step++;
-            SendCurrentStep();
-        }
-
-        /// <summary>
-        /// Encodes the command that moves the module to another line speed; the module answers at the old speed and
-        /// then switches. Protocols that cannot (or not to that speed) return 0 and the module stays where it is.
-        /// </summary>
-        /// <param name="buffer">The transmit buffer.</param>
-        /// <param name="baudRate">The speed wanted (<see cref="ReaderDriverOptions.LineBaudRate"/>).</param>
-        /// <returns>The frame length, or 0.</returns>
-        protected virtual int EncodeLineSpeed(byte[] buffer, int baudRate)
-        {
-            return 0;
-        }
-
-        private void LineSpeedAnswered(bool success)
-        {
-            _lineSpeedStep = false;
-            if (success)
-            {
-                try
-                {
-                    _port.BaudRate = _options.LineBaudRate;
-                    _lineBaud = _options.LineBaudRate;
-                    _nanosPerByte = 10000000000L / _lineBaud;
-                    _port.DiscardInput();
-                    _deframer.Reset();
-                }
-                catch (Exception)
-                {
-                    _counters.portErrors++;
-                    Recover(ReaderRestartReason.PortError);
+                case FrameVerdict.Answered:
+                case FrameVerdict.Refused:
+                    _lastFrameMicros = _now;
+                    Configure(_commands.Answered(verdict == FrameVerdict.Answered));
                     return;
-                }
-            }
-            else
-            {
-                // A module that refuses the speed still reads at the old one: fewer reads beat none.
-                _counters.lineSpeedRefusals++;
+                case FrameVerdict.Error:
+                    ErrorStatus();
+                    return;
             }
 
-            _step++;
-            SendCurrentStep();
+            // Any other frame shows the module streams (the first confirms the start) and is alive.
+            if (state == ReaderState.Starting)
+            {
+                StreamingConfirmed();
+            }
+
+            _lastFrameMicros = _now;
+            switch (verdict)
+            {
+                case FrameVerdict.KeepAlive:
+                    counters.keepAlives++;
+                    _throttled = false;
+                    break;
+                case FrameVerdict.Throttled:
+                    // Counted and surfaced, not restarted.
+                    counters.temperatureThrottles++;
+                    _lastErrorStatus = _protocol.Status;
+                    _throttled = true;
+                    break;
+                case FrameVerdict.Malformed:
+                    counters.malformedRecords++;
+                    break;
+                case FrameVerdict.RoundEnded:
+                    counters.roundSummaries++;
+                    _commands.SendStart(_now);
+                    break;
+            }
         }
 
-        // The speeds the search walks: the configured ones, then the line speed, where a module that was moved to
-        // it and not power-cycled since is still found.
-        private int BaudCount()
+        // Records that the module streams: Starting becomes Reading.
+        private void StreamingConfirmed()
         {
-            int line = _options.LineBaudRate;
-            if (line <= 0)
-            {
-                return _options.BaudRates.Length;
-            }
-
-            for (int i = 0; i < _options.BaudRates.Length; i++)
-            {
-                if (_options.BaudRates[i] == line)
-                {
-                    return _options.BaudRates.Length;
-                }
-            }
-
-            return _options.BaudRates.Length + 1;
-        }
-
-        private int BaudAt(int index)
-        {
-            return index < _options.BaudRates.Length ? _options.BaudRates[index] : _options.LineBaudRate;
-        }
-
-        /// <summary>Records that the module streams: <see cref="ReaderState.Starting"/> becomes <see cref="ReaderState.Reading"/>.</summary>
-        protected void StreamingConfirmed()
-        {
-            if (_state != ReaderState.Starting)
-            {
-                return;
-            }
-
-            _reachedReading = true;
-            _readingSinceMicros = _now;
-            IsThrottled = false;
+            _restarts.Streaming(_now);
+            _throttled = false;
             Enter(ReaderState.Reading);
-            MarkAlive();
-        }
-
-        /// <summary>Records a sign of life (any frame that shows the module works); resets the silence timer.</summary>
-        protected void MarkAlive()
-        {
             _lastFrameMicros = _now;
         }
 
-        /// <summary>Records a keep-alive: alive, and no longer throttled.</summary>
-        protected void KeepAliveReceived()
-        {
-            _counters.keepAlives++;
-            IsThrottled = false;
-            MarkAlive();
-        }
-
-        /// <summary>Records an R2000 round summary.</summary>
-        protected void RoundSummaryReceived()
-        {
-            _counters.roundSummaries++;
-            MarkAlive();
-        }
-
-        /// <summary>Records a temperature throttle: counted and surfaced, not restarted.</summary>
-        /// <param name="status">The status code.</param>
-        protected void ThrottleReceived(int status)
-        {
-            _counters.temperatureThrottles++;
-            LastErrorStatus = status;
-            IsThrottled = true;
-            MarkAlive();
-        }
-
-        /// <summary>Records an error status and restarts the module.</summary>
-        /// <param name="status">The status code.</param>
-        protected void ErrorStatus(int status)
+        // Records the error status the protocol read and restarts the module.
+        private void ErrorStatus()
         {
             _counters.errorStatuses++;
-            LastErrorStatus = status;
+            _lastErrorStatus = _protocol.Status;
             Recover(ReaderRestartReason.ErrorStatus);
-        }
-
-        /// <summary>Records a valid frame that does not fit the current state.</summary>
-        protected void FrameIgnored()
-        {
-            _counters.ignoredFrames++;
-        }
-
-        /// <summary>Records a valid frame whose tag record could not be parsed.</summary>
-        protected void MalformedRecord()
-        {
-            _counters.malformedRecords++;
-            MarkAlive();
-        }
-
-        /// <summary>Gets the read instance protocol drivers fill before <see cref="DeliverRead"/>.</summary>
-        /// <returns>The reused read.</returns>
-        protected TagRead ReadToFill()
-        {
-            return _read;
-        }
-
-        /// <summary>Stamps the read (local time its frame started on the line, reader index) and hands it to the sink.</summary>
-        protected void DeliverRead()
-        {
-            TagRead read = _read;
-            read.LocalMicros = FrameStartMicros();
-            read.ReaderIndex = _readerIndex;
-            _counters.tagReads++;
-            _lastFrameMicros = _now;
-            _sink.OnTagRead(read);
-        }
-
-        /// <summary>Sends a command built by the protocol driver.</summary>
-        /// <param name="buffer">Frame bytes.</param>
-        /// <param name="length">Frame length.</param>
-        /// <returns><c>true</c> when the port took it.</returns>
-        protected bool Send(byte[] buffer, int length)
-        {
-            try
-            {
-                _port.Write(buffer, 0, length);
-                return true;
-            }
-            catch (Exception)
-            {
-                _counters.portErrors++;
-                return false;
-            }
-        }
-
-        /// <summary>Gets the driver's transmit buffer (64 bytes) for building a command.</summary>
-        /// <returns>The buffer.</returns>
-        protected byte[] TransmitBuffer()
-        {
-            return _transmit;
-        }
-
-        private static bool IsActive(ReaderState state)
-        {
-            return state == ReaderState.Configuring || state == ReaderState.Starting || state == ReaderState.Reading;
-        }
-
-        // When the read's frame began to arrive. Bytes come in one after another at the line speed, so the bytes
-        // around the frame bound its start: a frame that was still coming in when the previous poll drained the
-        // port went on from there at line speed, which fixes its start; a frame that arrived whole within this poll
-        // started after the bytes before it and early enough for the bytes after it to arrive by now, and the middle
-        // of that window is the unbiased guess. Stamping at the poll instead would make reads late by the frame's
-        // wire time (2-4 ms at 115200 baud) plus half a poll interval on average.
-        private long FrameStartMicros()
-        {
-            long nanosPerByte = _nanosPerByte;
-            FrameDeframer deframer = _deframer;
-            long fed = deframer.bytesFed;
-            long frame = deframer.frameOffset;
-            if (frame > fed || fed - frame > FrameDeframer.BufferSize)
-            {
-                return _now;
-            }
-
-            if (fed == _pollStartBytes)
-            {
-                // Delivered by a flush: its bytes came by the last poll that received any.
-                return _lastByteMicros - (((fed - frame) * nanosPerByte) / 1000);
-            }
-
-            if (frame < _pollStartBytes)
-            {
-                return _drainedMicros - (((_pollStartBytes - frame) * nanosPerByte) / 1000);
-            }
-
-            long earliest = _drainedMicros + (((frame - _pollStartBytes) * nanosPerByte) / 1000);
-            long latest = _now - (((fed - frame) * nanosPerByte) / 1000);
-            return latest <= earliest ? latest : earliest + ((latest - earliest) / 2);
-        }
-
-        private void ReceiveAvailable()
-        {
-            _pollStartBytes = _deframer.bytesFed;
-            _pollBytes = 0;
-            ReceiveChunks();
-            _drainedMicros = _now;
-
-            // The bytes one poll finds waiting tell whether the core keeps up with the line.
-            long waiting = _pollBytes;
-            _counters.backlogBytes = waiting;
-            if (waiting > _counters.maxBacklogBytes)
-            {
-                _counters.maxBacklogBytes = waiting;
-            }
-
-            _behind = waiting >= _behindBytes;
-            if (_behind)
-            {
-                _counters.pollsBehind++;
-            }
-        }
-
-        private void ReceiveChunks()
-        {
-            byte[] receive = _receive;
-            FrameDeframer deframer = _deframer;
-            while (true)
-            {
-                ReaderState state = _state;
-                if (state != ReaderState.Reading && state != ReaderState.Configuring && state != ReaderState.Starting)
-                {
-                    return;
-                }
-
-                int n;
-                try
-                {
-                    n = _port.Read(receive, 0, receive.Length);
-                }
-                catch (Exception)
-                {
-                    _counters.portErrors++;
-                    Recover(ReaderRestartReason.PortError);
-                    return;
-                }
-
-                if (n <= 0)
-                {
-                    return;
-                }
-
-                _counters.bytesReceived += n;
-                _lastByteMicros = _now;
-                _pollBytes += n;
-
-                // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
-                deframer.prefilter = _thinner != null && (_behind || _pollBytes >= _behindBytes) ? this : null;
-                deframer.Feed(receive, 0, n);
-                SyncDeframerCounters();
-                if (n < receive.Length)
-                {
-                    // Fewer bytes than asked for: the port is drained; what comes meanwhile waits for the next poll.
-                    return;
-                }
-            }
-        }
-
-        private void SyncDeframerCounters()
-        {
-            FrameDeframer deframer = _deframer;
-            ReaderCounters counters = _counters;
-            long crcErrors = deframer.crcErrors;
-            long truncated = deframer.truncatedFrames;
-            if (deframer.prefilter != null)
-            {
-                // Frames damaged while behind: the UART dropped bytes while the core was late.
-                counters.readsDropped += crcErrors - counters.crcErrors + truncated - counters.truncatedFrames;
-            }
-
-            counters.crcErrors = crcErrors;
-            counters.truncatedFrames = truncated;
-            counters.malformedFrames = deframer.malformedFrames;
-            counters.skippedBytes = deframer.skippedBytes;
-            counters.resyncs = deframer.resyncs;
         }
 
         private void BeginConfiguration()
         {
-            if (!OpenPort())
+            if (!_line.Open())
             {
                 Recover(ReaderRestartReason.PortError);
                 return;
             }
 
-            int baud = BaudAt(_baudIndex);
-            _port.BaudRate = baud;
-            _nanosPerByte = 10000000000L / baud;
-            _lineBaud = 0;
-            _lineSpeedStep = false;
-            _port.DiscardInput();
-            _deframer.Reset();
-            _lastByteMicros = _now;
-            _drainedMicros = _now;
-            _windowStartMicros = _now;
-            _windowStartSkipped = _deframer.SkippedBytes;
-            _step = 0;
+            _line.Begin(_now);
             Enter(ReaderState.Configuring);
-            SendCurrentStep();
+            Configure(_commands.Begin());
         }
 
-        private void SendCurrentStep()
+        // Acts on where a configuration step went: wait for the answer, start, or restart.
+        private void Configure(int outcome)
         {
-            int length;
-            if (_step < ConfigurationSteps)
+            _deadline = _now + _responseTimeout;
+            if (outcome == ReaderCommands.StartDue)
             {
-                length = EncodeConfiguration(_step, _transmit);
-            }
-            else
-            {
-                length = EncodeStart(_transmit);
                 Enter(ReaderState.Starting);
+                outcome = _commands.SendStart(_now) ? ReaderCommands.Sent : ReaderCommands.PortFailed;
             }
 
-            _deadline = _now + _options.ResponseTimeoutMicros;
-            if (!Send(_transmit, length))
+            if (outcome == ReaderCommands.Refused)
+            {
+                ErrorStatus();
+            }
+            else if (outcome == ReaderCommands.PortFailed)
             {
                 Recover(ReaderRestartReason.PortError);
             }
@@ -813,32 +450,10 @@ namespace TimingMat.Core.Reader
 
         private void Recover(ReaderRestartReason reason)
         {
-            _counters.restarts++;
-            switch (reason)
+            _restarts.Count(reason);
+            if (_line.port.IsOpen)
             {
-                case ReaderRestartReason.Silence:
-                    _counters.silenceRestarts++;
-                    break;
-                case ReaderRestartReason.ErrorStatus:
-                    _counters.errorRestarts++;
-                    break;
-                case ReaderRestartReason.GarbageStorm:
-                    _counters.garbageRestarts++;
-                    break;
-                case ReaderRestartReason.ResponseTimeout:
-                    _counters.timeoutRestarts++;
-                    break;
-            }
-
-            // A module that never streamed and never answered sensibly may be at another line speed.
-            if (!_reachedReading && (reason == ReaderRestartReason.ResponseTimeout || reason == ReaderRestartReason.GarbageStorm))
-            {
-                _baudIndex = (_baudIndex + 1) % BaudCount();
-            }
-
-            if (_port.IsOpen)
-            {
-                SendStop();
+                _commands.SendStop();
             }
 
             EnterBackoff(reason);
@@ -846,55 +461,16 @@ namespace TimingMat.Core.Reader
 
         private void EnterBackoff(ReaderRestartReason reason)
         {
-            LastRestartReason = reason;
-            _reachedReading = false;
-            IsThrottled = false;
-            _deadline = _now + _backoffMicros;
-            _backoffMicros *= 2;
-            if (_backoffMicros > _options.BackoffMaxMicros)
-            {
-                _backoffMicros = _options.BackoffMaxMicros;
-            }
-
+            _throttled = false;
+            _deadline = _now + _restarts.Backoff(reason);
             Enter(ReaderState.Backoff);
-        }
-
-        private void SendStop()
-        {
-            int length = EncodeStop(_transmit);
-            if (length > 0)
-            {
-                Send(_transmit, length);
-            }
-        }
-
-        private bool OpenPort()
-        {
-            if (_port.IsOpen)
-            {
-                return true;
-            }
-
-            try
-            {
-                int baud = BaudAt(_baudIndex);
-                _port.BaudRate = baud;
-                _nanosPerByte = 10000000000L / baud;
-                _lineBaud = 0;
-                _port.Open();
-                return _port.IsOpen;
-            }
-            catch (Exception)
-            {
-                _counters.portErrors++;
-                return false;
-            }
         }
 
         private void Enter(ReaderState state)
         {
             _state = state;
             _stateSince = _now;
+            _line.receiving = state == ReaderState.Configuring || state == ReaderState.Starting || state == ReaderState.Reading;
         }
     }
 }

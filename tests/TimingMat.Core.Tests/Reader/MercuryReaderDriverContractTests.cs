@@ -1,3 +1,4 @@
+using TimingMat.Core.Hardware;
 using TimingMat.Core.Reader;
 using TimingMat.Core.Reader.Mercury;
 using TimingMat.Emulators.Reader;
@@ -19,7 +20,7 @@ public sealed class MercuryReaderDriverContractTests : ReaderDriverContractTests
 
     protected override bool ModuleIsReading => _module.IsReading;
 
-    protected override ReaderDriver CreateDriver(int[]? baudRates)
+    protected override ReaderDriver CreateDriver(IBytePort port, int[]? baudRates)
     {
         var options = new MercuryReaderOptions();
         if (baudRates != null)
@@ -27,6 +28,6 @@ public sealed class MercuryReaderDriverContractTests : ReaderDriverContractTests
             options.BaudRates = baudRates;
         }
 
-        return new MercuryReaderDriver(Bench.Line.UnitEnd, Bench.Clock, Bench, options);
+        return new MercuryReaderDriver(port, Bench.Clock, Bench, options);
     }
 }

@@ -1,3 +1,4 @@
+using TimingMat.Core.Hardware;
 using TimingMat.Core.Reader;
 using TimingMat.Core.Reader.R2000;
 using TimingMat.Emulators.Reader;
@@ -20,7 +21,7 @@ public sealed class R2000ReaderDriverContractTests : ReaderDriverContractTests
     // The R2000 has no streaming mode: it reads while an inventory round runs, and the driver issues them back to back.
     protected override bool ModuleIsReading => _module.IsInventorying;
 
-    protected override ReaderDriver CreateDriver(int[]? baudRates)
+    protected override ReaderDriver CreateDriver(IBytePort port, int[]? baudRates)
     {
         var options = new R2000ReaderOptions();
         if (baudRates != null)
@@ -28,6 +29,6 @@ public sealed class R2000ReaderDriverContractTests : ReaderDriverContractTests
             options.BaudRates = baudRates;
         }
 
-        return new R2000ReaderDriver(Bench.Line.UnitEnd, Bench.Clock, Bench, options);
+        return new R2000ReaderDriver(port, Bench.Clock, Bench, options);
     }
 }

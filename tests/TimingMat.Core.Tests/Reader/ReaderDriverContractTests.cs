@@ -1,3 +1,4 @@
+using TimingMat.Core.Hardware;
 using TimingMat.Core.Reader;
 using TimingMat.Emulators.Reader;
 using Xunit;
@@ -6,8 +7,9 @@ namespace TimingMat.Core.Tests.Reader;
 
 /// <summary>
 /// What the mat unit may assume of any reader driver, whatever the module's protocol: it configures the module and
-/// then reads, resyncs over noise without losing reads, restarts a module that streams garbage or goes silent, finds a
-/// module at another line speed, and stops. Run against each module emulator on simulated time.
+/// then reads, resyncs over noise without losing reads, counts corrupted frames, restarts a module that streams
+/// garbage or goes silent or whose port fails, finds a module at another line speed, and stops. Run against each
+/// module emulator on simulated time.
 /// </summary>
 public abstract class ReaderDriverContractTests
 {
@@ -151,14 +153,75 @@ public abstract class ReaderDriverContractTests
         Assert.Equal(atStop, Bench.Reads.Count);
     }
 
-    /// <summary>Creates the protocol's driver on the bench's unit end with default options.</summary>
+    [Fact]
+    public void CorruptedFrames_AreCountedAsCrcErrors_AndTheReadsAroundThemArrive()
+    {
+        Bench.Tags.Add(ReaderRig.Epc(11), 1_000_000, 6_000_000, 40, RssiCurve.Flat(-6000));
+        var driver = Start();
+        Bench.Run(2_000_000);
+        var before = Bench.Reads.Count;
+
+        Module.BreakNextChecksums(3);
+        Bench.Run(2_000_000);
+
+        Assert.Equal(3, Module.FramesCorrupted);
+        Assert.Equal(3, driver.Counters.CrcErrors);
+        Assert.Equal(0, driver.Counters.Restarts);
+        Assert.Equal(ReaderState.Reading, driver.State);
+
+        // At most the three corrupted frames were reads; every other read sent arrived, counted once.
+        Assert.InRange(Bench.Reads.Count, Module.ReadsSent - 3, Module.ReadsSent);
+        Assert.True(Bench.Reads.Count >= before + 30, $"{Bench.Reads.Count - before} reads after the corruption");
+        Assert.Equal(Bench.Reads.Count, driver.Counters.TagReads);
+    }
+
+    [Fact]
+    public void APortThatFailsToRead_RestartsTheModule_AndReadingResumesWhenItWorks()
+    {
+        Bench.Tags.Add(ReaderRig.Epc(12), 1_000_000, 40_000_000, 20, RssiCurve.Flat(-6000));
+        var port = new FlakyPort(Bench.Line.UnitEnd);
+        var driver = Start(port: port);
+        Bench.Run(2_000_000);
+        Assert.Equal(ReaderState.Reading, driver.State);
+
+        port.FailReads = true;
+        Bench.Run(100_000);
+
+        Assert.Equal(ReaderRestartReason.PortError, driver.LastRestartReason);
+        Assert.True(driver.Counters.PortErrors >= 1);
+        Assert.True(driver.Counters.Restarts >= 1);
+        Assert.NotEqual(ReaderState.Reading, driver.State);
+        port.FailReads = false;
+        Assert.True(Bench.RunUntil(() => driver.State == ReaderState.Reading && ModuleIsReading, 15_000_000));
+        var before = Bench.Reads.Count;
+        Bench.Run(2_000_000);
+        Assert.True(Bench.Reads.Count >= before + 20, $"{Bench.Reads.Count - before} reads after the port came back");
+    }
+
+    [Fact]
+    public void APortThatFailsToWrite_RestartsTheModule_AndTheDriverKeepsTrying()
+    {
+        var port = new FlakyPort(Bench.Line.UnitEnd) { FailWrites = true };
+        var driver = Start(port: port);
+
+        Bench.Run(5_000_000);
+
+        Assert.DoesNotContain(ReaderState.Reading, Bench.States);
+        Assert.Equal(ReaderRestartReason.PortError, driver.LastRestartReason);
+        Assert.True(driver.Counters.PortErrors >= 2, $"{driver.Counters.PortErrors} port errors");
+        port.FailWrites = false;
+        Assert.True(Bench.RunUntil(() => driver.State == ReaderState.Reading, 20_000_000));
+    }
+
+    /// <summary>Creates the protocol's driver with default options.</summary>
+    /// <param name="port">The unit's end of the line to the module.</param>
     /// <param name="baudRates">Line speeds to try, first first; null for the protocol's default.</param>
     /// <returns>The driver, not started.</returns>
-    protected abstract ReaderDriver CreateDriver(int[]? baudRates);
+    protected abstract ReaderDriver CreateDriver(IBytePort port, int[]? baudRates);
 
-    private ReaderDriver Start(int[]? baudRates = null)
+    private ReaderDriver Start(int[]? baudRates = null, IBytePort? port = null)
     {
-        var driver = CreateDriver(baudRates);
+        var driver = CreateDriver(port ?? Bench.Line.UnitEnd, baudRates);
         Bench.Driver = driver;
         driver.Start();
         return driver;

@@ -1,3 +1,5 @@
+// Over 400 lines for a reason: the R2000 "0xA0" frame table in one place (checksum, command and answer encoders, tag
+// frames, round summaries, frequency table), so it reads against protocol reference §2.1; public for the emulators and tests.
 namespace TimingMat.Core.Reader.R2000
 {
     /// <summary>
