@@ -25,6 +25,10 @@ namespace TimingMat.Core.Crossings
         private readonly CrossingSettings _settings;
         private readonly DetectionMode _mode;
         private readonly bool _peak;
+        private readonly bool _continuous;
+        private readonly long _reaction;
+        private readonly long _stray;
+        private readonly long _interval;
         private readonly int _minFitReads;
         private readonly IMatTimeSource _time;
         private readonly ChipTable _table;
@@ -47,6 +51,10 @@ namespace TimingMat.Core.Crossings
             _settings = settings;
             _mode = settings.Mode;
             _peak = _mode == DetectionMode.Peak;
+            _continuous = _mode == DetectionMode.Continuous;
+            _reaction = settings.ReactionMicros;
+            _stray = settings.StrayMicros;
+            _interval = settings.ContinuousIntervalMicros;
             _minFitReads = settings.MinFitReads;
             _time = time;
             _table = table;
@@ -56,6 +64,110 @@ namespace TimingMat.Core.Crossings
             _queue = queue;
             _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
             _fit.BodyShadowCentiDb = settings.BodyShadowCentiDb;
+        }
+
+        /// <summary>
+        /// Closes the open crossings whose window has passed (in Continuous mode, also queues the passings of intervals
+        /// that ended), in slot order, running at most one peak fit: a further crossing due for a fit is decided now and
+        /// closes at the next poll, so a poll stays short on the device.
+        /// </summary>
+        /// <param name="localMicros">The unit's local time now, in µs.</param>
+        /// <returns>The earliest local time an open crossing may close next (<see cref="long.MinValue"/>: at the next poll).</returns>
+        internal long CloseDue(long localMicros)
+        {
+            long next = long.MaxValue;
+            bool fitted = false;
+            bool continuous = _continuous;
+            bool peak = _peak;
+            long reaction = _reaction;
+            long stray = _stray;
+            OpenCrossings slots = _slots;
+            short[] open = slots.Open;
+            short[] slotChip = slots.Chip;
+            bool[] closing = slots.Closing;
+            bool[] lingering = slots.Lingering;
+            bool[] strays = slots.Stray;
+            long[] lastRead = _chips.LastRead;
+            long[] presence = _chips.Presence;
+            for (int k = 0; k < slots.OpenCount; k++)
+            {
+                int s = open[k];
+                if (!closing[s])
+                {
+                    int chip = slotChip[s];
+                    long last = lastRead[chip];
+                    if (last - presence[chip] >= stray)
+                    {
+                        // Read without a gap for longer than the stray limit: a chip standing in the field.
+                        lingering[s] = true;
+                        strays[s] = true;
+                    }
+
+                    long goneAt = last + reaction;
+                    long dueAt;
+                    if (continuous)
+                    {
+                        if (localMicros < goneAt && slots.Hits[s] > 0)
+                        {
+                            long intervalAt = slots.First[s] + _interval;
+                            if (localMicros >= intervalAt)
+                            {
+                                if (_queue.Free == 0)
+                                {
+                                    next = long.MinValue;
+                                    break;
+                                }
+
+                                EmitInterval(s);
+                                continue;
+                            }
+
+                            next = intervalAt < next ? intervalAt : next;
+                        }
+
+                        dueAt = goneAt;
+                    }
+                    else if (peak && !lingering[s])
+                    {
+                        dueAt = slots.LastPeak[s] + reaction;
+                    }
+                    else
+                    {
+                        dueAt = goneAt;
+                    }
+
+                    if (localMicros < dueAt)
+                    {
+                        next = dueAt < next ? dueAt : next;
+                        continue;
+                    }
+                }
+
+                if (peak && !strays[s] && _store.Kept[s] >= _minFitReads)
+                {
+                    if (fitted)
+                    {
+                        // One fit a poll: this crossing is decided now and closes at the next poll.
+                        closing[s] = true;
+                        next = long.MinValue;
+                        continue;
+                    }
+
+                    fitted = true;
+                }
+
+                if (!Close(s, PassingFlags.None))
+                {
+                    // The queue is full: the rest waits for the next poll.
+                    next = long.MinValue;
+                    break;
+                }
+
+                // Close took the slot out of the list: the next one moved into this place.
+                k--;
+            }
+
+            return next;
         }
 
         /// <summary>Closes a crossing: queues its passing (none when it has no reads) and frees its slot.</summary>

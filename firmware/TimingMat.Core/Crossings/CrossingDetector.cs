@@ -32,12 +32,9 @@ namespace TimingMat.Core.Crossings
         private readonly DetectionMode _mode;
         private readonly long _reaction;
         private readonly long _deadTime;
-        private readonly long _stray;
-        private readonly long _interval;
         private readonly long _firstDueAfter;
         private readonly int _thinAfter;
         private readonly int _maxEpcBytes;
-        private readonly int _minFitReads;
         private readonly bool _peak;
         private readonly IPassingSink _sink;
         private readonly ChipTable _table;
@@ -72,13 +69,11 @@ namespace TimingMat.Core.Crossings
             _mode = settings.Mode;
             _reaction = settings.ReactionMicros;
             _deadTime = settings.DeadTimeMicros;
-            _stray = settings.StrayMicros;
-            _interval = settings.ContinuousIntervalMicros;
+            long interval = settings.ContinuousIntervalMicros;
             _thinAfter = settings.ThinAfterReads;
             _maxEpcBytes = settings.MaxEpcBytes;
-            _minFitReads = settings.MinFitReads;
             _peak = _mode == DetectionMode.Peak;
-            _firstDueAfter = _mode == DetectionMode.Continuous && _interval < _reaction ? _interval : _reaction;
+            _firstDueAfter = _mode == DetectionMode.Continuous && interval < _reaction ? interval : _reaction;
             _sink = sink;
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
             _chips = new TrackedChips(settings, _table);
@@ -407,99 +402,7 @@ namespace TimingMat.Core.Crossings
                 return delivered;
             }
 
-            long next = long.MaxValue;
-            bool fitted = false;
-            bool continuous = _mode == DetectionMode.Continuous;
-            bool peak = _peak;
-            long reaction = _reaction;
-            long stray = _stray;
-            OpenCrossings slots = _slots;
-            short[] open = slots.Open;
-            short[] slotChip = slots.Chip;
-            bool[] closing = slots.Closing;
-            bool[] lingering = slots.Lingering;
-            bool[] strays = slots.Stray;
-            long[] lastRead = _chips.LastRead;
-            long[] presence = _chips.Presence;
-            for (int k = 0; k < slots.OpenCount; k++)
-            {
-                int s = open[k];
-                if (!closing[s])
-                {
-                    int chip = slotChip[s];
-                    long last = lastRead[chip];
-                    if (last - presence[chip] >= stray)
-                    {
-                        // Read without a gap for longer than the stray limit: a chip standing in the field.
-                        lingering[s] = true;
-                        strays[s] = true;
-                    }
-
-                    long goneAt = last + reaction;
-                    long dueAt;
-                    if (continuous)
-                    {
-                        if (localMicros < goneAt && slots.Hits[s] > 0)
-                        {
-                            long intervalAt = slots.First[s] + _interval;
-                            if (localMicros >= intervalAt)
-                            {
-                                if (_queue.Free == 0)
-                                {
-                                    next = long.MinValue;
-                                    break;
-                                }
-
-                                _closer.EmitInterval(s);
-                                continue;
-                            }
-
-                            next = intervalAt < next ? intervalAt : next;
-                        }
-
-                        dueAt = goneAt;
-                    }
-                    else if (peak && !lingering[s])
-                    {
-                        dueAt = slots.LastPeak[s] + reaction;
-                    }
-                    else
-                    {
-                        dueAt = goneAt;
-                    }
-
-                    if (localMicros < dueAt)
-                    {
-                        next = dueAt < next ? dueAt : next;
-                        continue;
-                    }
-                }
-
-                if (peak && !strays[s] && _store.Kept[s] >= _minFitReads)
-                {
-                    if (fitted)
-                    {
-                        // One fit a poll: this crossing is decided now and closes at the next poll.
-                        closing[s] = true;
-                        next = long.MinValue;
-                        continue;
-                    }
-
-                    fitted = true;
-                }
-
-                if (!_closer.Close(s, PassingFlags.None))
-                {
-                    // The queue is full: the rest waits for the next poll.
-                    next = long.MinValue;
-                    break;
-                }
-
-                // Close took the slot out of the list: the next one moved into this place.
-                k--;
-            }
-
-            _nextDue = next;
+            _nextDue = _closer.CloseDue(localMicros);
             return delivered + (_queue.Count > 0 ? Flush() : 0);
         }
 
