@@ -1,3 +1,5 @@
+// A little over 400 lines on purpose: a read's whole path stays in OnTagRead (on the board a call costs several µs,
+// so the tables it updates are reached as fields), and the counters the unit reports are public properties here.
 using TimingMat.Core.Clock;
 using TimingMat.Core.Passings;
 using TimingMat.Core.Reader;
@@ -206,16 +208,14 @@ namespace TimingMat.Core.Crossings
             }
 
             long now = read.LocalMicros;
-            byte[] epc = read.Epc;
-            TrackedChips chips = _chips;
-            int chip = _table.Find(epc, 0, length);
+            int chip = _table.Find(read.Epc, 0, length);
             if (chip < 0)
             {
-                chip = chips.Acquire(epc, length, now);
+                chip = _chips.Acquire(read.Epc, length, now);
                 if (chip < 0)
                 {
                     // Every chip followed has an open crossing: the oldest closes early to make room.
-                    chip = _closer.Close(_slots.Oldest(), PassingFlags.CapacityClosed) ? chips.Acquire(epc, length, now) : -1;
+                    chip = _closer.Close(_slots.Oldest(), PassingFlags.CapacityClosed) ? _chips.Acquire(read.Epc, length, now) : -1;
                     if (chip < 0)
                     {
                         _refusedReads++;
@@ -226,11 +226,11 @@ namespace TimingMat.Core.Crossings
             else
             {
                 // A gap of a reaction window ends the chip's presence; continuous presence is what makes a stray.
-                long[] lastRead = chips.LastRead;
+                long[] lastRead = _chips.LastRead;
                 long last = lastRead[chip];
                 if (now - last >= _reaction)
                 {
-                    chips.Presence[chip] = now;
+                    _chips.Presence[chip] = now;
                 }
 
                 if (now > last)
@@ -240,16 +240,19 @@ namespace TimingMat.Core.Crossings
             }
 
             OpenCrossings slots = _slots;
-            int slot = chips.Crossing[chip];
-            if (slot >= 0 && slots.Closing[slot])
+            int slot = _chips.Crossing[chip];
+            if (slot >= 0)
             {
-                // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
-                _deadTimeReads++;
-                return;
+                if (slots.Closing[slot])
+                {
+                    // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
+                    _deadTimeReads++;
+                    return;
+                }
             }
-
-            if (slot < 0)
+            else
             {
+                TrackedChips chips = _chips;
                 long lastPassing = chips.LastPassing[chip];
                 if (_mode != DetectionMode.Continuous && lastPassing != NoTime && now - lastPassing < _deadTime)
                 {
