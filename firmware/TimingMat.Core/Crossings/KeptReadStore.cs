@@ -11,8 +11,8 @@ namespace TimingMat.Core.Crossings
     /// </summary>
     /// <remarks>
     /// Everything is allocated by the constructor; keeping a read, compacting a slot and gathering it for the fit
-    /// allocate nothing. The detector reaches <see cref="Kept"/>, <see cref="Stride"/> and the gathered arrays
-    /// directly: on the board every call costs several µs.
+    /// allocate nothing. The <see cref="CrossingCloser"/> reads <see cref="Kept"/> and the gathered arrays directly:
+    /// on the board every call costs several µs.
     /// </remarks>
     internal sealed class KeptReadStore
     {
@@ -28,9 +28,6 @@ namespace TimingMat.Core.Crossings
 
         /// <summary>Per slot: the entries it keeps (0 once released).</summary>
         internal readonly int[] Kept;
-
-        /// <summary>Per slot: the most reads one of its entries stands for; doubles each time the slot is compacted.</summary>
-        internal readonly int[] Stride;
 
         /// <summary>The slot last gathered: its entries' µs offsets, in time order (see <see cref="Gather"/>).</summary>
         internal readonly int[] GatheredTime;
@@ -48,6 +45,9 @@ namespace TimingMat.Core.Crossings
         internal long Full;
 
         private readonly int _samplesPer;
+
+        // Per slot: the most reads one of its entries stands for; doubles each time the slot is compacted.
+        private readonly int[] _stride;
         private readonly int _chunksPer;
         private readonly int[] _time;
         private readonly short[] _rssi;
@@ -69,10 +69,10 @@ namespace TimingMat.Core.Crossings
             _samplesPer = settings.SamplesPerCrossing;
             _chunksPer = (_samplesPer + ChunkMask) >> ChunkShift;
             Kept = new int[slots];
-            Stride = new int[slots];
+            _stride = new int[slots];
             for (int s = 0; s < slots; s++)
             {
-                Stride[s] = 1;
+                _stride[s] = 1;
             }
 
             int entries = peak ? settings.KeptReadEntries : 0;
@@ -112,7 +112,7 @@ namespace TimingMat.Core.Crossings
             short clamped = (short)(rssi > short.MaxValue ? short.MaxValue : (rssi < short.MinValue ? short.MinValue : rssi));
             byte antenna = (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F));
             int kept = Kept[slot];
-            int stride = Stride[slot];
+            int stride = _stride[slot];
 
             // At stride 1 every entry already stands for one read: nothing can take another.
             if (stride > 1 && kept > 0 && MergeIntoLast(slot, kept - 1, time, clamped, antenna))
@@ -148,7 +148,7 @@ namespace TimingMat.Core.Crossings
 
                 Full += kept < _samplesPer ? 1 : 0;
                 stride *= 2;
-                Stride[slot] = stride;
+                _stride[slot] = stride;
                 kept = Compact(slot, kept, stride);
                 Kept[slot] = kept;
                 if (MergeIntoLast(slot, kept - 1, time, clamped, antenna))
@@ -233,7 +233,7 @@ namespace TimingMat.Core.Crossings
             }
 
             Kept[slot] = 0;
-            Stride[slot] = 1;
+            _stride[slot] = 1;
         }
 
         private static void Merge(int[] times, short[] rssis, byte[] weights, int index, int offset, short rssi, int weight)
@@ -249,7 +249,7 @@ namespace TimingMat.Core.Crossings
         private bool MergeIntoLast(int slot, int last, int offset, short rssi, byte antenna)
         {
             int table = slot * _chunksPer;
-            int stride = Stride[slot];
+            int stride = _stride[slot];
             short[] chunks = _chunks;
             byte[] antennas = _antenna;
             byte[] weights = _weight;
