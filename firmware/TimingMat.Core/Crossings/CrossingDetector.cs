@@ -1,3 +1,5 @@
+// A little over 400 lines on purpose: a read's whole path stays in OnTagRead (on the board a call costs several µs,
+// so the tables it updates are reached as fields), and the counters the unit reports are public properties here.
 using TimingMat.Core.Clock;
 using TimingMat.Core.Passings;
 using TimingMat.Core.Reader;
@@ -26,97 +28,26 @@ namespace TimingMat.Core.Crossings
     /// </remarks>
     public sealed class CrossingDetector : ITagReadSink, IReadThinner
     {
-        private const long NoTime = long.MinValue;
-        private const int SweepPerPoll = 16;
-
-        // Largest number of reads one kept entry averages (keeps the fit's sums within 64 bits).
-        private const int MaxStride = 128;
-
-        // How many entries back (or ahead, when compacting) a read looks for an entry of its own antenna to join.
-        private const int MergeReach = 8;
-
-        // A crossing's kept reads live in chunks of CrossingSettings.KeptReadChunk (4) entries of the shared store:
-        // entry i is at chunk i >> 2, place i & 3.
-        private const int ChunkShift = 2;
-        private const int ChunkMask = CrossingSettings.KeptReadChunk - 1;
+        private const long NoTime = TrackedChips.NoTime;
 
         private readonly CrossingSettings _settings;
         private readonly DetectionMode _mode;
         private readonly long _reaction;
         private readonly long _deadTime;
-        private readonly long _stray;
-        private readonly long _interval;
-        private readonly int _samplesPer;
         private readonly long _firstDueAfter;
         private readonly int _thinAfter;
         private readonly int _maxEpcBytes;
-        private readonly int _minFitReads;
         private readonly bool _peak;
-        private readonly IMatTimeSource _time;
         private readonly IPassingSink _sink;
         private readonly ChipTable _table;
+        private readonly TrackedChips _chips;
+        private readonly OpenCrossings _slots;
+        private readonly KeptReadStore _store;
         private readonly PassingQueue _queue;
-        private readonly PeakFit _fit;
+        private readonly CrossingCloser _closer;
 
-        // Per chip entry of the table.
-        private readonly short[] _chipCrossing;
-        private readonly long[] _chipLastRead;
-        private readonly long[] _chipPresence;
-        private readonly long[] _chipLastPassing;
-        private readonly bool[] _chipThinned;
-
-        // Per open-crossing slot.
-        private readonly short[] _xChip;
-        private readonly long[] _xBase;
-        private readonly long[] _xFirst;
-        private readonly long[] _xLast;
-        private readonly long[] _xLastPeak;
-        private readonly long[] _xMaxTimeSum;
-        private readonly int[] _xMaxCount;
-        private readonly int[] _xMaxRssi;
-        private readonly byte[] _xBestAntenna;
-        private readonly int[] _xHits;
-        private readonly int[] _xKept;
-        private readonly int[] _xStride;
-        private readonly bool[] _xLingering;
-        private readonly bool[] _xStray;
-
-        // Due but waiting for its fit: a poll runs at most one peak fit, so a poll stays short on the device.
-        private readonly bool[] _xClosing;
-        private readonly short[] _freeSlots;
-        private int _freeSlotCount;
-
-        // The open slots in ascending order (a poll visits only these, in the order a full scan would), and the
-        // earliest local time any of them may close: polls before it skip the scan.
-        private readonly short[] _open;
-        private int _openCount;
+        // The earliest local time any open crossing may close: polls before it skip the scan.
         private long _nextDue;
-
-        // Chips without an open crossing, in the order their crossings closed: the sweep frees them once expired.
-        private readonly short[] _idle;
-        private readonly bool[] _chipQueued;
-        private int _idleHead;
-        private int _idleCount;
-
-        // Reads kept for the peak fit, in one store the open crossings share (CrossingSettings.KeptReadEntries): up to
-        // SamplesPerCrossing entries per slot in time order, µs after the slot's base time; an entry may stand for
-        // several neighbouring reads of one antenna (weight), averaged. Each slot lists the chunks its entries are in.
-        private readonly int[] _sTime;
-        private readonly short[] _sRssi;
-        private readonly byte[] _sAntenna;
-        private readonly byte[] _sWeight;
-        private readonly int _chunksPer;
-        private readonly short[] _xChunk;
-        private readonly int[] _xNext;
-        private readonly short[] _freeChunks;
-        private int _freeChunkCount;
-
-        // One crossing's kept reads gathered in order, for its fit or its compaction.
-        private readonly int[] _gTime;
-        private readonly short[] _gRssi;
-        private readonly byte[] _gAntenna;
-        private readonly byte[] _gWeight;
-        private long _keptStoreFull;
 
         // Counters as fields: "Counter++" on an auto-property is two calls on the device.
         private long _readsThinned;
@@ -125,13 +56,8 @@ namespace TimingMat.Core.Crossings
         private long _refusedReads;
         private long _deadTimeReads;
         private long _crossingsOpened;
-        private long _passingsQueued;
         private long _passingsDelivered;
-        private long _capacityClosed;
-        private long _forgottenChips;
-        private long _fitFallbacks;
         private long _backPressureStalls;
-
 
         /// <summary>Initializes a new instance of the <see cref="CrossingDetector"/> class and preallocates everything it needs.</summary>
         /// <param name="settings">Mode, windows and capacities; checked with <see cref="CrossingSettings.Validate"/>.</param>
@@ -145,77 +71,19 @@ namespace TimingMat.Core.Crossings
             _mode = settings.Mode;
             _reaction = settings.ReactionMicros;
             _deadTime = settings.DeadTimeMicros;
-            _stray = settings.StrayMicros;
-            _interval = settings.ContinuousIntervalMicros;
-            _samplesPer = settings.SamplesPerCrossing;
+            long interval = settings.ContinuousIntervalMicros;
             _thinAfter = settings.ThinAfterReads;
             _maxEpcBytes = settings.MaxEpcBytes;
-            _minFitReads = settings.MinFitReads;
             _peak = _mode == DetectionMode.Peak;
-            _firstDueAfter = _mode == DetectionMode.Continuous && _interval < _reaction ? _interval : _reaction;
-            _time = time;
+            _firstDueAfter = _mode == DetectionMode.Continuous && interval < _reaction ? interval : _reaction;
             _sink = sink;
             _table = new ChipTable(settings.ChipCapacity, settings.MaxEpcBytes);
+            _chips = new TrackedChips(settings, _table);
+            _slots = new OpenCrossings(settings.OpenCrossingCapacity);
+            _store = new KeptReadStore(settings, _peak);
             _queue = new PassingQueue(settings.PendingPassings, settings.MaxEpcBytes);
-            _fit = new PeakFit(settings.SamplesPerCrossing, settings.MinFitReads, settings.OutlierPasses, settings.OutlierTenthsOfSigma, settings.FitSpanCentiDb);
-            _fit.BodyShadowCentiDb = settings.BodyShadowCentiDb;
-
-            int chips = settings.ChipCapacity;
-            _chipCrossing = new short[chips];
-            _chipLastRead = new long[chips];
-            _chipPresence = new long[chips];
-            _chipLastPassing = new long[chips];
-            _chipThinned = new bool[chips];
-
-            int slots = settings.OpenCrossingCapacity;
-            _xChip = new short[slots];
-            _xBase = new long[slots];
-            _xFirst = new long[slots];
-            _xLast = new long[slots];
-            _xLastPeak = new long[slots];
-            _xMaxTimeSum = new long[slots];
-            _xMaxCount = new int[slots];
-            _xMaxRssi = new int[slots];
-            _xBestAntenna = new byte[slots];
-            _xHits = new int[slots];
-            _xKept = new int[slots];
-            _xStride = new int[slots];
-            _xLingering = new bool[slots];
-            _xStray = new bool[slots];
-            _xClosing = new bool[slots];
-            _freeSlots = new short[slots];
-            for (int s = 0; s < slots; s++)
-            {
-                _xChip[s] = -1;
-                _freeSlots[s] = (short)(slots - 1 - s);
-            }
-
-            _freeSlotCount = slots;
-            _open = new short[slots];
+            _closer = new CrossingCloser(settings, time, _table, _chips, _slots, _store, _queue);
             _nextDue = long.MaxValue;
-            _idle = new short[chips];
-            _chipQueued = new bool[chips];
-            int entries = _peak ? settings.KeptReadEntries : 0;
-            _sTime = new int[entries];
-            _sRssi = new short[entries];
-            _sAntenna = new byte[entries];
-            _sWeight = new byte[entries];
-            _chunksPer = (_samplesPer + ChunkMask) >> ChunkShift;
-            _xChunk = new short[_peak ? slots * _chunksPer : 0];
-            _xNext = new int[_peak ? slots : 0];
-            int chunks = entries >> ChunkShift;
-            _freeChunks = new short[chunks];
-            for (int c = 0; c < chunks; c++)
-            {
-                _freeChunks[c] = (short)(chunks - 1 - c);
-            }
-
-            _freeChunkCount = chunks;
-            int gathered = _peak ? _chunksPer << ChunkShift : 0;
-            _gTime = new int[gathered];
-            _gRssi = new short[gathered];
-            _gAntenna = new byte[gathered];
-            _gWeight = new byte[gathered];
         }
 
         /// <summary>Gets the settings the detector runs with.</summary>
@@ -266,7 +134,7 @@ namespace TimingMat.Core.Crossings
         /// <summary>Gets the number of passings (and markers) queued for the sink.</summary>
         public long PassingsQueued
         {
-            get { return _passingsQueued; }
+            get { return _closer.Queued; }
         }
 
         /// <summary>Gets the number of passings (and markers) the sink took.</summary>
@@ -278,19 +146,19 @@ namespace TimingMat.Core.Crossings
         /// <summary>Gets the number of crossings closed early because the chip table or the open crossings were full.</summary>
         public long CapacityClosed
         {
-            get { return _capacityClosed; }
+            get { return _closer.CapacityClosed; }
         }
 
         /// <summary>Gets the number of chips forgotten before their dead time ended, to make room (a later read may give a second passing).</summary>
         public long ForgottenChips
         {
-            get { return _forgottenChips; }
+            get { return _chips.Forgotten; }
         }
 
         /// <summary>Gets the number of Peak-mode passings timed at the strongest read because the peak fit failed.</summary>
         public long FitFallbacks
         {
-            get { return _fitFallbacks; }
+            get { return _closer.FitFallbacks; }
         }
 
         /// <summary>Gets the number of flushes the sink cut short by refusing a passing.</summary>
@@ -302,7 +170,7 @@ namespace TimingMat.Core.Crossings
         /// <summary>Gets the number of crossings open now.</summary>
         public int OpenCrossings
         {
-            get { return _xChip.Length - _freeSlotCount; }
+            get { return _slots.OpenCount; }
         }
 
         /// <summary>
@@ -312,7 +180,7 @@ namespace TimingMat.Core.Crossings
         /// </summary>
         public long KeptStoreFull
         {
-            get { return _keptStoreFull; }
+            get { return _store.Full; }
         }
 
         /// <summary>Gets the number of chips the table follows now (open crossings and chips in dead time).</summary>
@@ -340,30 +208,29 @@ namespace TimingMat.Core.Crossings
             }
 
             long now = read.LocalMicros;
-            byte[] epc = read.Epc;
-            long[] lastRead = _chipLastRead;
-            int chip = _table.Find(epc, 0, length);
+            int chip = _table.Find(read.Epc, 0, length);
             if (chip < 0)
             {
-                chip = AcquireChip(epc, length, now);
+                chip = _chips.Acquire(read.Epc, length, now);
                 if (chip < 0)
                 {
-                    _refusedReads++;
-                    return;
+                    // Every chip followed has an open crossing: the oldest closes early to make room.
+                    chip = _closer.Close(_slots.Oldest(), PassingFlags.CapacityClosed) ? _chips.Acquire(read.Epc, length, now) : -1;
+                    if (chip < 0)
+                    {
+                        _refusedReads++;
+                        return;
+                    }
                 }
-
-                _chipCrossing[chip] = -1;
-                _chipPresence[chip] = now;
-                lastRead[chip] = now;
-                _chipLastPassing[chip] = NoTime;
             }
             else
             {
                 // A gap of a reaction window ends the chip's presence; continuous presence is what makes a stray.
+                long[] lastRead = _chips.LastRead;
                 long last = lastRead[chip];
                 if (now - last >= _reaction)
                 {
-                    _chipPresence[chip] = now;
+                    _chips.Presence[chip] = now;
                 }
 
                 if (now > last)
@@ -372,34 +239,100 @@ namespace TimingMat.Core.Crossings
                 }
             }
 
-            int slot = _chipCrossing[chip];
-            if (slot >= 0 && _xClosing[slot])
+            OpenCrossings slots = _slots;
+            int slot = _chips.Crossing[chip];
+            if (slot >= 0)
             {
-                // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
-                _deadTimeReads++;
-                return;
+                if (slots.Closing[slot])
+                {
+                    // Its crossing is decided and waits for its fit: the read falls in the dead time it would be in.
+                    _deadTimeReads++;
+                    return;
+                }
             }
-
-            if (slot < 0)
+            else
             {
-                long lastPassing = _chipLastPassing[chip];
+                TrackedChips chips = _chips;
+                long lastPassing = chips.LastPassing[chip];
                 if (_mode != DetectionMode.Continuous && lastPassing != NoTime && now - lastPassing < _deadTime)
                 {
                     _deadTimeReads++;
                     return;
                 }
 
-                slot = OpenCrossing(chip, now);
+                // Opened while the chip never left since its last passing: it stands in the field and closes only when gone.
+                bool lingering = chips.Presence[chip] < now;
+                slot = slots.Take(chip, now, lingering);
                 if (slot < 0)
                 {
-                    // Left in the table without a crossing: the sweep frees it like any idle chip.
-                    QueueIdle(chip);
-                    _refusedReads++;
-                    return;
+                    // Every slot taken: the oldest crossing closes early to make room, unless the passing queue is full.
+                    slot = _closer.Close(slots.Oldest(), PassingFlags.CapacityClosed) ? slots.Take(chip, now, lingering) : -1;
+                    if (slot < 0)
+                    {
+                        // Left in the table without a crossing: the sweep frees it like any idle chip.
+                        chips.QueueIdle(chip);
+                        _refusedReads++;
+                        return;
+                    }
+                }
+
+                chips.Crossing[chip] = (short)slot;
+                _crossingsOpened++;
+            }
+
+            int rssi = read.RssiCentiDbm;
+            int hits = slots.Hits[slot];
+            long baseTime = slots.Base[slot];
+            if (hits == 0)
+            {
+                // First read of the crossing (or, in Continuous mode, of the interval): it may close from then on.
+                slots.First[slot] = now;
+                slots.Last[slot] = now;
+                slots.MaxRssi[slot] = int.MinValue;
+                long due = now + _firstDueAfter;
+                if (due < _nextDue)
+                {
+                    _nextDue = due;
+                }
+            }
+            else
+            {
+                if (now < slots.First[slot])
+                {
+                    slots.First[slot] = now;
+                }
+
+                if (now > slots.Last[slot])
+                {
+                    slots.Last[slot] = now;
                 }
             }
 
-            AddRead(slot, read, now);
+            slots.Hits[slot] = hits + 1;
+            int maxRssi = slots.MaxRssi[slot];
+            if (rssi > maxRssi)
+            {
+                slots.MaxRssi[slot] = rssi;
+                slots.MaxTimeSum[slot] = now - baseTime;
+                slots.MaxCount[slot] = 1;
+                slots.BestAntenna[slot] = (byte)MatAntenna.Of(read.ReaderIndex, read.Antenna);
+                slots.LastPeak[slot] = now;
+            }
+            else if (rssi == maxRssi)
+            {
+                // Readers report whole dBm, so the strongest level is often reached several times: keep their mean time.
+                slots.MaxTimeSum[slot] += now - baseTime;
+                slots.MaxCount[slot]++;
+                if (now > slots.LastPeak[slot])
+                {
+                    slots.LastPeak[slot] = now;
+                }
+            }
+
+            if (_peak)
+            {
+                _store.Keep(slot, read, rssi, now - baseTime);
+            }
         }
 
         /// <summary>
@@ -425,16 +358,17 @@ namespace TimingMat.Core.Crossings
                 return false;
             }
 
-            int slot = _chipCrossing[chip];
+            TrackedChips chips = _chips;
+            int slot = chips.Crossing[chip];
             bool wellRead;
             if (slot >= 0)
             {
-                wellRead = _xClosing[slot] || _xHits[slot] >= _thinAfter;
+                wellRead = _slots.Closing[slot] || _slots.Hits[slot] >= _thinAfter;
             }
             else
             {
-                long lastPassing = _chipLastPassing[chip];
-                wellRead = _mode != DetectionMode.Continuous && lastPassing != NoTime && _chipLastRead[chip] - lastPassing < _deadTime;
+                long lastPassing = chips.LastPassing[chip];
+                wellRead = _mode != DetectionMode.Continuous && lastPassing != NoTime && chips.LastRead[chip] - lastPassing < _deadTime;
             }
 
             if (!wellRead)
@@ -442,8 +376,8 @@ namespace TimingMat.Core.Crossings
                 return false;
             }
 
-            bool thin = !_chipThinned[chip];
-            _chipThinned[chip] = thin;
+            bool thin = !chips.Thinned[chip];
+            chips.Thinned[chip] = thin;
             if (thin)
             {
                 _readsThinned++;
@@ -461,9 +395,9 @@ namespace TimingMat.Core.Crossings
         public int Poll(long localMicros)
         {
             int delivered = _queue.Count > 0 ? Flush() : 0;
-            if (_idleCount > 0)
+            if (_chips.IdleCount > 0)
             {
-                Sweep(localMicros);
+                _chips.Sweep(localMicros);
             }
 
             if (localMicros < _nextDue)
@@ -471,98 +405,7 @@ namespace TimingMat.Core.Crossings
                 return delivered;
             }
 
-            long next = long.MaxValue;
-            bool fitted = false;
-            bool continuous = _mode == DetectionMode.Continuous;
-            bool peak = _peak;
-            long reaction = _reaction;
-            long stray = _stray;
-            short[] open = _open;
-            short[] slotChip = _xChip;
-            bool[] closing = _xClosing;
-            bool[] lingering = _xLingering;
-            bool[] strays = _xStray;
-            long[] lastRead = _chipLastRead;
-            long[] presence = _chipPresence;
-            for (int k = 0; k < _openCount; k++)
-            {
-                int s = open[k];
-                if (!closing[s])
-                {
-                    int chip = slotChip[s];
-                    long last = lastRead[chip];
-                    if (last - presence[chip] >= stray)
-                    {
-                        // Read without a gap for longer than the stray limit: a chip standing in the field.
-                        lingering[s] = true;
-                        strays[s] = true;
-                    }
-
-                    long goneAt = last + reaction;
-                    long dueAt;
-                    if (continuous)
-                    {
-                        if (localMicros < goneAt && _xHits[s] > 0)
-                        {
-                            long intervalAt = _xFirst[s] + _interval;
-                            if (localMicros >= intervalAt)
-                            {
-                                if (_queue.Free == 0)
-                                {
-                                    next = long.MinValue;
-                                    break;
-                                }
-
-                                EmitInterval(s);
-                                continue;
-                            }
-
-                            next = intervalAt < next ? intervalAt : next;
-                        }
-
-                        dueAt = goneAt;
-                    }
-                    else if (peak && !lingering[s])
-                    {
-                        dueAt = _xLastPeak[s] + reaction;
-                    }
-                    else
-                    {
-                        dueAt = goneAt;
-                    }
-
-                    if (localMicros < dueAt)
-                    {
-                        next = dueAt < next ? dueAt : next;
-                        continue;
-                    }
-                }
-
-                if (peak && !strays[s] && _xKept[s] >= _minFitReads)
-                {
-                    if (fitted)
-                    {
-                        // One fit a poll: this crossing is decided now and closes at the next poll.
-                        closing[s] = true;
-                        next = long.MinValue;
-                        continue;
-                    }
-
-                    fitted = true;
-                }
-
-                if (!Close(s, PassingFlags.None))
-                {
-                    // The queue is full: the rest waits for the next poll.
-                    next = long.MinValue;
-                    break;
-                }
-
-                // Close took the slot out of the list: the next one moved into this place.
-                k--;
-            }
-
-            _nextDue = next;
+            _nextDue = _closer.CloseDue(localMicros);
             return delivered + (_queue.Count > 0 ? Flush() : 0);
         }
 
@@ -571,15 +414,15 @@ namespace TimingMat.Core.Crossings
         public bool CloseAll()
         {
             Flush();
-            while (_openCount > 0)
+            while (_slots.OpenCount > 0)
             {
-                int s = _open[0];
-                if (IsStray(_xChip[s]))
+                int s = _slots.Open[0];
+                if (_chips.IsStray(_slots.Chip[s]))
                 {
-                    _xStray[s] = true;
+                    _slots.Stray[s] = true;
                 }
 
-                if (!Close(s, PassingFlags.None))
+                if (!_closer.Close(s, PassingFlags.None))
                 {
                     Flush();
                     return false;
@@ -603,7 +446,7 @@ namespace TimingMat.Core.Crossings
 
             slot.CopyFrom(record);
             _queue.Commit();
-            _passingsQueued++;
+            _closer.Queued++;
             return true;
         }
 
@@ -618,562 +461,6 @@ namespace TimingMat.Core.Crossings
 
             _passingsDelivered += taken;
             return taken;
-        }
-
-        // Frees idle chips whose dead time is over and that have left, oldest passing first, a few per poll so a poll
-        // stays short. A chip still present (read in its dead time) holds the queue up only until it leaves or opens
-        // a new crossing; entries of chips that opened one again, or were forgotten for room, are dropped.
-        private void Sweep(long now)
-        {
-            for (int budget = SweepPerPoll; budget > 0 && _idleCount > 0; budget--)
-            {
-                int chip = _idle[_idleHead];
-                if (_table.IsUsed(chip) && _chipCrossing[chip] < 0)
-                {
-                    if (!IsExpired(chip, now))
-                    {
-                        if (_mode == DetectionMode.Continuous || _chipLastPassing[chip] == NoTime || now - _chipLastPassing[chip] >= _deadTime)
-                        {
-                            // Only its presence keeps it: let the chips behind it be checked.
-                            DequeueIdle();
-                            QueueIdle(chip);
-                        }
-
-                        return;
-                    }
-
-                    _table.Remove(chip);
-                }
-
-                DequeueIdle();
-            }
-        }
-
-        private void QueueIdle(int chip)
-        {
-            if (_chipQueued[chip] || _idleCount == _idle.Length)
-            {
-                return;
-            }
-
-            int at = _idleHead + _idleCount;
-            _idle[at >= _idle.Length ? at - _idle.Length : at] = (short)chip;
-            _idleCount++;
-            _chipQueued[chip] = true;
-        }
-
-        private void DequeueIdle()
-        {
-            _chipQueued[_idle[_idleHead]] = false;
-            _idleHead = _idleHead + 1 == _idle.Length ? 0 : _idleHead + 1;
-            _idleCount--;
-        }
-
-        // Stray: read without a gap of a reaction window for longer than the stray limit (up to its latest read, so a
-        // chip that left long before a late poll does not count as present all that time).
-        private bool IsStray(int chip)
-        {
-            return _chipLastRead[chip] - _chipPresence[chip] >= _stray;
-        }
-
-        private bool IsExpired(int chip, long now)
-        {
-            bool deadTimeOver = _mode == DetectionMode.Continuous || _chipLastPassing[chip] == NoTime || now - _chipLastPassing[chip] >= _deadTime;
-            return deadTimeOver && now - _chipLastRead[chip] >= _reaction;
-        }
-
-        private int AcquireChip(byte[] epc, int length, long now)
-        {
-            int chip = _table.Add(epc, length);
-            if (chip >= 0)
-            {
-                return chip;
-            }
-
-            // Full: forget the idle chip heard longest ago; if every chip has an open crossing, close the oldest early.
-            int victim = -1;
-            long oldest = long.MaxValue;
-            for (int i = 0; i < _table.Capacity; i++)
-            {
-                if (_table.IsUsed(i) && _chipCrossing[i] < 0 && _chipLastRead[i] < oldest)
-                {
-                    oldest = _chipLastRead[i];
-                    victim = i;
-                }
-            }
-
-            if (victim < 0)
-            {
-                int slot = OldestSlot();
-                victim = _xChip[slot];
-                if (!Close(slot, PassingFlags.CapacityClosed))
-                {
-                    return -1;
-                }
-            }
-
-            if (!IsExpired(victim, now))
-            {
-                _forgottenChips++;
-            }
-
-            _table.Remove(victim);
-            return _table.Add(epc, length);
-        }
-
-        private int OldestSlot()
-        {
-            int oldest = -1;
-            for (int k = 0; k < _openCount; k++)
-            {
-                int s = _open[k];
-                if (oldest < 0 || _xFirst[s] < _xFirst[oldest])
-                {
-                    oldest = s;
-                }
-            }
-
-            return oldest;
-        }
-
-        private int OpenCrossing(int chip, long now)
-        {
-            if (_freeSlotCount == 0 && !Close(OldestSlot(), PassingFlags.CapacityClosed))
-            {
-                return -1;
-            }
-
-            int slot = _freeSlots[--_freeSlotCount];
-            _xChip[slot] = (short)chip;
-            _xBase[slot] = now;
-            _xHits[slot] = 0;
-            _xKept[slot] = 0;
-            _xStride[slot] = 1;
-
-            // Opened while the chip never left since its last passing: it stands in the field and closes only when gone.
-            _xLingering[slot] = _chipPresence[chip] < now;
-            _xStray[slot] = false;
-            _xClosing[slot] = false;
-            _chipCrossing[chip] = (short)slot;
-            int k = _openCount;
-            while (k > 0 && _open[k - 1] > slot)
-            {
-                _open[k] = _open[k - 1];
-                k--;
-            }
-
-            _open[k] = (short)slot;
-            _openCount++;
-            _crossingsOpened++;
-            return slot;
-        }
-
-        private void AddRead(int slot, TagRead read, long now)
-        {
-            int rssi = read.RssiCentiDbm;
-            int hits = _xHits[slot];
-            long first;
-            long lastPeak;
-            long baseTime = _xBase[slot];
-            if (hits == 0)
-            {
-                // First read of the crossing (or, in Continuous mode, of the interval): it may close from then on.
-                first = now;
-                _xFirst[slot] = now;
-                _xLast[slot] = now;
-                _xMaxRssi[slot] = int.MinValue;
-                long due = now + _firstDueAfter;
-                if (due < _nextDue)
-                {
-                    _nextDue = due;
-                }
-            }
-            else
-            {
-                first = _xFirst[slot];
-                if (now < first)
-                {
-                    _xFirst[slot] = now;
-                }
-
-                if (now > _xLast[slot])
-                {
-                    _xLast[slot] = now;
-                }
-            }
-
-            _xHits[slot] = hits + 1;
-            int maxRssi = _xMaxRssi[slot];
-            if (rssi > maxRssi)
-            {
-                _xMaxRssi[slot] = rssi;
-                _xMaxTimeSum[slot] = now - baseTime;
-                _xMaxCount[slot] = 1;
-                _xBestAntenna[slot] = (byte)MatAntenna.Of(read.ReaderIndex, read.Antenna);
-                _xLastPeak[slot] = now;
-            }
-            else if (rssi == maxRssi)
-            {
-                // Readers report whole dBm, so the strongest level is often reached several times: keep their mean time.
-                _xMaxTimeSum[slot] += now - baseTime;
-                _xMaxCount[slot]++;
-                lastPeak = _xLastPeak[slot];
-                if (now > lastPeak)
-                {
-                    _xLastPeak[slot] = now;
-                }
-            }
-
-            if (!_peak)
-            {
-                return;
-            }
-
-            // Keeps the crossing's reads for the fit. When the slot fills, neighbouring reads of one antenna are merged
-            // into weighted averages and later reads are averaged in groups of the new stride: a long crossing keeps all
-            // its information, evenly spread in time, in fixed memory.
-            long offset = now - baseTime;
-            int time = offset > int.MaxValue ? int.MaxValue : (offset < int.MinValue ? int.MinValue : (int)offset);
-            short clamped = (short)(rssi > short.MaxValue ? short.MaxValue : (rssi < short.MinValue ? short.MinValue : rssi));
-            byte antenna = (byte)(((read.ReaderIndex & 0x0F) << 4) | ((read.Antenna - 1) & 0x0F));
-            int kept = _xKept[slot];
-            int stride = _xStride[slot];
-
-            // At stride 1 every entry already stands for one read: nothing can take another.
-            if (stride > 1 && kept > 0 && MergeIntoLast(slot, kept - 1, time, clamped, antenna))
-            {
-                return;
-            }
-
-            // Within a chunk the next entry is the one after the last (most reads); every fourth entry starts a new chunk,
-            // and an empty store compacts the crossing as a full slot does.
-            int index;
-            if ((kept & ChunkMask) != 0 && kept != _samplesPer)
-            {
-                index = _xNext[slot];
-                _xNext[slot] = index + 1;
-                _sTime[index] = time;
-                _sRssi[index] = clamped;
-                _sAntenna[index] = antenna;
-                _sWeight[index] = 1;
-                _xKept[slot] = kept + 1;
-                return;
-            }
-
-            bool newChunk = (kept & ChunkMask) == 0;
-            if (kept == _samplesPer || (newChunk && _freeChunkCount == 0))
-            {
-                if (stride >= MaxStride || kept == 0)
-                {
-                    // A very long crossing (a chip standing in the field), or no store left for a first entry: its
-                    // later reads count as hits only.
-                    _keptStoreFull += kept < _samplesPer ? 1 : 0;
-                    return;
-                }
-
-                _keptStoreFull += kept < _samplesPer ? 1 : 0;
-                stride *= 2;
-                _xStride[slot] = stride;
-                kept = Compact(slot, kept, stride);
-                _xKept[slot] = kept;
-                if (MergeIntoLast(slot, kept - 1, time, clamped, antenna))
-                {
-                    return;
-                }
-
-                // Compacting gave chunks back, so a new one is there when needed.
-                newChunk = (kept & ChunkMask) == 0;
-            }
-
-            int at = (slot * _chunksPer) + (kept >> ChunkShift);
-            if (newChunk)
-            {
-                _xChunk[at] = _freeChunks[--_freeChunkCount];
-            }
-
-            index = (_xChunk[at] << ChunkShift) | (kept & ChunkMask);
-            _xNext[slot] = index + 1;
-            _sTime[index] = time;
-            _sRssi[index] = clamped;
-            _sAntenna[index] = antenna;
-            _sWeight[index] = 1;
-            _xKept[slot] = kept + 1;
-        }
-
-        // Averages the read into one of the latest entries of its antenna that has room under the stride.
-        private bool MergeIntoLast(int slot, int last, int offset, short rssi, byte antenna)
-        {
-            int table = slot * _chunksPer;
-            int stride = _xStride[slot];
-            short[] chunks = _xChunk;
-            byte[] antennas = _sAntenna;
-            byte[] weights = _sWeight;
-            for (int i = last; i >= 0 && i > last - MergeReach; i--)
-            {
-                int index = (chunks[table + (i >> ChunkShift)] << ChunkShift) | (i & ChunkMask);
-                if (antennas[index] == antenna && weights[index] < stride)
-                {
-                    Merge(_sTime, _sRssi, weights, index, offset, rssi, 1);
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        // Merges each entry with the next entry of its antenna (antennas interleave read by read on multiplexed
-        // readers) when their weights fit the stride, then closes the gaps and gives the chunks left empty back to
-        // the store; returns the entries left.
-        private int Compact(int slot, int kept, int stride)
-        {
-            Gather(slot, kept);
-            int[] times = _gTime;
-            short[] rssis = _gRssi;
-            byte[] antennas = _gAntenna;
-            byte[] weights = _gWeight;
-            bool merged = false;
-            for (int i = 0; i < kept; i++)
-            {
-                if (weights[i] == 0)
-                {
-                    continue;
-                }
-
-                for (int j = i + 1; j < kept && j <= i + MergeReach; j++)
-                {
-                    if (weights[j] != 0 && antennas[j] == antennas[i] && weights[i] + weights[j] <= stride)
-                    {
-                        Merge(times, rssis, weights, i, times[j], rssis[j], weights[j]);
-                        weights[j] = 0;
-                        merged = true;
-                        break;
-                    }
-                }
-            }
-
-            // Nothing merged (more antennas interleave than the reach): thin evenly, keeping every other entry.
-            int step = merged ? 1 : 2;
-            int table = slot * _chunksPer;
-            short[] chunks = _xChunk;
-            int write = 0;
-            for (int read = 0; read < kept; read += step)
-            {
-                if (weights[read] == 0)
-                {
-                    continue;
-                }
-
-                int index = (chunks[table + (write >> ChunkShift)] << ChunkShift) | (write & ChunkMask);
-                _sTime[index] = times[read];
-                _sRssi[index] = rssis[read];
-                _sAntenna[index] = antennas[read];
-                _sWeight[index] = weights[read];
-                write++;
-            }
-
-            FreeChunks(table, (write + ChunkMask) >> ChunkShift, (kept + ChunkMask) >> ChunkShift);
-            if ((write & ChunkMask) != 0)
-            {
-                // The next read goes after the last entry left, in its chunk.
-                _xNext[slot] = (chunks[table + (write >> ChunkShift)] << ChunkShift) | (write & ChunkMask);
-            }
-
-            return write;
-        }
-
-        // Copies a slot's kept reads, in order, to the gathered arrays: whole chunks, four entries a step (the entries
-        // past the last kept one are left over from earlier crossings and never read).
-        private void Gather(int slot, int kept)
-        {
-            int table = slot * _chunksPer;
-            int end = table + ((kept + ChunkMask) >> ChunkShift);
-            short[] chunks = _xChunk;
-            int[] sTime = _sTime;
-            short[] sRssi = _sRssi;
-            byte[] sAntenna = _sAntenna;
-            byte[] sWeight = _sWeight;
-            int[] gTime = _gTime;
-            short[] gRssi = _gRssi;
-            byte[] gAntenna = _gAntenna;
-            byte[] gWeight = _gWeight;
-            int to = 0;
-            for (int c = table; c < end; c++)
-            {
-                int from = chunks[c] << ChunkShift;
-                gTime[to] = sTime[from];
-                gTime[to + 1] = sTime[from + 1];
-                gTime[to + 2] = sTime[from + 2];
-                gTime[to + 3] = sTime[from + 3];
-                gRssi[to] = sRssi[from];
-                gRssi[to + 1] = sRssi[from + 1];
-                gRssi[to + 2] = sRssi[from + 2];
-                gRssi[to + 3] = sRssi[from + 3];
-                gAntenna[to] = sAntenna[from];
-                gAntenna[to + 1] = sAntenna[from + 1];
-                gAntenna[to + 2] = sAntenna[from + 2];
-                gAntenna[to + 3] = sAntenna[from + 3];
-                gWeight[to] = sWeight[from];
-                gWeight[to + 1] = sWeight[from + 1];
-                gWeight[to + 2] = sWeight[from + 2];
-                gWeight[to + 3] = sWeight[from + 3];
-                to += 4;
-            }
-        }
-
-        // Gives a slot's chunks from..to-1 back to the store.
-        private void FreeChunks(int table, int from, int to)
-        {
-            for (int c = from; c < to; c++)
-            {
-                _freeChunks[_freeChunkCount++] = _xChunk[table + c];
-            }
-        }
-
-        private static void Merge(int[] times, short[] rssis, byte[] weights, int index, int offset, short rssi, int weight)
-        {
-            long w = weights[index];
-            long total = w + weight;
-            times[index] = (int)(((times[index] * w) + ((long)offset * weight)) / total);
-            rssis[index] = (short)(((rssis[index] * w) + ((long)rssi * weight)) / total);
-            weights[index] = (byte)total;
-        }
-
-        private long StrongestReadTime(int slot)
-        {
-            return _xBase[slot] + (_xMaxTimeSum[slot] / _xMaxCount[slot]);
-        }
-
-        private bool Close(int slot, PassingFlags flags)
-        {
-            int chip = _xChip[slot];
-            if (_xHits[slot] == 0)
-            {
-                Release(slot);
-                return true;
-            }
-
-            long time;
-            long second = NoTime;
-            if (_mode == DetectionMode.Peak)
-            {
-                long apex;
-                if (_xStray[slot])
-                {
-                    // A chip standing in the field has no single peak; its strongest read is as good a time as any.
-                    time = StrongestReadTime(slot);
-                }
-                else if (_xKept[slot] >= _minFitReads && FitKept(slot, out apex))
-                {
-                    time = _xBase[slot] + apex;
-                }
-                else
-                {
-                    time = StrongestReadTime(slot);
-                    _fitFallbacks++;
-                }
-            }
-            else if (_mode == DetectionMode.Last)
-            {
-                time = _xLast[slot];
-            }
-            else if (_mode == DetectionMode.Continuous)
-            {
-                time = StrongestReadTime(slot);
-            }
-            else
-            {
-                time = _xFirst[slot];
-                if (_mode == DetectionMode.FirstAndLast && _xLast[slot] != _xFirst[slot])
-                {
-                    second = _xLast[slot];
-                }
-            }
-
-            if (_queue.Free < (second == NoTime ? 1 : 2))
-            {
-                return false;
-            }
-
-            if (_xStray[slot])
-            {
-                flags |= PassingFlags.Stray;
-            }
-
-            if ((flags & PassingFlags.CapacityClosed) != 0)
-            {
-                _capacityClosed++;
-            }
-
-            Emit(slot, chip, time, flags);
-            if (second != NoTime)
-            {
-                Emit(slot, chip, second, flags);
-            }
-
-            _chipLastPassing[chip] = time;
-            Release(slot);
-            return true;
-        }
-
-        private void EmitInterval(int slot)
-        {
-            Emit(slot, _xChip[slot], StrongestReadTime(slot), _xStray[slot] ? PassingFlags.Stray : PassingFlags.None);
-            _xHits[slot] = 0;
-        }
-
-        private void Emit(int slot, int chip, long time, PassingFlags flags)
-        {
-            Passing passing = _queue.Reserve();
-            passing.Kind = PassingKind.Crossing;
-            passing.UnitId = _settings.UnitId;
-            passing.EpcLength = _table.CopyEpc(chip, passing.Epc);
-            MatTime at = _time.ToMatTime(time);
-            passing.TimeUtcMicros = at.UtcMicros;
-            passing.ClockState = at.State;
-            passing.UncertaintyMicros = at.UncertaintyMicros;
-            passing.FirstReadUtcMicros = _time.ToMatTime(_xFirst[slot]).UtcMicros;
-            passing.LastReadUtcMicros = _time.ToMatTime(_xLast[slot]).UtcMicros;
-            passing.Hits = _xHits[slot];
-            passing.MaxRssiCentiDbm = _xMaxRssi[slot];
-            passing.BestAntenna = _xBestAntenna[slot];
-            passing.Flags = flags;
-            _queue.Commit();
-            _passingsQueued++;
-        }
-
-        // Fits the peak curve to a slot's kept reads, gathered in order.
-        private bool FitKept(int slot, out long apex)
-        {
-            int kept = _xKept[slot];
-            Gather(slot, kept);
-            return _fit.TryFit(_gTime, _gRssi, _gAntenna, _gWeight, 0, kept, out apex);
-        }
-
-        private void Release(int slot)
-        {
-            if (_peak)
-            {
-                FreeChunks(slot * _chunksPer, 0, (_xKept[slot] + ChunkMask) >> ChunkShift);
-                _xKept[slot] = 0;
-            }
-
-            int chip = _xChip[slot];
-            _chipCrossing[chip] = -1;
-            _xChip[slot] = -1;
-            _freeSlots[_freeSlotCount++] = (short)slot;
-            int k = 0;
-            while (_open[k] != slot)
-            {
-                k++;
-            }
-
-            _openCount--;
-            for (; k < _openCount; k++)
-            {
-                _open[k] = _open[k + 1];
-            }
-
-            QueueIdle(chip);
         }
     }
 }

@@ -8,9 +8,11 @@ namespace TimingMat.Core.Crossings
     /// </summary>
     internal sealed class PassingQueue
     {
+        /// <summary>The number of passings waiting (a field: the detector checks it twice a poll, and on the board a property is a call).</summary>
+        internal int Count;
+
         private readonly Passing[] _ring;
         private int _head;
-        private int _count;
 
         /// <summary>Initializes a new instance of the <see cref="PassingQueue"/> class.</summary>
         /// <param name="capacity">Most passings held.</param>
@@ -24,28 +26,22 @@ namespace TimingMat.Core.Crossings
             }
         }
 
-        /// <summary>Gets the number of passings waiting.</summary>
-        public int Count
-        {
-            get { return _count; }
-        }
-
         /// <summary>Gets the number of free places.</summary>
         public int Free
         {
-            get { return _ring.Length - _count; }
+            get { return _ring.Length - Count; }
         }
 
         /// <summary>Returns the record at the tail to fill in place; <see cref="Commit"/> makes it part of the queue.</summary>
         /// <returns>The record, or <c>null</c> when the queue is full.</returns>
         public Passing Reserve()
         {
-            if (_count == _ring.Length)
+            if (Count == _ring.Length)
             {
                 return null;
             }
 
-            Passing record = _ring[(_head + _count) % _ring.Length];
+            Passing record = _ring[(_head + Count) % _ring.Length];
             record.Sequence = Passing.NoSequence;
             record.Flags = PassingFlags.None;
             record.MarkerValue = 0;
@@ -55,7 +51,7 @@ namespace TimingMat.Core.Crossings
         /// <summary>Appends the record last returned by <see cref="Reserve"/>.</summary>
         public void Commit()
         {
-            _count++;
+            Count++;
         }
 
         /// <summary>Offers queued passings to a sink, oldest first, until it refuses one or the queue is empty.</summary>
@@ -66,7 +62,7 @@ namespace TimingMat.Core.Crossings
         {
             refused = false;
             int taken = 0;
-            while (_count > 0)
+            while (Count > 0)
             {
                 if (!sink.TryAccept(_ring[_head]))
                 {
@@ -75,7 +71,7 @@ namespace TimingMat.Core.Crossings
                 }
 
                 _head = (_head + 1) % _ring.Length;
-                _count--;
+                Count--;
                 taken++;
             }
 
