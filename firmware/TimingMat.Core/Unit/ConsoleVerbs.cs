@@ -239,7 +239,7 @@ namespace TimingMat.Core.Unit
         {
             JsonWriter w = _clockJson;
             w.Clear();
-            Unit.Status.WriteClock(w);
+            StatusSections.WriteClock(w, Unit);
             if (w.Overflow)
             {
                 return;
