@@ -1,3 +1,5 @@
+// Longer than 400 lines on purpose: the fallback's one state machine (idle, sending, listening) and the packet it
+// builds from the journal; the answered runs it skips are AnsweredRuns.
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Passings;
