@@ -1,3 +1,5 @@
+// Longer than 400 lines on purpose: one packet's path (check, deliver, answer within the duty cycle) and the per-unit
+// counters it keeps, together so it reads against firmware/docs/wire-formats.md section 9.
 using TimingMat.Core.Hardware;
 
 namespace TimingMat.Core.Lora

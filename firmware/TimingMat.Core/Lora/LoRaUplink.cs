@@ -1,3 +1,5 @@
+// Longer than 400 lines on purpose: the fallback's one state machine (idle, sending, listening) and the packet it
+// builds from the journal; the answered runs it skips are AnsweredRuns.
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Passings;
@@ -41,9 +43,7 @@ namespace TimingMat.Core.Lora
         private readonly int _maxBytes;
         private readonly int _fullRecords;
         private readonly long _listenMicros;
-        private readonly long[] _answeredFrom = new long[MaxAnsweredRuns];
-        private readonly long[] _answeredTo = new long[MaxAnsweredRuns];
-        private int _answered;
+        private readonly AnsweredRuns _answered = new AnsweredRuns();
         private JournalCursor _cursor;
         private int _state;
         private long _offlineSince;
@@ -254,7 +254,7 @@ namespace TimingMat.Core.Lora
                 _journal.Acknowledge(LoRaPassingPacket.Extend(_ack.AckedSequence, _sentFirst));
 
                 // The gateway holds this run even if a gap before it keeps the acked number back.
-                MarkAnswered(_sentFirst, _sentFirst + _sentCount - 1);
+                _answered.Mark(_sentFirst, _sentFirst + _sentCount - 1);
                 Radio.Standby();
                 _state = StateIdle;
                 return;
@@ -278,7 +278,7 @@ namespace TimingMat.Core.Lora
         {
             long acked = _journal.AckedSequence;
             long durable = _journal.DurableSequence;
-            ForgetAnsweredUpTo(acked);
+            _answered.ForgetUpTo(acked);
 
             // The run to send: the oldest (or newest) stretch of durable passings neither acked nor answered.
             long from;
@@ -286,26 +286,26 @@ namespace TimingMat.Core.Lora
             if (_options.NewestFirst)
             {
                 to = durable;
-                int run = AnsweredRunHolding(to);
+                int run = _answered.Holding(to);
                 while (run >= 0)
                 {
-                    to = _answeredFrom[run] - 1;
-                    run = AnsweredRunHolding(to);
+                    to = _answered.From[run] - 1;
+                    run = _answered.Holding(to);
                 }
 
-                from = AnsweredBelow(to, acked) + 1;
+                from = _answered.Below(to, acked) + 1;
             }
             else
             {
                 from = acked + 1;
-                int run = AnsweredRunHolding(from);
+                int run = _answered.Holding(from);
                 while (run >= 0)
                 {
-                    from = _answeredTo[run] + 1;
-                    run = AnsweredRunHolding(from);
+                    from = _answered.To[run] + 1;
+                    run = _answered.Holding(from);
                 }
 
-                to = AnsweredAbove(from, durable) - 1;
+                to = _answered.Above(from, durable) - 1;
             }
 
             if (from > to)
@@ -334,7 +334,7 @@ namespace TimingMat.Core.Lora
             if (length == 0)
             {
                 // Nothing readable there any more (damaged records): go on after them.
-                MarkAnswered(from, to);
+                _answered.Mark(from, to);
                 return;
             }
 
@@ -428,99 +428,6 @@ namespace TimingMat.Core.Lora
             _sentFirst = first;
             _sentCount = count;
             return writer.Finish(_key, _hmac);
-        }
-
-        private int AnsweredRunHolding(long sequence)
-        {
-            for (int i = 0; i < _answered; i++)
-            {
-                if (_answeredFrom[i] <= sequence && sequence <= _answeredTo[i])
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
-        // The end of the highest answered run below `sequence`, or `floor` when none is above it.
-        private long AnsweredBelow(long sequence, long floor)
-        {
-            long best = floor;
-            for (int i = 0; i < _answered; i++)
-            {
-                if (_answeredTo[i] < sequence && _answeredTo[i] > best)
-                {
-                    best = _answeredTo[i];
-                }
-            }
-
-            return best;
-        }
-
-        // The start of the lowest answered run above `sequence`, or `ceiling` + 1 when none is below it.
-        private long AnsweredAbove(long sequence, long ceiling)
-        {
-            long best = ceiling + 1;
-            for (int i = 0; i < _answered; i++)
-            {
-                if (_answeredFrom[i] > sequence && _answeredFrom[i] < best)
-                {
-                    best = _answeredFrom[i];
-                }
-            }
-
-            return best;
-        }
-
-        private void MarkAnswered(long from, long to)
-        {
-            // Join a run it touches; else take a slot, dropping the lowest run when all are taken (it is sent again).
-            for (int i = 0; i < _answered; i++)
-            {
-                if (from <= _answeredTo[i] + 1 && to >= _answeredFrom[i] - 1)
-                {
-                    _answeredFrom[i] = from < _answeredFrom[i] ? from : _answeredFrom[i];
-                    _answeredTo[i] = to > _answeredTo[i] ? to : _answeredTo[i];
-                    return;
-                }
-            }
-
-            if (_answered == MaxAnsweredRuns)
-            {
-                int lowest = 0;
-                for (int i = 1; i < _answered; i++)
-                {
-                    if (_answeredFrom[i] < _answeredFrom[lowest])
-                    {
-                        lowest = i;
-                    }
-                }
-
-                RemoveAnswered(lowest);
-            }
-
-            _answeredFrom[_answered] = from;
-            _answeredTo[_answered] = to;
-            _answered++;
-        }
-
-        private void ForgetAnsweredUpTo(long acked)
-        {
-            for (int i = _answered - 1; i >= 0; i--)
-            {
-                if (_answeredTo[i] <= acked)
-                {
-                    RemoveAnswered(i);
-                }
-            }
-        }
-
-        private void RemoveAnswered(int i)
-        {
-            _answered--;
-            _answeredFrom[i] = _answeredFrom[_answered];
-            _answeredTo[i] = _answeredTo[_answered];
         }
 
         private long Backoff()

@@ -1,3 +1,5 @@
+// Longer than 400 lines on purpose: the one composition of a mat unit and its Poll, the path the board interprets
+// every loop; spreading Poll over more types would add calls to it. Status, commands, console, self-test are their own.
 using System;
 using TimingMat.Core.Clock;
 using TimingMat.Core.Crossings;

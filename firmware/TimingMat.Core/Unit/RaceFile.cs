@@ -1,3 +1,5 @@
+// Longer than 400 lines on purpose: one file format's reader (race-wide, per-unit and tent keys, each unit built with
+// UnitConfig), kept together so it reads against docs/race-file.md.
 namespace TimingMat.Core.Unit
 {
     /// <summary>

@@ -260,6 +260,50 @@ namespace TimingMat.Core.Unit
             }
         }
 
+        /// <summary>Answers one <c>file</c> command line: <c>put</c>, <c>data</c>, <c>end</c>, <c>abort</c> or <c>check</c>.</summary>
+        /// <param name="rest">What follows <c>file</c> on the line.</param>
+        /// <returns>The console's final line, <c>OK …</c> or <c>ERR code message</c>.</returns>
+        internal string Command(string rest)
+        {
+            int space = UnitConsole.FirstBlank(rest);
+            string action = (space < 0 ? rest : rest.Substring(0, space)).ToLower();
+            string args = space < 0 ? string.Empty : rest.Substring(space + 1).Trim();
+            if (action == "data")
+            {
+                return Data(args);
+            }
+
+            if (action == "put")
+            {
+                string[] parts = args.Split(' ');
+                int size;
+                uint crc;
+                if (parts.Length != 3 || !int.TryParse(parts[1], out size) || parts[2].Length != 8 || !TryHex(parts[2], out crc))
+                {
+                    return "ERR usage file put NAME BYTES CRC32 (the CRC-32 as 8 hex digits)";
+                }
+
+                return Put(parts[0], size, crc);
+            }
+
+            if (action == "end")
+            {
+                return End();
+            }
+
+            if (action == "abort")
+            {
+                return Abort();
+            }
+
+            if (action == "check")
+            {
+                return Check(args);
+            }
+
+            return "ERR usage file put NAME BYTES CRC32 | file data HEX | file end | file abort | file check NAME";
+        }
+
         /// <summary>Formats a CRC-32 as the console shows it: 8 lower-case hex digits.</summary>
         /// <param name="crc">The CRC.</param>
         /// <returns>The digits.</returns>
@@ -274,6 +318,23 @@ namespace TimingMat.Core.Unit
             }
 
             return new string(text, 0, 8);
+        }
+
+        private static bool TryHex(string text, out uint value)
+        {
+            value = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                int digit = ValueText.HexDigit(text[i]);
+                if (digit < 0)
+                {
+                    return false;
+                }
+
+                value = (value << 4) | (uint)digit;
+            }
+
+            return true;
         }
     }
 }

@@ -1,3 +1,5 @@
+// Longer than 400 lines on purpose: one short method per check (readers, GPS, fix, PPS, storage, uplink, LoRa,
+// battery) over one result table, read top to bottom against the self-test list in firmware/docs/console.md.
 using System.IO;
 using TimingMat.Core.Clock;
 using TimingMat.Core.Hardware;

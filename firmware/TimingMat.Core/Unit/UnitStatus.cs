@@ -1,7 +1,7 @@
+// Longer than 400 lines on purpose: the publish schedule, the change signature, the alarms and the readers' rates all
+// read the state this class keeps between writes. The sections that only read the unit's parts are StatusSections.
 using TimingMat.Core.Clock;
-using TimingMat.Core.Clock.Nmea;
 using TimingMat.Core.Journal;
-using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;
 using TimingMat.Core.Reader;
@@ -188,7 +188,7 @@ namespace TimingMat.Core.Unit
             w.Member("state", state);
             w.Member("firmware", unit.Hardware.FirmwareVersion);
             w.Name("race");
-            NullableString(w, config.RaceId);
+            StatusSections.NullableString(w, config.RaceId);
             w.Member("mat", config.MatName);
             w.Name("km");
             w.Decimal(config.MatMetres, 3);
@@ -202,15 +202,15 @@ namespace TimingMat.Core.Unit
             w.Member("crashes", unit.State.CrashCount);
             w.EndObject();
             w.Name("clock");
-            WriteClock(w);
+            StatusSections.WriteClock(w, unit);
             WriteReaders(w, nowMicros);
             w.Member("mode", RaceDayText.Name(unit.RaceDay.Mode));
             w.Name("window");
             w.BeginObject();
             w.Name("opens");
-            Time(w, unit.RaceDay.Window.OpensUtcMicros, ArmedWindow.NoOpening);
+            StatusSections.Time(w, unit.RaceDay.Window.OpensUtcMicros, ArmedWindow.NoOpening);
             w.Name("cut_off");
-            Time(w, unit.RaceDay.Window.CutOffUtcMicros, ArmedWindow.NoCutOff);
+            StatusSections.Time(w, unit.RaceDay.Window.CutOffUtcMicros, ArmedWindow.NoCutOff);
             w.EndObject();
             w.Name("passings");
             w.BeginObject();
@@ -218,8 +218,8 @@ namespace TimingMat.Core.Unit
             w.Member("held_for_utc", unit.Gate.Held);
             w.Member("restamped", unit.Gate.Restamped);
             w.EndObject();
-            WriteStorage(w);
-            WriteLora(w);
+            StatusSections.WriteStorage(w, unit, this);
+            StatusSections.WriteLora(w, unit);
             w.Name("battery");
             if (_batteryMillivolts < 0)
             {
@@ -258,7 +258,7 @@ namespace TimingMat.Core.Unit
             w.Name("core");
             unit.Memory.Write(w);
             w.EndObject();
-            WriteCommands(w);
+            StatusSections.WriteCommands(w, unit);
             w.Name("alarms");
             w.BeginArray();
             for (int i = 0; i < s_alarmNames.Length; i++)
@@ -278,69 +278,7 @@ namespace TimingMat.Core.Unit
         /// <param name="w">Where to write it (after a member name).</param>
         public void WriteClock(JsonWriter w)
         {
-            MatClock clock = _unit.Clock;
-            MatTime now = clock.Now();
-            w.BeginObject();
-            w.Member("state", StateName(now.State));
-            w.Name("utc");
-            if (now.State == ClockState.Unsynced)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.Timestamp(now.UtcMicros);
-            }
-
-            // How far the clock puts the last PPS edge it used from that edge's GPS second: the handler's latency above
-            // the quickest runs the fit follows, so 0 or a little below on a healthy unit.
-            w.Name("offset_us");
-            if (now.State == ClockState.Unsynced || clock.EdgesCommitted == 0)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.Number(clock.ToMatTime(clock.LastEdgeLocalMicros).UtcMicros - (clock.LastEdgeSecond * Second));
-            }
-
-            w.Name("uncertainty_us");
-            if (now.State == ClockState.Unsynced)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.Number(now.UncertaintyMicros);
-            }
-
-            w.Member("pps", clock.EdgesSeen);
-            w.Member("satellites", clock.Satellites);
-            w.Member("fix", clock.GpsFix);
-            w.Member("frequency_ppb", clock.FrequencyErrorPpb);
-            w.Member("frequency_restored", _unit.FrequencyRestored);
-            w.Member("locks", clock.LockCount);
-            w.Member("holdovers", clock.HoldoverCount);
-
-            NmeaParser position = clock.Nmea;
-            w.Name("position");
-            if (position.HasPosition)
-            {
-                w.BeginObject();
-                w.Name("lat");
-                w.Decimal(position.LatitudeMicrodegrees, 6);
-                w.Name("lon");
-                w.Decimal(position.LongitudeMicrodegrees, 6);
-                w.Name("alt_m");
-                w.Decimal(position.AltitudeDecimetres, 1);
-                w.EndObject();
-            }
-            else
-            {
-                w.Null();
-            }
-
-            w.EndObject();
+            StatusSections.WriteClock(w, _unit);
         }
 
         /// <summary>Writes and publishes the status now (the loop, a clean stop).</summary>
@@ -390,35 +328,6 @@ namespace TimingMat.Core.Unit
         {
             long perSegment = (journal.SegmentBytes - SegmentHeader.Bytes) / (JournalFrame.OverheadBytes + PassingBody.FixedBytes + 12);
             return perSegment * (journal.CapacityBytes / journal.SegmentBytes);
-        }
-
-        private static void NullableString(JsonWriter w, string value)
-        {
-            if (value == null)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.String(value);
-            }
-        }
-
-        private static void Time(JsonWriter w, long utcMicros, long none)
-        {
-            if (utcMicros == none)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.Timestamp(utcMicros);
-            }
-        }
-
-        private static string StateName(ClockState state)
-        {
-            return state == ClockState.Locked ? "locked" : (state == ClockState.Holdover ? "holdover" : "unsynced");
         }
 
         /// <summary>
@@ -623,104 +532,5 @@ namespace TimingMat.Core.Unit
             _lastWriteMicros = nowMicros;
         }
 
-        private void WriteStorage(JsonWriter w)
-        {
-            UnitUplink uplink = _unit.Uplink;
-            PassingRing ring = uplink.Ring;
-            PassingJournal journal = uplink.Journal;
-            w.Name("ring");
-            w.BeginObject();
-            w.Member("capacity", ring.Capacity);
-            w.Member("count", ring.Count);
-            w.Member("high_water", ring.HighWater);
-            w.Member("refused", ring.Refused);
-            w.Member("full_events", ring.FullEvents);
-            w.EndObject();
-            w.Name("journal");
-            w.BeginObject();
-            w.Member("id", journal.JournalId);
-            w.Member("first_seq", journal.FirstSequence);
-            w.Member("last_seq", journal.DurableSequence);
-            w.Member("acked_seq", journal.AckedSequence);
-            w.Member("unacked", journal.UnacknowledgedCount);
-            w.Member("capacity_bytes", journal.CapacityBytes);
-            w.Member("used_bytes", journal.UsedBytes);
-            w.Name("fill_pct");
-            w.Decimal(journal.FillPermille, 1);
-            w.Member("segments", journal.SegmentCount);
-            w.Member("refused", journal.RefusedAppends);
-            w.Member("capacity_passings", CapacityPassings());
-            w.Member("passings_per_h", PassingsPerHour);
-            w.Name("remaining_h");
-            long remaining = RemainingDeciHours();
-            if (remaining < 0)
-            {
-                w.Null();
-            }
-            else
-            {
-                w.Decimal(remaining, 1);
-            }
-
-            w.EndObject();
-            PassingOutbox outbox = uplink.Outbox;
-            w.Name("outbox");
-            w.BeginObject();
-            w.Member("online", uplink.IsOnline);
-            w.Member("in_flight", outbox == null ? 0 : outbox.InFlight);
-            w.Member("backlog", outbox == null ? 0 : outbox.BacklogPending);
-            w.Member("batches_sent", outbox == null ? 0 : outbox.BatchesSent);
-            w.Member("batches_requeued", outbox == null ? 0 : outbox.BatchesRequeued);
-            w.Member("replay_requests", outbox == null ? 0 : outbox.ReplayRequests);
-            w.Member("connections", uplink.Connections);
-            w.Member("connect_attempts", uplink.ConnectAttempts);
-            w.EndObject();
-        }
-
-        private void WriteLora(JsonWriter w)
-        {
-            LoRaUplink lora = _unit.Lora;
-            w.Name("lora");
-            if (lora == null)
-            {
-                w.Null();
-                return;
-            }
-
-            w.BeginObject();
-            string state = !_unit.Settings.Lora.Enabled ? "off" : (lora.Fault != null ? "fault" : (lora.IsActive ? "active" : "standby"));
-            w.Member("state", state);
-            w.Member("packets", lora.PacketsSent);
-            w.Member("passings", lora.PassingsSent);
-            w.Member("acks", lora.AcksReceived);
-            w.Member("acks_rejected", lora.AcksRejected);
-            w.Member("timeouts", lora.AckTimeouts);
-            w.Name("airtime_s");
-            w.Decimal(lora.DutyCycle.AirtimeMicros / 1000, 3);
-            w.Name("duty_cycle_pct");
-            w.Decimal(lora.DutyCycle.Permille, 1);
-            w.Name("fault");
-            NullableString(w, lora.Fault);
-            w.EndObject();
-        }
-
-        private void WriteCommands(JsonWriter w)
-        {
-            UnitCommands commands = _unit.Commands;
-            w.Name("commands");
-            w.BeginObject();
-            w.Member("accepted", commands.AcceptedCount);
-            w.Member("refused", commands.RefusedCount);
-            w.Name("rejected");
-            w.BeginObject();
-            for (int i = 1; i < CommandCheckText.Count; i++)
-            {
-                w.Member(CommandCheckText.StatusName((CommandCheck)i), commands.Rejected((CommandCheck)i));
-            }
-
-            w.EndObject();
-            w.Member("last_counter", _unit.State.CommandCounter);
-            w.EndObject();
-        }
     }
 }
