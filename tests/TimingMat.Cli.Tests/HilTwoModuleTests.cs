@@ -9,9 +9,11 @@ namespace TimingMat.Cli.Tests;
 
 /// <summary>
 /// Hardware in the loop with a two-module start mat: <see cref="HilCommandTests"/>'s race played by <c>timingmat hil</c>
-/// over two reader ports into a <c>timingmat unit</c> process with two reader modules. A class of its own so that its
-/// 46 s of real time run beside the one-module race instead of after it.
+/// over two reader ports into a <c>timingmat unit</c> process with two reader modules. A class of its own, in the same
+/// run-alone collection, so that the two HIL races can be let run side by side once a busy host no longer puts their
+/// unit into holdover.
 /// </summary>
+[Collection(RunAloneCollection.Name)]
 public sealed class HilTwoModuleTests(ITestOutputHelper log) : IDisposable
 {
     private readonly TempFolder _dir = new("tm-hil2-");
