@@ -10,7 +10,6 @@ namespace TimingMat.Cli.Tests;
 /// <c>timingmat collect</c>: as a real process collecting from a real unit (<c>timingmat unit</c> on an emulated start
 /// mat, see <see cref="StartLineUnit"/>), and its errors.
 /// </summary>
-[Collection(RealTimeCollection.Name)]
 public sealed class CollectCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new("tm-collect-");

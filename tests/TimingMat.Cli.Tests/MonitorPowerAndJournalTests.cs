@@ -16,7 +16,6 @@ namespace TimingMat.Cli.Tests;
 /// 80 naming both; battery-low clears when a charged pack is back and still shows until acknowledged; the journal's
 /// alarm stands (its size does not change); units 1 and 4 raise nothing.
 /// </summary>
-[Collection(RealTimeCollection.Name)]
 public sealed class MonitorPowerAndJournalTests
 {
     private static readonly int[] Ids = [1, 2, 3, 4];

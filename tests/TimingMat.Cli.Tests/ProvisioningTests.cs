@@ -15,7 +15,7 @@ namespace TimingMat.Cli.Tests;
 /// configuration), provisioned from a race file over their consoles, read back and self-tested. Two get a reader,
 /// a GPS and PPS from <c>timingmat hil</c> processes; the third has nothing wired and fails its self-test.
 /// </summary>
-[Collection(RealTimeCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
 {
     private const string WifiSecret = "Zq7-evening-before";

@@ -4,8 +4,10 @@ using Xunit;
 
 namespace TimingMat.Cli.Tests;
 
-public class SimulateCommandTests
+public class SimulateCommandTests(SimulateCommandTests.FunRunReport fun) : IClassFixture<SimulateCommandTests.FunRunReport>
 {
+    private readonly FunRunReport _fun = fun;
+
     // The keys the issue fixes for the JSON report (more may follow them).
     private static readonly string[] IssueKeys =
     [
@@ -13,69 +15,6 @@ public class SimulateCommandTests
         "passings_lost", "duplicates_delivered", "crossing_error_ms", "clock_error_ms", "athletes", "two_chip_pairs",
         "faults_injected", "wall_seconds",
     ];
-
-    [Fact]
-    public void Simulate_OnItsDefaults_RunsTheHalfMarathonUnderItsFaults_AndLosesNothing()
-    {
-        // The README's main command, as a real process: the built-in half marathon with its default fault timeline.
-        var path = Path.Combine(Path.GetTempPath(), $"tm-sim-{Guid.NewGuid():N}.json");
-        try
-        {
-            var (code, stdout, stderr) = CliRunner.Process("simulate", "--json", path);
-
-            Assert.True(code == 0, stderr + stdout);
-            Assert.Contains("Simulating 'half': 8,000 runners, 9 timing points on 16 mat units, 5 faults, seed 1, broker", stdout, StringComparison.Ordinal);
-            AssertFitsATerminal(stdout);
-            Assert.Contains("simulated 100%", stderr, StringComparison.Ordinal);
-            using var report = JsonDocument.Parse(File.ReadAllText(path));
-            var r = report.RootElement;
-            Assert.Equal("half", r.GetProperty("scenario").GetString());
-            Assert.Equal(8000, r.GetProperty("runners").GetInt32());
-            Assert.Equal(16, r.GetProperty("mats").GetInt32());
-            Assert.Equal(5, r.GetProperty("faults_injected").GetInt32());
-            Assert.Equal(0, r.GetProperty("passings_lost").GetInt64());
-            Assert.Equal(r.GetProperty("passings_recorded").GetInt64(), r.GetProperty("passings_delivered").GetInt64());
-            Assert.InRange(r.GetProperty("clock_error_ms").GetProperty("p99").GetDouble(), 0, 1);
-            Assert.True(r.GetProperty("two_chip_pairs").GetProperty("flagged").GetInt32() >= r.GetProperty("two_chip_pairs").GetProperty("injected").GetInt32() - 2);
-            foreach (var mat in r.GetProperty("mat_details").EnumerateArray())
-            {
-                var name = mat.GetProperty("name").GetString()!;
-                Assert.Contains(name, stdout, StringComparison.Ordinal);
-                Assert.Equal(0, mat.GetProperty("lost").GetInt64());
-            }
-
-            Assert.Contains($"{r.GetProperty("passings_lost").GetInt64()} lost", stdout, StringComparison.Ordinal);
-
-            // Every finisher ranked, no carried chip let through, and every mat's error beside its bound (issue 15's goals).
-            var truth = r.GetProperty("athletes_truth");
-            Assert.Equal(0, truth.GetProperty("wrongly").GetProperty("total").GetInt32());
-            Assert.Equal(truth.GetProperty("finished").GetInt32(), truth.GetProperty("finished_ranked").GetInt32());
-            Assert.Equal(0, r.GetProperty("two_chip_pairs").GetProperty("missed").GetInt32());
-            Assert.Equal(0, r.GetProperty("two_chip_pairs").GetProperty("false_flags").GetInt32());
-            foreach (var mat in r.GetProperty("mat_details").EnumerateArray())
-            {
-                Assert.InRange(mat.GetProperty("p99_over_bound").GetDouble(), 0.5, 1.25);
-            }
-
-            Assert.Contains("Against the truth: 7,796 of 7,796 finishers ranked, 0 wrongly unranked", stdout, StringComparison.Ordinal);
-            Assert.Contains("Crossing accuracy against the physics", stdout, StringComparison.Ordinal);
-            Assert.Contains("Timing points: lines merged per chip", stdout, StringComparison.Ordinal);
-
-            // The default timeline's faults, each with its local time, its mat and what it did.
-            Assert.Contains("  08:38:00 15k GPS lost 20 min: ", stdout, StringComparison.Ordinal);
-            var gpsLoss = r.GetProperty("faults").EnumerateArray().Single(f => f.GetProperty("kind").GetString() == "gps_loss");
-            Assert.True(gpsLoss.GetProperty("timed_in_holdover").GetInt64() > 0, "the GPS loss at 15k must cover the leaders' crossings, or it exercises no holdover");
-            Assert.Contains("  08:40:00 10k uplink cut 15 min: ", stdout, StringComparison.Ordinal);
-            Assert.Contains("  08:45:00 5k power cut 30 s: the unit rebooted; ", stdout, StringComparison.Ordinal);
-            Assert.Contains("  09:05:00 broker down 5 s: ", stdout, StringComparison.Ordinal);
-            Assert.Contains("  09:20:00 20k reader silent 8 s: ", stdout, StringComparison.Ordinal);
-            AssertReadsOfferedCoverReported(r, stdout);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
 
     [Fact]
     public void Simulate_Json_HasTheIssueKeysFirst_AndHonoursSeedAndRunners()
@@ -134,7 +73,7 @@ public class SimulateCommandTests
     }
 
     [Fact]
-    public void Simulate_ABrokerThatNeverReturns_ExitsPassingsLost_WithTheReportWritten()
+    public void Simulate_ABrokerThatNeverReturns_ExitsPassingsLost_WithTheReportWritten_AndWideShowsEveryColumn()
     {
         // The broker goes down before the gun and stays down, and the mats have no LoRa radio to fall back on: every
         // later passing stays in the journals.
@@ -146,7 +85,7 @@ public class SimulateCommandTests
         File.WriteAllText(path, text);
         try
         {
-            var (code, _, stderr) = CliRunner.InProcess("simulate", "--scenario", path, "--runners", "60", "--json", json);
+            var (code, stdout, stderr) = CliRunner.InProcess("simulate", "--scenario", path, "--runners", "60", "--json", json, "--wide");
 
             Assert.Equal(51, code);
             Assert.Contains("have no delivered passing", stderr, StringComparison.Ordinal);
@@ -157,6 +96,11 @@ public class SimulateCommandTests
             var undelivered = r.GetProperty("passings_recorded").GetInt64() - r.GetProperty("passings_delivered").GetInt64();
             Assert.InRange(r.GetProperty("passings_lost").GetInt64(), undelivered * 95 / 100, undelivered);
             Assert.All(r.GetProperty("mat_details").EnumerateArray().Where(m => !m.GetProperty("name").GetString()!.StartsWith("checkin", StringComparison.Ordinal)), m => Assert.Equal(0, m.GetProperty("delivered").GetInt64()));
+
+            // The report is written before the exit; the wide view (asked of this run to spare the suite another race)
+            // has every column, too wide for a terminal.
+            Assert.Contains("restamped", stdout, StringComparison.Ordinal);
+            Assert.Contains(stdout.Split('\n'), l => l.Length > 100);
         }
         finally
         {
@@ -168,116 +112,81 @@ public class SimulateCommandTests
     [Fact]
     public void Simulate_Db_KeepsTheCollectorsDatabase_WithEveryDeliveredPassing()
     {
-        var db = Path.Combine(Path.GetTempPath(), $"tm-sim-{Guid.NewGuid():N}.db");
-        try
+        Assert.True(_fun.Code == 0, _fun.Error + _fun.Out);
+        var report = _fun.Report;
+        var delivered = report.GetProperty("passings_delivered").GetInt64() + report.GetProperty("markers_delivered").GetInt64();
+        using (var store = TimingMat.Collector.PassingStore.Open(_fun.Db))
         {
-            var (code, stdout, _) = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "80", "--db", db, "--json");
-
-            Assert.Equal(0, code);
-            using var report = JsonDocument.Parse(stdout);
-            var delivered = report.RootElement.GetProperty("passings_delivered").GetInt64() + report.RootElement.GetProperty("markers_delivered").GetInt64();
-            using var store = TimingMat.Collector.PassingStore.Open(db);
             Assert.Equal(delivered, store.CountPassings());
 
             // The collector kept the timing points' lines merged: one crossing per chip and point, every point's.
-            var points = report.RootElement.GetProperty("timing_points").EnumerateArray().ToList();
+            var points = report.GetProperty("timing_points").EnumerateArray().ToList();
             Assert.Equal(points.Sum(p => p.GetProperty("recorded").GetInt64()), store.CountCrossings(), tolerance: 2);
             Assert.NotNull(store.ReadCourse());
+        }
 
-            var again = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "80", "--db", db);
-            Assert.Equal(12, again.Code);
-            Assert.Contains("exists already", again.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { db, db + "-wal", db + "-shm" })
-            {
-                File.Delete(file);
-            }
-        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var again = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "80", "--db", _fun.Db);
+        Assert.Equal(12, again.Code);
+        Assert.Contains("exists already", again.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Simulate_CourseOut_WritesTheScenariosCourse_ForCollectAndTheAudit_AndWideShowsEveryColumn()
+    public void Simulate_CourseOut_WritesTheScenariosCourse_ForCollectAndTheAudit()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"tm-course-{Guid.NewGuid():N}.cfg");
-        try
-        {
-            var (code, stdout, stderr) = CliRunner.InProcess("simulate", "--scenario", "fun", "--runners", "40", "--course-out", path, "--wide");
+        Assert.True(_fun.Code == 0, _fun.Error + _fun.Out);
+        var course = TimingMat.Collector.Courses.CourseFile.Load(_fun.Course);
+        Assert.Equal("fun", course.Name);
+        Assert.Equal(["checkin", "start", "2.5k", "finish"], course.TimingPoints.Select(p => p.Name));
+        var start = course.Point("start")!;
+        Assert.Equal([2], start.Lines[0].Units);
+        Assert.Equal([5], start.Lines[1].Units);
+        Assert.Equal(3.0, start.Lines[1].OffsetM);
+        Assert.Contains("point.2.cutoff = 2026-06-14T09:20:00+01:00", File.ReadAllText(_fun.Course), StringComparison.Ordinal);
 
-            Assert.True(code == 0, stderr);
-
-            // The wide view (asked of this run to spare the suite another race) has every column, too wide for a terminal.
-            Assert.Contains("restamped", stdout, StringComparison.Ordinal);
-            Assert.Contains(stdout.Split('\n'), l => l.Length > 100);
-
-            var course = TimingMat.Collector.Courses.CourseFile.Load(path);
-            Assert.Equal("fun", course.Name);
-            Assert.Equal(["checkin", "start", "2.5k", "finish"], course.TimingPoints.Select(p => p.Name));
-            var start = course.Point("start")!;
-            Assert.Equal([2], start.Lines[0].Units);
-            Assert.Equal([5], start.Lines[1].Units);
-            Assert.Equal(3.0, start.Lines[1].OffsetM);
-            Assert.Contains("point.2.cutoff = 2026-06-14T09:20:00+01:00", File.ReadAllText(path), StringComparison.Ordinal);
-
-            var bad = CliRunner.InProcess("simulate", "--runners", "5", "--course-out", Path.Combine(path, "no", "such", "folder.cfg"));
-            Assert.Equal(60, bad.Code);
-            Assert.Contains("--course-out", bad.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var bad = CliRunner.InProcess("simulate", "--runners", "5", "--course-out", Path.Combine(_fun.Course, "no", "such", "folder.cfg"));
+        Assert.Equal(60, bad.Code);
+        Assert.Contains("--course-out", bad.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Simulate_TheReport_Fits100Columns_ListsEveryFaultWithItsEffect_AndShowsReadsOfferedAndReported()
     {
-        var json = Path.Combine(Path.GetTempPath(), $"tm-fun-{Guid.NewGuid():N}.json");
-        try
-        {
-            var (code, stdout, stderr) = CliRunner.InProcess("simulate", "--scenario", "fun", "--json", json);
+        var (code, stdout, stderr) = (_fun.Code, _fun.Out, _fun.Error);
 
-            Assert.True(code == 0, stderr + stdout);
-            AssertFitsATerminal(stdout);
-            using var report = JsonDocument.Parse(File.ReadAllText(json));
-            var r = report.RootElement;
-            AssertReadsOfferedCoverReported(r, stdout);
+        Assert.True(code == 0, stderr + stdout);
+        AssertFitsATerminal(stdout);
+        var r = _fun.Report;
+        AssertReadsOfferedCoverReported(r, stdout);
 
-            // Every fault of the timeline, in time order, with its local time, its mat and its effect.
-            var faults = r.GetProperty("faults").EnumerateArray().ToList();
-            Assert.Equal(r.GetProperty("faults_injected").GetInt32(), faults.Count);
-            Assert.Equal(["gps_loss", "uplink_outage", "power_cut", "broker_restart", "reader_silence"], faults.Select(f => f.GetProperty("kind").GetString()));
-            Assert.Equal(["09:05:00", "09:12:00", "09:13:30", "09:16:00", "09:24:00"], faults.Select(f => f.GetProperty("at_local").GetString()));
-            Assert.Equal("2026-06-14T08:12:00.000Z", faults[1].GetProperty("at_utc").GetString());
-            Assert.All(faults, f => Assert.Equal(0, f.GetProperty("lost").GetInt64()));
+        // Every fault of the timeline, in time order, with its local time, its mat and its effect.
+        var faults = r.GetProperty("faults").EnumerateArray().ToList();
+        Assert.Equal(r.GetProperty("faults_injected").GetInt32(), faults.Count);
+        Assert.Equal(["gps_loss", "uplink_outage", "power_cut", "broker_restart", "reader_silence"], faults.Select(f => f.GetProperty("kind").GetString()));
+        Assert.Equal(["09:05:00", "09:12:00", "09:13:30", "09:16:00", "09:24:00"], faults.Select(f => f.GetProperty("at_local").GetString()));
+        Assert.Equal("2026-06-14T08:12:00.000Z", faults[1].GetProperty("at_utc").GetString());
+        Assert.All(faults, f => Assert.Equal(0, f.GetProperty("lost").GetInt64()));
 
-            // The GPS loss: the finish timed its runners on the clock in holdover.
-            Assert.True(faults[0].GetProperty("timed_in_holdover").GetInt64() > 0);
-            Assert.Contains("  09:05:00 finish GPS lost 15 min: ", stdout, StringComparison.Ordinal);
+        // The GPS loss: the finish timed its runners on the clock in holdover.
+        Assert.True(faults[0].GetProperty("timed_in_holdover").GetInt64() > 0);
+        Assert.Contains("  09:05:00 finish GPS lost 15 min: ", stdout, StringComparison.Ordinal);
 
-            // The uplink cut: every crossing it delivered left later from the journal or over LoRa.
-            var outage = faults[1];
-            Assert.True(outage.GetProperty("crossings").GetInt64() > 0);
-            Assert.Equal(outage.GetProperty("delivered").GetInt64(), outage.GetProperty("held_in_journal").GetInt64() + outage.GetProperty("delivered_by_lora").GetInt64());
-            Assert.Equal(outage.GetProperty("crossings").GetInt64(), outage.GetProperty("delivered").GetInt64() + outage.GetProperty("never_read").GetInt64());
-            Assert.Contains(
-                $"  09:12:00 2.5k uplink cut 5 min: {outage.GetProperty("crossings").GetInt64():N0} crossings, {outage.GetProperty("held_in_journal").GetInt64():N0} held in the journal",
-                stdout.Replace("\n           ", " ", StringComparison.Ordinal),
-                StringComparison.Ordinal);
+        // The uplink cut: every crossing it delivered left later from the journal or over LoRa.
+        var outage = faults[1];
+        Assert.True(outage.GetProperty("crossings").GetInt64() > 0);
+        Assert.Equal(outage.GetProperty("delivered").GetInt64(), outage.GetProperty("held_in_journal").GetInt64() + outage.GetProperty("delivered_by_lora").GetInt64());
+        Assert.Equal(outage.GetProperty("crossings").GetInt64(), outage.GetProperty("delivered").GetInt64() + outage.GetProperty("never_read").GetInt64());
+        Assert.Contains(
+            $"  09:12:00 2.5k uplink cut 5 min: {outage.GetProperty("crossings").GetInt64():N0} crossings, {outage.GetProperty("held_in_journal").GetInt64():N0} held in the journal",
+            stdout.Replace("\n           ", " ", StringComparison.Ordinal),
+            StringComparison.Ordinal);
 
-            // The power cut: the mat was blind while off and booting, which never-read counts (not a loss).
-            Assert.True(faults[2].GetProperty("never_read").GetInt64() > 0);
-            Assert.Contains("  09:13:30 2.5k power cut 20 s: the unit rebooted; ", stdout, StringComparison.Ordinal);
-            Assert.Null(faults[3].GetProperty("mat").GetString());
-            Assert.Contains("  09:16:00 broker down 20 s: ", stdout, StringComparison.Ordinal);
-            Assert.Contains("  09:24:00 finish reader silent 6 s: ", stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(json);
-        }
+        // The power cut: the mat was blind while off and booting, which never-read counts (not a loss).
+        Assert.True(faults[2].GetProperty("never_read").GetInt64() > 0);
+        Assert.Contains("  09:13:30 2.5k power cut 20 s: the unit rebooted; ", stdout, StringComparison.Ordinal);
+        Assert.Null(faults[3].GetProperty("mat").GetString());
+        Assert.Contains("  09:16:00 broker down 20 s: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("  09:24:00 finish reader silent 6 s: ", stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -307,7 +216,7 @@ public class SimulateCommandTests
     }
 
     // A 100-column terminal shows every line of the default report without wrapping.
-    private static void AssertFitsATerminal(string stdout)
+    internal static void AssertFitsATerminal(string stdout)
     {
         var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.True(lines.Count > 40, stdout);
@@ -315,7 +224,7 @@ public class SimulateCommandTests
     }
 
     // The model offers reads, the modules report some to the firmware: never more, and the report shows both.
-    private static void AssertReadsOfferedCoverReported(JsonElement r, string stdout)
+    internal static void AssertReadsOfferedCoverReported(JsonElement r, string stdout)
     {
         long offered = 0, reported = 0;
         foreach (var mat in r.GetProperty("mat_details").EnumerateArray())
@@ -330,5 +239,44 @@ public class SimulateCommandTests
 
         Assert.Equal(r.GetProperty("reads_generated").GetInt64(), offered);
         Assert.Contains($"Reads: {offered:N0} offered by the chips, {reported:N0} reported to the firmware", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One run of the built-in fun run (300 runners, every kind of fault) with its JSON report, collector database and
+    /// course file kept: the tests of the report, the database and the course only read it, so the suite simulates the
+    /// race once instead of three times (about 10 s of a core each).
+    /// </summary>
+    public sealed class FunRunReport : IDisposable
+    {
+        private readonly TempFolder _dir = new("tm-fun-");
+        private readonly JsonDocument? _report;
+
+        public FunRunReport()
+        {
+            Db = _dir.PathOf("race.db");
+            Course = _dir.PathOf("course.cfg");
+            var json = _dir.PathOf("report.json");
+            (Code, Out, Error) = CliRunner.InProcess("simulate", "--scenario", "fun", "--json", json, "--db", Db, "--course-out", Course);
+            _report = File.Exists(json) ? JsonDocument.Parse(File.ReadAllText(json)) : null;
+        }
+
+        public int Code { get; }
+
+        public string Out { get; }
+
+        public string Error { get; }
+
+        public string Db { get; }
+
+        public string Course { get; }
+
+        public JsonElement Report => _report?.RootElement ?? throw new InvalidOperationException("the fun run wrote no report: " + Error);
+
+        public void Dispose()
+        {
+            _report?.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _dir.Dispose();
+        }
     }
 }

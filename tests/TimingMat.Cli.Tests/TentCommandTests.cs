@@ -18,7 +18,7 @@ namespace TimingMat.Cli.Tests;
 /// parallel run; the verifications allow 2 ms (the exit codes and names are the point here: ClockVerifyFleetTests holds
 /// the measurement to the default 1 ms).
 /// </summary>
-[Collection(RealTimeCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public sealed class TentCommandTests : IClassFixture<TentCommandTests.Fleet>, IDisposable
 {
     private const string KeyHex = "5e1f0c3a9b7d24e68f0a1c3e5b7d9f21";

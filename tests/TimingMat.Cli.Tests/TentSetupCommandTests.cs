@@ -10,7 +10,6 @@ namespace TimingMat.Cli.Tests;
 /// file (or names what the race file lacks), and <c>emulate</c> runs the race file's units live on a real Mosquitto for a
 /// while, then stops them cleanly (each leaves its status offline).
 /// </summary>
-[Collection(RealTimeCollection.Name)]
 public sealed class TentSetupCommandTests : IDisposable
 {
     private const string Race = """

@@ -13,7 +13,7 @@ namespace TimingMat.Uplink.Tests.Tent;
 /// <c>clock verify</c>'s measurement on a real Mosquitto with emulated units: a fleet where one unit's PPS arrives
 /// 5 ms late (its own clock cannot see it) fails that unit and only that one; the rest of the fleet passes.
 /// </summary>
-[Collection(EmulatedFleetCollection.Name)]
+[Collection(TightTimingCollection.Name)]
 public sealed class ClockVerifyFleetTests(ITestOutputHelper output)
 {
     private static readonly byte[] Key = Convert.FromHexString("5e1f0c3a9b7d24e68f0a1c3e5b7d9f21");

@@ -11,7 +11,6 @@ namespace TimingMat.Uplink.Tests.Tent;
 /// driver restarts it; an uplink cut leaves the broker's will and the unit comes back online. The unit without a fault
 /// stays online, locked and reading throughout.
 /// </summary>
-[Collection(EmulatedFleetCollection.Name)]
 public sealed class EmulatedFaultTests
 {
     [Fact]

@@ -11,7 +11,6 @@ namespace TimingMat.Uplink.Tests.Tent;
 /// ends and still shows until acknowledged; unit 4, without a fault, raises nothing; the passings reach the checkpoint
 /// screens.
 /// </summary>
-[Collection(EmulatedFleetCollection.Name)]
 public sealed class MonitorFleetTests
 {
     [Fact]

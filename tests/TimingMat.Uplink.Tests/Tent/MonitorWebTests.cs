@@ -20,7 +20,7 @@ namespace TimingMat.Uplink.Tests.Tent;
 /// Screenshots of both are saved in the test output folder. The event stream sends the fleet on every change: an
 /// acknowledgement posted as the page's button does comes back on it.
 /// </summary>
-[Collection(EmulatedFleetCollection.Name)]
+[Collection(TightTimingCollection.Name)]
 public sealed class MonitorWebTests(ITestOutputHelper output)
 {
     [Fact]
