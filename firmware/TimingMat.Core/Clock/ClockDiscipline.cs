@@ -7,7 +7,8 @@ namespace TimingMat.Core.Clock
     /// </summary>
     /// <remarks>
     /// The clock's poll and conversions read the state here directly (fields, not properties: a property is a call on
-    /// the device); everything here runs about once a second, when an edge is committed or the fit finishes.
+    /// the device); everything here runs about once a second, when an edge is committed or the fit finishes. The clock
+    /// keeps the flags of the fit's two halves itself, as its poll reads them every time.
     /// </remarks>
     internal sealed class ClockDiscipline
     {
@@ -36,12 +37,6 @@ namespace TimingMat.Core.Clock
 
         /// <summary>Whether <see cref="Model"/> holds a published line.</summary>
         internal bool HasModel;
-
-        /// <summary>Whether the fit's second half waits for the next poll.</summary>
-        internal bool FitPending;
-
-        /// <summary>Whether half of a fit ran in this poll (the clock clears it at each poll).</summary>
-        internal bool FittedThisPoll;
 
         /// <summary>Local µs of the first stamp of the window that locked: stamps before it are extrapolated back.</summary>
         internal long LockedSinceLocal;
@@ -109,18 +104,16 @@ namespace TimingMat.Core.Clock
             Prior.Active = false;
             LockedSinceLocal = 0;
             _fit.Clear();
-            FitPending = false;
             State = ClockState.Unsynced;
         }
 
-        /// <summary>Commits the pending edge: numbers it, lets its label vote, adds it to the fit and solves the line.</summary>
-        internal void Commit()
+        /// <summary>
+        /// Commits the pending edge: numbers it, lets its label vote, adds it to the fit and solves the line (the fit's
+        /// second half, <see cref="FinishFit"/>, is the caller's to run at the next poll; a previous one must have run).
+        /// </summary>
+        /// <returns><c>true</c> when a line was solved and <see cref="FinishFit"/> is due.</returns>
+        internal bool Commit()
         {
-            if (FitPending)
-            {
-                FinishFit();
-            }
-
             PendingEdge pending = _pending;
             pending.Active = false;
             long local = pending.Local;
@@ -128,7 +121,7 @@ namespace TimingMat.Core.Clock
             {
                 // The burst says the receiver has no fix: its PPS (if any) free-runs and must not steer the clock.
                 EdgesUnconfirmed++;
-                return;
+                return false;
             }
 
             bool confirmed = pending.Fix;
@@ -136,7 +129,7 @@ namespace TimingMat.Core.Clock
             if (!confirmed && !(State == ClockState.Locked && chain.HasConfirmed && local - chain.LastConfirmedLocal <= _settings.UnconfirmedBridgeMicros))
             {
                 EdgesUnconfirmed++;
-                return;
+                return false;
             }
 
             long index;
@@ -145,7 +138,7 @@ namespace TimingMat.Core.Clock
             if (placed == EdgeChain.Refused || (placed == EdgeChain.Follows && EarlierThanExpected(local, perSecond)))
             {
                 EdgesRejected++;
-                return;
+                return false;
             }
 
             if (placed != EdgeChain.Follows)
@@ -183,18 +176,12 @@ namespace TimingMat.Core.Clock
 
             // The line now, the spacing and the model at the next poll (or the next commit): the whole fit in one
             // poll is ~21k IL instructions on the interpreter, ~8 ms, every second.
-            if (Prior.SolveLine(_fit))
-            {
-                FitPending = true;
-                FittedThisPoll = true;
-            }
+            return Prior.SolveLine(_fit);
         }
 
         /// <summary>Runs the fit's second half (the spacing), then publishes the line or tries to lock.</summary>
         internal void FinishFit()
         {
-            FitPending = false;
-            FittedThisPoll = true;
             _fit.FinishSpacing();
             if (State == ClockState.Locked)
             {

@@ -61,6 +61,10 @@ namespace TimingMat.Core.Clock
         private long _now;
         private long _wrapBase;
 
+        // The fit's second half waits for the next poll; half a fit ran in this poll.
+        private bool _fitPending;
+        private bool _fittedThisPoll;
+
         // Edges refused on arrival (doubled, or from another timebase); the discipline counts those refused at commit.
         private int _edgesRefused;
 
@@ -268,12 +272,13 @@ namespace TimingMat.Core.Clock
                 now = ExtendNow(raw);
             }
 
-            ClockDiscipline discipline = _discipline;
-            discipline.FittedThisPoll = false;
-            if (discipline.FitPending)
+            _fittedThisPoll = false;
+            if (_fitPending)
             {
                 // The edge committed in the last poll: its fit's second half, then the model.
-                discipline.FinishFit();
+                _fitPending = false;
+                _fittedThisPoll = true;
+                _discipline.FinishFit();
             }
 
             long edge;
@@ -305,19 +310,19 @@ namespace TimingMat.Core.Clock
 
             if (_pending.Active && now - _pending.Local > _labelWindowEnd)
             {
-                discipline.Commit();
+                Commit();
             }
 
-            if (discipline.State == ClockState.Locked && now - discipline.LastCommittedLocal > _holdoverAfter)
+            if (_discipline.State == ClockState.Locked && now - _discipline.LastCommittedLocal > _holdoverAfter)
             {
-                discipline.EnterHoldover();
+                _discipline.EnterHoldover();
             }
         }
 
         /// <summary>Gets a value indicating whether the last <see cref="Poll"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
         public bool FittedThisPoll
         {
-            get { return _discipline.FittedThisPoll; }
+            get { return _fittedThisPoll; }
         }
 
         /// <summary>Gives the mat time of the local counter now.</summary>
@@ -417,6 +422,7 @@ namespace TimingMat.Core.Clock
             _wrapBase = 0;
             _pending.Active = false;
             _streams.Clear();
+            _fitPending = false;
             _discipline.Reset();
         }
 
@@ -441,7 +447,7 @@ namespace TimingMat.Core.Clock
                     return;
                 }
 
-                _discipline.Commit();
+                Commit();
             }
 
             pending.Open(local);
@@ -451,6 +457,25 @@ namespace TimingMat.Core.Clock
                 // such a stamp comes from another timebase.
                 pending.Active = false;
                 _edgesRefused++;
+            }
+        }
+
+        // Commits the pending edge; the last edge's fit finishes first if it still waits (two edges in one poll).
+        private void Commit()
+        {
+            ClockDiscipline discipline = _discipline;
+            if (_fitPending)
+            {
+                _fitPending = false;
+                _fittedThisPoll = true;
+                discipline.FinishFit();
+            }
+
+            if (discipline.Commit())
+            {
+                // The line is solved; the spacing and the model wait for the next poll.
+                _fitPending = true;
+                _fittedThisPoll = true;
             }
         }
 

@@ -29,6 +29,10 @@ namespace TimingMat.Core.Clock.Nmea
 
         // The fields' body buffer, filled here byte by byte (the per-byte path reads no further than this class).
         private readonly byte[] _body;
+
+        // The fields' table, filled by the checksum pass of every line (held here as the body is).
+        private readonly int[] _fieldStart;
+        private readonly int[] _fieldLength;
         private readonly int[] _counts = new int[10];
         private int _length;
         private bool _inSentence;
@@ -40,6 +44,8 @@ namespace TimingMat.Core.Clock.Nmea
         public NmeaParser()
         {
             _body = _fields.Body;
+            _fieldStart = _fields.Start;
+            _fieldLength = _fields.Length;
             Sentence = new NmeaSentence();
             Sentence.Clear();
         }
@@ -278,9 +284,8 @@ namespace TimingMat.Core.Clock.Nmea
             // One pass up to the '*': the checksum and the fields between the commas together.
             byte[] body = _body;
             int length = _length;
-            NmeaFields f = _fields;
-            int[] fieldStart = f.Start;
-            int[] fieldLength = f.Length;
+            int[] fieldStart = _fieldStart;
+            int[] fieldLength = _fieldLength;
             int star = -1;
             int sum = 0;
             int fields = 0;
@@ -338,8 +343,6 @@ namespace TimingMat.Core.Clock.Nmea
                 fieldLength[fields] = star - start;
             }
 
-            f.Count = fields + 1;
-            f.BodyLength = length;
             if (fieldLength[0] != 5 || body[0] == (byte)'P')
             {
                 // Proprietary ($PUBX, $PMTK) or non-standard addresses are valid NMEA the clock has no use for.
@@ -358,6 +361,10 @@ namespace TimingMat.Core.Clock.Nmea
                 return NmeaLineResult.UnknownTalker;
             }
 
+            // Only a sentence decoded reads the field count and the body's length.
+            NmeaFields f = _fields;
+            f.Count = fields + 1;
+            f.BodyLength = length;
             NmeaSentence s = Sentence;
             s.Clear();
             s.Type = type;
