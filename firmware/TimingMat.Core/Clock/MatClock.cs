@@ -487,8 +487,10 @@ namespace TimingMat.Core.Clock
             streams.LastSentenceLocal = now;
             if (s.CarriesFix)
             {
-                GpsFix = s.HasFix;
-                if (s.HasFix)
+                // Read once: HasFix is worked out from the sentence's fields at each call.
+                bool fix = s.HasFix;
+                GpsFix = fix;
+                if (fix)
                 {
                     streams.FixSentenceSeen = true;
                     streams.LastFixSentenceLocal = now;
