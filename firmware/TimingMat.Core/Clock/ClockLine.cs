@@ -67,7 +67,11 @@ namespace TimingMat.Core.Clock
         /// <param name="other">The line to copy.</param>
         public void CopyFrom(ClockLine other)
         {
-            Set(other.AnchorSecond, other.AnchorLocalMicros, other.DriftMicros, other.DriftSeconds);
+            // Field by field: each getter and Set would be a call on the device, and the clock copies at every fit.
+            _anchorSecond = other._anchorSecond;
+            _anchorLocalMicros = other._anchorLocalMicros;
+            _driftMicros = other._driftMicros;
+            _driftSeconds = other._driftSeconds;
         }
 
         /// <summary>Moves the line along the timeline by whole seconds (the GPS relabelled its seconds).</summary>

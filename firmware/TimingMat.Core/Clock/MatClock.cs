@@ -1,3 +1,5 @@
+// Over ~400 lines for a reason: half of it is the public API (the counters and properties the unit's status and
+// bring-up read); the polled path keeps the local counter's fields here, as another object would cost IL every poll.
 using TimingMat.Core.Clock.Nmea;
 using TimingMat.Core.Hardware;
 
@@ -30,32 +32,21 @@ namespace TimingMat.Core.Clock
         // Two stamps closer than this are one edge seen twice (a bouncing line), not two seconds.
         private const long MinEdgeSpacingMicros = 500000;
 
-        // An edge this much earlier than the locked line predicts (beyond its uncertainty) is a glitch: handlers are never early.
-        private const long EarlyEdgeMarginMicros = 2000;
-
-        // A new chain after a gap keeps the old numbering only while the clock is this sure of the second.
-        private const long RenumberLimitMicros = 300000;
-
-        // How long a missing PPS or NMEA stream is tolerated before the matching warning is raised.
-        private const long StreamSilenceMicros = 3000000;
-
-        // Frequency errors beyond this are not a crystal: the fit is too young to be used for edge spacing.
-        private const long PlausibleDriftPpb = 200000;
-
         private const long Micros = UtcCalendar.MicrosPerSecond;
 
-        // Uncertainty terms in units of the fit's spacing of quick handler runs (see Publish).
-        private const long OffsetDoubtSpacings = 4;
-        private const long SlopeDoubtPerSpacing = 20;
+        // The UART is read in chunks of this many bytes (the size of _buffer).
+        private const int ReadChunk = 64;
 
         private readonly IMicrosecondClock _clock;
         private readonly IBytePort _gps;
         private readonly IPpsSource _pps;
-        private readonly MatClockSettings _settings;
-        private readonly byte[] _buffer = new byte[64];
-        private readonly LowerEnvelopeFit _fit;
-        private readonly ClockLine _model = new ClockLine();
-        private readonly ClockLine _heldModel = new ClockLine();
+        private readonly byte[] _buffer = new byte[ReadChunk];
+        private readonly NmeaParser _nmea;
+
+        // The parts of the clock, allocated here once: each holds one group of its state (see its type).
+        private readonly PendingEdge _pending;
+        private readonly ClockDiscipline _discipline;
+        private readonly GpsStreamHealth _streams = new GpsStreamHealth();
 
         // Settings read by every poll and conversion, taken once (a property is a call on the device).
         private readonly long _latencyFloor;
@@ -63,10 +54,6 @@ namespace TimingMat.Core.Clock
         private readonly long _labelWindowEnd;
         private readonly long _holdoverAfter;
         private readonly long _wrap;
-        private readonly long _baseUncertainty;
-        private readonly long _holdoverDrift;
-        private ClockState _state;
-        private readonly NmeaParser _nmea;
 
         // Local counter: raw readings extended across wraps.
         private bool _started;
@@ -74,68 +61,12 @@ namespace TimingMat.Core.Clock
         private long _now;
         private long _wrapBase;
 
-        // The published model (what ToMatTime uses) and its uncertainty terms.
-        private bool _hasModel;
+        // The fit's second half waits for the next poll; half a fit ran in this poll.
         private bool _fitPending;
         private bool _fittedThisPoll;
-        private long _modelFirstLocal;
-        private long _modelLastLocal;
-        private long _modelMidLocal;
-        private long _modelSpacing;
-        private long _modelSigmaPpb;
 
-        // The frequency known before a holdover, bounding the slope of the young window after it.
-        private bool _priorActive;
-        private long _priorPpb;
-        private long _priorTolerancePpb;
-        private long _lockedSinceLocal;
-        private long _holdoverSinceLocal;
-        private long _heldFirstLocal;
-        private long _heldLastLocal;
-        private long _heldMidLocal;
-        private long _heldSpacing;
-        private long _heldSigmaPpb;
-
-        // The edge waiting for its NMEA burst.
-        private bool _pendingActive;
-        private long _pendingLocal;
-        private bool _pendingFix;
-        private bool _pendingNoFix;
-        private bool _pendingConflict;
-        private bool _pendingHasTime;
-        private int _pendingSecondOfDay;
-        private bool _pendingHasDate;
-        private long _pendingDay;
-
-        // The chain of whole-second edges and its numbering.
-        private bool _chainActive;
-        private long _chainLastLocal;
-        private long _chainLastIndex;
-        private bool _indexIsTimeline;
-        private int _rejectStreak;
-        private bool _hasConfirmed;
-        private long _lastConfirmedLocal;
-        private long _lastCommittedLocal;
-
-        // Votes on the numbering: towards a lock, and for a jump while locked.
-        private long _voteOffset;
-        private int _votes;
-        private long _jumpOffset;
-        private int _jumpVotes;
-        private long _lastAgreedSecond;
-
-        // An inserted leap second on the timeline (seconds after it are one more than their POSIX label).
-        private bool _leapKnown;
-        private long _leapIndex;
-        private long _leapPosix;
-
-        // Stream health.
-        private bool _edgeSeen;
-        private long _lastEdgeSeenLocal;
-        private bool _sentenceSeen;
-        private long _lastSentenceLocal;
-        private bool _fixSentenceSeen;
-        private long _lastFixSentenceLocal;
+        // Edges refused on arrival (doubled, or from another timebase); the discipline counts those refused at commit.
+        private int _edgesRefused;
 
         /// <summary>Initializes a new instance of the <see cref="MatClock"/> class with the default settings.</summary>
         /// <param name="clock">The unit's local µs counter (the timebase of every stamp in the core).</param>
@@ -173,30 +104,17 @@ namespace TimingMat.Core.Clock
                 throw new System.ArgumentNullException("settings");
             }
 
-            if (settings.WindowEdges < 8 || settings.LockEdges < 3 || settings.LockEdges > settings.WindowEdges
-                || settings.RelockEdges < 3 || settings.RelockEdges > settings.WindowEdges
-                || settings.LockLabels < 1 || settings.JumpConfirmLabels < 1
-                || settings.LabelWindowStartMicros < 0 || settings.LabelWindowEndMicros <= settings.LabelWindowStartMicros
-                || settings.LabelWindowEndMicros >= Micros || settings.EdgeToleranceMicros <= 0
-                || settings.EdgeToleranceMicros >= MinEdgeSpacingMicros || settings.HoldoverAfterMicros <= Micros
-                || settings.WindowRestartGapMicros < settings.HoldoverAfterMicros || settings.CounterWrapMicros < 0
-                || settings.HoldoverDriftPpb < 0 || settings.BaseUncertaintyMicros < 0)
-            {
-                throw new System.ArgumentException("inconsistent MatClockSettings");
-            }
-
+            settings.Check(MinEdgeSpacingMicros);
             _clock = clock;
             _gps = gps;
             _pps = pps;
-            _settings = settings;
             _latencyFloor = settings.PpsLatencyFloorMicros;
             _labelWindowStart = settings.LabelWindowStartMicros;
             _labelWindowEnd = settings.LabelWindowEndMicros;
             _holdoverAfter = settings.HoldoverAfterMicros;
             _wrap = settings.CounterWrapMicros;
-            _baseUncertainty = settings.BaseUncertaintyMicros;
-            _holdoverDrift = settings.HoldoverDriftPpb;
-            _fit = new LowerEnvelopeFit(settings.WindowEdges);
+            _pending = new PendingEdge(settings.MinYear);
+            _discipline = new ClockDiscipline(settings, _pending);
             _nmea = new NmeaParser();
             Satellites = NmeaSentence.NotGiven;
         }
@@ -204,7 +122,7 @@ namespace TimingMat.Core.Clock
         /// <summary>Gets the clock's state now.</summary>
         public ClockState State
         {
-            get { return _state; }
+            get { return _discipline.State; }
         }
 
         /// <summary>Gets the NMEA parser with its counts of accepted and rejected lines.</summary>
@@ -217,51 +135,87 @@ namespace TimingMat.Core.Clock
         public int EdgesSeen { get; private set; }
 
         /// <summary>Gets the edges used by the fit.</summary>
-        public int EdgesCommitted { get; private set; }
+        public int EdgesCommitted
+        {
+            get { return _discipline.EdgesCommitted; }
+        }
 
         /// <summary>Gets the edges refused: not a whole number of seconds after the last, doubled, out of order, or early glitches.</summary>
-        public int EdgesRejected { get; private set; }
+        public int EdgesRejected
+        {
+            get { return _edgesRefused + _discipline.EdgesRejected; }
+        }
 
         /// <summary>Gets the edges not used because no NMEA sentence confirmed a fix for them (or one reported no fix).</summary>
-        public int EdgesUnconfirmed { get; private set; }
+        public int EdgesUnconfirmed
+        {
+            get { return _discipline.EdgesUnconfirmed; }
+        }
 
         /// <summary>Gets the labels that agreed with a locked clock's numbering.</summary>
-        public int LabelsAgreed { get; private set; }
+        public int LabelsAgreed
+        {
+            get { return _discipline.Labels.Agreed; }
+        }
 
         /// <summary>Gets the labels that disagreed with a locked clock (one-offs are ignored; repeated ones are a jump).</summary>
-        public int LabelMismatches { get; private set; }
+        public int LabelMismatches
+        {
+            get { return _discipline.Labels.Mismatches; }
+        }
 
         /// <summary>Gets the timed sentences that arrived outside the label window of any edge (no PPS, or a late burst).</summary>
         public int LabelsOutsideWindow { get; private set; }
 
         /// <summary>Gets the GPS time jumps accepted while locked.</summary>
-        public int TimeJumps { get; private set; }
+        public int TimeJumps
+        {
+            get { return _discipline.Labels.TimeJumps; }
+        }
 
         /// <summary>Gets the size of the last accepted jump in seconds (positive: the GPS moved forward).</summary>
-        public long LastJumpSeconds { get; private set; }
+        public long LastJumpSeconds
+        {
+            get { return _discipline.Labels.LastJumpSeconds; }
+        }
 
         /// <summary>Gets how often the local counter ran backwards and the clock started over.</summary>
         public int TimebaseResets { get; private set; }
 
         /// <summary>Gets how often the clock locked (from cold and after each holdover).</summary>
-        public int LockCount { get; private set; }
+        public int LockCount
+        {
+            get { return _discipline.LockCount; }
+        }
 
         /// <summary>Gets how often the clock went into holdover.</summary>
-        public int HoldoverCount { get; private set; }
+        public int HoldoverCount
+        {
+            get { return _discipline.HoldoverCount; }
+        }
 
         /// <summary>Gets the inserted leap seconds seen (23:59:60 labels).</summary>
-        public int LeapSeconds { get; private set; }
+        public int LeapSeconds
+        {
+            get { return _discipline.Labels.LeapSeconds; }
+        }
 
         /// <summary>Gets the local µs of the last edge the fit used.</summary>
-        public long LastEdgeLocalMicros { get; private set; }
+        public long LastEdgeLocalMicros
+        {
+            get { return _discipline.LastEdgeLocalMicros; }
+        }
 
         /// <summary>Gets the second of the last edge the fit used: UTC seconds since 1970 when locked, a relative count before.</summary>
-        public long LastEdgeSecond { get; private set; }
+        public long LastEdgeSecond
+        {
+            get { return _discipline.LastEdgeSecond; }
+        }
 
         /// <summary>Gets the crystal's frequency error in parts per billion from the published line (0 before the first lock).</summary>
         public long FrequencyErrorPpb
         {
-            get { return _hasModel ? _model.FrequencyErrorPpb : 0; }
+            get { return _discipline.HasModel ? _discipline.Model.Line.FrequencyErrorPpb : 0; }
         }
 
         /// <summary>Gets the satellites in use from the last GGA, or <see cref="NmeaSentence.NotGiven"/>.</summary>
@@ -273,21 +227,13 @@ namespace TimingMat.Core.Clock
         /// <summary>Gets a value indicating whether the GPS reports a fix but no PPS edge arrives (check the PPS wire).</summary>
         public bool PpsMissing
         {
-            get
-            {
-                return _fixSentenceSeen && _now - _lastFixSentenceLocal <= StreamSilenceMicros
-                    && (!_edgeSeen || _now - _lastEdgeSeenLocal > StreamSilenceMicros);
-            }
+            get { return _streams.PpsMissing(_now); }
         }
 
         /// <summary>Gets a value indicating whether PPS edges arrive but no NMEA does (check the GPS TX wire and baud rate).</summary>
         public bool NmeaMissing
         {
-            get
-            {
-                return _edgeSeen && _now - _lastEdgeSeenLocal <= StreamSilenceMicros
-                    && (!_sentenceSeen || _now - _lastSentenceLocal > StreamSilenceMicros);
-            }
+            get { return _streams.NmeaMissing(_now); }
         }
 
         /// <summary>
@@ -300,14 +246,12 @@ namespace TimingMat.Core.Clock
         /// <param name="tolerancePpb">How far the crystal may have moved since (temperature), ppb.</param>
         public void RestoreFrequency(long ppb, long tolerancePpb)
         {
-            if (_hasModel || FixedPoint.Abs(ppb) > PlausibleDriftPpb || tolerancePpb <= 0)
+            if (_discipline.HasModel || FixedPoint.Abs(ppb) > ClockDiscipline.PlausibleDriftPpb || tolerancePpb <= 0)
             {
                 return;
             }
 
-            _priorActive = true;
-            _priorPpb = ppb;
-            _priorTolerancePpb = tolerancePpb;
+            _discipline.Prior.Restore(ppb, tolerancePpb);
         }
 
         /// <summary>Takes the PPS edges and NMEA bytes that arrived since the last poll and updates the state.</summary>
@@ -332,7 +276,9 @@ namespace TimingMat.Core.Clock
             if (_fitPending)
             {
                 // The edge committed in the last poll: its fit's second half, then the model.
-                FinishFit();
+                _fitPending = false;
+                _fittedThisPoll = true;
+                _discipline.FinishFit();
             }
 
             long edge;
@@ -344,7 +290,7 @@ namespace TimingMat.Core.Clock
             byte[] buffer = _buffer;
             NmeaParser nmea = _nmea;
             int n;
-            while ((n = _gps.Read(buffer, 0, buffer.Length)) > 0)
+            while ((n = _gps.Read(buffer, 0, ReadChunk)) > 0)
             {
                 int at = 0;
                 while (at < n)
@@ -355,21 +301,21 @@ namespace TimingMat.Core.Clock
                     }
                 }
 
-                if (n < buffer.Length)
+                if (n < ReadChunk)
                 {
                     // Fewer bytes than asked for: the port is drained; what comes meanwhile waits for the next poll.
                     break;
                 }
             }
 
-            if (_pendingActive && now - _pendingLocal > _labelWindowEnd)
+            if (_pending.Active && now - _pending.Local > _labelWindowEnd)
             {
                 Commit();
             }
 
-            if (_state == ClockState.Locked && now - _lastCommittedLocal > _holdoverAfter)
+            if (_discipline.State == ClockState.Locked && now - _discipline.LastCommittedLocal > _holdoverAfter)
             {
-                EnterHoldover();
+                _discipline.EnterHoldover();
             }
         }
 
@@ -389,18 +335,21 @@ namespace TimingMat.Core.Clock
         /// <inheritdoc />
         public MatTime ToMatTime(long localMicros)
         {
-            if (!_hasModel || !_started)
+            ClockDiscipline discipline = _discipline;
+            if (!discipline.HasModel || !_started)
             {
                 return new MatTime(localMicros, ClockState.Unsynced, MatTime.UnknownUncertainty);
             }
 
             long local = Extend(localMicros);
-            long timeline = _model.TimelineMicrosAt(local);
-            long uncertainty = UncertaintyAt(local);
-            if (!_leapKnown && timeline >= 0)
+            ClockModel model = discipline.Model;
+            long timeline = model.Line.TimelineMicrosAt(local);
+            long uncertainty = model.UncertaintyAt(local);
+            SecondLabels labels = discipline.Labels;
+            if (!labels.LeapKnown && timeline >= 0)
             {
                 long second = timeline / Micros;
-                if (second > _lastAgreedSecond && second % UtcCalendar.SecondsPerDay == 0
+                if (second > labels.LastAgreedSecond && second % UtcCalendar.SecondsPerDay == 0
                     && UtcCalendar.MayFollowLeapSecond(second / UtcCalendar.SecondsPerDay))
                 {
                     // Midnight starting 1 January or 1 July before its label came: it may yet be 23:59:60.
@@ -408,9 +357,9 @@ namespace TimingMat.Core.Clock
                 }
             }
 
-            if (_leapKnown)
+            if (labels.LeapKnown)
             {
-                long leapStart = _leapIndex * Micros;
+                long leapStart = labels.LeapIndex * Micros;
                 if (timeline >= leapStart + Micros)
                 {
                     timeline -= Micros;
@@ -423,12 +372,7 @@ namespace TimingMat.Core.Clock
                 }
             }
 
-            return new MatTime(timeline, StateAt(local), uncertainty);
-        }
-
-        private static bool SameOrFirst(bool has, long held, long value)
-        {
-            return !has || held == value;
+            return new MatTime(timeline, discipline.StateAt(local), uncertainty);
         }
 
         private long ExtendNow(long raw)
@@ -476,40 +420,28 @@ namespace TimingMat.Core.Clock
         {
             TimebaseResets++;
             _wrapBase = 0;
-            _hasModel = false;
-            _pendingActive = false;
-            _chainActive = false;
-            _indexIsTimeline = false;
-            _hasConfirmed = false;
-            _votes = 0;
-            _jumpVotes = 0;
-            _leapKnown = false;
-            _priorActive = false;
-            _lastAgreedSecond = 0;
-            _lockedSinceLocal = 0;
-            _edgeSeen = false;
-            _sentenceSeen = false;
-            _fixSentenceSeen = false;
-            _fit.Clear();
+            _pending.Active = false;
+            _streams.Clear();
             _fitPending = false;
-            _state = ClockState.Unsynced;
+            _discipline.Reset();
         }
 
         private void OnEdge(long local, long now)
         {
             EdgesSeen++;
-            _edgeSeen = true;
-            _lastEdgeSeenLocal = local;
-            if (_pendingActive)
+            _streams.EdgeSeen = true;
+            _streams.LastEdgeLocal = local;
+            PendingEdge pending = _pending;
+            if (pending.Active)
             {
-                if (local - _pendingLocal < MinEdgeSpacingMicros)
+                if (local - pending.Local < MinEdgeSpacingMicros)
                 {
                     // Two stamps in one second: a locked clock keeps the one the line expects (a spike on the wire
                     // comes before the real edge); otherwise the first one stays.
-                    EdgesRejected++;
-                    if (EarlierThanExpected(_pendingLocal) && !EarlierThanExpected(local))
+                    _edgesRefused++;
+                    if (_discipline.EarlierThanExpected(pending.Local) && !_discipline.EarlierThanExpected(local))
                     {
-                        _pendingLocal = local;
+                        pending.Local = local;
                     }
 
                     return;
@@ -518,34 +450,50 @@ namespace TimingMat.Core.Clock
                 Commit();
             }
 
-            _pendingActive = true;
-            _pendingLocal = local;
-            _pendingFix = false;
-            _pendingNoFix = false;
-            _pendingConflict = false;
-            _pendingHasTime = false;
-            _pendingHasDate = false;
+            pending.Open(local);
             if (local > now + Micros)
             {
                 // The handler may stamp an edge just after this poll read the counter, but not a second later:
                 // such a stamp comes from another timebase.
-                _pendingActive = false;
-                EdgesRejected++;
+                pending.Active = false;
+                _edgesRefused++;
+            }
+        }
+
+        // Commits the pending edge; the last edge's fit finishes first if it still waits (two edges in one poll).
+        private void Commit()
+        {
+            ClockDiscipline discipline = _discipline;
+            if (_fitPending)
+            {
+                _fitPending = false;
+                _fittedThisPoll = true;
+                discipline.FinishFit();
+            }
+
+            if (discipline.Commit())
+            {
+                // The line is solved; the spacing and the model wait for the next poll.
+                _fitPending = true;
+                _fittedThisPoll = true;
             }
         }
 
         private void OnSentence(long now)
         {
             NmeaSentence s = _nmea.Sentence;
-            _sentenceSeen = true;
-            _lastSentenceLocal = now;
+            GpsStreamHealth streams = _streams;
+            streams.SentenceSeen = true;
+            streams.LastSentenceLocal = now;
             if (s.CarriesFix)
             {
-                GpsFix = s.HasFix;
-                if (s.HasFix)
+                // Read once: HasFix is worked out from the sentence's fields at each call.
+                bool fix = s.HasFix;
+                GpsFix = fix;
+                if (fix)
                 {
-                    _fixSentenceSeen = true;
-                    _lastFixSentenceLocal = now;
+                    streams.FixSentenceSeen = true;
+                    streams.LastFixSentenceLocal = now;
                 }
             }
 
@@ -554,8 +502,8 @@ namespace TimingMat.Core.Clock
                 Satellites = s.Satellites;
             }
 
-            long since = now - _pendingLocal;
-            if (!_pendingActive || since < _labelWindowStart || since > _labelWindowEnd)
+            long since = now - _pending.Local;
+            if (!_pending.Active || since < _labelWindowStart || since > _labelWindowEnd)
             {
                 if (s.HasTime)
                 {
@@ -565,464 +513,7 @@ namespace TimingMat.Core.Clock
                 return;
             }
 
-            if (s.CarriesFix)
-            {
-                if (s.HasFix)
-                {
-                    _pendingFix = true;
-                }
-                else
-                {
-                    _pendingNoFix = true;
-                }
-            }
-
-            // Only hhmmss.00 names the PPS second; receivers at 5 Hz also print .20, .40 … which do not.
-            if (!s.HasTime || s.SubsecondMicros != 0)
-            {
-                return;
-            }
-
-            int secondOfDay = s.SecondOfDay;
-            if (!SameOrFirst(_pendingHasTime, _pendingSecondOfDay, secondOfDay))
-            {
-                _pendingConflict = true;
-            }
-
-            _pendingHasTime = true;
-            _pendingSecondOfDay = secondOfDay;
-            if (s.HasDate && s.Year >= _settings.MinYear)
-            {
-                long day = s.DayNumber;
-                if (!SameOrFirst(_pendingHasDate, _pendingDay, day))
-                {
-                    _pendingConflict = true;
-                }
-
-                _pendingHasDate = true;
-                _pendingDay = day;
-            }
-        }
-
-        private void Commit()
-        {
-            if (_fitPending)
-            {
-                FinishFit();
-            }
-
-            _pendingActive = false;
-            long local = _pendingLocal;
-            if (_pendingNoFix)
-            {
-                // The burst says the receiver has no fix: its PPS (if any) free-runs and must not steer the clock.
-                EdgesUnconfirmed++;
-                return;
-            }
-
-            bool confirmed = _pendingFix;
-            if (!confirmed && !(_state == ClockState.Locked && _hasConfirmed && local - _lastConfirmedLocal <= _settings.UnconfirmedBridgeMicros))
-            {
-                EdgesUnconfirmed++;
-                return;
-            }
-
-            long index = 0;
-            bool restart = !_chainActive || local - _chainLastLocal > _settings.WindowRestartGapMicros;
-            if (!restart)
-            {
-                long gap = local - _chainLastLocal;
-                long perSecond = Micros + (SpacingDriftPpb() / 1000);
-                long seconds = FixedPoint.DivRound(gap, perSecond);
-                if (gap <= 0 || seconds < 1)
-                {
-                    EdgesRejected++;
-                    return;
-                }
-
-                if (FixedPoint.Abs(gap - (seconds * perSecond)) > _settings.EdgeToleranceMicros)
-                {
-                    EdgesRejected++;
-                    _rejectStreak++;
-                    if (_rejectStreak < 3)
-                    {
-                        return;
-                    }
-
-                    // Three misfits in a row: the previous edge was the odd one; start a new chain here.
-                    restart = true;
-                }
-                else
-                {
-                    index = _chainLastIndex + seconds;
-                    if (EarlierThanExpected(local))
-                    {
-                        EdgesRejected++;
-                        return;
-                    }
-                }
-            }
-
-            if (restart)
-            {
-                index = StartChain(local);
-            }
-
-            _chainActive = true;
-            _chainLastLocal = local;
-            _chainLastIndex = index;
-            _rejectStreak = 0;
-            _lastCommittedLocal = local;
-            if (confirmed)
-            {
-                _hasConfirmed = true;
-                _lastConfirmedLocal = local;
-            }
-
-            _fit.Add(index, local);
-            EdgesCommitted++;
-            LastEdgeLocalMicros = local;
-            LastEdgeSecond = index;
-            if (confirmed && !_pendingConflict)
-            {
-                ApplyLabel(index);
-            }
-
-            if (_leapKnown && _state == ClockState.Locked && _fit.FirstSecond > _leapIndex + 1)
-            {
-                // Every stamp in the window is past the leap second: count seconds as POSIX again.
-                _leapKnown = false;
-                Renumber(-1);
-            }
-
-            // The line now, the spacing and the model at the next poll (or the next commit): the whole fit in one
-            // poll is ~21k IL instructions on the interpreter, ~8 ms, every second.
-            if (SolveLine())
-            {
-                _fitPending = true;
-                _fittedThisPoll = true;
-            }
-        }
-
-        private void FinishFit()
-        {
-            _fitPending = false;
-            _fittedThisPoll = true;
-            _fit.FinishSpacing();
-            if (_state == ClockState.Locked)
-            {
-                Publish();
-            }
-            else
-            {
-                TryLock();
-            }
-        }
-
-        private bool EarlierThanExpected(long local)
-        {
-            if (_state != ClockState.Locked || !_chainActive || local <= _chainLastLocal)
-            {
-                return false;
-            }
-
-            long perSecond = Micros + (SpacingDriftPpb() / 1000);
-            long index = _chainLastIndex + FixedPoint.DivRound(local - _chainLastLocal, perSecond);
-            return local < _model.LocalAt(index) - UncertaintyAt(local) - EarlyEdgeMarginMicros;
-        }
-
-        private long StartChain(long local)
-        {
-            _fit.Clear();
-            _votes = 0;
-            _jumpVotes = 0;
-            if (_state == ClockState.Locked)
-            {
-                // The window is gone, so the line is no longer being checked: run on it as holdover until relocked.
-                EnterHoldover();
-            }
-
-            if (_hasModel && _indexIsTimeline && UncertaintyAt(local) < RenumberLimitMicros)
-            {
-                return FixedPoint.DivRound(_model.TimelineMicrosAt(local), Micros);
-            }
-
-            _indexIsTimeline = false;
-            _leapKnown = false;
-            return 0;
-        }
-
-        private void ApplyLabel(long index)
-        {
-            if (!_pendingHasTime)
-            {
-                return;
-            }
-
-            bool leapLabel = _pendingSecondOfDay == UtcCalendar.SecondsPerDay;
-            long posix;
-            if (_pendingHasDate)
-            {
-                posix = (_pendingDay * UtcCalendar.SecondsPerDay) + _pendingSecondOfDay;
-            }
-            else if (_indexIsTimeline)
-            {
-                // A time of day alone (GGA) names the second nearest to what the numbering expects.
-                long expected = index - (_leapKnown && index > _leapIndex ? 1 : 0);
-                long diff = (_pendingSecondOfDay % UtcCalendar.SecondsPerDay) - (expected % UtcCalendar.SecondsPerDay);
-                if (diff >= UtcCalendar.SecondsPerDay / 2)
-                {
-                    diff -= UtcCalendar.SecondsPerDay;
-                }
-                else if (diff < -UtcCalendar.SecondsPerDay / 2)
-                {
-                    diff += UtcCalendar.SecondsPerDay;
-                }
-
-                posix = expected + diff;
-            }
-            else
-            {
-                return;
-            }
-
-            long timeline = posix;
-            if (_leapKnown && !leapLabel && posix >= _leapPosix)
-            {
-                timeline++;
-            }
-
-            long offset = timeline - index;
-            if (_state != ClockState.Locked)
-            {
-                if (leapLabel)
-                {
-                    // Locking across a leap second: let the labels after it settle the numbering.
-                    return;
-                }
-
-                if (_votes > 0 && offset == _voteOffset)
-                {
-                    _votes++;
-                }
-                else
-                {
-                    _voteOffset = offset;
-                    _votes = 1;
-                }
-
-                return;
-            }
-
-            if (offset == 0)
-            {
-                LabelsAgreed++;
-                _lastAgreedSecond = index;
-                _jumpVotes = 0;
-                if (leapLabel && !_leapKnown)
-                {
-                    _leapKnown = true;
-                    _leapIndex = index;
-                    _leapPosix = posix;
-                    LeapSeconds++;
-                }
-
-                return;
-            }
-
-            LabelMismatches++;
-            if (_jumpVotes > 0 && offset == _jumpOffset)
-            {
-                _jumpVotes++;
-            }
-            else
-            {
-                _jumpOffset = offset;
-                _jumpVotes = 1;
-            }
-
-            if (_jumpVotes >= _settings.JumpConfirmLabels)
-            {
-                Renumber(offset);
-                TimeJumps++;
-                LastJumpSeconds = offset;
-                _jumpVotes = 0;
-            }
-        }
-
-        private bool SolveLine()
-        {
-            if (_priorActive && _fit.LastSecond - _fit.FirstSecond >= _settings.WindowEdges / 2)
-            {
-                // The window now spans enough seconds to measure the frequency by itself.
-                _priorActive = false;
-            }
-
-            if (_priorActive)
-            {
-                return _fit.SolveLine(_priorPpb - _priorTolerancePpb, _priorPpb + _priorTolerancePpb);
-            }
-
-            return _fit.SolveLine();
-        }
-
-        private void TryLock()
-        {
-            int edges = _priorActive ? _settings.RelockEdges : _settings.LockEdges;
-            if (_votes < _settings.LockLabels || _fit.Count < edges || _fit.LastSecond - _fit.FirstSecond <= 0)
-            {
-                return;
-            }
-
-            long offset = _voteOffset;
-            Publish();
-            if (UncertaintyAt(_fit.LastLocalMicros + Micros) > _settings.LockUncertaintyMicros)
-            {
-                if (_state == ClockState.Unsynced)
-                {
-                    _hasModel = false;
-                }
-                else
-                {
-                    // Still in holdover: the published line must stay the one from before the outage.
-                    _model.CopyFrom(_heldModel);
-                    RestoreHeldTerms();
-                }
-
-                return;
-            }
-
-            if (offset != 0)
-            {
-                Renumber(offset);
-                _model.Renumber(offset);
-            }
-
-            _indexIsTimeline = true;
-            _votes = 0;
-            _jumpVotes = 0;
-            _state = ClockState.Locked;
-            LockCount++;
-            _lockedSinceLocal = _fit.FirstLocalMicros;
-        }
-
-        private void Publish()
-        {
-            _model.CopyFrom(_fit.Line);
-            _hasModel = true;
-            _modelFirstLocal = _fit.FirstLocalMicros;
-            _modelLastLocal = _fit.LastLocalMicros;
-            _modelSpacing = _fit.SpacingMicros;
-            long run = _fit.RunSeconds > 0 ? _fit.RunSeconds : 1;
-            _modelMidLocal = _model.LocalAt(_fit.MiddleSecond);
-            if (_fit.SlopeBounded)
-            {
-                // The slope came from the prior: it is as good as the prior's tolerance.
-                _modelSigmaPpb = _priorTolerancePpb;
-            }
-            else
-            {
-                // The stamps that set the slope each sit some spacings above their edges. Calibrated on simulated
-                // windows (heavy and uniform latency): about 1 % of stamps fall outside the bound at 20–30 stamps,
-                // under 0.2 % from 128 on (none in the clock benchmark).
-                _modelSigmaPpb = FixedPoint.DivRound(_modelSpacing * SlopeDoubtPerSpacing * 1000, run);
-            }
-        }
-
-        private void EnterHoldover()
-        {
-            _state = ClockState.Holdover;
-            HoldoverCount++;
-            _holdoverSinceLocal = _modelLastLocal;
-            _votes = 0;
-            _jumpVotes = 0;
-            _priorActive = true;
-            _priorPpb = _model.FrequencyErrorPpb;
-            _priorTolerancePpb = _holdoverDrift + _modelSigmaPpb;
-            _heldModel.CopyFrom(_model);
-            _heldFirstLocal = _modelFirstLocal;
-            _heldLastLocal = _modelLastLocal;
-            _heldMidLocal = _modelMidLocal;
-            _heldSpacing = _modelSpacing;
-            _heldSigmaPpb = _modelSigmaPpb;
-        }
-
-        private void RestoreHeldTerms()
-        {
-            _modelFirstLocal = _heldFirstLocal;
-            _modelLastLocal = _heldLastLocal;
-            _modelMidLocal = _heldMidLocal;
-            _modelSpacing = _heldSpacing;
-            _modelSigmaPpb = _heldSigmaPpb;
-        }
-
-        private void Renumber(long seconds)
-        {
-            _fit.Renumber(seconds);
-            _lastAgreedSecond += seconds;
-            _chainLastIndex += seconds;
-            LastEdgeSecond += seconds;
-            if (_state == ClockState.Locked)
-            {
-                _model.Renumber(seconds);
-            }
-
-            if (_leapKnown)
-            {
-                _leapIndex += seconds;
-                _leapPosix += seconds;
-            }
-        }
-
-        private long SpacingDriftPpb()
-        {
-            long ppb = 0;
-            if (_fit.Count >= _settings.RelockEdges)
-            {
-                ppb = _fit.Line.FrequencyErrorPpb;
-            }
-            else if (_hasModel)
-            {
-                ppb = _model.FrequencyErrorPpb;
-            }
-
-            return FixedPoint.Abs(ppb) > PlausibleDriftPpb ? 0 : ppb;
-        }
-
-        private long UncertaintyAt(long local)
-        {
-            // Inside the window: how far the touching stamps may sit above the edges, plus the slope's doubt away
-            // from the line's middle. Outside it: the crystal may also have moved (holdover drift).
-            long outside = 0;
-            if (local > _modelLastLocal)
-            {
-                outside = local - _modelLastLocal;
-            }
-            else if (local < _modelFirstLocal)
-            {
-                outside = _modelFirstLocal - local;
-            }
-
-            long fromMiddle = FixedPoint.Abs(local - _modelMidLocal);
-            return _baseUncertainty + (OffsetDoubtSpacings * _modelSpacing)
-                + FixedPoint.MulDiv(fromMiddle, _modelSigmaPpb, 1000000000)
-                + FixedPoint.MulDiv(outside, _holdoverDrift, 1000000000);
-        }
-
-        private ClockState StateAt(long local)
-        {
-            if (local < _lockedSinceLocal - Micros)
-            {
-                // Taken before the clock locked: converted by extrapolating the line backwards.
-                return ClockState.Holdover;
-            }
-
-            if (_state == ClockState.Holdover && local > _holdoverSinceLocal + (Micros * 3 / 2))
-            {
-                return ClockState.Holdover;
-            }
-
-            return ClockState.Locked;
+            _pending.Label(s);
         }
     }
 }

@@ -111,5 +111,21 @@ namespace TimingMat.Core.Clock
 
         /// <summary>Gets or sets the earliest year a GPS date may carry; older dates are a receiver's RTC or a week-rollover bug.</summary>
         public int MinYear { get; set; }
+
+        /// <summary>Throws when the settings contradict each other or the clock's fixed limits.</summary>
+        /// <param name="minEdgeSpacingMicros">Stamps closer than this are one edge seen twice: the edge tolerance must stay under it.</param>
+        internal void Check(long minEdgeSpacingMicros)
+        {
+            if (WindowEdges < 8 || LockEdges < 3 || LockEdges > WindowEdges || RelockEdges < 3 || RelockEdges > WindowEdges
+                || LockLabels < 1 || JumpConfirmLabels < 1
+                || LabelWindowStartMicros < 0 || LabelWindowEndMicros <= LabelWindowStartMicros
+                || LabelWindowEndMicros >= UtcCalendar.MicrosPerSecond || EdgeToleranceMicros <= 0
+                || EdgeToleranceMicros >= minEdgeSpacingMicros || HoldoverAfterMicros <= UtcCalendar.MicrosPerSecond
+                || WindowRestartGapMicros < HoldoverAfterMicros || CounterWrapMicros < 0
+                || HoldoverDriftPpb < 0 || BaseUncertaintyMicros < 0)
+            {
+                throw new System.ArgumentException("inconsistent MatClockSettings");
+            }
+        }
     }
 }

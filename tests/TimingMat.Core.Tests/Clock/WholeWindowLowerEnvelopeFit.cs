@@ -290,57 +290,8 @@ namespace TimingMat.Core.Tests.Clock
                 rank = n - 1;
             }
 
-            SpacingMicros = Select(_residual, n, rank) / rank;
+            SpacingMicros = QuickSelect.Select(_residual, n, rank) / rank;
             return true;
-        }
-
-        // Places the k-th smallest of a[0..n) at a[k] with smaller ones before it (quickselect) and returns it.
-        private static long Select(long[] a, int n, int k)
-        {
-            int lo = 0;
-            int hi = n - 1;
-            while (lo < hi)
-            {
-                long pivot = a[(lo + hi) / 2];
-                int i = lo;
-                int j = hi;
-                while (i <= j)
-                {
-                    while (a[i] < pivot)
-                    {
-                        i++;
-                    }
-
-                    while (a[j] > pivot)
-                    {
-                        j--;
-                    }
-
-                    if (i <= j)
-                    {
-                        long t = a[i];
-                        a[i] = a[j];
-                        a[j] = t;
-                        i++;
-                        j--;
-                    }
-                }
-
-                if (k <= j)
-                {
-                    hi = j;
-                }
-                else if (k >= i)
-                {
-                    lo = i;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            return a[k];
         }
 
         private long Cross(int o, int a, int b, long x0)
