@@ -84,7 +84,8 @@ namespace TimingMat.Core.Journal
         {
             bodyLength = 0;
             sequence = 0;
-            if (_nextSequence > _journal.DurableSequence)
+            // The journal's field, not its property: this runs for every record the outbox sends (a call on the device).
+            if (_nextSequence > _journal.durableSequence)
             {
                 return false;
             }
@@ -99,7 +100,7 @@ namespace TimingMat.Core.Journal
                 }
             }
 
-            return Next(destination, offset, _journal.DurableSequence, out bodyLength, out sequence);
+            return Next(destination, offset, _journal.durableSequence, out bodyLength, out sequence);
         }
 
         /// <summary>Reads the next durable record as a passing.</summary>

@@ -70,7 +70,7 @@ namespace TimingMat.Core.Journal
             }
 
             SegmentIndex segments = _segments;
-            segments.Allocate(maxSegments, found, found > 0 ? numbers[found - 1] + 1 : 1);
+            segments.Allocate(maxSegments, found, found > 0 ? numbers[found - 1] + 1 : 1, _options.SegmentBytes);
             SegmentReader reader = new SegmentReader(_store, _options.CursorBufferBytes);
             bool haveJournalId = false;
             for (int i = found - 1; i >= 0; i--)

@@ -120,7 +120,17 @@ namespace TimingMat.Core.Journal
         /// <summary>Gets the bytes the segment files occupy.</summary>
         public long UsedBytes
         {
-            get { return segments.UsedBytes(); }
+            get
+            {
+                long[] lengths = segments.lengths;
+                long used = 0;
+                for (int i = segments.count - 1; i >= 0; i--)
+                {
+                    used += lengths[i];
+                }
+
+                return used;
+            }
         }
 
         /// <summary>Gets how full the journal is, in tenths of a percent (0–1000).</summary>
@@ -223,7 +233,7 @@ namespace TimingMat.Core.Journal
             int frameLength = bodyLength + JournalFrame.OverheadBytes;
             SegmentIndex index = segments;
             int last = index.count - 1;
-            if (_rotateBeforeAppend || last < 0 || index.lengths[last] + frameLength > _options.SegmentBytes)
+            if (_rotateBeforeAppend || last < 0 || index.lengths[last] + frameLength > index.segmentBytes)
             {
                 if (!Rotate())
                 {
@@ -238,7 +248,7 @@ namespace TimingMat.Core.Journal
             JournalFrame.Seal(_frame, sequence, bodyLength);
             try
             {
-                _store.Append(index.names[last], _frame, 0, frameLength);
+                _store.Append(index.newestName, _frame, 0, frameLength);
             }
             catch (IOException)
             {
@@ -269,7 +279,7 @@ namespace TimingMat.Core.Journal
 
             try
             {
-                _store.Flush(segments.names[segments.count - 1]);
+                _store.Flush(segments.newestName);
             }
             catch (IOException)
             {

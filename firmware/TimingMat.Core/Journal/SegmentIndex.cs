@@ -29,11 +29,17 @@ namespace TimingMat.Core.Journal
         /// <summary>The number of segments in the table.</summary>
         internal int count;
 
+        /// <summary>The newest segment's file name (the last of <see cref="names"/>): every append and commit writes to it.</summary>
+        internal string newestName;
+
         /// <summary>The most segments the journal may use (its capacity over the segment size, at least 2).</summary>
         internal int maxSegments;
 
         /// <summary>The number the next segment created gets.</summary>
         internal int nextNumber;
+
+        /// <summary>The most bytes one segment file holds (read at every append: a field, not the options' property).</summary>
+        internal int segmentBytes;
 
         /// <summary>Makes a segment file name.</summary>
         /// <param name="number">Segment number, 1–999999.</param>
@@ -106,7 +112,8 @@ namespace TimingMat.Core.Journal
         /// <param name="maxSegments">The most segments the journal may use.</param>
         /// <param name="found">The segment files found on the medium (there may be more than <paramref name="maxSegments"/>).</param>
         /// <param name="nextNumber">The number the next segment created gets.</param>
-        internal void Allocate(int maxSegments, int found, int nextNumber)
+        /// <param name="segmentBytes">The most bytes one segment file holds.</param>
+        internal void Allocate(int maxSegments, int found, int nextNumber, int segmentBytes)
         {
             // One spare entry: rotation adds the new segment before pruning can make room.
             int size = (found > maxSegments ? found : maxSegments) + 1;
@@ -115,8 +122,10 @@ namespace TimingMat.Core.Journal
             firstSequences = new long[size];
             lengths = new long[size];
             count = 0;
+            newestName = null;
             this.maxSegments = maxSegments;
             this.nextNumber = nextNumber;
+            this.segmentBytes = segmentBytes;
         }
 
         /// <summary>Adds a segment older than every one in the table (the start-up scan walks newest first).</summary>
@@ -136,6 +145,7 @@ namespace TimingMat.Core.Journal
 
             Set(0, number, name, first, length);
             count++;
+            newestName = names[count - 1];
         }
 
         /// <summary>Adds a segment just created by rotation.</summary>
@@ -147,6 +157,7 @@ namespace TimingMat.Core.Journal
         {
             Set(count, number, name, first, length);
             count++;
+            newestName = name;
             nextNumber = number + 1;
         }
 
@@ -163,6 +174,7 @@ namespace TimingMat.Core.Journal
 
             count--;
             names[count] = null;
+            newestName = count > 0 ? names[count - 1] : null;
         }
 
         /// <summary>Gets the index of the segment that holds a sequence number.</summary>
@@ -175,10 +187,9 @@ namespace TimingMat.Core.Journal
                 return -1;
             }
 
-            long[] first = firstSequences;
             for (int i = count - 1; i > 0; i--)
             {
-                if (first[i] <= sequence)
+                if (firstSequences[i] <= sequence)
                 {
                     return i;
                 }
@@ -192,29 +203,15 @@ namespace TimingMat.Core.Journal
         /// <returns>The index, or −1 when the segment is gone.</returns>
         internal int IndexOf(int number)
         {
-            int[] table = numbers;
             for (int i = count - 1; i >= 0; i--)
             {
-                if (table[i] == number)
+                if (numbers[i] == number)
                 {
                     return i;
                 }
             }
 
             return -1;
-        }
-
-        /// <summary>Gets the bytes the segment files occupy.</summary>
-        /// <returns>The sum of the lengths.</returns>
-        internal long UsedBytes()
-        {
-            long used = 0;
-            for (int i = 0; i < count; i++)
-            {
-                used += lengths[i];
-            }
-
-            return used;
         }
 
         private void Set(int index, int number, string name, long first, long length)
