@@ -48,6 +48,7 @@ namespace TimingMat.Core.Journal
         // The segment files, oldest first; the cursors read it too (allocated here, sized by Open).
         internal readonly SegmentIndex segments = new SegmentIndex();
 
+        private int _journalId;
         private bool _unflushed;
         private bool _needsRepair;
         private bool _rotateBeforeAppend;
@@ -73,7 +74,10 @@ namespace TimingMat.Core.Journal
         public int UnitId { get; private set; }
 
         /// <summary>Gets the journal's id, chosen when it was created on an empty medium.</summary>
-        public int JournalId { get; private set; }
+        public int JournalId
+        {
+            get { return _journalId; }
+        }
 
         /// <summary>Gets the oldest sequence number still stored (<see cref="NextSequence"/> when none is).</summary>
         public long FirstSequence
@@ -187,7 +191,7 @@ namespace TimingMat.Core.Journal
                 finally
                 {
                     // What the scan found before a failing medium stopped it is reported all the same.
-                    JournalId = recovery.journalId;
+                    _journalId = recovery.journalId;
                     UnitId = recovery.unitId;
                     DamagedSegments += recovery.damagedSegments;
                     TruncatedBytes += recovery.truncatedBytes;
@@ -326,7 +330,12 @@ namespace TimingMat.Core.Journal
 
             try
             {
-                _files.SaveMark(JournalId, ackedSequence);
+                if (ackedSequence != _files.savedAcked)
+                {
+                    // Checked here, not in the call: most saves find the mark unchanged (an idle unit's every one).
+                    _files.SaveMark(_journalId, ackedSequence);
+                }
+
                 if (!_options.KeepAcknowledged)
                 {
                     _files.DeleteAcknowledged(ackedSequence);
@@ -350,7 +359,7 @@ namespace TimingMat.Core.Journal
 
         private void CreateJournal()
         {
-            JournalId = _options.NewJournalId == 0 ? 1 : _options.NewJournalId;
+            _journalId = _options.NewJournalId == 0 ? 1 : _options.NewJournalId;
             UnitId = _options.UnitId;
             _files.ClearMark();
             _nextSequence = 1;

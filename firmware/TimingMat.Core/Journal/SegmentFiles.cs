@@ -24,7 +24,9 @@ namespace TimingMat.Core.Journal
         private readonly SegmentIndex _segments;
         private readonly JournalOptions _options;
         private readonly AckMark _ackMark;
-        private long _savedAcked;
+
+        /// <summary>The acked mark last saved (or loaded) on the medium.</summary>
+        internal long savedAcked;
         private long _ackedAtFullCheck;
         private int _fullRetries;
 
@@ -45,15 +47,15 @@ namespace TimingMat.Core.Journal
         /// <returns>The highest mark saved, 0 when none is.</returns>
         internal long LoadMark(int journalId)
         {
-            _savedAcked = _ackMark.Load(journalId);
-            return _savedAcked;
+            savedAcked = _ackMark.Load(journalId);
+            return savedAcked;
         }
 
         /// <summary>Deletes the saved marks (a new journal starts).</summary>
         internal void ClearMark()
         {
             _ackMark.Clear();
-            _savedAcked = 0;
+            savedAcked = 0;
         }
 
         /// <summary>Saves the acked mark when it moved since it was last saved.</summary>
@@ -61,13 +63,13 @@ namespace TimingMat.Core.Journal
         /// <param name="acked">The acknowledged sequence number.</param>
         internal void SaveMark(int journalId, long acked)
         {
-            if (acked == _savedAcked)
+            if (acked == savedAcked)
             {
                 return;
             }
 
             _ackMark.Save(journalId, acked);
-            _savedAcked = acked;
+            savedAcked = acked;
         }
 
         /// <summary>Deletes every segment but the newest whose records are all acknowledged, oldest first.</summary>
