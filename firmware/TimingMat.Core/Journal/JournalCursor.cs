@@ -15,6 +15,7 @@ namespace TimingMat.Core.Journal
     public sealed class JournalCursor
     {
         private readonly PassingJournal _journal;
+        private readonly SegmentIndex _segments;
         private readonly SegmentReader _reader;
         private readonly byte[] _body;
         private int _segmentNumber;
@@ -27,6 +28,7 @@ namespace TimingMat.Core.Journal
         internal JournalCursor(PassingJournal journal, int bufferBytes)
         {
             _journal = journal;
+            _segments = journal.segments;
             _reader = new SegmentReader(journal.Store, bufferBytes);
             _body = new byte[PassingBody.MaxBytes];
             _segmentNumber = -1;
@@ -55,7 +57,7 @@ namespace TimingMat.Core.Journal
                 sequence = end;
             }
 
-            int index = _journal.FindSegment(sequence);
+            int index = _segments.Find(sequence);
             if (index < 0)
             {
                 _segmentNumber = -1;
@@ -64,7 +66,7 @@ namespace TimingMat.Core.Journal
             }
 
             Enter(index);
-            _nextSequence = _journal.SegmentFirstSequence(index);
+            _nextSequence = _segments.firstSequences[index];
             int bodyLength;
             long found;
             while (_nextSequence < sequence && Next(null, 0, sequence - 1, out bodyLength, out found))
@@ -82,12 +84,13 @@ namespace TimingMat.Core.Journal
         {
             bodyLength = 0;
             sequence = 0;
-            if (_nextSequence > _journal.DurableSequence)
+            // The journal's field, not its property: this runs for every record the outbox sends (a call on the device).
+            if (_nextSequence > _journal.durableSequence)
             {
                 return false;
             }
 
-            if (_segmentNumber < 0 || _journal.IndexOfSegment(_segmentNumber) < 0)
+            if (_segmentNumber < 0 || _segments.IndexOf(_segmentNumber) < 0)
             {
                 // Never positioned, or its segment was pruned: start again from the oldest record at or after ours.
                 Seek(_nextSequence);
@@ -97,7 +100,7 @@ namespace TimingMat.Core.Journal
                 }
             }
 
-            return Next(destination, offset, _journal.DurableSequence, out bodyLength, out sequence);
+            return Next(destination, offset, _journal.durableSequence, out bodyLength, out sequence);
         }
 
         /// <summary>Reads the next durable record as a passing.</summary>
@@ -120,8 +123,9 @@ namespace TimingMat.Core.Journal
 
         private void Enter(int index)
         {
-            _segmentNumber = _journal.SegmentNumber(index);
-            _reader.Reset(_journal.SegmentName(index));
+            SegmentIndex segments = _segments;
+            _segmentNumber = segments.numbers[index];
+            _reader.Reset(segments.names[index]);
             _position = SegmentHeader.Bytes;
         }
 
@@ -166,8 +170,8 @@ namespace TimingMat.Core.Journal
                     continue;
                 }
 
-                int index = _journal.IndexOfSegment(_segmentNumber);
-                if (index < 0 || index + 1 >= _journal.SegmentCount)
+                int index = _segments.IndexOf(_segmentNumber);
+                if (index < 0 || index + 1 >= _segments.count)
                 {
                     return false;
                 }

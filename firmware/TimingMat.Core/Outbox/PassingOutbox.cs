@@ -25,34 +25,19 @@ namespace TimingMat.Core.Outbox
     /// the collector stores by (unit, seq).
     /// </para>
     /// <para>Polled; allocates one exact-size payload array per batch published (the link keeps it until PUBACK).
-    /// A batch is built over several polls (its records read back and checked ~768 bytes a poll, then its CRC 768 bytes a
-    /// poll): a 50-passing batch in one poll is ~60k IL instructions, ~25 ms of the interpreter, while runners cross.</para>
+    /// A batch is built over several polls (<see cref="OutgoingBatch"/>); the batches out wait in an
+    /// <see cref="InFlightWindow"/>.</para>
     /// </remarks>
     public sealed class PassingOutbox
     {
-        private const int ReadBytesPerPoll = 768;
-        private const int CrcBytesPerPoll = 768;
-        private const long Building = -2;
-        private const int FlowLive = 0;
-        private const int FlowResend = 1;
-        private const int FlowReplay = 2;
-
         private readonly PassingJournal _journal;
-        private readonly IMqttLink _link;
         private readonly IMicrosecondClock _clock;
         private readonly OutboxOptions _options;
-        private readonly string _topic;
-        private readonly byte[] _batch;
         private readonly JournalCursor _live;
         private readonly JournalCursor _backlog;
         private readonly CollectorAck _ack = new CollectorAck();
-        private readonly long[] _flightFirst;
-        private readonly int[] _flightCount;
-        private readonly long[] _flightSentAt;
-        private readonly long[] _flightOrder;
-        private readonly bool[] _flightReplay;
-        private int _inFlight;
-        private long _publishOrder;
+        private readonly InFlightWindow _window;
+        private readonly OutgoingBatch _outgoing;
         private readonly SequenceRange _resend = new SequenceRange();
         private readonly SequenceRange _replay = new SequenceRange();
         private long _sendNext;
@@ -61,18 +46,6 @@ namespace TimingMat.Core.Outbox
         private bool _connected;
         private readonly int _batchMaxCount;
         private readonly long _batchMaxAge;
-
-        // The batch being built over several polls: its flow, cursor and range; then its records; then its CRC.
-        private bool _building;
-        private int _buildFlow;
-        private JournalCursor _buildCursor;
-        private long _buildTo;
-        private long _buildStarted;
-        private int _buildCount;
-        private long _buildFirst;
-        private int _buildPosition;
-        private int _crcAt;
-        private uint _crc;
         private bool _waitThisPoll;
 
         /// <summary>Initializes a new instance of the <see cref="PassingOutbox"/> class.</summary>
@@ -83,20 +56,12 @@ namespace TimingMat.Core.Outbox
         public PassingOutbox(PassingJournal journal, IMqttLink link, IMicrosecondClock clock, OutboxOptions options)
         {
             _journal = journal;
-            _link = link;
             _clock = clock;
             _options = options;
-            _topic = new UplinkTopics(options.TopicPrefix, journal.UnitId).Passings;
-            int bytes = options.BatchMaxBytes < BatchFormat.HeaderBytes + PassingBody.MaxBytes ? BatchFormat.HeaderBytes + PassingBody.MaxBytes : options.BatchMaxBytes;
-            _batch = new byte[bytes];
+            _window = new InFlightWindow(options.MaxInFlightBatches < 2 ? 2 : options.MaxInFlightBatches);
+            _outgoing = new OutgoingBatch(journal, link, new UplinkTopics(options.TopicPrefix, journal.UnitId).Passings, _window, options);
             _live = journal.CreateCursor();
             _backlog = journal.CreateCursor();
-            int window = options.MaxInFlightBatches < 2 ? 2 : options.MaxInFlightBatches;
-            _flightFirst = new long[window];
-            _flightCount = new int[window];
-            _flightSentAt = new long[window];
-            _flightOrder = new long[window];
-            _flightReplay = new bool[window];
             _sendNext = journal.DurableSequence + 1;
             _pendingSince = -1;
             _ackTimeout = options.AckTimeoutMicros;
@@ -108,7 +73,7 @@ namespace TimingMat.Core.Outbox
         /// <summary>Gets the number of batches awaiting the collector's answer.</summary>
         public int InFlight
         {
-            get { return _inFlight; }
+            get { return _window.count; }
         }
 
         /// <summary>Gets the number of durable passings the collector has not acknowledged.</summary>
@@ -124,10 +89,16 @@ namespace TimingMat.Core.Outbox
         }
 
         /// <summary>Gets the number of batches published since start.</summary>
-        public long BatchesSent { get; private set; }
+        public long BatchesSent
+        {
+            get { return _outgoing.batchesSent; }
+        }
 
         /// <summary>Gets the number of passings published since start (re-sends included).</summary>
-        public long PassingsSent { get; private set; }
+        public long PassingsSent
+        {
+            get { return _outgoing.passingsSent; }
+        }
 
         /// <summary>Gets the number of batches given up on (timeout, or lost before a later one was answered) and queued again.</summary>
         public long BatchesRequeued { get; private set; }
@@ -161,7 +132,7 @@ namespace TimingMat.Core.Outbox
         public void OnConnected()
         {
             _connected = true;
-            _inFlight = 0;
+            _window.count = 0;
             _pendingSince = -1;
             _ackTimeout = _options.AckTimeoutMicros;
             long durable = _journal.DurableSequence;
@@ -174,8 +145,8 @@ namespace TimingMat.Core.Outbox
         public void OnDisconnected()
         {
             _connected = false;
-            _inFlight = 0;
-            _building = false;
+            _window.count = 0;
+            _outgoing.building = false;
         }
 
         /// <summary>Notes a broker PUBACK (statistics only: it does not complete a batch).</summary>
@@ -201,18 +172,19 @@ namespace TimingMat.Core.Outbox
             bool progress = _journal.Acknowledge(_ack.AckedSequence);
             long acked = _journal.AckedSequence;
             long answeredOrder = -1;
-            for (int i = _inFlight - 1; i >= 0; i--)
+            InFlightWindow window = _window;
+            for (int i = window.count - 1; i >= 0; i--)
             {
-                bool covered = _flightFirst[i] + _flightCount[i] - 1 <= acked;
-                bool answered = _flightFirst[i] == _ack.BatchFirstSequence && _flightCount[i] == _ack.BatchCount;
+                bool covered = window.first[i] + window.counts[i] - 1 <= acked;
+                bool answered = window.first[i] == _ack.BatchFirstSequence && window.counts[i] == _ack.BatchCount;
                 if (covered || answered)
                 {
-                    if (answered && _flightOrder[i] > answeredOrder)
+                    if (answered && window.order[i] > answeredOrder)
                     {
-                        answeredOrder = _flightOrder[i];
+                        answeredOrder = window.order[i];
                     }
 
-                    RemoveInFlight(i);
+                    window.RemoveAt(i);
                     progress = true;
                 }
             }
@@ -221,9 +193,9 @@ namespace TimingMat.Core.Outbox
             {
                 // The collector gets batches in the order they were published: one published before the batch it just
                 // answered and still open was lost on the way (e.g. by a broker restart).
-                for (int i = _inFlight - 1; i >= 0; i--)
+                for (int i = window.count - 1; i >= 0; i--)
                 {
-                    if (_flightOrder[i] < answeredOrder)
+                    if (window.order[i] < answeredOrder)
                     {
                         GiveUp(i);
                     }
@@ -283,7 +255,7 @@ namespace TimingMat.Core.Outbox
                 return;
             }
 
-            if (_inFlight > 0)
+            if (_window.count > 0)
             {
                 ExpireInFlight(now);
             }
@@ -293,9 +265,8 @@ namespace TimingMat.Core.Outbox
                 return;
             }
 
-            PassingJournal journal = _journal;
-            long durable = journal.durableSequence;
-            if (_building)
+            long durable = _journal.durableSequence;
+            if (_outgoing.building)
             {
                 // One batch's work a poll: the batch begun in an earlier poll goes on.
                 GoOnBuilding(now, durable);
@@ -309,7 +280,8 @@ namespace TimingMat.Core.Outbox
                 return;
             }
 
-            int window = _flightFirst.Length;
+            InFlightWindow inFlight = _window;
+            int window = inFlight.first.Length;
             bool sent = false;
             if (_sendNext <= durable)
             {
@@ -320,10 +292,10 @@ namespace TimingMat.Core.Outbox
 
                 // One batch at a time, built over a few polls: building one (records read back and checked, the
                 // batch's CRC) is the largest piece of work the outbox does on the device.
-                if (_inFlight < window && (durable - _sendNext + 1 >= _batchMaxCount || now - _pendingSince >= _batchMaxAge))
+                if (inFlight.count < window && (durable - _sendNext + 1 >= _batchMaxCount || now - _pendingSince >= _batchMaxAge))
                 {
-                    _buildFlow = FlowLive;
-                    long last = SendRange(_live, _sendNext, durable, false, now);
+                    _outgoing.flow = OutgoingBatch.FlowLive;
+                    long last = _outgoing.Send(_live, _sendNext, durable, false, now);
                     if (last < 0)
                     {
                         return;
@@ -339,7 +311,7 @@ namespace TimingMat.Core.Outbox
                 }
             }
 
-            resend.SkipTo(journal.ackedSequence + 1);
+            resend.SkipTo(_journal.ackedSequence + 1);
             if (!sent && !SendFrom(resend, false, now, window))
             {
                 return;
@@ -353,38 +325,39 @@ namespace TimingMat.Core.Outbox
 
         private void GoOnBuilding(long now, long durable)
         {
-            long last = SendRange(_buildCursor, 0, _buildTo, _buildFlow == FlowReplay, now);
+            OutgoingBatch outgoing = _outgoing;
+            long last = outgoing.Send(outgoing.cursor, 0, outgoing.to, outgoing.flow == OutgoingBatch.FlowReplay, now);
             if (last < 0)
             {
                 return;
             }
 
-            if (_buildFlow == FlowLive)
+            if (outgoing.flow == OutgoingBatch.FlowLive)
             {
                 _sendNext = last + 1;
                 if (_sendNext > durable)
                 {
                     _pendingSince = -1;
                 }
-                else if (last == _buildTo)
+                else if (last == outgoing.to)
                 {
                     // The batch took its whole range: what is left became durable while it was built.
-                    _pendingSince = _buildStarted;
+                    _pendingSince = outgoing.started;
                 }
             }
             else
             {
-                (_buildFlow == FlowResend ? _resend : _replay).SkipTo(last + 1);
+                (outgoing.flow == OutgoingBatch.FlowResend ? _resend : _replay).SkipTo(last + 1);
             }
         }
 
         // Sends a full batch from a range when the window has room, leaving its last slot to live passings.
         private bool SendFrom(SequenceRange range, bool replay, long now, int window)
         {
-            if (range.next <= range.end && _inFlight < window - 1)
+            if (range.next <= range.end && _window.count < window - 1)
             {
-                _buildFlow = replay ? FlowReplay : FlowResend;
-                long last = SendRange(_backlog, range.Next, range.End, replay, now);
+                _outgoing.flow = replay ? OutgoingBatch.FlowReplay : OutgoingBatch.FlowResend;
+                long last = _outgoing.Send(_backlog, range.Next, range.End, replay, now);
                 if (last < 0)
                 {
                     return false;
@@ -396,134 +369,13 @@ namespace TimingMat.Core.Outbox
             return true;
         }
 
-        // Goes on with the batch of a range (begins it unless one is being built): the last sequence it sent,
-        // Building while it is not finished (called again next poll), or -1 when the link refused it.
-        private long SendRange(JournalCursor cursor, long from, long to, bool replay, long now)
-        {
-            if (!_building)
-            {
-                if (cursor.NextSequence != from)
-                {
-                    cursor.Seek(from);
-                }
-
-                _building = true;
-                _buildCursor = cursor;
-                _buildTo = to;
-                _buildStarted = now;
-                _buildPosition = BatchFormat.HeaderBytes;
-                _buildCount = 0;
-                _buildFirst = 0;
-                _crcAt = -1;
-            }
-
-            if (_crcAt < 0)
-            {
-                return ReadRecords(cursor, to, replay);
-            }
-
-            // The CRC over the header and the records, a slice a poll.
-            int end = _buildPosition;
-            int stop = _crcAt + CrcBytesPerPoll;
-            if (stop < end)
-            {
-                _crc = Crc32.Update(_crc, _batch, _crcAt, CrcBytesPerPoll);
-                _crcAt = stop;
-                return Building;
-            }
-
-            _building = false;
-            uint crc = Crc32.Update(_crc, _batch, _crcAt, end - _crcAt);
-            LittleEndian.WriteUInt32(_batch, 28, Crc32.Finish(crc));
-            int count = _buildCount;
-            long first = _buildFirst;
-            byte[] payload = new byte[end];
-            System.Array.Copy(_batch, 0, payload, 0, end);
-
-            if (_link.Publish(_topic, payload, 1, false) < 0)
-            {
-                return -1;
-            }
-
-            int slot = _inFlight++;
-            _flightFirst[slot] = first;
-            _flightCount[slot] = count;
-            _flightSentAt[slot] = now;
-            _flightOrder[slot] = _publishOrder++;
-            _flightReplay[slot] = replay;
-            BatchesSent++;
-            PassingsSent += count;
-            return first + count - 1;
-        }
-
-        // Reads records back from the journal (each checked by its CRC) into the batch, ReadBytesPerPoll a poll; seals
-        // the header when the batch is full or the range ends.
-        private long ReadRecords(JournalCursor cursor, long to, bool replay)
-        {
-            int position = _buildPosition;
-            int count = _buildCount;
-            long first = _buildFirst;
-            int stop = position + ReadBytesPerPoll;
-            int bodyLength;
-            long sequence;
-            bool whole = true;
-            while (count < _options.BatchMaxCount && position + PassingBody.MaxBytes <= _batch.Length && cursor.NextSequence <= to)
-            {
-                if (position >= stop)
-                {
-                    whole = false;
-                    break;
-                }
-
-                if (!cursor.TryReadBody(_batch, position, out bodyLength, out sequence))
-                {
-                    break;
-                }
-
-                if (sequence > to || (count > 0 && sequence != first + count))
-                {
-                    // Past the range, or a gap (damaged records): this batch ends before it.
-                    cursor.Seek(sequence);
-                    break;
-                }
-
-                if (count == 0)
-                {
-                    first = sequence;
-                }
-
-                position += bodyLength;
-                count++;
-            }
-
-            _buildPosition = position;
-            _buildCount = count;
-            _buildFirst = first;
-            if (!whole)
-            {
-                return Building;
-            }
-
-            if (count == 0)
-            {
-                // Nothing stored in the range any more (pruned, or lost to damage): it is done.
-                _building = false;
-                return to;
-            }
-
-            long acked = _journal.AckedSequence;
-            int flags = replay || first <= acked ? BatchFormat.FlagReplay : 0;
-            _crc = BatchFormat.WriteHeader(_batch, flags, _journal.UnitId, _journal.JournalId, first, acked, count, position - BatchFormat.HeaderBytes);
-            _crcAt = BatchFormat.HeaderBytes;
-            return Building;
-        }
-
         private void ExpireInFlight(long now)
         {
             bool expired = false;
-            for (int i = _inFlight - 1; i >= 0; i--)
+            InFlightWindow window = _window;
+            for (int i = window.count - 1; i >= 0; i--)
             {
-                if (now - _flightSentAt[i] >= _ackTimeout)
+                if (now - window.sentAt[i] >= _ackTimeout)
                 {
                     GiveUp(i);
                     expired = true;
@@ -539,23 +391,14 @@ namespace TimingMat.Core.Outbox
 
         private void GiveUp(int index)
         {
-            if (!_flightReplay[index])
+            InFlightWindow window = _window;
+            if (!window.replay[index])
             {
-                Requeue(_flightFirst[index], _flightFirst[index] + _flightCount[index] - 1);
+                Requeue(window.first[index], window.first[index] + window.counts[index] - 1);
             }
 
             BatchesRequeued++;
-            RemoveInFlight(index);
-        }
-
-        private void RemoveInFlight(int index)
-        {
-            int last = --_inFlight;
-            _flightFirst[index] = _flightFirst[last];
-            _flightCount[index] = _flightCount[last];
-            _flightSentAt[index] = _flightSentAt[last];
-            _flightOrder[index] = _flightOrder[last];
-            _flightReplay[index] = _flightReplay[last];
+            window.RemoveAt(index);
         }
 
         private void Requeue(long from, long to)
@@ -581,20 +424,7 @@ namespace TimingMat.Core.Outbox
 
         private bool IsCovered(long sequence)
         {
-            if (sequence >= _sendNext || _resend.Contains(sequence))
-            {
-                return true;
-            }
-
-            for (int i = 0; i < _inFlight; i++)
-            {
-                if (!_flightReplay[i] && sequence >= _flightFirst[i] && sequence < _flightFirst[i] + _flightCount[i])
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return sequence >= _sendNext || _resend.Contains(sequence) || _window.Carries(sequence);
         }
     }
 }

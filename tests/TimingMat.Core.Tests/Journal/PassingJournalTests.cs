@@ -289,11 +289,11 @@ public class PassingJournalTests
     [Fact]
     public void SegmentFileNames_RoundTrip_AndOthersAreIgnored()
     {
-        Assert.Equal("jr000042.seg", PassingJournal.SegmentFileName(42));
-        Assert.Equal(42, PassingJournal.ParseSegmentFileName("jr000042.seg"));
-        Assert.Equal(-1, PassingJournal.ParseSegmentFileName("jr00004x.seg"));
-        Assert.Equal(-1, PassingJournal.ParseSegmentFileName("board.cfg"));
-        Assert.Equal(-1, PassingJournal.ParseSegmentFileName("jr000042.bak"));
+        Assert.Equal("jr000042.seg", SegmentIndex.FileName(42));
+        Assert.Equal(42, SegmentIndex.ParseFileName("jr000042.seg"));
+        Assert.Equal(-1, SegmentIndex.ParseFileName("jr00004x.seg"));
+        Assert.Equal(-1, SegmentIndex.ParseFileName("board.cfg"));
+        Assert.Equal(-1, SegmentIndex.ParseFileName("jr000042.bak"));
     }
 
     [Fact]
