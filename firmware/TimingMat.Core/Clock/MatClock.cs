@@ -1,6 +1,7 @@
 // Over ~400 lines for a reason: half of it is the public API (the counters and properties the unit's status and
 // bring-up read); the polled path keeps the local counter's fields here, as another object would cost IL every poll.
 using TimingMat.Core.Clock.Nmea;
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 
 namespace TimingMat.Core.Clock

@@ -1,3 +1,5 @@
+using TimingMat.Core.Common;
+
 namespace TimingMat.Core.Crossings
 {
     /// <summary>Names of the detection modes as configuration files, commands and status pages write them (enums print as numbers on nanoFramework).</summary>

@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 
 namespace TimingMat.Core.Journal

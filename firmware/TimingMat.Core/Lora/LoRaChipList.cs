@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Unit;
 
 namespace TimingMat.Core.Lora
@@ -79,7 +80,7 @@ namespace TimingMat.Core.Lora
             reader = new KeyValueReader(text);
             int run = 0;
             int total = 0;
-            uint crc = Journal.Crc32.Initial;
+            uint crc = Crc32.Initial;
             while (reader.Next())
             {
                 byte[] epc = ValueText.ParseHex(reader.Key);
@@ -118,13 +119,13 @@ namespace TimingMat.Core.Lora
                     }
                 }
 
-                crc = Journal.Crc32.Update(crc, epc, 0, epc.Length);
-                crc = Journal.Crc32.Update(crc, Counted(count), 0, 4);
+                crc = Crc32.Update(crc, epc, 0, epc.Length);
+                crc = Crc32.Update(crc, Counted(count), 0, 4);
                 run++;
             }
 
             list.Count = total;
-            list.Checksum = Journal.Crc32.Finish(crc);
+            list.Checksum = Crc32.Finish(crc);
             return list;
         }
 

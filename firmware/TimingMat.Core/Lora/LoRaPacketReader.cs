@@ -1,4 +1,5 @@
 using TimingMat.Core.Clock;
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Passings;

@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 
 namespace TimingMat.Core.Outbox

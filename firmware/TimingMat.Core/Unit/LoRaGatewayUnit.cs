@@ -1,4 +1,5 @@
 using System;
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;

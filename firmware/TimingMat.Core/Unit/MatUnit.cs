@@ -2,6 +2,7 @@
 // every loop; spreading Poll over more types would add calls to it. Status, commands, console, self-test are their own.
 using System;
 using TimingMat.Core.Clock;
+using TimingMat.Core.Common;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;

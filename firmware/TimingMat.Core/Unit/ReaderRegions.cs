@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Reader.Mercury;
 using TimingMat.Core.Reader.R2000;

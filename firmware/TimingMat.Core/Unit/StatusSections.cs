@@ -1,5 +1,6 @@
 using TimingMat.Core.Clock;
 using TimingMat.Core.Clock.Nmea;
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;

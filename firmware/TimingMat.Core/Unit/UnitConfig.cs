@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;
@@ -401,7 +402,7 @@ namespace TimingMat.Core.Unit
                 }
             }
 
-            return Journal.Crc32.Compute(bytes, 0, bytes.Length);
+            return Crc32.Compute(bytes, 0, bytes.Length);
         }
 
         /// <summary>Writes a role as the configuration spells it.</summary>

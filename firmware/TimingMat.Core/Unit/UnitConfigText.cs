@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Crossings;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;

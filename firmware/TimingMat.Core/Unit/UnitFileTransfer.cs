@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 

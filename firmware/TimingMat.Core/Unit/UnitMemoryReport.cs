@@ -1,4 +1,5 @@
 using TimingMat.Core.Clock.Nmea;
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Reader;

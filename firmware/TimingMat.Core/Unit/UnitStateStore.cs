@@ -1,4 +1,5 @@
 using System.IO;
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 using TimingMat.Core.RaceDay;

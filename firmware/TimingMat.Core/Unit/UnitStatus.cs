@@ -1,6 +1,7 @@
 // Longer than 400 lines on purpose: the publish schedule, the change signature, the alarms and the readers' rates all
 // read the state this class keeps between writes. The sections that only read the unit's parts are StatusSections.
 using TimingMat.Core.Clock;
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;

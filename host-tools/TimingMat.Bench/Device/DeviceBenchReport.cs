@@ -355,7 +355,19 @@ internal static class Capability
             "Clock" => ns.StartsWith("Clock.Nmea", StringComparison.Ordinal) ? Nmea : Clock,
             "Journal" => Journal,
             "Outbox" or "Lora" => Outbox,
+            "Common" => OfHelper(method.Type),
             _ => Unit,
         };
     }
+
+    // The general helpers are billed to the capability that runs them on the hot path, as when they sat in its folder.
+    private static string OfHelper(string type) => type switch
+    {
+        "Crc16" => Reader,
+        "Crc32" or "LittleEndian" => Journal,
+        "FixedPoint" => Clock,
+        "JsonWriter" => Outbox,
+        "NameTable" => Detector,
+        _ => Unit,
+    };
 }

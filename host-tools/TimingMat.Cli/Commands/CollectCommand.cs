@@ -5,6 +5,7 @@ using TimingMat.Cli.Infrastructure;
 using TimingMat.Collector;
 using TimingMat.Collector.Courses;
 using TimingMat.Collector.Lora;
+using TimingMat.Core.Common;
 using TimingMat.Core.Lora;
 using TimingMat.Core.Outbox;
 using TimingMat.Mqtt;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using TimingMat.Core.Clock;
+using TimingMat.Core.Common;
 using Xunit;
 
 namespace TimingMat.Core.Tests.Clock;

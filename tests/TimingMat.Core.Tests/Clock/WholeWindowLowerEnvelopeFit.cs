@@ -1,4 +1,5 @@
 using TimingMat.Core.Clock;
+using TimingMat.Core.Common;
 
 namespace TimingMat.Core.Tests.Clock
 {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.Passings;

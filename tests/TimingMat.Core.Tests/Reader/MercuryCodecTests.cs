@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Reader;
 using TimingMat.Core.Reader.Mercury;
 using Xunit;

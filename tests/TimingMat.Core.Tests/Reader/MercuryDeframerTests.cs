@@ -1,3 +1,4 @@
+using TimingMat.Core.Common;
 using TimingMat.Core.Reader.Mercury;
 using Xunit;
 
@@ -217,7 +218,7 @@ public class MercuryDeframerTests
     private static string CrcHex(string body)
     {
         var bytes = Hex.Bytes(body);
-        var crc = TimingMat.Core.Reader.Crc16.Mercury(bytes, 0, bytes.Length);
+        var crc = Crc16.Mercury(bytes, 0, bytes.Length);
         return $"{crc >> 8:X2} {crc & 0xFF:X2}";
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TimingMat.Core.Clock;
+using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Passings;
 using TimingMat.Core.Outbox;

@@ -1,4 +1,5 @@
 using System.Text;
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Unit;
 using TimingMat.Emulators.Clock;

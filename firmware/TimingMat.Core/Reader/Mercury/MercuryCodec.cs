@@ -1,3 +1,5 @@
+using TimingMat.Core.Common;
+
 // Over 400 lines for a reason: the Mercury frame table in one place (every command encoder, the tag-record encoder the
 // emulator uses, the frame accessors), so it reads against protocol reference §1; public for the emulators and tests.
 namespace TimingMat.Core.Reader.Mercury

@@ -1,3 +1,5 @@
+using TimingMat.Core.Common;
+
 namespace TimingMat.Core.Reader.Mercury
 {
     /// <summary>

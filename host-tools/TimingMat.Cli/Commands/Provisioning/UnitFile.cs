@@ -1,4 +1,5 @@
 using TimingMat.Cli.Infrastructure;
+using TimingMat.Core.Common;
 using TimingMat.Core.Journal;
 using TimingMat.Core.Unit;
 

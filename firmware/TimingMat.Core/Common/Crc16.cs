@@ -1,4 +1,4 @@
-namespace TimingMat.Core.Reader
+namespace TimingMat.Core.Common
 {
     /// <summary>
     /// The two CRC-16s of the reader protocols, both on polynomial 0x1021 (MSB first), table-driven.

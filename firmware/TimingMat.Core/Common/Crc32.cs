@@ -1,4 +1,4 @@
-namespace TimingMat.Core.Journal
+namespace TimingMat.Core.Common
 {
     /// <summary>
     /// CRC-32 as Ethernet, zlib and PNG compute it (polynomial 0x04C11DB7 reflected = 0xEDB88320, initial value and

@@ -1,4 +1,4 @@
-namespace TimingMat.Core.Clock
+namespace TimingMat.Core.Common
 {
     /// <summary>
     /// Integer helpers for the clock's µs arithmetic. The device has no 128-bit integers and does Math in single

@@ -1,4 +1,4 @@
-namespace TimingMat.Core.Journal
+namespace TimingMat.Core.Common
 {
     /// <summary>Little-endian integer fields in byte buffers, the byte order of every TimingMat record and message.</summary>
     /// <remarks>Written by hand because nanoFramework's BitConverter allocates a new array per value.</remarks>

@@ -1,4 +1,4 @@
-namespace TimingMat.Core.Crossings
+namespace TimingMat.Core.Common
 {
     /// <summary>
     /// Maps enum values to the names configuration files, commands and status pages use, and back: enums print as

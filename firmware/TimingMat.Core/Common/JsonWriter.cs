@@ -1,6 +1,6 @@
 // Kept whole (~650 lines): each value kind's write and its tape record sit side by side in one method, and Play replays
 // the tape through those same methods; what could leave (the tape's three arrays, the ISO date) is 40-odd lines each.
-namespace TimingMat.Core.Outbox
+namespace TimingMat.Core.Common
 {
     /// <summary>
     /// Writes compact JSON as ASCII straight into a preallocated byte buffer: the status report and the human
