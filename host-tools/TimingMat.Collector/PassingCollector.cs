@@ -349,18 +349,18 @@ public sealed class PassingCollector
     {
         switch (_store.Store(passing, journalId, body, offset, length, received, source))
         {
-            case StoreOutcome.Inserted:
+            case StoreResult.Inserted:
                 PassingsStored++;
                 var copy = new Passing();
                 copy.CopyFrom(passing);
                 _stored.Add(new CollectedPassing(copy, journalId, received, source));
                 Touch(passing);
                 break;
-            case StoreOutcome.Duplicate:
+            case StoreResult.Duplicate:
                 Duplicates++;
                 entry.Duplicates++;
                 break;
-            case StoreOutcome.Upgraded:
+            case StoreResult.Upgraded:
                 Upgrades++;
                 Touch(passing);
                 break;

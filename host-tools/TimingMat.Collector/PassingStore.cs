@@ -166,9 +166,9 @@ public sealed class PassingStore : IDisposable
     /// <returns>What happened.</returns>
     /// <remarks>
     /// A passing stored from LoRa is replaced by the full record when it arrives later over MQTT
-    /// (<see cref="StoreOutcome.Upgraded"/>); the reverse is a duplicate, LoRa carries less.
+    /// (<see cref="StoreResult.Upgraded"/>); the reverse is a duplicate, LoRa carries less.
     /// </remarks>
-    public StoreOutcome Store(Passing passing, int journalId, byte[] body, int bodyOffset, int bodyLength, long receivedUtcMicros, string source = SourceMqtt)
+    public StoreResult Store(Passing passing, int journalId, byte[] body, int bodyOffset, int bodyLength, long receivedUtcMicros, string source = SourceMqtt)
     {
         var raw = body.AsSpan(bodyOffset, bodyLength).ToArray();
         var p = _insert.Parameters;
@@ -192,7 +192,7 @@ public sealed class PassingStore : IDisposable
         p[17].Value = source;
         if (_insert.ExecuteNonQuery() == 1)
         {
-            return StoreOutcome.Inserted;
+            return StoreResult.Inserted;
         }
 
         _existing.Parameters[0].Value = passing.UnitId;
@@ -210,7 +210,7 @@ public sealed class PassingStore : IDisposable
 
         if (stored != null && stored.AsSpan().SequenceEqual(raw))
         {
-            return StoreOutcome.Duplicate;
+            return StoreResult.Duplicate;
         }
 
         if (storedSource == SourceLora && source == SourceMqtt)
@@ -223,12 +223,12 @@ public sealed class PassingStore : IDisposable
 
             u[16].Value = source;
             _upgrade.ExecuteNonQuery();
-            return StoreOutcome.Upgraded;
+            return StoreResult.Upgraded;
         }
 
         if (storedSource == SourceMqtt && source == SourceLora)
         {
-            return StoreOutcome.Duplicate;
+            return StoreResult.Duplicate;
         }
 
         var c = _conflict.Parameters;
@@ -238,7 +238,7 @@ public sealed class PassingStore : IDisposable
         c[3].Value = raw;
         c[4].Value = receivedUtcMicros;
         _conflict.ExecuteNonQuery();
-        return StoreOutcome.Conflict;
+        return StoreResult.Conflict;
     }
 
     /// <summary>Reads every crossing passing (markers and test tags left out), for merging.</summary>

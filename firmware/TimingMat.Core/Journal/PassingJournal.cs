@@ -3,6 +3,8 @@ using TimingMat.Core.Common;
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Passings;
 
+// A little over 400 lines: the journal's whole contract with the ring and the outbox (append, commit, read, acknowledge,
+// prune) in one place; the segment table, the start-up scan and the segment files are their own types.
 namespace TimingMat.Core.Journal
 {
     /// <summary>

@@ -1,6 +1,8 @@
 using TimingMat.Core.Hardware;
 using TimingMat.Core.Journal;
 
+// A little over 400 lines: one state machine (build a batch, publish, wait for the collector's ack, replay on request)
+// whose per-poll path reaches its batch and window as fields; both are their own types.
 namespace TimingMat.Core.Outbox
 {
     /// <summary>

@@ -97,9 +97,9 @@ public static class CrossingBench
         var (atBound, knownCurve) = bound.Summarise(settings.Seed);
         return new CrossingBenchResult
         {
-            Peak = ErrorSummary.Of(peak),
-            First = ErrorSummary.Of(first),
-            Last = ErrorSummary.Of(last),
+            Peak = CrossingErrorFigures.Of(peak),
+            First = CrossingErrorFigures.Of(first),
+            Last = CrossingErrorFigures.Of(last),
             Crossings = truth.Count,
             Missed = missed,
             Blocked = truth.Values.Count(t => t.Blocked),

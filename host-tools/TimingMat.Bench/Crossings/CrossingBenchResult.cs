@@ -6,13 +6,13 @@ namespace TimingMat.Bench.Crossings;
 public sealed record CrossingBenchResult
 {
     /// <summary>Gets the errors of Peak mode (parabola fit).</summary>
-    public required ErrorSummary Peak { get; init; }
+    public required CrossingErrorFigures Peak { get; init; }
 
     /// <summary>Gets the errors of First mode (first read).</summary>
-    public required ErrorSummary First { get; init; }
+    public required CrossingErrorFigures First { get; init; }
 
     /// <summary>Gets the errors of Last mode (last read).</summary>
-    public required ErrorSummary Last { get; init; }
+    public required CrossingErrorFigures Last { get; init; }
 
     /// <summary>Gets the chip crossings run.</summary>
     public required int Crossings { get; init; }
@@ -36,10 +36,10 @@ public sealed record CrossingBenchResult
     public required double ReadsPerCrossing { get; init; }
 
     /// <summary>Gets the Cramér–Rao bound for these reads with the runner's speed, position and tag loss unknown (what a detector faces).</summary>
-    public required BoundSummary Bound { get; init; }
+    public required BoundFigures Bound { get; init; }
 
     /// <summary>Gets the Cramér–Rao bound with the model's exact curve known up to its level (no estimator does better).</summary>
-    public required BoundSummary BoundKnownCurve { get; init; }
+    public required BoundFigures BoundKnownCurve { get; init; }
 
     /// <summary>Gets the Peak-mode passings timed at the strongest read because the fit failed.</summary>
     public required long FitFallbacks { get; init; }

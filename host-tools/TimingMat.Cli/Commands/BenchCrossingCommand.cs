@@ -122,8 +122,8 @@ internal static class BenchCrossingCommand
                     result.Crossings,
                     result.Seed,
                     result.ReadsPerCrossing,
-                    Bound = BoundFigures(result.Bound),
-                    BoundKnownCurve = BoundFigures(result.BoundKnownCurve),
+                    Bound = BoundJson(result.Bound),
+                    BoundKnownCurve = BoundJson(result.BoundKnownCurve),
                     PeakP99OverBound = result.Bound.P99Ms is > 0 and { } b ? Math.Round(result.Peak.P99Ms / b, 2) : (double?)null,
                     Model = new
                     {
@@ -147,9 +147,9 @@ internal static class BenchCrossingCommand
         return (int)ExitCode.Ok;
     }
 
-    private static object Figures(ErrorSummary summary) => new { summary.P50Ms, summary.P99Ms, summary.MaxMs, BiasMs = summary.MeanSignedMs };
+    private static object Figures(CrossingErrorFigures summary) => new { summary.P50Ms, summary.P99Ms, summary.MaxMs, BiasMs = summary.MeanSignedMs };
 
-    private static object BoundFigures(BoundSummary bound) => new { bound.P50Ms, bound.P99Ms };
+    private static object BoundJson(BoundFigures bound) => new { bound.P50Ms, bound.P99Ms };
 
     private static StreamWriter? OpenReadsOut(string? path)
     {
@@ -242,10 +242,10 @@ internal static class BenchCrossingCommand
             : speeds + "; mismatch: " + string.Join(", ", parts) + ".";
     }
 
-    private static void BoundRow(TextWriter text, string name, BoundSummary b) =>
+    private static void BoundRow(TextWriter text, string name, BoundFigures b) =>
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-5} {b.P50Ms,8:0.0} {(b.P99Ms is { } p99 ? p99.ToString("0.0", CultureInfo.InvariantCulture) : "inf"),8}"));
 
-    private static void Row(TextWriter text, string mode, ErrorSummary s) =>
+    private static void Row(TextWriter text, string mode, CrossingErrorFigures s) =>
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {mode,-5} {s.P50Ms,8:0.0} {s.P99Ms,8:0.0} {s.MaxMs,8:0.0} {s.MeanSignedMs,9:+0.0;-0.0;0.0}"));
 
     private sealed record Arguments(double NoiseDb, int Crossings, double RunnersPerSecond, int Seed, double ReadsPerSecond, int Readers, int Antennas, double TwoChips, int Chips)

@@ -181,7 +181,7 @@ internal static class CollectCommand
         return $"  lora {(receiver.SpiError != null ? "SPI ERROR " + receiver.SpiError : g.Radio.IsReady ? "listening" : "FAULT " + g.Radio.Fault)}: heard {g.Heard}, forwarded {g.Forwarded} ({g.PassingsForwarded} passings), refused {g.BadTag + g.Replays + g.Malformed + g.UnknownUnit}, acked {g.Acked}, late {g.AcksLate}";
     }
 
-    private static CollectSummary Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store, Course? course, DesktopLoRaReceiver? receiver) => new(
+    private static CollectReport Summary(MqttBrokerAddress broker, string database, PassingCollector collector, PassingStore store, Course? course, DesktopLoRaReceiver? receiver) => new(
         broker.ToString(),
         Path.GetFullPath(database),
         collector.PassingsStored,
@@ -191,7 +191,7 @@ internal static class CollectCommand
         collector.BatchesRejected,
         collector.LastRejection,
         store.CountConflicts(),
-        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitSummary(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))],
+        [.. collector.Ledger.Values.OrderBy(u => u.Unit).Select(u => new UnitCollectFigures(u.Unit, u.JournalId, u.Contiguous, u.Highest, u.Batches, u.Duplicates, [.. u.Gaps().Select(g => new[] { g.From, g.To })]))],
         receiver == null ? null : LoRaSummaryOf(receiver))
     {
         Course = course?.Name,
@@ -200,15 +200,15 @@ internal static class CollectCommand
         UnitsNotOnTheCourse = course == null ? [] : [.. collector.Ledger.Keys.Where(u => !course.TryFind(u, out _, out _)).Order()],
     };
 
-    private static LoRaSummary LoRaSummaryOf(DesktopLoRaReceiver receiver)
+    private static LoRaCollectFigures LoRaSummaryOf(DesktopLoRaReceiver receiver)
     {
         var lora = receiver.Gateway;
-        return new LoRaSummary(lora.Radio.IsReady && receiver.SpiError == null, lora.Heard, lora.Damaged, lora.Forwarded, lora.PassingsForwarded, lora.BadTag, lora.Replays, lora.Malformed, lora.UnknownUnit, lora.Acked, lora.AcksLate, lora.DutyCycle.AirtimeMicros / 1e6, receiver.SpiError ?? lora.Radio.Fault);
+        return new LoRaCollectFigures(lora.Radio.IsReady && receiver.SpiError == null, lora.Heard, lora.Damaged, lora.Forwarded, lora.PassingsForwarded, lora.BadTag, lora.Replays, lora.Malformed, lora.UnknownUnit, lora.Acked, lora.AcksLate, lora.DutyCycle.AirtimeMicros / 1e6, receiver.SpiError ?? lora.Radio.Fault);
     }
 
     private sealed record Settings(string Database, string Prefix, string ClientId, int Seconds, bool Wait, bool PrintPassings, string? Course, CollectLoRaOptions.Settings? Lora);
 
-    private sealed record CollectSummary(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitSummary> Units, LoRaSummary? Lora)
+    private sealed record CollectReport(string Broker, string Database, long PassingsStored, long TotalPassings, long Duplicates, long Batches, long BatchesRejected, string? LastRejection, long Conflicts, List<UnitCollectFigures> Units, LoRaCollectFigures? Lora)
     {
         public string? Course { get; init; }
 
@@ -220,7 +220,7 @@ internal static class CollectCommand
     }
 
 
-    private sealed record LoRaSummary(bool Listening, long Heard, long Damaged, long Forwarded, long Passings, long BadTag, long Replays, long Malformed, long UnknownUnit, long Acked, long AcksLate, double AirtimeS, string? Fault);
+    private sealed record LoRaCollectFigures(bool Listening, long Heard, long Damaged, long Forwarded, long Passings, long BadTag, long Replays, long Malformed, long UnknownUnit, long Acked, long AcksLate, double AirtimeS, string? Fault);
 
-    private sealed record UnitSummary(int Unit, int JournalId, long ContiguousSeq, long HighestSeq, long Batches, long Duplicates, List<long[]> Gaps);
+    private sealed record UnitCollectFigures(int Unit, int JournalId, long ContiguousSeq, long HighestSeq, long Batches, long Duplicates, List<long[]> Gaps);
 }

@@ -21,7 +21,7 @@ namespace TimingMat.Emulators.Crossings;
 /// </list>
 /// <para>
 /// Percentiles of |error| are drawn by Monte Carlo from N(0, bound) per crossing (seeded). A crossing with fewer reads
-/// than unknowns has no finite bound; it counts as beyond every percentile (<see cref="BoundSummary.Unbounded"/>).
+/// than unknowns has no finite bound; it counts as beyond every percentile (<see cref="BoundFigures.Unbounded"/>).
 /// Ignored: that reads only exist above the sensitivity (the tails are censored), multipath fades, and what the
 /// pattern of read and missed slots says; so the bound describes the symmetric Gaussian part of the model.
 /// </para>
@@ -137,10 +137,10 @@ public sealed class CrossingBound : ITagReadSink
     /// <summary>Takes the bounds of every chip still held (end of the run) and summarises.</summary>
     /// <param name="seed">Seed of the Monte Carlo draws.</param>
     /// <returns>The bound and the known-curve bound.</returns>
-    public (BoundSummary Bound, BoundSummary KnownCurve) Summarise(int seed)
+    public (BoundFigures Bound, BoundFigures KnownCurve) Summarise(int seed)
     {
         TakeAll();
-        return (BoundSummary.Of(_bound, new Random(seed)), BoundSummary.Of(_knownCurve, new Random(seed)));
+        return (BoundFigures.Of(_bound, new Random(seed)), BoundFigures.Of(_knownCurve, new Random(seed)));
     }
 
     /// <summary>The bound for one crossing with the curve's form known (t₀, curvature and a constant per antenna unknown), ms.</summary>

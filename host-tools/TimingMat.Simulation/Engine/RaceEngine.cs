@@ -191,7 +191,7 @@ public sealed class RaceEngine
     }
 
     /// <summary>What a race left for scoring.</summary>
-    private sealed record RaceRecord(RunFacts Run, RaceField Field, List<MatOutcome> Outcomes, List<DeliveredPassing> Delivered, LoRaFigures? Lora);
+    private sealed record RaceRecord(RunFacts Run, RaceField Field, List<MatFacts> Outcomes, List<DeliveredPassing> Delivered, LoRaFigures? Lora);
 
     /// <summary>Deletes the collector's database (and its WAL files) after the run unless the user asked to keep it.</summary>
     private sealed class TemporaryDatabase(string? path) : IDisposable

@@ -295,7 +295,7 @@ internal sealed class SimulatedMat
 
     /// <summary>Tells what the mat did, for scoring.</summary>
     /// <returns>The outcome.</returns>
-    public MatOutcome Outcome()
+    public MatFacts Outcome()
     {
         _seen.Finish();
         return new()

@@ -267,7 +267,7 @@ public sealed class HilHarness
 
             var last = run.MaxBy(d => d.Sequence);
             var journaled = sameJournal ? _latest!.Journal!.Value.LastSequence - baselineSeq : (last?.Sequence ?? baselineSeq) - baselineSeq;
-            var outcome = new MatOutcome
+            var outcome = new MatFacts
             {
                 Spec = _o.Mat,
                 ReadsGenerated = _rig.ReadsGenerated,

@@ -28,7 +28,7 @@ public static class RaceScorer
     /// <param name="mats">What each mat did (only these mats are scored).</param>
     /// <param name="delivered">Every passing the collector stored, markers included.</param>
     /// <returns>The report.</returns>
-    public static SimulationReport Score(RunFacts run, RaceField field, IReadOnlyList<MatOutcome> mats, IReadOnlyList<DeliveredPassing> delivered)
+    public static SimulationReport Score(RunFacts run, RaceField field, IReadOnlyList<MatFacts> mats, IReadOnlyList<DeliveredPassing> delivered)
     {
         var crossingErrors = new List<long>();
         var latencies = new List<long>();
@@ -269,7 +269,7 @@ public static class RaceScorer
     };
 
     // A crossing no reader read: the mat was blind then (a fault), the tag was covered, the chip passed out of the antennas' reach, or the crowd took the reads.
-    private static NeverReadCause CauseOf(MatOutcome mat, TrueMatCrossing crossing, int bib)
+    private static NeverReadCause CauseOf(MatFacts mat, TrueMatCrossing crossing, int bib)
     {
         // A chip is in the field about ±2 m around the line.
         var margin = (long)(2.0 / crossing.SpeedMetersPerSecond * Second);
@@ -286,14 +286,14 @@ public static class RaceScorer
             : NeverReadCause.ReaderCapacity;
     }
 
-    private static MatBoundFigures? BoundOf(MatOutcome mat, int seed)
+    private static MatBoundFigures? BoundOf(MatFacts mat, int seed)
     {
         if (mat.CrossingBoundsMs is not { Count: > 0 } bounds)
         {
             return null;
         }
 
-        var summary = Emulators.Crossings.BoundSummary.Of(bounds, new Random(Field.Seeds.Mix(seed, mat.Spec.UnitId, 41)));
+        var summary = Emulators.Crossings.BoundFigures.Of(bounds, new Random(Field.Seeds.Mix(seed, mat.Spec.UnitId, 41)));
         return new MatBoundFigures(summary.P50Ms, summary.P99Ms, summary.Count, summary.Unbounded);
     }
 
@@ -309,7 +309,7 @@ public static class RaceScorer
         return neverRead.ReaderCapacity > limit || readsP5 < 10 ? "more_reads" : "ok";
     }
 
-    private static ReadBudgetFigures? ReadBudgetOf(MatOutcome mat, IReadOnlyList<TrueMatCrossing> truth, NeverReadFigures neverRead)
+    private static ReadBudgetFigures? ReadBudgetOf(MatFacts mat, IReadOnlyList<TrueMatCrossing> truth, NeverReadFigures neverRead)
     {
         if (mat.ReadBudget is not { Count: > 0 } budget)
         {
@@ -354,7 +354,7 @@ public static class RaceScorer
             Advice(neverRead, truth.Sum(c => c.Runner.Chips.Count), p5));
     }
 
-    private static long RecordedCrossings(MatOutcome mat, IReadOnlyList<DeliveredPassing> delivered)
+    private static long RecordedCrossings(MatFacts mat, IReadOnlyList<DeliveredPassing> delivered)
     {
         // The journal numbers every record, markers included, from 1 across reboots.
         var unit = mat.Spec.UnitId;

@@ -59,7 +59,7 @@ public class CrossingBenchTests
     {
         var unit = Enumerable.Repeat(1.0, 2000).ToList();
 
-        var summary = BoundSummary.Of(unit, new Random(1));
+        var summary = BoundFigures.Of(unit, new Random(1));
 
         // |N(0, 1)|: median 0.674, 99th percentile 2.576.
         Assert.InRange(summary.P50Ms, 0.66, 0.69);
@@ -67,10 +67,10 @@ public class CrossingBenchTests
         Assert.Equal(0, summary.Unbounded);
 
         var some = unit.Take(990).Concat(Enumerable.Repeat(double.PositiveInfinity, 10)).ToList();
-        Assert.Equal(10, BoundSummary.Of(some, new Random(1)).Unbounded);
-        Assert.NotNull(BoundSummary.Of(some, new Random(1)).P99Ms);
+        Assert.Equal(10, BoundFigures.Of(some, new Random(1)).Unbounded);
+        Assert.NotNull(BoundFigures.Of(some, new Random(1)).P99Ms);
         var many = unit.Take(980).Concat(Enumerable.Repeat(double.PositiveInfinity, 20)).ToList();
-        Assert.Null(BoundSummary.Of(many, new Random(1)).P99Ms);
+        Assert.Null(BoundFigures.Of(many, new Random(1)).P99Ms);
     }
 
     [Fact]
@@ -96,9 +96,9 @@ public class CrossingBenchTests
     {
         var errors = Enumerable.Range(1, 100).Select(i => (long)(i % 2 == 0 ? i * 1000 : -i * 1000)).ToList();
 
-        var summary = ErrorSummary.Of(errors);
+        var summary = CrossingErrorFigures.Of(errors);
 
-        Assert.Equal(new ErrorSummary(100, 50, 99, 100, 0.5), summary);
-        Assert.Equal(new ErrorSummary(0, 0, 0, 0, 0), ErrorSummary.Of([]));
+        Assert.Equal(new CrossingErrorFigures(100, 50, 99, 100, 0.5), summary);
+        Assert.Equal(new CrossingErrorFigures(0, 0, 0, 0, 0), CrossingErrorFigures.Of([]));
     }
 }

@@ -59,7 +59,7 @@ public class RaceScorerWindowTests
 
     private static RunFacts Facts(TruthWindow? window) => new(7, 0, 0, 60, 60, "test") { Window = window };
 
-    private static MatOutcome Outcome(IReadOnlyList<TrueMatCrossing> crossings, IReadOnlyList<long>? clockErrors) => new()
+    private static MatFacts Outcome(IReadOnlyList<TrueMatCrossing> crossings, IReadOnlyList<long>? clockErrors) => new()
     {
         Spec = s_start,
         ReadsGenerated = crossings.Count * 5,

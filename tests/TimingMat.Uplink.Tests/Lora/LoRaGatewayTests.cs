@@ -119,8 +119,8 @@ public sealed class LoRaGatewayTests : IDisposable
 
         Send(first: 1, Crossing(ChipA, 4_000_000_000_500));
         AwaitAnswer();
-        Assert.Equal(StoreOutcome.Upgraded, _rig.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
-        Assert.Equal(StoreOutcome.Duplicate, _rig.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
+        Assert.Equal(StoreResult.Upgraded, _rig.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
+        Assert.Equal(StoreResult.Duplicate, _rig.Store.Store(full, Journal, body, 0, fullLength, 0, PassingStore.SourceMqtt));
 
         var upgraded = _rig.Store.ReadPassings(Unit)[0].Passing;
         Assert.Equal(37, upgraded.Hits);

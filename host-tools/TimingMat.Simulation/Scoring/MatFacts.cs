@@ -3,7 +3,7 @@ using TimingMat.Simulation.Scenarios;
 namespace TimingMat.Simulation.Scoring;
 
 /// <summary>What one mat did during a run, as scoring needs it: from the simulator's emulators, or from a HIL run.</summary>
-public sealed record MatOutcome
+public sealed record MatFacts
 {
     /// <summary>Gets the mat.</summary>
     public required MatSpec Spec { get; init; }

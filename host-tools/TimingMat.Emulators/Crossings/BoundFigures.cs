@@ -7,7 +7,7 @@ namespace TimingMat.Emulators.Crossings;
 /// <param name="P50Ms">Median |error| at the bound.</param>
 /// <param name="P99Ms">99th percentile |error| at the bound, or <c>null</c> when more than 1 % of the crossings have no finite bound.</param>
 /// <param name="Unbounded">Crossings with fewer reads than unknowns (no finite bound; detectors fall back to the strongest read).</param>
-public sealed record BoundSummary(int Count, double P50Ms, double? P99Ms, int Unbounded)
+public sealed record BoundFigures(int Count, double P50Ms, double? P99Ms, int Unbounded)
 {
     private const int Draws = 32;
 
@@ -15,11 +15,11 @@ public sealed record BoundSummary(int Count, double P50Ms, double? P99Ms, int Un
     /// <param name="boundsMs">Standard deviation of each crossing's time at the bound, ms (+∞ when unbounded).</param>
     /// <param name="random">Seeded source of the draws.</param>
     /// <returns>The summary (zeros when empty).</returns>
-    public static BoundSummary Of(IReadOnlyList<double> boundsMs, Random random)
+    public static BoundFigures Of(IReadOnlyList<double> boundsMs, Random random)
     {
         if (boundsMs.Count == 0)
         {
-            return new BoundSummary(0, 0, 0, 0);
+            return new BoundFigures(0, 0, 0, 0);
         }
 
         var draws = new double[boundsMs.Count * Draws];
@@ -34,7 +34,7 @@ public sealed record BoundSummary(int Count, double P50Ms, double? P99Ms, int Un
 
         Array.Sort(draws);
         var p99 = Percentile.Of(draws, 0.99);
-        return new BoundSummary(
+        return new BoundFigures(
             boundsMs.Count,
             Math.Round(Percentile.Of(draws, 0.50), 2),
             double.IsFinite(p99) ? Math.Round(p99, 2) : null,

@@ -10,20 +10,20 @@ namespace TimingMat.Bench.Crossings;
 /// <param name="P99Ms">99th percentile (<see cref="Percentile"/>: nearest rank).</param>
 /// <param name="MaxMs">Largest error.</param>
 /// <param name="MeanSignedMs">Mean signed error (negative = early): the mode's bias.</param>
-public sealed record ErrorSummary(int Count, double P50Ms, double P99Ms, double MaxMs, double MeanSignedMs)
+public sealed record CrossingErrorFigures(int Count, double P50Ms, double P99Ms, double MaxMs, double MeanSignedMs)
 {
     /// <summary>Summarises signed errors.</summary>
     /// <param name="errorsMicros">Passing time minus true time, µs.</param>
     /// <returns>The summary (zeros when empty).</returns>
-    public static ErrorSummary Of(IReadOnlyList<long> errorsMicros)
+    public static CrossingErrorFigures Of(IReadOnlyList<long> errorsMicros)
     {
         if (errorsMicros.Count == 0)
         {
-            return new ErrorSummary(0, 0, 0, 0, 0);
+            return new CrossingErrorFigures(0, 0, 0, 0, 0);
         }
 
         var absolute = errorsMicros.Select(e => Math.Abs(e) / 1000.0).Order().ToArray();
-        return new ErrorSummary(
+        return new CrossingErrorFigures(
             absolute.Length,
             Round(Percentile.Of(absolute, 0.50)),
             Round(Percentile.Of(absolute, 0.99)),

@@ -1,7 +1,7 @@
 namespace TimingMat.Collector;
 
 /// <summary>What storing one passing did.</summary>
-public enum StoreOutcome
+public enum StoreResult
 {
     /// <summary>A new (unit, seq): stored.</summary>
     Inserted,
