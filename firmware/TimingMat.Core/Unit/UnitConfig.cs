@@ -3,6 +3,8 @@ using TimingMat.Core.Crossings;
 using TimingMat.Core.Outbox;
 using TimingMat.Core.RaceDay;
 
+// A little over 400 lines: the configuration's public surface (one property per key, parse, validate, write back) in
+// one place; the key table, value reading, cross-key checks and text are UnitConfigKeys/Values/Validation/Text.
 namespace TimingMat.Core.Unit
 {
     /// <summary>

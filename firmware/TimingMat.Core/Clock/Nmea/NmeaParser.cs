@@ -1,3 +1,5 @@
+// A little over 400 lines: the per-byte framing and checksum stay in one type so the GPS UART's bytes reach them as
+// fields; the field readers (NmeaFields) and the sentence decoding (NmeaSentenceDecoder) are their own types.
 namespace TimingMat.Core.Clock.Nmea
 {
     /// <summary>
