@@ -26,23 +26,39 @@ internal static class UplinkMeasurements
     // A unit's clock locks about 22 s after boot; the start line's first runner crosses 25 s in.
     private static readonly TimeSpan s_lockLead = TimeSpan.FromSeconds(25);
 
-    /// <summary>Runs a measurement on its own Mosquitto and a scratch folder, both removed afterwards.</summary>
+    /// <summary>
+    /// A unit with <paramref name="minutes"/> of race in its journal reconnects and drains it to the collector while
+    /// its start line keeps timing; on its own Mosquitto and a scratch folder, both removed afterwards.
+    /// </summary>
     /// <param name="output">Where the figures go.</param>
-    /// <param name="drain"><c>true</c>: the drain run; <c>false</c>: the latency run.</param>
-    /// <param name="minutes">Drain: minutes of race in the unit's journal.</param>
-    /// <param name="units">Latency: start-line units.</param>
-    /// <param name="perSecond">Runners a second at each start line (a start mat takes 20-30).</param>
-    /// <param name="seconds">Latency: seconds of runners.</param>
-    /// <returns><c>true</c> when every passing reached the collector (drain: within 30 minutes).</returns>
+    /// <param name="minutes">Minutes of race in the unit's journal.</param>
+    /// <param name="perSecond">Runners a second at the start line (a start mat takes 20-30).</param>
+    /// <returns><c>true</c> when the backlog reached the collector within 30 minutes.</returns>
     /// <exception cref="FileNotFoundException">Mosquitto is not installed.</exception>
-    public static bool Run(TextWriter output, bool drain, double minutes, int units, double perSecond, double seconds)
+    public static bool Drain(TextWriter output, double minutes, double perSecond) =>
+        OnOwnBroker((broker, root) => Drain(output, broker, root, minutes, perSecond));
+
+    /// <summary>
+    /// <paramref name="units"/> start-line units time runners; prints the crossing → collector delay. On its own
+    /// Mosquitto and a scratch folder, both removed afterwards.
+    /// </summary>
+    /// <param name="output">Where the figures go.</param>
+    /// <param name="units">Start-line units.</param>
+    /// <param name="perSecond">Runners a second at each start line (a start mat takes 20-30).</param>
+    /// <param name="seconds">Seconds of runners.</param>
+    /// <returns><c>true</c> when every passing the readers read reached the collector.</returns>
+    /// <exception cref="FileNotFoundException">Mosquitto is not installed.</exception>
+    public static bool Latency(TextWriter output, int units, double perSecond, double seconds) =>
+        OnOwnBroker((broker, root) => Latency(output, broker, root, units, perSecond, seconds));
+
+    private static bool OnOwnBroker(Func<MosquittoProcess, string, bool> run)
     {
         using var broker = new MosquittoProcess();
         broker.Start();
         var root = Directory.CreateTempSubdirectory("tm-measure-").FullName;
         try
         {
-            return drain ? Drain(output, broker, root, minutes, perSecond) : Latency(output, broker, root, units, perSecond, seconds);
+            return run(broker, root);
         }
         finally
         {

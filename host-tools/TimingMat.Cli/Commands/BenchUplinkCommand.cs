@@ -24,14 +24,27 @@ internal static class BenchUplinkCommand
             perSecond,
             seconds,
         };
-        latency.SetAction(parse => Run(output, drain: false, minutes: 0, parse.GetValue(units), parse.GetValue(perSecond), parse.GetValue(seconds)));
+        latency.SetAction(parse =>
+        {
+            var (count, rate, time) = (parse.GetValue(units), parse.GetValue(perSecond), parse.GetValue(seconds));
+            Check("--units", count, 1, 50);
+            Check("--runners-per-second", rate, 1, 100);
+            Check("--seconds", time, 1, 3600);
+            return Delivered(() => UplinkMeasurements.Latency(output.Out, count, rate, time), "Passings the readers read did not reach the collector within 30 s.");
+        });
 
         var drain = new Command("drain", "A unit with a backlog in its journal reconnects and drains it to the collector while its start line keeps timing")
         {
             minutes,
             perSecond,
         };
-        drain.SetAction(parse => Run(output, drain: true, parse.GetValue(minutes), units: 1, parse.GetValue(perSecond), seconds: 0));
+        drain.SetAction(parse =>
+        {
+            var (backlog, rate) = (parse.GetValue(minutes), parse.GetValue(perSecond));
+            Check("--minutes", backlog, 1, 600);
+            Check("--runners-per-second", rate, 1, 100);
+            return Delivered(() => UplinkMeasurements.Drain(output.Out, backlog, rate), "The backlog did not reach the collector within 30 minutes.");
+        });
 
         return new Command("uplink", "Real units on emulated start lines over a real Mosquitto, in wall-clock time: delivery latency and backlog drain")
         {
@@ -40,32 +53,19 @@ internal static class BenchUplinkCommand
         };
     }
 
-    private static int Run(CommandOutput output, bool drain, double minutes, int units, double perSecond, double seconds)
+    private static int Delivered(Func<bool> measure, string shortfall)
     {
-        Check("--runners-per-second", perSecond, 1, 100);
-        Check("--units", units, 1, 50);
-        if (!drain)
-        {
-            Check("--seconds", seconds, 1, 3600);
-        }
-        else
-        {
-            Check("--minutes", minutes, 1, 600);
-        }
-
         bool delivered;
         try
         {
-            delivered = UplinkMeasurements.Run(output.Out, drain, minutes, units, perSecond, seconds);
+            delivered = measure();
         }
         catch (FileNotFoundException e)
         {
             throw new CliException(ExitCode.ToolMissing, e.Message, "install it (sudo apt-get install mosquitto) or set TIMINGMAT_MOSQUITTO to its path.");
         }
 
-        return delivered
-            ? (int)ExitCode.Ok
-            : throw new CliException(ExitCode.PassingsLost, drain ? "The backlog did not reach the collector within 30 minutes." : "Passings the readers read did not reach the collector within 30 s.");
+        return delivered ? (int)ExitCode.Ok : throw new CliException(ExitCode.PassingsLost, shortfall);
     }
 
     private static void Check(string option, double value, double min, double max)
