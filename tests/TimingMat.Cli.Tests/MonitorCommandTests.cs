@@ -9,6 +9,7 @@ namespace TimingMat.Cli.Tests;
 /// table of 100 columns, one line a unit; a unit expected and never heard is silent, exit 80 naming it; <c>--json</c> gives the
 /// picture; a public web address without <c>--web-public</c> and a bad chips file are refused before anything runs.
 /// </summary>
+[Collection(RunAloneCollection.Name)]
 public sealed class MonitorCommandTests : IClassFixture<TentCommandTests.Fleet>, IDisposable
 {
     private readonly TentCommandTests.Fleet _fleet;
