@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TimingMat.Core.Tests.HostPorts;
+using TimingMat.Host.Tests.Ports;
 
 namespace TimingMat.Cli.Tests;
 

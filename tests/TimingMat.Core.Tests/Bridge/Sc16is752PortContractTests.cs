@@ -1,6 +1,6 @@
 using TimingMat.Core.Bridge;
 using TimingMat.Core.Hardware;
-using TimingMat.Core.Tests.Hardware;
+using TimingMat.Contracts;
 using TimingMat.Emulators.Bridge;
 using TimingMat.Emulators.Clock;
 
