@@ -15,7 +15,7 @@ namespace TimingMat.Cli.Tests;
 /// Mosquitto for the race broker; <c>timingmat hil</c> plays a small race into it in real time and scores what it
 /// published.
 /// </summary>
-[Collection(RunAloneCollection.Name)]
+[Collection(HilRaceCollection.Name)]
 public sealed class HilCommandTests(ITestOutputHelper log) : IDisposable
 {
     // One start mat; 16 runners over it from about 28 s into the play (gun 09:00:00, corral released 12 s later at

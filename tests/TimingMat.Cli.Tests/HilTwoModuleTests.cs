@@ -10,10 +10,9 @@ namespace TimingMat.Cli.Tests;
 /// <summary>
 /// Hardware in the loop with a two-module start mat: <see cref="HilCommandTests"/>'s race played by <c>timingmat hil</c>
 /// over two reader ports into a <c>timingmat unit</c> process with two reader modules. A class of its own, in the same
-/// run-alone collection, so that the two HIL races can be let run side by side once a busy host no longer puts their
-/// unit into holdover.
+/// collection (<see cref="HilRaceCollection"/>): the two HIL races could run side by side should the suite need it.
 /// </summary>
-[Collection(RunAloneCollection.Name)]
+[Collection(HilRaceCollection.Name)]
 public sealed class HilTwoModuleTests(ITestOutputHelper log) : IDisposable
 {
     private readonly TempFolder _dir = new("tm-hil2-");

@@ -47,8 +47,8 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         using var broker = new MosquittoProcess();
         broker.Start();
         var race = _dir.Write("race.cfg", RaceFile(broker.Address.ToString()));
-        var nanoff = StandIn("2.5.101");
-        var image = ImageFolder();
+        var nanoff = StandIn(_dir, "2.5.101");
+        var image = ImageFolder(_dir);
         var rigs = Enumerable.Range(0, 3).Select(_ => new Rig()).ToList();
         var consoles = rigs.Select(_ => TempFolder.Tcp(FreePort())).ToList();
         var units = rigs.Select((r, i) => CliProcess.Start("unit", "--console", consoles[i], "--journal", _dir.PathOf($"unit{i}"), "--reader", TempFolder.Tcp(r.Reader.PortB), "--gps", TempFolder.Tcp(r.Gps.PortB), "--pps", TempFolder.Tcp(r.Pps.PortB), "--broker", broker.Address.ToString())).ToList();
@@ -232,8 +232,8 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
     [InlineData("3.0.2", "flash --target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3", "deploy --target ESP32_WT32_ETH01 --serialport /dev/ttyUSB3 --image", "deploy file ")]
     public void Nanoff_BothDialects_DryRunPrintsEveryLine_AndAFailingStepIsNamed(string version, string flash, string deploy, string files)
     {
-        var nanoff = StandIn(version);
-        var image = ImageFolder();
+        var nanoff = StandIn(_dir, version);
+        var image = ImageFolder(_dir);
         var race = _dir.Write("race.cfg", RaceFile("mqtt://127.0.0.1:1"));
         var (code, stdout, stderr) = CliRunner.InProcess("flash", "--board", Board("wt32-eth01"), "--port", "/dev/ttyUSB3", "--unit", "km05", "--config", race, "--image", image, "--nanoff", nanoff.Script, "--dry-run");
         Assert.True(code == 0, stderr);
@@ -248,7 +248,7 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(["--version"], nanoff.Calls());
 
         // Fail on cue at the deploy step: the step is named, and the next steps never run.
-        var failing = StandIn(version, failOn: "--image");
+        var failing = StandIn(_dir, version, failOn: "--image");
         (code, stdout, stderr) = CliRunner.InProcess("flash", "--board", Board("wt32-eth01"), "--port", "/dev/ttyUSB3", "--unit", "km05", "--config", race, "--image", image, "--nanoff", failing.Script, "--json");
         Assert.Equal((int)ExitCode.FlashFailed, code);
         Assert.Contains("km05 at 'deploy application': nanoff failed at 'deploy application' (exit 1): E2001: no device answers on /dev/ttyUSB3", stderr, StringComparison.Ordinal);
@@ -288,31 +288,10 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain(WifiSecret, stdout + stderr + unit.Output + unit.Errors, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void MissingNanoff_MissingImage_AndABoardThatDoesNotAnswer_SayWhatToDo()
-    {
-        var race = _dir.Write("race.cfg", RaceFile("mqtt://127.0.0.1:1"));
-        var (code, _, stderr) = CliRunner.InProcess("flash", "--board", Board("esp32-devkitc"), "--port", "/dev/ttyUSB0", "--unit", "km05", "--config", race, "--image", ImageFolder(), "--nanoff", _dir.PathOf("no-nanoff-here"));
-        Assert.Equal((int)ExitCode.ToolMissing, code);
-        Assert.Contains("fix: install it with: dotnet tool install -g nanoff", stderr, StringComparison.Ordinal);
-
-        var empty = Directory.CreateDirectory(_dir.PathOf("bin-Release")).FullName;
-        File.WriteAllText(Path.Combine(empty, "TimingMat.Device.pe"), "pe");
-        (code, _, stderr) = CliRunner.InProcess("flash", "--board", Board("esp32-devkitc"), "--port", "/dev/ttyUSB0", "--unit", "km05", "--config", race, "--image", empty, "--nanoff", StandIn("2.5.101").Script);
-        Assert.Equal((int)ExitCode.FileNotFound, code);
-        Assert.Contains("the application image is not built: " + empty + " holds TimingMat.Device.pe but no TimingMat.Device.bin", stderr, StringComparison.Ordinal);
-
-        // nanoff succeeds but nothing answers on the console afterwards: which step, and what to check.
-        var silent = TempFolder.Tcp(FreePort());
-        (code, _, stderr) = CliRunner.InProcess("flash", "--board", Board("esp32-devkitc"), "--port", "/dev/ttyUSB0", "--console", silent, "--unit", "km05", "--config", race, "--image", ImageFolder(), "--nanoff", StandIn("2.5.101").Script);
-        Assert.Equal((int)ExitCode.PortUnavailable, code);
-        Assert.Contains("km05 at 'console': the console port " + silent + " cannot be opened", stderr, StringComparison.Ordinal);
-        Assert.Contains("fix: check that the unit is on the network and serves its console", stderr, StringComparison.Ordinal);
-    }
-
     public void Dispose() => _dir.Dispose();
 
-    private static string RaceFile(string broker) => $"""
+    /// <summary>Gives a race file for three mats whose units reach the broker at the given URL.</summary>
+    internal static string RaceFile(string broker) => $"""
         # Test race: three mats, every key race-wide unless a unit sets its own.
         race.id = evening-test
         mqtt.url = {broker}
@@ -333,7 +312,8 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         km15.mat.role = split
         """;
 
-    private static string Board(string name)
+    /// <summary>Gives the folder of a board file shipped in the repository's boards/.</summary>
+    internal static string Board(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "boards", name, "board.cfg")))
@@ -344,7 +324,8 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         return Path.Combine(dir!.FullName, "boards", name);
     }
 
-    private static int FreePort()
+    /// <summary>Gives a loopback TCP port nobody listens on now.</summary>
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -353,19 +334,20 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         return port;
     }
 
-    private string ImageFolder()
+    /// <summary>Gives a folder holding a built application image, as nanoff is pointed at.</summary>
+    internal static string ImageFolder(TempFolder dir)
     {
-        var folder = Directory.CreateDirectory(_dir.PathOf("image")).FullName;
+        var folder = Directory.CreateDirectory(dir.PathOf("image")).FullName;
         File.WriteAllText(Path.Combine(folder, "TimingMat.Device.bin"), "nanoFramework deployment image");
         return folder;
     }
 
     /// <summary>A nanoff stand-in: records each command line, answers --version, and fails on cue when a word is in its arguments.</summary>
-    private StandInNanoff StandIn(string version, string? failOn = null)
+    internal static StandInNanoff StandIn(TempFolder dir, string version, string? failOn = null)
     {
         var name = "nanoff-" + Guid.NewGuid().ToString("N")[..8];
-        var logFile = _dir.PathOf(name + ".log");
-        var script = _dir.Write(name, $$"""
+        var logFile = dir.PathOf(name + ".log");
+        var script = dir.Write(name, $$"""
             #!/usr/bin/env bash
             echo "$*" >> '{{logFile}}'
             if [ "$1" = "--version" ]; then echo "nanoff {{version}}+3a5c1f"; exit 0; fi
@@ -382,7 +364,8 @@ public sealed class ProvisioningTests(ITestOutputHelper log) : IDisposable
         return new StandInNanoff(script, logFile);
     }
 
-    private sealed record StandInNanoff(string Script, string Log)
+    /// <summary>A nanoff stand-in's script and the log of its command lines.</summary>
+    internal sealed record StandInNanoff(string Script, string Log)
     {
         public List<string> Calls() => File.Exists(Log) ? [.. File.ReadAllLines(Log)] : [];
     }

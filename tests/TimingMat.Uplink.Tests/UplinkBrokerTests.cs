@@ -16,14 +16,13 @@ namespace TimingMat.Uplink.Tests;
 /// plays into their reader, GPS and PPS wiring — and the collector on a real Mosquitto started by the test, with the
 /// faults of a race day: the broker crashing or restarting mid-race, the network cut under units and collector, a unit
 /// killed and restarted. The collector must end up with every passing exactly once, identical to the units' journals.
-/// Each fault is a class of its own (<see cref="BrokerCrashTests"/>, <see cref="BrokerRestartTests"/>,
-/// <see cref="NetworkCutTests"/>, <see cref="UnitKillTests"/>) in <see cref="UnitProcessCollection"/>: one at a
-/// time, beside the rest of the suite.
+/// The broker and network faults share one race (<see cref="RaceDayFaultsTests"/>), the unit kills have theirs
+/// (<see cref="UnitKillTests"/>), in <see cref="UnitProcessCollection"/>: one at a time, beside the rest of the suite.
 /// </summary>
 public abstract class UplinkBrokerTests : IDisposable
 {
-    // 200 runners at 10 a second per unit: 20 s of a busy start line, every unit streaming through the faults.
-    protected const int Runners = 200;
+    // 300 runners at 10 a second per unit: 30 s of a busy start line, every unit streaming through the faults.
+    protected const int Runners = 300;
     protected const long Second = 1_000_000;
 
     private readonly List<IDisposable> _cleanup = [];
@@ -39,32 +38,6 @@ public abstract class UplinkBrokerTests : IDisposable
         }
 
         Directory.Delete(Root, recursive: true);
-    }
-
-    /// <summary>Three units stream at 10 runners a second each; the broker goes down under them and comes back 1 s later.</summary>
-    /// <param name="orderlyRestartWithPersistence">Stop the broker in order with its persistence on, or kill it.</param>
-    protected void ThreeUnitsStreamThroughABrokerOutage(bool orderlyRestartWithPersistence)
-    {
-        var broker = Own(new MosquittoProcess(new MosquittoSettings { Persistence = orderlyRestartWithPersistence }));
-        broker.Start();
-        var collector = StartCollector(broker.Address);
-        var units = Enumerable.Range(1, 3).Select(id => StartUnit(id, broker.Address, Runners)).ToList();
-
-        // The broker goes down while every unit is streaming passings.
-        WaitUntilCollected(collector, units, 30);
-        if (orderlyRestartWithPersistence)
-        {
-            broker.Stop();
-        }
-        else
-        {
-            broker.Kill();
-        }
-
-        Thread.Sleep(1000);
-        broker.Start();
-
-        StopAndVerify(collector, units, final => Assert.True(final.GetProperty("outbox").GetProperty("connections").GetInt32() >= 2, "the unit should have reconnected"));
     }
 
     protected static int Collected(CollectorService collector, int unit) =>
