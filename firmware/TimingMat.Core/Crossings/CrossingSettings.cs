@@ -179,9 +179,9 @@ namespace TimingMat.Core.Crossings
         {
             get
             {
-                // Per chip: EPC, length, hash, index buckets (2 per chip), free list, crossing slot, three times, the idle
-                // queue's entry and the queued and thinned flags.
-                int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 24 + 4;
+                // Per chip: EPC, length, hash, index buckets (2 per chip), free list, crossing slot, three times (µs after
+                // an epoch in an int: TrackedChips), the idle queue's entry and the queued and thinned flags.
+                int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 12 + 4;
 
                 // Per open crossing: its own fields, its next entry and its table of chunks in the store of kept reads.
                 int chunks = (SamplesPerCrossing + KeptReadChunk - 1) / KeptReadChunk;
@@ -220,7 +220,7 @@ namespace TimingMat.Core.Crossings
             Check((int)Mode >= 0 && (int)Mode <= 4, "Mode is not a detection mode.");
             Check(ReactionMicros >= 50000 && ReactionMicros <= 60000000, "ReactionMicros must be 50 ms to 60 s.");
             Check(DeadTimeMicros >= 0 && DeadTimeMicros <= 600000000, "DeadTimeMicros must be 0 to 600 s.");
-            Check(StrayMicros >= ReactionMicros, "StrayMicros must be at least ReactionMicros.");
+            Check(StrayMicros >= ReactionMicros && StrayMicros <= 600000000, "StrayMicros must be ReactionMicros to 600 s.");
             Check(ContinuousIntervalMicros >= 10000, "ContinuousIntervalMicros must be at least 10 ms.");
             Check(ChipCapacity >= 4 && ChipCapacity <= 16384, "ChipCapacity must be 4-16384.");
             Check(OpenCrossingCapacity >= 1 && OpenCrossingCapacity <= ChipCapacity, "OpenCrossingCapacity must be 1 to ChipCapacity.");

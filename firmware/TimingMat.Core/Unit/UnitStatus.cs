@@ -219,6 +219,13 @@ namespace TimingMat.Core.Unit
             w.Member("held_for_utc", unit.Gate.Held);
             w.Member("restamped", unit.Gate.Restamped);
             w.EndObject();
+            w.Name("crossings");
+            w.BeginObject();
+            w.Member("open", unit.Detector.OpenCrossings);
+            w.Member("open_most", unit.Detector.MostOpenCrossings);
+            w.Member("chips", unit.Detector.ChipsTracked);
+            w.Member("chips_most", unit.Detector.MostChipsTracked);
+            w.EndObject();
             StatusSections.WriteStorage(w, unit, this);
             StatusSections.WriteLora(w, unit);
             w.Name("battery");
