@@ -81,7 +81,7 @@ namespace TimingMat.Core.Crossings
             bool continuous = _continuous;
             bool peak = _peak;
             long reaction = _reaction;
-            long stray = _stray;
+            int stray = (int)_stray;
             OpenCrossings slots = _slots;
             short[] open = slots.Open;
             short[] slotChip = slots.Chip;
@@ -90,7 +90,7 @@ namespace TimingMat.Core.Crossings
             bool[] strays = slots.Stray;
             int[] lastRead = _chips.LastRead;
             int[] presence = _chips.Presence;
-            long epoch = _chips.Epoch;
+            long epochReaction = _chips.Epoch + reaction;
             for (int k = 0; k < slots.OpenCount; k++)
             {
                 int s = open[k];
@@ -105,7 +105,7 @@ namespace TimingMat.Core.Crossings
                         strays[s] = true;
                     }
 
-                    long goneAt = epoch + lastAt + reaction;
+                    long goneAt = epochReaction + lastAt;
                     long dueAt;
                     if (continuous)
                     {

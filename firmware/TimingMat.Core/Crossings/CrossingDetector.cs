@@ -32,8 +32,9 @@ namespace TimingMat.Core.Crossings
 
         private readonly CrossingSettings _settings;
         private readonly DetectionMode _mode;
-        private readonly long _reaction;
-        private readonly long _deadTime;
+        // Compared with the chips' int times (TrackedChips): ints too, so no compare widens them (at most 60 s and 600 s).
+        private readonly int _reaction;
+        private readonly int _deadTime;
         private readonly long _firstDueAfter;
         private readonly int _thinAfter;
         private readonly int _maxEpcBytes;
@@ -73,8 +74,8 @@ namespace TimingMat.Core.Crossings
             settings.Validate();
             _settings = settings;
             _mode = settings.Mode;
-            _reaction = settings.ReactionMicros;
-            _deadTime = settings.DeadTimeMicros;
+            _reaction = (int)settings.ReactionMicros;
+            _deadTime = (int)settings.DeadTimeMicros;
             long interval = settings.ContinuousIntervalMicros;
             _thinAfter = settings.ThinAfterReads;
             _maxEpcBytes = settings.MaxEpcBytes;
@@ -232,9 +233,9 @@ namespace TimingMat.Core.Crossings
             long local = read.LocalMicros;
             TrackedChips chips = _chips;
 
-            // The chips' times are µs after an epoch that moves every 9 minutes (TrackedChips.At, inline: one compare a read).
+            // The chips' times are µs after an epoch that moves every 9 minutes (TrackedChips.Rebase; two compares a read).
             long since = local - chips.Epoch;
-            if (since >= TrackedChips.RebaseMicros || since <= -TrackedChips.RebaseMicros)
+            if (since >= TrackedChips.RebaseMicros || since < -TrackedChips.RebaseMicros)
             {
                 chips.Rebase(local);
                 since = 0;

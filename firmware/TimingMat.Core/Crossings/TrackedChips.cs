@@ -9,7 +9,7 @@ namespace TimingMat.Core.Crossings
     /// <remarks>
     /// The columns are fields the detector reads and writes directly on every read: on the board every call costs
     /// several µs, a field access a fraction of one. The three times are µs after <see cref="Epoch"/> in an <c>int</c>
-    /// (12 bytes a chip instead of 24: 3 KB of a split mat's 256 chips), exact to the µs: the epoch moves up to now
+    /// (12 bytes a chip instead of 24: 3.4 KB of a split mat's 288 chips), exact to the µs: the epoch moves up to now
     /// every <see cref="RebaseMicros"/> (9 minutes), and a time that falls more than <see cref="LongAgoMicros"/> (17.9
     /// minutes) behind it is held at that age. Every limit a time is compared with is shorter (reaction window ≤ 60 s,
     /// dead time and stray limit ≤ 10 min, <see cref="CrossingSettings.Validate"/>), so the comparisons come out as
@@ -42,7 +42,7 @@ namespace TimingMat.Core.Crossings
         /// <summary>Per chip: µs after <see cref="Epoch"/> of its last passing, or <see cref="NoTime"/>.</summary>
         internal readonly int[] LastPassing;
 
-        /// <summary>The local µs the chips' times count from (see <see cref="At"/>).</summary>
+        /// <summary>The local µs the chips' times count from (moved by <see cref="Rebase"/>).</summary>
         internal long Epoch;
 
         /// <summary>Per chip: whether its last read offered to a driver that is behind was let go (every other one is).</summary>
@@ -56,9 +56,9 @@ namespace TimingMat.Core.Crossings
 
         private readonly ChipTable _table;
         private readonly bool _continuous;
-        private readonly long _deadTime;
-        private readonly long _reaction;
-        private readonly long _stray;
+        private readonly int _deadTime;
+        private readonly int _reaction;
+        private readonly int _stray;
         private readonly short[] _idle;
         private readonly bool[] _queued;
         private int _idleHead;
@@ -71,9 +71,9 @@ namespace TimingMat.Core.Crossings
             int chips = settings.ChipCapacity;
             _table = table;
             _continuous = settings.Mode == DetectionMode.Continuous;
-            _deadTime = settings.DeadTimeMicros;
-            _reaction = settings.ReactionMicros;
-            _stray = settings.StrayMicros;
+            _deadTime = (int)settings.DeadTimeMicros;
+            _reaction = (int)settings.ReactionMicros;
+            _stray = (int)settings.StrayMicros;
             Crossing = new short[chips];
             LastRead = new int[chips];
             Presence = new int[chips];
@@ -106,7 +106,15 @@ namespace TimingMat.Core.Crossings
         /// <param name="localMicros">Local µs now.</param>
         internal void Sweep(long localMicros)
         {
-            int now = At(localMicros);
+            // Now after the epoch, moving it when now is RebaseMicros away (inline, as in the detector: the sweep runs every poll).
+            long since = localMicros - Epoch;
+            if (since >= RebaseMicros || since < -RebaseMicros)
+            {
+                Rebase(localMicros);
+                since = 0;
+            }
+
+            int now = (int)since;
             for (int budget = SweepPerPoll; budget > 0 && IdleCount > 0; budget--)
             {
                 int chip = _idle[_idleHead];
@@ -144,7 +152,7 @@ namespace TimingMat.Core.Crossings
 
         /// <summary>Tells whether a chip may be forgotten: its dead time is over and it has gone a reaction window unread.</summary>
         /// <param name="chip">The chip's entry.</param>
-        /// <param name="now">µs after <see cref="Epoch"/> now (<see cref="At"/>).</param>
+        /// <param name="now">µs after <see cref="Epoch"/> now.</param>
         /// <returns><c>true</c> when expired.</returns>
         internal bool IsExpired(int chip, int now)
         {
@@ -196,24 +204,6 @@ namespace TimingMat.Core.Crossings
             LastRead[chip] = now;
             LastPassing[chip] = NoTime;
             return chip;
-        }
-
-        /// <summary>
-        /// Gets a local time as µs after <see cref="Epoch"/>, first moving the epoch up to it when it is
-        /// <see cref="RebaseMicros"/> or more away (the detector does the same inline on every read).
-        /// </summary>
-        /// <param name="localMicros">Local µs.</param>
-        /// <returns>µs after the epoch.</returns>
-        internal int At(long localMicros)
-        {
-            long at = localMicros - Epoch;
-            if (at >= RebaseMicros || at <= -RebaseMicros)
-            {
-                Rebase(localMicros);
-                at = 0;
-            }
-
-            return (int)at;
         }
 
         /// <summary>

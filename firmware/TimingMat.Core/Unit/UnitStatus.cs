@@ -22,7 +22,7 @@ namespace TimingMat.Core.Unit
         public const int BufferBytes = 3072;
 
         /// <summary>
-        /// Operations the status writer records (a unit with eight reader modules records 247, LoRa adds 14: a member,
+        /// Operations the status writer records (a unit with eight reader modules records 254, LoRa adds 14: a member,
         /// value, bracket or name each).
         /// </summary>
         public const int TapeOperations = 288;
