@@ -40,12 +40,7 @@ namespace TimingMat.Core.Crossings
             _length = new byte[capacity];
             _hash = new int[capacity];
             _free = new short[capacity];
-            int buckets = 16;
-            while (buckets < capacity * 2)
-            {
-                buckets *= 2;
-            }
-
+            int buckets = BucketsFor(capacity);
             _buckets = new short[buckets];
             _mask = buckets - 1;
             for (int i = 0; i < capacity; i++)
@@ -54,6 +49,20 @@ namespace TimingMat.Core.Crossings
             }
 
             _freeCount = capacity;
+        }
+
+        /// <summary>Gets the index's buckets for a capacity: the power of two at least twice as many, 16 or more.</summary>
+        /// <param name="capacity">Most chips held at once.</param>
+        /// <returns>Buckets (2 bytes each).</returns>
+        internal static int BucketsFor(int capacity)
+        {
+            int buckets = 16;
+            while (buckets < capacity * 2)
+            {
+                buckets *= 2;
+            }
+
+            return buckets;
         }
 
         /// <summary>Gets the most chips the table holds.</summary>

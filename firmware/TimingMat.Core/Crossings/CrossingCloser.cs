@@ -11,7 +11,8 @@ namespace TimingMat.Core.Crossings
     /// </summary>
     internal sealed class CrossingCloser
     {
-        private const long NoTime = TrackedChips.NoTime;
+        // No second passing (every mode but FirstAndLast).
+        private const long NoTime = long.MinValue;
 
         /// <summary>Peak-mode passings timed at the strongest read because the fit failed.</summary>
         internal long FitFallbacks;
@@ -80,30 +81,31 @@ namespace TimingMat.Core.Crossings
             bool continuous = _continuous;
             bool peak = _peak;
             long reaction = _reaction;
-            long stray = _stray;
+            int stray = (int)_stray;
             OpenCrossings slots = _slots;
             short[] open = slots.Open;
             short[] slotChip = slots.Chip;
             bool[] closing = slots.Closing;
             bool[] lingering = slots.Lingering;
             bool[] strays = slots.Stray;
-            long[] lastRead = _chips.LastRead;
-            long[] presence = _chips.Presence;
+            int[] lastRead = _chips.LastRead;
+            int[] presence = _chips.Presence;
+            long epochReaction = _chips.Epoch + reaction;
             for (int k = 0; k < slots.OpenCount; k++)
             {
                 int s = open[k];
                 if (!closing[s])
                 {
                     int chip = slotChip[s];
-                    long last = lastRead[chip];
-                    if (last - presence[chip] >= stray)
+                    int lastAt = lastRead[chip];
+                    if (lastAt - presence[chip] >= stray)
                     {
                         // Read without a gap for longer than the stray limit: a chip standing in the field.
                         lingering[s] = true;
                         strays[s] = true;
                     }
 
-                    long goneAt = last + reaction;
+                    long goneAt = epochReaction + lastAt;
                     long dueAt;
                     if (continuous)
                     {
@@ -243,7 +245,7 @@ namespace TimingMat.Core.Crossings
                 Emit(slot, chip, second, flags);
             }
 
-            _chips.LastPassing[chip] = time;
+            _chips.LastPassing[chip] = _chips.Stored(time);
             Release(slot);
             return true;
         }

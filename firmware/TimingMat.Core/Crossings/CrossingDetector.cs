@@ -28,12 +28,13 @@ namespace TimingMat.Core.Crossings
     /// </remarks>
     public sealed class CrossingDetector : ITagReadSink, IReadThinner
     {
-        private const long NoTime = TrackedChips.NoTime;
+        private const int NoTime = TrackedChips.NoTime;
 
         private readonly CrossingSettings _settings;
         private readonly DetectionMode _mode;
-        private readonly long _reaction;
-        private readonly long _deadTime;
+        // Compared with the chips' int times (TrackedChips): ints too, so no compare widens them (at most 60 s and 600 s).
+        private readonly int _reaction;
+        private readonly int _deadTime;
         private readonly long _firstDueAfter;
         private readonly int _thinAfter;
         private readonly int _maxEpcBytes;
@@ -59,6 +60,10 @@ namespace TimingMat.Core.Crossings
         private long _passingsDelivered;
         private long _backPressureStalls;
 
+        // High-water marks: what a race really asked of the capacities (the evidence for sizing them).
+        private int _mostChipsTracked;
+        private int _mostOpenCrossings;
+
         /// <summary>Initializes a new instance of the <see cref="CrossingDetector"/> class and preallocates everything it needs.</summary>
         /// <param name="settings">Mode, windows and capacities; checked with <see cref="CrossingSettings.Validate"/>.</param>
         /// <param name="time">Converts local µs to mat time (the mat clock).</param>
@@ -69,8 +74,8 @@ namespace TimingMat.Core.Crossings
             settings.Validate();
             _settings = settings;
             _mode = settings.Mode;
-            _reaction = settings.ReactionMicros;
-            _deadTime = settings.DeadTimeMicros;
+            _reaction = (int)settings.ReactionMicros;
+            _deadTime = (int)settings.DeadTimeMicros;
             long interval = settings.ContinuousIntervalMicros;
             _thinAfter = settings.ThinAfterReads;
             _maxEpcBytes = settings.MaxEpcBytes;
@@ -189,6 +194,24 @@ namespace TimingMat.Core.Crossings
             get { return _table.Count; }
         }
 
+        /// <summary>
+        /// Gets the most chips the table followed at once since the detector was built (against
+        /// <see cref="CrossingSettings.ChipCapacity"/>: what the race really asked of it).
+        /// </summary>
+        public int MostChipsTracked
+        {
+            get { return _mostChipsTracked; }
+        }
+
+        /// <summary>
+        /// Gets the most crossings open at once since the detector was built (against
+        /// <see cref="CrossingSettings.OpenCrossingCapacity"/>).
+        /// </summary>
+        public int MostOpenCrossings
+        {
+            get { return _mostOpenCrossings; }
+        }
+
         /// <summary>Gets the number of passings waiting for the sink.</summary>
         public int PendingPassings
         {
@@ -207,30 +230,47 @@ namespace TimingMat.Core.Crossings
                 return;
             }
 
-            long now = read.LocalMicros;
+            long local = read.LocalMicros;
+            TrackedChips chips = _chips;
+
+            // The chips' times are µs after an epoch that moves every 9 minutes (TrackedChips.Rebase; two compares a read).
+            long since = local - chips.Epoch;
+            if (since >= TrackedChips.RebaseMicros || since < -TrackedChips.RebaseMicros)
+            {
+                chips.Rebase(local);
+                since = 0;
+            }
+
+            int now = (int)since;
             int chip = _table.Find(read.Epc, 0, length);
             if (chip < 0)
             {
-                chip = _chips.Acquire(read.Epc, length, now);
+                chip = chips.Acquire(read.Epc, length, now);
                 if (chip < 0)
                 {
                     // Every chip followed has an open crossing: the oldest closes early to make room.
-                    chip = _closer.Close(_slots.Oldest(), PassingFlags.CapacityClosed) ? _chips.Acquire(read.Epc, length, now) : -1;
+                    chip = _closer.Close(_slots.Oldest(), PassingFlags.CapacityClosed) ? chips.Acquire(read.Epc, length, now) : -1;
                     if (chip < 0)
                     {
                         _refusedReads++;
                         return;
                     }
                 }
+
+                int tracked = _table.Count;
+                if (tracked > _mostChipsTracked)
+                {
+                    _mostChipsTracked = tracked;
+                }
             }
             else
             {
                 // A gap of a reaction window ends the chip's presence; continuous presence is what makes a stray.
-                long[] lastRead = _chips.LastRead;
-                long last = lastRead[chip];
+                int[] lastRead = chips.LastRead;
+                int last = lastRead[chip];
                 if (now - last >= _reaction)
                 {
-                    _chips.Presence[chip] = now;
+                    chips.Presence[chip] = now;
                 }
 
                 if (now > last)
@@ -240,7 +280,7 @@ namespace TimingMat.Core.Crossings
             }
 
             OpenCrossings slots = _slots;
-            int slot = _chips.Crossing[chip];
+            int slot = chips.Crossing[chip];
             if (slot >= 0)
             {
                 if (slots.Closing[slot])
@@ -252,8 +292,7 @@ namespace TimingMat.Core.Crossings
             }
             else
             {
-                TrackedChips chips = _chips;
-                long lastPassing = chips.LastPassing[chip];
+                int lastPassing = chips.LastPassing[chip];
                 if (_mode != DetectionMode.Continuous && lastPassing != NoTime && now - lastPassing < _deadTime)
                 {
                     _deadTimeReads++;
@@ -262,11 +301,11 @@ namespace TimingMat.Core.Crossings
 
                 // Opened while the chip never left since its last passing: it stands in the field and closes only when gone.
                 bool lingering = chips.Presence[chip] < now;
-                slot = slots.Take(chip, now, lingering);
+                slot = slots.Take(chip, local, lingering);
                 if (slot < 0)
                 {
                     // Every slot taken: the oldest crossing closes early to make room, unless the passing queue is full.
-                    slot = _closer.Close(slots.Oldest(), PassingFlags.CapacityClosed) ? slots.Take(chip, now, lingering) : -1;
+                    slot = _closer.Close(slots.Oldest(), PassingFlags.CapacityClosed) ? slots.Take(chip, local, lingering) : -1;
                     if (slot < 0)
                     {
                         // Left in the table without a crossing: the sweep frees it like any idle chip.
@@ -278,6 +317,10 @@ namespace TimingMat.Core.Crossings
 
                 chips.Crossing[chip] = (short)slot;
                 _crossingsOpened++;
+                if (slots.OpenCount > _mostOpenCrossings)
+                {
+                    _mostOpenCrossings = slots.OpenCount;
+                }
             }
 
             int rssi = read.RssiCentiDbm;
@@ -286,10 +329,10 @@ namespace TimingMat.Core.Crossings
             if (hits == 0)
             {
                 // First read of the crossing (or, in Continuous mode, of the interval): it may close from then on.
-                slots.First[slot] = now;
-                slots.Last[slot] = now;
+                slots.First[slot] = local;
+                slots.Last[slot] = local;
                 slots.MaxRssi[slot] = int.MinValue;
-                long due = now + _firstDueAfter;
+                long due = local + _firstDueAfter;
                 if (due < _nextDue)
                 {
                     _nextDue = due;
@@ -297,14 +340,14 @@ namespace TimingMat.Core.Crossings
             }
             else
             {
-                if (now < slots.First[slot])
+                if (local < slots.First[slot])
                 {
-                    slots.First[slot] = now;
+                    slots.First[slot] = local;
                 }
 
-                if (now > slots.Last[slot])
+                if (local > slots.Last[slot])
                 {
-                    slots.Last[slot] = now;
+                    slots.Last[slot] = local;
                 }
             }
 
@@ -313,25 +356,25 @@ namespace TimingMat.Core.Crossings
             if (rssi > maxRssi)
             {
                 slots.MaxRssi[slot] = rssi;
-                slots.MaxTimeSum[slot] = now - baseTime;
+                slots.MaxTimeSum[slot] = local - baseTime;
                 slots.MaxCount[slot] = 1;
                 slots.BestAntenna[slot] = (byte)MatAntenna.Of(read.ReaderIndex, read.Antenna);
-                slots.LastPeak[slot] = now;
+                slots.LastPeak[slot] = local;
             }
             else if (rssi == maxRssi)
             {
                 // Readers report whole dBm, so the strongest level is often reached several times: keep their mean time.
-                slots.MaxTimeSum[slot] += now - baseTime;
+                slots.MaxTimeSum[slot] += local - baseTime;
                 slots.MaxCount[slot]++;
-                if (now > slots.LastPeak[slot])
+                if (local > slots.LastPeak[slot])
                 {
-                    slots.LastPeak[slot] = now;
+                    slots.LastPeak[slot] = local;
                 }
             }
 
             if (_peak)
             {
-                _store.Keep(slot, read, rssi, now - baseTime);
+                _store.Keep(slot, read, rssi, local - baseTime);
             }
         }
 
@@ -367,7 +410,7 @@ namespace TimingMat.Core.Crossings
             }
             else
             {
-                long lastPassing = chips.LastPassing[chip];
+                int lastPassing = chips.LastPassing[chip];
                 wellRead = _mode != DetectionMode.Continuous && lastPassing != NoTime && chips.LastRead[chip] - lastPassing < _deadTime;
             }
 

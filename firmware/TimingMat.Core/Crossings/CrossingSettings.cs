@@ -179,9 +179,10 @@ namespace TimingMat.Core.Crossings
         {
             get
             {
-                // Per chip: EPC, length, hash, index buckets (2 per chip), free list, crossing slot, three times, the idle
-                // queue's entry and the queued and thinned flags.
-                int perChip = MaxEpcBytes + 1 + 4 + 4 + 2 + 2 + 24 + 4;
+                // Per chip: EPC, length, hash, free list, crossing slot, three times (µs after an epoch in an int:
+                // TrackedChips), the idle queue's entry and the queued and thinned flags; and the index's buckets.
+                int perChip = MaxEpcBytes + 1 + 4 + 2 + 2 + 12 + 4;
+                int index = ChipTable.BucketsFor(ChipCapacity) * 2;
 
                 // Per open crossing: its own fields, its next entry and its table of chunks in the store of kept reads.
                 int chunks = (SamplesPerCrossing + KeptReadChunk - 1) / KeptReadChunk;
@@ -195,7 +196,11 @@ namespace TimingMat.Core.Crossings
                 // PeakFit's work buffers: five longs and an int per read, eleven longs and an int per antenna group, and
                 // three tables of 62 longs (0 to 60 dB below the peak by whole dB, and one over).
                 int fit = (SamplesPerCrossing * 44) + (PeakFit.MaxGroups * 92) + (3 * 62 * 8);
-                return (ChipCapacity * perChip) + (OpenCrossingCapacity * perCrossing) + (PendingPassings * Passings.Passing.BytesWith(MaxEpcBytes)) + store + fit;
+                // The parts' own fields (the detector's counters and windows, the closer's, the fit's, the chip table's)
+                // and the pending records' objects: about 2 KB whatever the capacities (4 KB on the 64-bit desktop
+                // runtime, whose headers and references are larger).
+                int parts = 2048;
+                return parts + (ChipCapacity * perChip) + index + (OpenCrossingCapacity * perCrossing) + (PendingPassings * Passings.Passing.BytesWith(MaxEpcBytes)) + store + fit;
             }
         }
 
@@ -207,8 +212,20 @@ namespace TimingMat.Core.Crossings
         /// <param name="chipCapacity">Chips to remember at once, e.g. <c>Board.BoardProfile.CrossingChips</c>.</param>
         public void SetCapacity(int chipCapacity)
         {
+            SetCapacity(chipCapacity, chipCapacity / 4 < 8 ? 8 : chipCapacity / 4);
+        }
+
+        /// <summary>
+        /// Sets the chip and open crossing capacities (a role's, <see cref="RaceDay.UnitRoleText.DefaultChipCapacity"/>
+        /// and <see cref="RaceDay.UnitRoleText.DefaultOpenCrossings"/>); boards with 1024 chips or more keep 64 reads
+        /// per crossing instead of 32.
+        /// </summary>
+        /// <param name="chipCapacity">Chips to remember at once.</param>
+        /// <param name="openCrossings">Crossings open at once, at most <paramref name="chipCapacity"/>.</param>
+        public void SetCapacity(int chipCapacity, int openCrossings)
+        {
             ChipCapacity = chipCapacity;
-            OpenCrossingCapacity = chipCapacity / 4 < 8 ? 8 : chipCapacity / 4;
+            OpenCrossingCapacity = openCrossings;
             SamplesPerCrossing = chipCapacity >= 1024 ? MaxSamplesPerCrossing : 32;
         }
 
@@ -220,7 +237,7 @@ namespace TimingMat.Core.Crossings
             Check((int)Mode >= 0 && (int)Mode <= 4, "Mode is not a detection mode.");
             Check(ReactionMicros >= 50000 && ReactionMicros <= 60000000, "ReactionMicros must be 50 ms to 60 s.");
             Check(DeadTimeMicros >= 0 && DeadTimeMicros <= 600000000, "DeadTimeMicros must be 0 to 600 s.");
-            Check(StrayMicros >= ReactionMicros, "StrayMicros must be at least ReactionMicros.");
+            Check(StrayMicros >= ReactionMicros && StrayMicros <= 600000000, "StrayMicros must be ReactionMicros to 600 s.");
             Check(ContinuousIntervalMicros >= 10000, "ContinuousIntervalMicros must be at least 10 ms.");
             Check(ChipCapacity >= 4 && ChipCapacity <= 16384, "ChipCapacity must be 4-16384.");
             Check(OpenCrossingCapacity >= 1 && OpenCrossingCapacity <= ChipCapacity, "OpenCrossingCapacity must be 1 to ChipCapacity.");

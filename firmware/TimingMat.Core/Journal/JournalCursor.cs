@@ -125,7 +125,7 @@ namespace TimingMat.Core.Journal
         {
             SegmentIndex segments = _segments;
             _segmentNumber = segments.numbers[index];
-            _reader.Reset(segments.names[index]);
+            _reader.Reset(segments.NameAt(index));
             _position = SegmentHeader.Bytes;
         }
 

@@ -154,7 +154,7 @@ namespace TimingMat.Core.Journal
         {
             SegmentIndex segments = _segments;
             int last = segments.count - 1;
-            string name = segments.names[last];
+            string name = segments.newestName;
             long length = segments.lengths[last];
             long highest = segments.firstSequences[last] - 1;
             long position = SegmentHeader.Bytes;

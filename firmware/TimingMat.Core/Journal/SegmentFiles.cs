@@ -153,7 +153,7 @@ namespace TimingMat.Core.Journal
         internal void CutTornAppend()
         {
             int last = _segments.count - 1;
-            string name = _segments.names[last];
+            string name = _segments.newestName;
             long length = _segments.lengths[last];
             if (_store.GetLength(name) > length)
             {
@@ -169,7 +169,7 @@ namespace TimingMat.Core.Journal
 
         private void DeleteOldest()
         {
-            _store.Delete(_segments.names[0]);
+            _store.Delete(_segments.NameAt(0));
             _segments.RemoveOldest();
         }
     }

@@ -1,8 +1,11 @@
 namespace TimingMat.Core.Journal
 {
     /// <summary>
-    /// The journal's table of segment files, oldest first: each one's number, file name, first sequence number and
-    /// length in bytes. Sized once when the journal opens; appends, rotations and pruning only move entries.
+    /// The journal's table of segment files, oldest first: each one's number, first sequence number and length in
+    /// bytes. Sized once when the journal opens; appends, rotations and pruning only move entries. Only the newest
+    /// segment's file name is kept (every append writes to it); an older one's is made from its number when a cursor
+    /// enters it, once per 64 KB segment, rather than holding a string for each of the 65 segments of a 4 MB journal
+    /// (2 KB of heap).
     /// </summary>
     /// <remarks>
     /// The columns are internal fields, not properties: the journal's append and the cursors' reads look at them for
@@ -17,9 +20,6 @@ namespace TimingMat.Core.Journal
         /// <summary>Each segment's number (its file is <see cref="FileName"/> of it).</summary>
         internal int[] numbers;
 
-        /// <summary>Each segment's file name.</summary>
-        internal string[] names;
-
         /// <summary>Each segment's first sequence number.</summary>
         internal long[] firstSequences;
 
@@ -29,7 +29,7 @@ namespace TimingMat.Core.Journal
         /// <summary>The number of segments in the table.</summary>
         internal int count;
 
-        /// <summary>The newest segment's file name (the last of <see cref="names"/>): every append and commit writes to it.</summary>
+        /// <summary>The newest segment's file name: every append and commit writes to it.</summary>
         internal string newestName;
 
         /// <summary>The most segments the journal may use (its capacity over the segment size, at least 2).</summary>
@@ -118,7 +118,6 @@ namespace TimingMat.Core.Journal
             // One spare entry: rotation adds the new segment before pruning can make room.
             int size = (found > maxSegments ? found : maxSegments) + 1;
             numbers = new int[size];
-            names = new string[size];
             firstSequences = new long[size];
             lengths = new long[size];
             count = 0;
@@ -138,14 +137,16 @@ namespace TimingMat.Core.Journal
             for (int j = count; j > 0; j--)
             {
                 numbers[j] = numbers[j - 1];
-                names[j] = names[j - 1];
                 firstSequences[j] = firstSequences[j - 1];
                 lengths[j] = lengths[j - 1];
             }
 
-            Set(0, number, name, first, length);
+            Set(0, number, first, length);
             count++;
-            newestName = names[count - 1];
+            if (count == 1)
+            {
+                newestName = name;
+            }
         }
 
         /// <summary>Adds a segment just created by rotation.</summary>
@@ -155,7 +156,7 @@ namespace TimingMat.Core.Journal
         /// <param name="length">Length in bytes (its header).</param>
         internal void AddNewest(int number, string name, long first, long length)
         {
-            Set(count, number, name, first, length);
+            Set(count, number, first, length);
             count++;
             newestName = name;
             nextNumber = number + 1;
@@ -167,14 +168,15 @@ namespace TimingMat.Core.Journal
             for (int j = 1; j < count; j++)
             {
                 numbers[j - 1] = numbers[j];
-                names[j - 1] = names[j];
                 firstSequences[j - 1] = firstSequences[j];
                 lengths[j - 1] = lengths[j];
             }
 
             count--;
-            names[count] = null;
-            newestName = count > 0 ? names[count - 1] : null;
+            if (count == 0)
+            {
+                newestName = null;
+            }
         }
 
         /// <summary>Gets the index of the segment that holds a sequence number.</summary>
@@ -214,10 +216,17 @@ namespace TimingMat.Core.Journal
             return -1;
         }
 
-        private void Set(int index, int number, string name, long first, long length)
+        /// <summary>Gets a segment's file name: the newest one's as kept, an older one's made from its number.</summary>
+        /// <param name="index">Its table index.</param>
+        /// <returns>The file name.</returns>
+        internal string NameAt(int index)
+        {
+            return index == count - 1 ? newestName : FileName(numbers[index]);
+        }
+
+        private void Set(int index, int number, long first, long length)
         {
             numbers[index] = number;
-            names[index] = name;
             firstSequences[index] = first;
             lengths[index] = length;
         }

@@ -327,7 +327,7 @@ namespace TimingMat.Core.Unit
             }
 
             settings.Crossings.Mode = Detection;
-            settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(Role));
+            settings.Crossings.SetCapacity(UnitRoleText.DefaultChipCapacity(Role), UnitRoleText.DefaultOpenCrossings(Role));
             settings.Crossings.ReactionMicros = ReactionMicros;
             settings.Crossings.DeadTimeMicros = DeadTimeMicros;
             settings.Crossings.BodyShadowCentiDb = BodyShadowCentiDb;

@@ -47,10 +47,11 @@ namespace TimingMat.Core.Unit
             // Each driver: receive and transmit buffers, the deframer's buffer, a tag record; the read monitor's counts.
             _bytes[4] = (readers * (256 + 64 + FrameDeframer.BufferSize + 64 + (2 * TagRead.MaxEpcBytes) + 128)) + (MatUnit.MaxReaders * 16 * 8);
 
-            // Segment tables (number, first seq, length, name) and three cursors (outbox live and backlog, LoRa).
+            // Segment tables (number, first seq, length; only the newest segment's name is kept) and two or three
+            // cursors (outbox live and backlog, LoRa).
             int segments = (int)(settings.Journal.CapacityBytes / settings.Journal.SegmentBytes) + 1;
             int cursor = settings.Journal.CursorBufferBytes + PassingBody.MaxBytes;
-            _bytes[5] = JournalFrame.MaxBytes + SegmentHeader.Bytes + (segments * (4 + 8 + 8 + 32)) + ((lora ? 3 : 2) * cursor);
+            _bytes[5] = JournalFrame.MaxBytes + SegmentHeader.Bytes + (segments * (4 + 8 + 8)) + 32 + ((lora ? 3 : 2) * cursor);
             int window = settings.Uplink.Outbox.MaxInFlightBatches < 2 ? 2 : settings.Uplink.Outbox.MaxInFlightBatches;
             _bytes[6] = settings.Uplink.Outbox.BatchMaxBytes + (window * 29);
             _bytes[7] = statusBytes + UnitCommands.ReplyBytes;

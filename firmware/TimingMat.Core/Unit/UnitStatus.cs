@@ -22,7 +22,7 @@ namespace TimingMat.Core.Unit
         public const int BufferBytes = 3072;
 
         /// <summary>
-        /// Operations the status writer records (a unit with eight reader modules records 247, LoRa adds 14: a member,
+        /// Operations the status writer records (a unit with eight reader modules records 254, LoRa adds 14: a member,
         /// value, bracket or name each).
         /// </summary>
         public const int TapeOperations = 288;
@@ -218,6 +218,13 @@ namespace TimingMat.Core.Unit
             w.Member("made", unit.Detector.PassingsDelivered);
             w.Member("held_for_utc", unit.Gate.Held);
             w.Member("restamped", unit.Gate.Restamped);
+            w.EndObject();
+            w.Name("crossings");
+            w.BeginObject();
+            w.Member("open", unit.Detector.OpenCrossings);
+            w.Member("open_most", unit.Detector.MostOpenCrossings);
+            w.Member("chips", unit.Detector.ChipsTracked);
+            w.Member("chips_most", unit.Detector.MostChipsTracked);
             w.EndObject();
             StatusSections.WriteStorage(w, unit, this);
             StatusSections.WriteLora(w, unit);

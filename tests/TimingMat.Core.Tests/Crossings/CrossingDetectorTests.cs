@@ -170,6 +170,55 @@ public class CrossingDetectorTests
         Assert.Equal(DetectorRig.UtcAtZero + 30_000_000, rig.Sink.Taken[1].LastReadUtcMicros);
     }
 
+    [Theory]
+    [InlineData((1L << 29) - 3_000_000)]
+    [InlineData(7L * 3600 * 1_000_000)]
+    public void DeadTimeAndStrays_AreDecidedToTheMicrosecond_HoweverLongTheUnitHasRun(long start)
+    {
+        // The chips' times are µs after an epoch that moves every 2^29 µs (~9 min): the first start puts a move inside
+        // the first chip's dead time, the second is seven hours into a race day. A chip standing 20 minutes on the mat
+        // outlives the 17.9 minutes a stored time is kept exactly.
+        var (atBoot, first) = RaceOfTwoChips(0);
+        var (late, rig) = RaceOfTwoChips(start);
+
+        Assert.Equal(atBoot, late);
+        Assert.Equal(4, late.Count);
+        Assert.InRange(late[0].Time, 999_950, 1_000_050);
+        Assert.InRange(late[1].Time - late[0].Time, 5_350_000, 5_450_000);
+        Assert.Equal(PassingFlags.None, late[2].Flags);
+        Assert.Equal((PassingFlags.Stray, 1_210_000_000L), (late[3].Flags, late[3].LastRead));
+        // The first chip's read a µs before its dead time ended, and the standing chip's reads in its dead time.
+        Assert.Equal(1 + 84, rig.Detector.DeadTimeReads);
+        Assert.Equal(first.Detector.DeadTimeReads, rig.Detector.DeadTimeReads);
+        Assert.Equal(2, rig.Detector.MostChipsTracked);
+        Assert.Equal(1, rig.Detector.MostOpenCrossings);
+        Assert.Equal(0, rig.Detector.ChipsTracked);
+    }
+
+    private static (List<(long Time, PassingFlags Flags, int Hits, long LastRead)> Passings, DetectorRig Rig) RaceOfTwoChips(long start)
+    {
+        var rig = new DetectorRig();
+        var standing = DetectorRig.Chip(8);
+        rig.Crossing(s_chip, start + 1_000_000, start + 700_000, start + 1_300_000, 20_000);
+        rig.PollUntil(start + 3_000_000);
+        var firstPassing = DetectorRig.Local(Assert.Single(rig.Sink.Taken)) - start;
+
+        // One µs before its dead time ends the chip is absorbed; then it crosses again.
+        rig.Read(s_chip, start + firstPassing + 4_999_999, -5000);
+        rig.PollUntil(start + firstPassing + 5_000_000);
+        rig.Crossing(s_chip, start + firstPassing + 5_400_000, start + firstPassing + 5_000_000, start + firstPassing + 5_800_000, 20_000);
+        rig.PollUntil(start + 10_000_000);
+        for (var t = start + 10_000_000; t <= start + 1_210_000_000; t += 50_000)
+        {
+            rig.Read(standing, t, t == start + 10_500_000 ? -6000 : -6100);
+            rig.Detector.Poll(t);
+        }
+
+        rig.PollUntil(start + 1_220_000_000);
+        var passings = rig.Sink.Taken.Select(p => (DetectorRig.Local(p) - start, p.Flags, p.Hits, p.LastReadUtcMicros - DetectorRig.UtcAtZero - start)).ToList();
+        return (passings, rig);
+    }
+
     [Fact]
     public void ChipReadBriefly_IsNotStray_HoweverLateTheNextPoll()
     {

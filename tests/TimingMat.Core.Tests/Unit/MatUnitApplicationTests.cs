@@ -456,7 +456,7 @@ public class MatUnitApplicationTests
         var rig = new MatUnitRig(_store, _broker, NoFixSeconds);
         var memory = rig.Unit.Memory;
 
-        // A split mat (512 chips) with one M6e module, no LoRa: what the core preallocates.
+        // A split mat (288 chips, 96 open crossings) with one M6e module, no LoRa: what the core preallocates.
         Assert.Equal(
             ["ring", "gate", "crossings", "clock", "readers", "journal", "outbox", "status", "commands", "lora"],
             Enumerable.Range(0, memory.Count).Select(memory.Name));
@@ -466,7 +466,7 @@ public class MatUnitApplicationTests
         Assert.Equal(rig.Unit.Settings.Crossings.EstimatedBytes, memory.Bytes("crossings"));
         Assert.Equal(0, memory.Bytes("lora"));
         Assert.True(MemoryTotal == memory.TotalBytes, memory.ToString());
-        Assert.StartsWith($"core memory {MemoryTotal} B (goal 65536): ring 5234, gate 5234, crossings 59528, ", memory.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"core memory {MemoryTotal} B (goal 65536): ring 5234, gate 5234, crossings 42552, ", memory.ToString(), StringComparison.Ordinal);
 
         // Eight reader modules' status still fits the status writer's buffer.
         var eight = new MatUnitRig(new MemoryFileStore(capacityBytes: 8L * 1024 * 1024), _broker, NoFixSeconds, modules: 8, extraConfig: "race.id = a-race-name-of-32-characters-xx\nmat.name = a-mat-name-of-32-characters-xxxx\n");
@@ -511,8 +511,8 @@ public class MatUnitApplicationTests
     }
 
     // Pinned: what the default split-mat configuration costs (see UnitMemoryReport and the core README). Over the 64 KB
-    // goal: the crossing detector's 512 chips and 128 open crossings take 58.1 KB of it.
-    private const int MemoryTotal = 98_553;
+    // goal by 13.7 KB: the crossing detector's 288 chips and 96 open crossings take 41.6 KB of it.
+    private const int MemoryTotal = 79_529;
 
     private EmulatedMqttLink Listen(string topic)
     {

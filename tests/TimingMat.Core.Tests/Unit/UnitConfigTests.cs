@@ -128,14 +128,14 @@ public class UnitConfigTests
     }
 
     [Theory]
-    [InlineData("", 245, 1_328)]
-    [InlineData("reader.line_baud = 460800\n", 980, 4_096)]
-    [InlineData("reader.modules = 2\n", 490, 2_272)]
+    [InlineData("", 245, 1_232)]
+    [InlineData("reader.line_baud = 460800\n", 980, 3_072)]
+    [InlineData("reader.modules = 2\n", 490, 2_176)]
     public void TheStoreOfKeptReads_IsSizedFromWhatTheReaderLinesCarry(string extra, int readsPerSecond, int entries)
     {
         var settings = UnitConfig.Parse(Minimal + extra).ToSettings();
 
-        // 47-byte M6e records at 10 bits a byte; held for 3 s in the field and the 850 ms window, + 128 × 3, ≤ 128 × 32.
+        // 47-byte M6e records at 10 bits a byte; held for 3 s in the field and the 850 ms window, + 96 × 3, ≤ 96 × 32.
         Assert.Equal(readsPerSecond, settings.Crossings.ReadsPerSecond);
         Assert.Equal(entries, settings.Crossings.KeptReadEntries);
         Assert.Equal(548, UnitConfig.Parse(Minimal.Replace("m6e", "r2000", StringComparison.Ordinal)).ToSettings().Crossings.ReadsPerSecond);

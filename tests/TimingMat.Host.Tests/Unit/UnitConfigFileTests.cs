@@ -92,7 +92,8 @@ public class UnitConfigFileTests
         Assert.Equal("timingmat", settings.Uplink.Outbox.TopicPrefix);
         Assert.Equal("timingmat-unit-9", settings.Uplink.ClientId);
         Assert.Equal(850_000, settings.Crossings.ReactionMicros);
-        Assert.Equal(512, settings.Crossings.ChipCapacity);
+        Assert.Equal(288, settings.Crossings.ChipCapacity);
+        Assert.Equal(96, settings.Crossings.OpenCrossingCapacity);
         Assert.Equal(Path.GetFullPath("/bench/rig/journal-unit-9"), config.JournalDirectory);
     }
 
