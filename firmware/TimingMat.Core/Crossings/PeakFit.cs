@@ -25,7 +25,7 @@ namespace TimingMat.Core.Crossings
     /// outlier limit (2σ) has its weight scaled by limit / residual (Huber): a multipath fade cannot drag the apex,
     /// yet no read is thrown away on a noise excursion, which is what CrossMgr's hard 2σ rejection costs on clean
     /// data. Fades only ever take signal away: when the residuals' scale is far above the scale of the reads above
-    /// the curve (at least 4 times in σ²), the reads below it are judged by the scale from above, which fades cannot
+    /// the curve (at least 5 times in σ²), the reads below it are judged by the scale from above, which fades cannot
     /// inflate, and weighted down with the square of that factor; noise alone leaves the fit symmetric. With the true curve depth the estimate reaches the Cramér–Rao bound of the crossing model within a few
     /// percent; a depth off by a third (40 or 80 dB per decade) still beats the dB parabola (see Crossings/README.md).
     /// </para>
@@ -70,9 +70,9 @@ namespace TimingMat.Core.Crossings
         private const int HuberOne = 256;
 
         // One-sided outliers: fewest reads above the curve that give the noise scale on their own, and how much larger
-        // (3 times in σ²) the scale of all the reads must be before the reads below the curve are taken for fades.
+        // (5 times in σ²) the scale of all the reads must be before the reads below the curve are taken for fades.
         private const int MinAboveReads = 4;
-        private const int FadeScaleRatio = 4;
+        private const int FadeScaleRatio = 5;
 
         // RSSI falls 60 dB per decade of squared distance: 20 from the two-way path loss (exponent 4), 40 from the
         // beam (cos⁴ each way, a 65° patch). So z = 10^(depth / 60 dB): a table of 10^(k/60) for k = 0..61 dB in

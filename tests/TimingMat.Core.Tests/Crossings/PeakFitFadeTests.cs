@@ -59,7 +59,7 @@ public class PeakFitFadeTests(ITestOutputHelper output)
         var rmsBefore = Rms(symmetric);
         output.WriteLine($"rms {rms:0.00} ms (symmetric {rmsBefore:0.00}), mean {errors.Average():0.00} ms");
 
-        // Without fades these reads give 7.8 ms (the bound 7.7 ms, NoisyCrossings_AreUnbiased...); with them 11.5 ms,
+        // Without fades these reads give 7.8 ms (the bound 7.7 ms, NoisyCrossings_AreUnbiased...); with them 11.6 ms,
         // where the symmetric weights give 13.9 ms.
         Assert.InRange(errors.Average(), -1.5, 1.5);
         Assert.InRange(rms, 9.0, 12.5);
@@ -84,7 +84,7 @@ public class PeakFitFadeTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{differ} of 400 differ");
-        Assert.InRange(differ, 0, 8);
+        Assert.InRange(differ, 0, 2);
     }
 
     private static double Rms(List<double> errors) => Math.Sqrt(errors.Average(e => e * e));

@@ -523,10 +523,10 @@ namespace TimingMat.Core.Tests.Crossings
                 return dof >= 1;
             }
 
-            // Issue 15: one-sided excess (σ² of all the reads at least 4 times the σ² of the 4+ reads above the curve)
+            // Issue 15: one-sided excess (σ² of all the reads at least 5 times the σ² of the 4+ reads above the curve)
             // means fades; the reads below the curve are then judged by the scale from above it, redescending.
             long fadeLimit = 0;
-            if (OneSidedFades && above >= 4 && sumSquares * above >= 4 * used * sumAbove)
+            if (OneSidedFades && above >= 4 && sumSquares * above >= 5 * used * sumAbove)
             {
                 fadeLimit = _outlierLimit * (((sumAbove / above) * used) / dof);
             }
