@@ -24,7 +24,9 @@ namespace TimingMat.Core.Crossings
     /// weight of its own z, because reads hit by a fade lie below it. A read whose relative residual exceeds the
     /// outlier limit (2σ) has its weight scaled by limit / residual (Huber): a multipath fade cannot drag the apex,
     /// yet no read is thrown away on a noise excursion, which is what CrossMgr's hard 2σ rejection costs on clean
-    /// data. With the true curve depth the estimate reaches the Cramér–Rao bound of the crossing model within a few
+    /// data. Fades only ever take signal away: when the residuals' scale is far above the scale of the reads above
+    /// the curve (at least 5 times in σ²), the reads below it are judged by the scale from above, which fades cannot
+    /// inflate, and weighted down with the square of that factor; noise alone leaves the fit symmetric. With the true curve depth the estimate reaches the Cramér–Rao bound of the crossing model within a few
     /// percent; a depth off by a third (40 or 80 dB per decade) still beats the dB parabola (see Crossings/README.md).
     /// </para>
     /// <para>
@@ -66,6 +68,11 @@ namespace TimingMat.Core.Crossings
 
         // Weight of a read at the strongest level with full trust: 256 (the Huber factor is in 1/256).
         private const int HuberOne = 256;
+
+        // One-sided outliers: fewest reads above the curve that give the noise scale on their own, and how much larger
+        // (5 times in σ²) the scale of all the reads must be before the reads below the curve are taken for fades.
+        private const int MinAboveReads = 4;
+        private const int FadeScaleRatio = 5;
 
         // RSSI falls 60 dB per decade of squared distance: 20 from the two-way path loss (exponent 4), 40 from the
         // beam (cos⁴ each way, a 65° patch). So z = 10^(depth / 60 dB): a table of 10^(k/60) for k = 0..61 dB in
@@ -638,8 +645,11 @@ namespace TimingMat.Core.Crossings
                 }
             }
 
-            // Relative residuals ρ = (z − ẑ) / ẑ; a merged entry averages c reads, so c·ρ² estimates σ².
+            // Relative residuals ρ = (z − ẑ) / ẑ; a merged entry averages c reads, so c·ρ² estimates σ². The reads above
+            // the curve (stronger than fitted) are summed apart: no fade makes a read stronger, so they carry the noise alone.
             long sumSquares = 0;
+            long sumAbove = 0;
+            long above = 0;
             for (int i = 0; i < n; i++)
             {
                 // The fitted z at the read: its antenna's weighted mean plus the curve's departure from it.
@@ -655,12 +665,30 @@ namespace TimingMat.Core.Crossings
                 // ẑ waits in _weight until the scale is known.
                 ws[i] = z > curve ? z : curve;
                 rhos[i] = rho;
-                sumSquares += reads[i] * rho * rho;
+                long square = reads[i] * rho * rho;
+                sumSquares += square;
+                if (rho < 0)
+                {
+                    sumAbove += square;
+                    above++;
+                }
             }
 
             long dof = n - 2 - groupsUsed;
             bool scaled = dof >= 1 && sumSquares != 0;
             long limit = _outlierLimit * sumSquares;
+
+            // Fades (and a tag's null) only ever take signal away. When the reads' scale is far above the scale of the
+            // reads above the curve, the excess is one-sided: the reads below the curve are then judged against the
+            // scale from above it, σ² = (Σ above c·ρ² / above) · n / dof, which they cannot inflate, and their weight
+            // falls with the square beyond the limit (redescending), so the fades stop pulling the curve toward them.
+            // Without that excess (noise alone) nothing changes.
+            long fadeLimit = 0;
+            if (scaled && above >= MinAboveReads && sumSquares * above >= FadeScaleRatio * n * sumAbove)
+            {
+                fadeLimit = _outlierLimit * (((sumAbove / above) * n) / dof);
+            }
+
             int rejected = 0;
             for (int i = 0; i < n; i++)
             {
@@ -671,7 +699,21 @@ namespace TimingMat.Core.Crossings
                     // |ρ|·√c > kσ  ⇔  100 · c · ρ² · dof > (10k)² · Σ c·ρ²; then the factor is kσ / (|ρ|·√c).
                     long rho = rhos[i];
                     long lhs = 100 * count1 * rho * rho;
-                    if (lhs * dof > limit)
+                    if (rho > 0 && fadeLimit > 0)
+                    {
+                        // Below the curve with fades about: the factor (kσ / (|ρ|·√c))², σ from the reads above.
+                        if (lhs > fadeLimit)
+                        {
+                            long factorSquared;
+                            if (TryScaledRatio(fadeLimit, lhs, 16, out factorSquared))
+                            {
+                                huber = factorSquared >> 8;
+                            }
+
+                            rejected++;
+                        }
+                    }
+                    else if (lhs * dof > limit)
                     {
                         long factorSquared;
                         if (TryScaledRatio(_outlierLimit * (sumSquares / dof), lhs, 16, out factorSquared))

@@ -126,6 +126,9 @@ namespace TimingMat.Core.Tests.Crossings
             _spanCentiDb = spanCentiDb;
         }
 
+        /// <summary>Gets or sets a value indicating whether reads below the curve are judged as fades when their excess is one-sided (issue 15; false: the symmetric fit before it).</summary>
+        public bool OneSidedFades { get; set; } = true;
+
         /// <summary>Gets how many reads the last successful fit used.</summary>
         public int UsedReads { get; private set; }
 
@@ -456,6 +459,13 @@ namespace TimingMat.Core.Tests.Crossings
 
         // Weights every used read by the fitted curve (1/ẑ²) and, beyond the outlier limit, by limit / residual.
         // Returns false when the residuals cannot give a scale (too few reads for the parameters).
+        // A fade's weight factor, (limit / lhs) in 1/256: the square of the Huber factor; 256 when the ratio does not fit.
+        private static long FadeFactor(long limit, long lhs)
+        {
+            long factorSquared;
+            return TryScaledRatio(limit, lhs, 16, out factorSquared) ? factorSquared >> 8 : HuberOne;
+        }
+
         private bool Reweight()
         {
             int used = 0;
@@ -470,6 +480,8 @@ namespace TimingMat.Core.Tests.Crossings
 
             // Relative residuals ρ = (z − ẑ) / ẑ; a merged entry averages c reads, so c·ρ² estimates σ².
             long sumSquares = 0;
+            long sumAbove = 0;
+            long above = 0;
             for (int i = 0; i < _count; i++)
             {
                 if (!_used[i])
@@ -488,6 +500,12 @@ namespace TimingMat.Core.Tests.Crossings
                 _rho[i] = rho;
                 sumSquares += _reads[i] * rho * rho;
                 used++;
+                if (rho < 0)
+                {
+                    // Above the curve: no fade makes a read stronger.
+                    sumAbove += _reads[i] * rho * rho;
+                    above++;
+                }
             }
 
             long dof = used - 2 - groupsUsed;
@@ -505,6 +523,14 @@ namespace TimingMat.Core.Tests.Crossings
                 return dof >= 1;
             }
 
+            // Issue 15: one-sided excess (σ² of all the reads at least 5 times the σ² of the 4+ reads above the curve)
+            // means fades; the reads below the curve are then judged by the scale from above it, redescending.
+            long fadeLimit = 0;
+            if (OneSidedFades && above >= 4 && sumSquares * above >= 5 * used * sumAbove)
+            {
+                fadeLimit = _outlierLimit * (((sumAbove / above) * used) / dof);
+            }
+
             RejectedReads = 0;
             for (int i = 0; i < _count; i++)
             {
@@ -518,7 +544,13 @@ namespace TimingMat.Core.Tests.Crossings
 
                 // |ρ|·√c > kσ  ⇔  100 · c · ρ² · dof > (10k)² · Σ c·ρ²; then the factor is kσ / (|ρ|·√c).
                 long lhs = 100 * _reads[i] * rho * rho;
-                if (lhs * dof > _outlierLimit * sumSquares)
+                bool fade = rho > 0 && fadeLimit > 0;
+                if (fade && lhs > fadeLimit)
+                {
+                    huber = FadeFactor(fadeLimit, lhs);
+                    RejectedReads++;
+                }
+                else if (!fade && lhs * dof > _outlierLimit * sumSquares)
                 {
                     long factorSquared;
                     if (TryScaledRatio(_outlierLimit * (sumSquares / dof), lhs, 16, out factorSquared))
