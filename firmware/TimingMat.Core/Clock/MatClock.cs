@@ -62,9 +62,11 @@ namespace TimingMat.Core.Clock
         private long _now;
         private long _wrapBase;
 
-        // The fit's second half waits for the next poll; half a fit ran in this poll.
+        // The fit's second half waits for the next poll.
         private bool _fitPending;
-        private bool _fittedThisPoll;
+
+        /// <summary><see cref="FittedThisPoll"/>, as a field the unit's poll reads (a property is a call on the device).</summary>
+        internal bool fittedThisPoll;
 
         // Edges refused on arrival (doubled, or from another timebase); the discipline counts those refused at commit.
         private int _edgesRefused;
@@ -273,12 +275,12 @@ namespace TimingMat.Core.Clock
                 now = ExtendNow(raw);
             }
 
-            _fittedThisPoll = false;
+            fittedThisPoll = false;
             if (_fitPending)
             {
                 // The edge committed in the last poll: its fit's second half, then the model.
                 _fitPending = false;
-                _fittedThisPoll = true;
+                fittedThisPoll = true;
                 _discipline.FinishFit();
             }
 
@@ -323,7 +325,7 @@ namespace TimingMat.Core.Clock
         /// <summary>Gets a value indicating whether the last <see cref="Poll"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
         public bool FittedThisPoll
         {
-            get { return _fittedThisPoll; }
+            get { return fittedThisPoll; }
         }
 
         /// <summary>Gives the mat time of the local counter now.</summary>
@@ -468,7 +470,7 @@ namespace TimingMat.Core.Clock
             if (_fitPending)
             {
                 _fitPending = false;
-                _fittedThisPoll = true;
+                fittedThisPoll = true;
                 discipline.FinishFit();
             }
 
@@ -476,7 +478,7 @@ namespace TimingMat.Core.Clock
             {
                 // The line is solved; the spacing and the model wait for the next poll.
                 _fitPending = true;
-                _fittedThisPoll = true;
+                fittedThisPoll = true;
             }
         }
 
