@@ -37,6 +37,13 @@ namespace TimingMat.Core.Clock
         /// <summary><see cref="SlopeBounded"/>.</summary>
         internal bool Bounded;
 
+        /// <summary>
+        /// Whether the next solve keeps <see cref="SpacingMicros"/> as it is and skips the heights' pass (~7k IL
+        /// instructions on the device): a locked clock's spacing, the scale of the quick handler runs, moves over
+        /// minutes, so it is measured on every fourth edge only.
+        /// </summary>
+        internal bool KeepSpacing;
+
         /// <summary>Spacing selections that had to look at every height (the band around the last one missed).</summary>
         internal int FullSelections;
 
@@ -338,6 +345,11 @@ namespace TimingMat.Core.Clock
 
             // A bounded slope is only as good as its bounds: its doubt grows from where the line rests.
             Middle = Bounded ? xa : middle;
+
+            if (KeepSpacing)
+            {
+                return true;
+            }
 
             // Heights above the line; the lowest quarter of the window (at least 4 stamps) sets the spacing: enough
             // stamps to be steady, few enough to stay in the quick runs.
