@@ -243,7 +243,7 @@ namespace TimingMat.Core.Clock
         /// Starts from a frequency measured before a reboot (saved on flash by the unit): until the window is long enough
         /// to measure the slope by itself, the fit keeps it within <paramref name="tolerancePpb"/> of
         /// <paramref name="ppb"/>, so the clock locks after <see cref="MatClockSettings.RelockEdges"/> edges as after a
-        /// holdover instead of <see cref="MatClockSettings.LockEdges"/>. Call before the first <see cref="Poll"/>.
+        /// holdover instead of <see cref="MatClockSettings.LockEdges"/>. Call before the first <see cref="Poll()"/>.
         /// </summary>
         /// <param name="ppb">The crystal's frequency error, ppb (<see cref="FrequencyErrorPpb"/> of the earlier boot).</param>
         /// <param name="tolerancePpb">How far the crystal may have moved since (temperature), ppb.</param>
@@ -261,7 +261,13 @@ namespace TimingMat.Core.Clock
         /// <remarks>Call at least every 50 ms: a sentence is timed by the poll that completes it.</remarks>
         public void Poll()
         {
-            long raw = _clock.GetMicroseconds();
+            Poll(_clock.GetMicroseconds());
+        }
+
+        /// <summary>The same with the local counter already read by the caller (the unit reads it once for the clock and the detector).</summary>
+        /// <param name="raw">The local µs counter now, read from this clock's timebase.</param>
+        internal void Poll(long raw)
+        {
             long now;
             if (_started && raw >= _lastRawNow)
             {
@@ -311,18 +317,22 @@ namespace TimingMat.Core.Clock
                 }
             }
 
-            if (_pending.Active && now - _pending.Local > _labelWindowEnd)
+            // Times first: an edge is pending 90 % of the time, and a locked clock almost always, so the time tests
+            // are what usually ends each check.
+            PendingEdge pending = _pending;
+            if (now - pending.Local > _labelWindowEnd && pending.Active)
             {
                 Commit();
             }
 
-            if (_discipline.State == ClockState.Locked && now - _discipline.LastCommittedLocal > _holdoverAfter)
+            ClockDiscipline discipline = _discipline;
+            if (now - discipline.LastCommittedLocal > _holdoverAfter && discipline.State == ClockState.Locked)
             {
-                _discipline.EnterHoldover();
+                discipline.EnterHoldover();
             }
         }
 
-        /// <summary>Gets a value indicating whether the last <see cref="Poll"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
+        /// <summary>Gets a value indicating whether the last <see cref="Poll()"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
         public bool FittedThisPoll
         {
             get { return fittedThisPoll; }

@@ -308,7 +308,8 @@ namespace TimingMat.Core.Unit
             UnitSupervisor supervisor = _supervisor;
             IMicrosecondClock clock = _clock;
             long now = clock.GetMicroseconds();
-            supervisor.enteredMillis = (int)(now / 1000);
+            int millis = (int)(now / 1000);
+            supervisor.enteredMillis = millis;
             supervisor.inside = UnitSupervisor.Reader;
             if (now - _lastPollMicros > LatePollMicros && _lastPollMicros >= 0)
             {
@@ -322,11 +323,12 @@ namespace TimingMat.Core.Unit
                 readers[i].Poll();
             }
 
+            // One reading after the readers' work serves the clock and the detector.
             supervisor.inside = UnitSupervisor.Clock;
-            MatClock matClock = _matClock;
-            matClock.Poll();
-            supervisor.inside = UnitSupervisor.Crossings;
             now = clock.GetMicroseconds();
+            MatClock matClock = _matClock;
+            matClock.Poll(now);
+            supervisor.inside = UnitSupervisor.Crossings;
             CrossingDetector detector = _detector;
             long queued = detector.PassingsQueued;
             detector.Poll(now);
@@ -356,9 +358,10 @@ namespace TimingMat.Core.Unit
                 _lora.Poll(uplink.IsOnline);
             }
 
-            now = clock.GetMicroseconds();
+            // The round's end is marked with its start (the stall limit is a minute; a poll lasts milliseconds), and
+            // the status's timers (seconds) run on the time read for the detector.
             supervisor.inside = UnitSupervisor.None;
-            supervisor.loopMillis = (int)(now / 1000);
+            supervisor.loopMillis = millis;
             _status.Poll(now);
             if (now >= _nextFrequencyCheckMicros)
             {

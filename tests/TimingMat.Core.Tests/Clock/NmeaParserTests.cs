@@ -221,6 +221,24 @@ public class NmeaParserTests
     }
 
     [Fact]
+    public void Position_ComesFromGga_WhileGgaComes_AndFromRmcAgainWhenItStops()
+    {
+        // Issue 16: the coordinates are parsed once a second, from GGA, not again from the RMC beside it.
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNGGA,083600.00,1000.00000,S,02000.00000,W,1,08,1.01,10.0,M,48.0,M,,")));
+        Assert.Equal(NmeaLineResult.Accepted, Line("$GNRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49"));
+        Assert.Equal((-10_000_000, -20_000_000), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+
+        // No GGA since that RMC: the next RMC gives the position.
+        Assert.Equal(NmeaLineResult.Accepted, Line("$GNRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49"));
+        Assert.Equal((47_285_240, 8_565_254), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+
+        // A GGA without a fix gives none, so the RMC after it does.
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNGGA,083601.00,1000.00000,S,02000.00000,W,0,03,25.5,10.0,M,48.0,M,,")));
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNRMC,083601.00,A,1000.00000,N,02000.00000,E,0.004,77.52,091202,,,A")));
+        Assert.Equal((10_000_000, 20_000_000), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+    }
+
+    [Fact]
     public void LeapSecond_2359_60_IsAccepted()
     {
         Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GPZDA,235960.00,31,12,2016,00,00")));

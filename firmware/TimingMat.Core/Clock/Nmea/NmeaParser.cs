@@ -42,6 +42,9 @@ namespace TimingMat.Core.Clock.Nmea
         private bool _corrupt;
         private bool _garbage;
 
+        // The last GGA gave the position: the RMC after it need not read it again.
+        private bool _ggaPosition;
+
         /// <summary>Initializes a new instance of the <see cref="NmeaParser"/> class.</summary>
         public NmeaParser()
         {
@@ -58,10 +61,10 @@ namespace TimingMat.Core.Clock.Nmea
         /// <summary>Gets a value indicating whether a GGA or RMC with a valid fix has given a position since the parser was created.</summary>
         public bool HasPosition { get; private set; }
 
-        /// <summary>Gets the last fixed latitude in millionths of a degree, north positive (from GGA or RMC).</summary>
+        /// <summary>Gets the last fixed latitude in millionths of a degree, north positive (from GGA, or RMC when no GGA came since the last RMC).</summary>
         public int LatitudeMicrodegrees { get; private set; }
 
-        /// <summary>Gets the last fixed longitude in millionths of a degree, east positive (from GGA or RMC).</summary>
+        /// <summary>Gets the last fixed longitude in millionths of a degree, east positive (from GGA, or RMC when no GGA came since the last RMC).</summary>
         public int LongitudeMicrodegrees { get; private set; }
 
         /// <summary>Gets the last fixed altitude above mean sea level in decimetres (from GGA only; RMC has none).</summary>
@@ -193,15 +196,37 @@ namespace TimingMat.Core.Clock.Nmea
             bool inSentence = _inSentence;
             while (i < end)
             {
-                byte value = data[i++];
-
-                // The common case, a printable character inside a sentence: straight into the line buffer.
-                if (inSentence && value >= 0x20 && value <= 0x7E && value != (byte)'$' && length < MaxBody)
+                if (inSentence)
                 {
-                    body[length++] = value;
-                    continue;
+                    // The common case, printable characters inside a sentence: straight into the line buffer, up to
+                    // where it would be full (so the length needs no test per byte; ~27 IL a byte instead of ~34).
+                    int stop = end;
+                    if (stop - i > MaxBody - length)
+                    {
+                        stop = i + MaxBody - length;
+                    }
+
+                    while (i < stop)
+                    {
+                        byte c = data[i];
+                        if (c == (byte)'$' || (uint)(c - 0x20) > 0x5E)
+                        {
+                            break;
+                        }
+
+                        body[length] = c;
+                        length++;
+                        i++;
+                    }
+
+                    if (i == end)
+                    {
+                        break;
+                    }
                 }
 
+                // '$', a line end, a byte outside a sentence, a control or 8-bit byte, or a full line buffer.
+                byte value = data[i++];
                 _length = length;
                 NmeaLineResult result = Push(value);
                 length = _length;
@@ -391,15 +416,26 @@ namespace TimingMat.Core.Clock.Nmea
                 return NmeaLineResult.BadField;
             }
 
-            if (type != NmeaSentenceType.Zda && s.HasFix)
+            if (type == NmeaSentenceType.Gga)
             {
-                UpdatePosition(type);
+                _ggaPosition = s.HasFix && UpdatePosition(type);
+            }
+            else if (type == NmeaSentenceType.Rmc)
+            {
+                // A receiver that sends GGA gives the position (with its altitude) there: reading it from RMC as well
+                // would parse the same coordinates twice a second. An RMC after an RMC with no GGA between reads it.
+                if (!_ggaPosition && s.HasFix)
+                {
+                    UpdatePosition(type);
+                }
+
+                _ggaPosition = false;
             }
 
             return NmeaLineResult.Accepted;
         }
 
-        private void UpdatePosition(NmeaSentenceType type)
+        private bool UpdatePosition(NmeaSentenceType type)
         {
             // GGA: lat 2, N/S 3, lon 4, E/W 5, altitude 9 (M in 10). RMC: lat 3, N/S 4, lon 5, E/W 6.
             NmeaFields f = _fields;
@@ -408,7 +444,7 @@ namespace TimingMat.Core.Clock.Nmea
             int longitude;
             if (!f.Coordinate(first, 2, (byte)'N', (byte)'S', out latitude) || !f.Coordinate(first + 2, 3, (byte)'E', (byte)'W', out longitude))
             {
-                return;
+                return false;
             }
 
             if (type == NmeaSentenceType.Gga)
@@ -423,6 +459,7 @@ namespace TimingMat.Core.Clock.Nmea
             LatitudeMicrodegrees = latitude;
             LongitudeMicrodegrees = longitude;
             HasPosition = true;
+            return true;
         }
     }
 }
