@@ -283,6 +283,20 @@ namespace TimingMat.Core.Clock.Nmea
             return -1;
         }
 
+        // GSV, GSA, VTG, GLL and TXT: what receivers send beside RMC, GGA and ZDA (and proprietary $P... sentences).
+        private static bool Unused(byte[] body)
+        {
+            byte a = body[2];
+            byte b = body[3];
+            byte c = body[4];
+            if (a == (byte)'G')
+            {
+                return (b == (byte)'S' && (c == (byte)'V' || c == (byte)'A')) || (b == (byte)'L' && c == (byte)'L');
+            }
+
+            return (a == (byte)'V' && b == (byte)'T' && c == (byte)'G') || (a == (byte)'T' && b == (byte)'X' && c == (byte)'T');
+        }
+
         private NmeaLineResult Count(NmeaLineResult result)
         {
             Lines++;
@@ -308,9 +322,17 @@ namespace TimingMat.Core.Clock.Nmea
 
         private NmeaLineResult Validate()
         {
-            // One pass up to the '*': the checksum and the fields between the commas together.
             byte[] body = _body;
             int length = _length;
+            if (length > 5 && (body[0] == (byte)'P' || (body[5] == (byte)',' && Unused(body))))
+            {
+                // A complete address the clock has no use for: judged by the address alone, before the checksum pass
+                // (a u-blox's default output is ~70 % such bytes). Named ones only, so that a damaged RMC, GGA or ZDA
+                // address (no single flipped bit makes one of these) still counts as rejected by its checksum.
+                return NmeaLineResult.Unsupported;
+            }
+
+            // One pass up to the '*': the checksum and the fields between the commas together.
             int[] fieldStart = _fieldStart;
             int[] fieldLength = _fieldLength;
             int star = -1;
