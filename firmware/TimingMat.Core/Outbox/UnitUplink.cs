@@ -211,7 +211,9 @@ namespace TimingMat.Core.Outbox
         /// <param name="now">Local µs now.</param>
         internal void PollLink(long now)
         {
-            PollLink(now, false);
+            // The outbox's wait flag as its owner last set it (PassingOutbox.WaitThisPoll).
+            PassingOutbox outbox = _outbox;
+            PollLink(now, outbox != null && outbox.waitThisPoll);
         }
 
         /// <summary>Keeps the session and lets the outbox publish; its batch work waits when the poll already did heavy work.</summary>
