@@ -177,7 +177,9 @@ namespace TimingMat.Core.Clock
             }
 
             // The line now, the spacing and the model at the next poll (or the next commit): the whole fit in one
-            // poll is ~21k IL instructions on the interpreter, ~8 ms, every second.
+            // poll is ~21k IL instructions on the interpreter, ~8 ms, every second. Locked, the line is solved at
+            // every edge and the spacing (only the published uncertainty's scale) at every fourth.
+            _fit.KeepSpacing = State == ClockState.Locked && (EdgesCommitted & 3) != 0;
             return Prior.SolveLine(_fit);
         }
 

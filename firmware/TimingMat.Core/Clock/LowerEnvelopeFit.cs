@@ -37,11 +37,26 @@ namespace TimingMat.Core.Clock
         /// <summary><see cref="SlopeBounded"/>.</summary>
         internal bool Bounded;
 
+        /// <summary>
+        /// Whether the next solve keeps <see cref="SpacingMicros"/> as it is and skips the heights' pass (~7k IL
+        /// instructions on the device): a locked clock's spacing, the scale of the quick handler runs, moves over
+        /// minutes, so it is measured on every fourth edge only.
+        /// </summary>
+        internal bool KeepSpacing;
+
+        /// <summary>Spacing selections that had to look at every height (the band around the last one missed).</summary>
+        internal int FullSelections;
+
         private readonly StampWindow _window;
         private readonly long[] _work;
         private bool _spacingPending;
         private int _spacingCount;
         private int _spacingRank;
+        private int _spacingBelow;
+        private long _spacingRun;
+
+        // The height at the spacing's rank of the last selection, µs; -1 before the first (or after a clear).
+        private long _lastRanked = -1;
 
         /// <summary>Initializes a new instance of the <see cref="LowerEnvelopeFit"/> class.</summary>
         /// <param name="capacity">Stamps kept; older ones leave the window. At least 3.</param>
@@ -131,6 +146,7 @@ namespace TimingMat.Core.Clock
         {
             _window.Clear();
             _spacingPending = false;
+            _lastRanked = -1;
         }
 
         /// <summary>Adds a stamp after the last one; the oldest leaves a full window.</summary>
@@ -192,8 +208,13 @@ namespace TimingMat.Core.Clock
         {
             if (_spacingPending)
             {
+                // The work holds the heights times the run (the division waits for the one selected: truncating is
+                // monotonic, so the rank's height is the same), only those in the band when _spacingBelow >= 0.
                 _spacingPending = false;
-                Spacing = QuickSelect.Select(_work, _spacingCount, _spacingRank) / _spacingRank;
+                int rank = _spacingRank;
+                long ranked = QuickSelect.Select(_work, _spacingCount, rank - _spacingBelow) / _spacingRun;
+                _lastRanked = ranked;
+                Spacing = ranked / rank;
             }
         }
 
@@ -325,21 +346,13 @@ namespace TimingMat.Core.Clock
             // A bounded slope is only as good as its bounds: its doubt grows from where the line rests.
             Middle = Bounded ? xa : middle;
 
-            // Heights above the line; the lowest quarter of the window (at least 4 stamps) sets the spacing: enough
-            // stamps to be steady, few enough to stay in the quick runs.
-            long base0 = heights[a];
-            long[] work = _work;
-            int at = w.Start;
-            for (int i = 0; i < n; i++)
+            if (KeepSpacing)
             {
-                work[i] = (((heights[at] - base0) * run) - ((seconds[at] - xa) * rise)) / run;
-                at++;
-                if (at == size)
-                {
-                    at = 0;
-                }
+                return true;
             }
 
+            // Heights above the line; the lowest quarter of the window (at least 4 stamps) sets the spacing: enough
+            // stamps to be steady, few enough to stay in the quick runs.
             int rank = n / 4;
             if (rank < 4)
             {
@@ -351,10 +364,80 @@ namespace TimingMat.Core.Clock
                 rank = n - 1;
             }
 
-            _spacingCount = n;
+            // Each height times the run, (h - h_a)·run − (s − s_a)·rise, as h·run − s·rise + offset (wrapping products give
+            // the exact difference). The rank's height moves little from one second to the next: only the heights
+            // within an eighth of the last one are kept for the selection, and those below it counted; a band that
+            // misses the rank takes one more pass with every height (a young window, a jump).
+            long offset = (xa * rise) - (heights[a] * run);
+            long last = _lastRanked;
+            int count = 0;
+            int below = -1;
+            if (last >= 0)
+            {
+                long margin = (last / 8) + 4;
+                count = Heights(seconds, heights, w.Start, n, rise, run, offset, (last - margin) * run, (last + margin) * run, out below);
+                if (below > rank || below + count <= rank)
+                {
+                    below = -1;
+                }
+            }
+
+            if (below < 0)
+            {
+                FullSelections++;
+                count = Heights(seconds, heights, w.Start, n, rise, run, offset, long.MinValue, long.MaxValue, out below);
+            }
+
+            _spacingCount = count;
+            _spacingBelow = below;
             _spacingRank = rank;
+            _spacingRun = run;
             _spacingPending = true;
             return true;
+        }
+
+        // Puts the window's heights times the run that lie within [low, high] into the work, in ring order (the
+        // window in at most two stretches, so no wrap test per stamp), and counts those below low.
+        private int Heights(long[] seconds, long[] heights, int start, int n, long rise, long run, long offset, long low, long high, out int below)
+        {
+            long[] work = _work;
+            int size = work.Length;
+            int kept = 0;
+            int under = 0;
+            int from = start;
+            int left = n;
+            while (left > 0)
+            {
+                int to = from + left;
+                if (to > size)
+                {
+                    to = size;
+                }
+
+                left -= to - from;
+                for (int p = from; p < to; p++)
+                {
+                    long v = (heights[p] * run) - (seconds[p] * rise) + offset;
+                    if (v > high)
+                    {
+                        continue;
+                    }
+
+                    if (v < low)
+                    {
+                        under++;
+                    }
+                    else
+                    {
+                        work[kept++] = v;
+                    }
+                }
+
+                from = 0;
+            }
+
+            below = under;
+            return kept;
         }
 
         // The stamp (ring position) at hull corner v.

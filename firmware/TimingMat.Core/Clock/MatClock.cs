@@ -62,9 +62,11 @@ namespace TimingMat.Core.Clock
         private long _now;
         private long _wrapBase;
 
-        // The fit's second half waits for the next poll; half a fit ran in this poll.
+        // The fit's second half waits for the next poll.
         private bool _fitPending;
-        private bool _fittedThisPoll;
+
+        /// <summary><see cref="FittedThisPoll"/>, as a field the unit's poll reads (a property is a call on the device).</summary>
+        internal bool fittedThisPoll;
 
         // Edges refused on arrival (doubled, or from another timebase); the discipline counts those refused at commit.
         private int _edgesRefused;
@@ -241,7 +243,7 @@ namespace TimingMat.Core.Clock
         /// Starts from a frequency measured before a reboot (saved on flash by the unit): until the window is long enough
         /// to measure the slope by itself, the fit keeps it within <paramref name="tolerancePpb"/> of
         /// <paramref name="ppb"/>, so the clock locks after <see cref="MatClockSettings.RelockEdges"/> edges as after a
-        /// holdover instead of <see cref="MatClockSettings.LockEdges"/>. Call before the first <see cref="Poll"/>.
+        /// holdover instead of <see cref="MatClockSettings.LockEdges"/>. Call before the first <see cref="Poll()"/>.
         /// </summary>
         /// <param name="ppb">The crystal's frequency error, ppb (<see cref="FrequencyErrorPpb"/> of the earlier boot).</param>
         /// <param name="tolerancePpb">How far the crystal may have moved since (temperature), ppb.</param>
@@ -259,7 +261,13 @@ namespace TimingMat.Core.Clock
         /// <remarks>Call at least every 50 ms: a sentence is timed by the poll that completes it.</remarks>
         public void Poll()
         {
-            long raw = _clock.GetMicroseconds();
+            Poll(_clock.GetMicroseconds());
+        }
+
+        /// <summary>The same with the local counter already read by the caller (the unit reads it once for the clock and the detector).</summary>
+        /// <param name="raw">The local µs counter now, read from this clock's timebase.</param>
+        internal void Poll(long raw)
+        {
             long now;
             if (_started && raw >= _lastRawNow)
             {
@@ -273,12 +281,12 @@ namespace TimingMat.Core.Clock
                 now = ExtendNow(raw);
             }
 
-            _fittedThisPoll = false;
+            fittedThisPoll = false;
             if (_fitPending)
             {
                 // The edge committed in the last poll: its fit's second half, then the model.
                 _fitPending = false;
-                _fittedThisPoll = true;
+                fittedThisPoll = true;
                 _discipline.FinishFit();
             }
 
@@ -309,21 +317,25 @@ namespace TimingMat.Core.Clock
                 }
             }
 
-            if (_pending.Active && now - _pending.Local > _labelWindowEnd)
+            // Times first: an edge is pending 90 % of the time, and a locked clock almost always, so the time tests
+            // are what usually ends each check.
+            PendingEdge pending = _pending;
+            if (now - pending.Local > _labelWindowEnd && pending.Active)
             {
                 Commit();
             }
 
-            if (_discipline.State == ClockState.Locked && now - _discipline.LastCommittedLocal > _holdoverAfter)
+            ClockDiscipline discipline = _discipline;
+            if (now - discipline.LastCommittedLocal > _holdoverAfter && discipline.State == ClockState.Locked)
             {
-                _discipline.EnterHoldover();
+                discipline.EnterHoldover();
             }
         }
 
-        /// <summary>Gets a value indicating whether the last <see cref="Poll"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
+        /// <summary>Gets a value indicating whether the last <see cref="Poll()"/> ran half of a clock fit (~10k IL instructions on the interpreter).</summary>
         public bool FittedThisPoll
         {
-            get { return _fittedThisPoll; }
+            get { return fittedThisPoll; }
         }
 
         /// <summary>Gives the mat time of the local counter now.</summary>
@@ -468,7 +480,7 @@ namespace TimingMat.Core.Clock
             if (_fitPending)
             {
                 _fitPending = false;
-                _fittedThisPoll = true;
+                fittedThisPoll = true;
                 discipline.FinishFit();
             }
 
@@ -476,7 +488,7 @@ namespace TimingMat.Core.Clock
             {
                 // The line is solved; the spacing and the model wait for the next poll.
                 _fitPending = true;
-                _fittedThisPoll = true;
+                fittedThisPoll = true;
             }
         }
 

@@ -48,7 +48,15 @@ namespace TimingMat.Core.Outbox
         private bool _connected;
         private readonly int _batchMaxCount;
         private readonly long _batchMaxAge;
-        private bool _waitThisPoll;
+
+        /// <summary><see cref="WaitThisPoll"/>, as a field the uplink sets every poll (a property is a call on the device).</summary>
+        internal bool waitThisPoll;
+
+        /// <summary>
+        /// Whether the last poll found nothing to do: nothing in flight or unacked by the collector, no batch being
+        /// built, nothing durable unsent, no resend or replay. The unit then polls the uplink only now and then until a passing comes.
+        /// </summary>
+        internal bool idle;
 
         /// <summary>Initializes a new instance of the <see cref="PassingOutbox"/> class.</summary>
         /// <param name="journal">The open journal.</param>
@@ -126,8 +134,8 @@ namespace TimingMat.Core.Outbox
         /// </summary>
         public bool WaitThisPoll
         {
-            get { return _waitThisPoll; }
-            set { _waitThisPoll = value; }
+            get { return waitThisPoll; }
+            set { waitThisPoll = value; }
         }
 
         /// <summary>Starts sending after the link connected: everything unacknowledged goes to the backlog flow.</summary>
@@ -252,6 +260,7 @@ namespace TimingMat.Core.Outbox
         /// <param name="now">Local µs now.</param>
         internal void Poll(long now)
         {
+            idle = false;
             if (!_connected)
             {
                 return;
@@ -262,7 +271,7 @@ namespace TimingMat.Core.Outbox
                 ExpireInFlight(now);
             }
 
-            if (_waitThisPoll)
+            if (waitThisPoll)
             {
                 return;
             }
@@ -279,6 +288,9 @@ namespace TimingMat.Core.Outbox
             if (_sendNext > durable && resend.next > resend.end && _replay.next > _replay.end)
             {
                 // Nothing to send (an idle unit's every poll): one look at each flow.
+                // Idle once the collector has acked all that was sent, too: its acks then wait for the uplink's
+                // period, and the journal's acked mark (what a reconnect resends from) would lag behind.
+                idle = _window.count == 0 && _journal.ackedSequence >= _sendNext - 1;
                 return;
             }
 

@@ -31,12 +31,22 @@ namespace TimingMat.Core.Outbox
     /// </remarks>
     public sealed class UnitUplink
     {
-        private readonly IMqttLink _link;
+        /// <summary>The MQTT link (the unit's poll asks it whether it is still up before it skips a quiet uplink).</summary>
+        internal readonly IMqttLink link;
         private readonly IMicrosecondClock _clock;
         private readonly UplinkOptions _options;
         private readonly UplinkTopics _topics;
         private readonly MqttConnectOptions _connect;
-        private readonly PassingRing _ring;
+        /// <summary>The ring the detector's passings wait in (the unit's poll looks at it before polling a quiet uplink).</summary>
+        internal readonly PassingRing ring;
+
+        /// <summary>
+        /// Whether the last <see cref="PollLink(long, bool)"/> left nothing to do: online, nothing appended but
+        /// uncommitted, the outbox idle. A quiet uplink need not be polled until a passing waits in the ring or its
+        /// own period comes (acks, commands, replays, the journal's acked mark).
+        /// </summary>
+        internal bool quiet;
+
         private readonly PassingJournal _journal;
         private readonly long _commitInterval;
         private readonly long _ackSaveInterval;
@@ -59,12 +69,12 @@ namespace TimingMat.Core.Outbox
         /// <param name="options">Settings.</param>
         public UnitUplink(PassingRing ring, PassingJournal journal, IMqttLink link, IMicrosecondClock clock, UplinkOptions options)
         {
-            _ring = ring;
+            this.ring = ring;
             _journal = journal;
             _commitInterval = options.CommitIntervalMicros;
             _ackSaveInterval = options.AckSaveIntervalMicros;
             _maxPassingsPerPoll = options.MaxPassingsPerPoll;
-            _link = link;
+            this.link = link;
             _clock = clock;
             _options = options;
             _topics = new UplinkTopics(options.Outbox.TopicPrefix, options.UnitId);
@@ -84,7 +94,7 @@ namespace TimingMat.Core.Outbox
         /// <summary>Gets the ring: the detector's <see cref="IPassingSink"/>.</summary>
         public PassingRing Ring
         {
-            get { return _ring; }
+            get { return ring; }
         }
 
         /// <summary>Gets the journal.</summary>
@@ -141,7 +151,7 @@ namespace TimingMat.Core.Outbox
             _stopped = false;
             if (_outbox == null)
             {
-                _outbox = new PassingOutbox(Journal, _link, _clock, _options.Outbox);
+                _outbox = new PassingOutbox(Journal, link, _clock, _options.Outbox);
             }
 
             long now = _clock.GetMicroseconds();
@@ -173,7 +183,7 @@ namespace TimingMat.Core.Outbox
                 return;
             }
 
-            if (_ring.Peek() != null)
+            if (ring.Peek() != null)
             {
                 MoveRingToJournal();
             }
@@ -201,12 +211,24 @@ namespace TimingMat.Core.Outbox
         /// <param name="now">Local µs now.</param>
         internal void PollLink(long now)
         {
-            if (_outbox == null || _stopped)
+            // The outbox's wait flag as its owner last set it (PassingOutbox.WaitThisPoll).
+            PassingOutbox outbox = _outbox;
+            PollLink(now, outbox != null && outbox.waitThisPoll);
+        }
+
+        /// <summary>Keeps the session and lets the outbox publish; its batch work waits when the poll already did heavy work.</summary>
+        /// <param name="now">Local µs now.</param>
+        /// <param name="wait">Whether the unit's poll fitted a peak or half the clock fit (<see cref="PassingOutbox.WaitThisPoll"/>).</param>
+        internal void PollLink(long now, bool wait)
+        {
+            quiet = false;
+            PassingOutbox outbox = _outbox;
+            if (outbox == null || _stopped)
             {
                 return;
             }
 
-            if (!_online || !_link.IsConnected)
+            if (!_online || !link.IsConnected)
             {
                 KeepConnected(now);
                 if (!_online)
@@ -216,7 +238,9 @@ namespace TimingMat.Core.Outbox
             }
 
             TakeMessages();
-            _outbox.Poll(now);
+            outbox.waitThisPoll = wait;
+            outbox.Poll(now);
+            quiet = outbox.idle && !_appendedSinceCommit;
         }
 
         /// <summary>Publishes a message of the unit's own (status, command reply) when the session is up.</summary>
@@ -226,7 +250,7 @@ namespace TimingMat.Core.Outbox
         /// <returns><c>true</c> when it was handed to the link.</returns>
         public bool Publish(string topic, byte[] payload, bool retain)
         {
-            return _online && _link.Publish(topic, payload, 1, retain) >= 0;
+            return _online && link.Publish(topic, payload, 1, retain) >= 0;
         }
 
         /// <summary>Moves what is in the ring into the journal and commits it now (power failing; nothing waits for the commit interval).</summary>
@@ -238,6 +262,7 @@ namespace TimingMat.Core.Outbox
                 return false;
             }
 
+            quiet = false;
             MoveRingToJournal();
             bool committed = Journal.Commit();
             if (committed)
@@ -265,7 +290,7 @@ namespace TimingMat.Core.Outbox
             MoveRingToJournal();
             Journal.Commit();
             Journal.SaveAcknowledged();
-            if (_link.IsConnected)
+            if (link.IsConnected)
             {
                 byte[] status = offlineStatus;
                 if (status == null)
@@ -278,8 +303,8 @@ namespace TimingMat.Core.Outbox
                     }
                 }
 
-                _link.Publish(_topics.Status, status, 1, true);
-                _link.Disconnect();
+                link.Publish(_topics.Status, status, 1, true);
+                link.Disconnect();
             }
 
             if (_online)
@@ -291,7 +316,7 @@ namespace TimingMat.Core.Outbox
 
         private void MoveRingToJournal()
         {
-            PassingRing ring = _ring;
+            PassingRing ring = this.ring;
             for (int moved = 0; moved < _maxPassingsPerPoll; moved++)
             {
                 Passing next = ring.Peek();
@@ -308,7 +333,7 @@ namespace TimingMat.Core.Outbox
 
         private void KeepConnected(long now)
         {
-            if (_online && !_link.IsConnected)
+            if (_online && !link.IsConnected)
             {
                 _online = false;
                 _outbox.OnDisconnected();
@@ -332,7 +357,7 @@ namespace TimingMat.Core.Outbox
                 ConnectingSinceMicros = now;
                 try
                 {
-                    _link.BeginConnect(_connect);
+                    link.BeginConnect(_connect);
                 }
                 catch (Exception)
                 {
@@ -343,14 +368,14 @@ namespace TimingMat.Core.Outbox
 
             // Read "connecting" before "connected": a link sets connected before it clears connecting. A link that
             // answers at once (the emulated broker) is online in the poll that started it.
-            if (_link.IsConnecting)
+            if (link.IsConnecting)
             {
                 return;
             }
 
             _connecting = false;
             ConnectingSinceMicros = -1;
-            if (!_link.IsConnected || !_link.Subscribe(_topics.Acks, 1) || !_link.Subscribe(_topics.Commands, 1))
+            if (!link.IsConnected || !link.Subscribe(_topics.Acks, 1) || !link.Subscribe(_topics.Commands, 1))
             {
                 _nextConnectAt = now + _reconnectDelay;
                 _reconnectDelay = _reconnectDelay * 2 > _options.ReconnectMaxMicros ? _options.ReconnectMaxMicros : _reconnectDelay * 2;
@@ -368,7 +393,7 @@ namespace TimingMat.Core.Outbox
             MqttMessage message;
             long from;
             long to;
-            while ((message = _link.TakeReceived()) != null)
+            while ((message = link.TakeReceived()) != null)
             {
                 if (message.Topic == _topics.Acks)
                 {
@@ -396,7 +421,7 @@ namespace TimingMat.Core.Outbox
             }
 
             int packetId;
-            while (_link.TryTakeAcknowledged(out packetId))
+            while (link.TryTakeAcknowledged(out packetId))
             {
                 _outbox.OnBrokerAck(packetId);
             }

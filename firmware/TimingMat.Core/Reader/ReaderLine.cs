@@ -30,7 +30,10 @@ namespace TimingMat.Core.Reader
 
         private readonly FrameDeframer _deframer;
         private readonly ReaderCounters _counters;
-        private readonly byte[] _receive = new byte[256];
+        // The UART is read in chunks of this many bytes (the size of _receive).
+        private const int ReceiveChunk = 256;
+
+        private readonly byte[] _receive = new byte[ReceiveChunk];
         private readonly int[] _rates;
         private readonly int _behindBytes;
         private readonly long _interByteTimeout;
@@ -178,17 +181,82 @@ namespace TimingMat.Core.Reader
         internal ReaderRestartReason Receive(long now)
         {
             FrameDeframer deframer = _deframer;
+            _pollStartBytes = deframer.bytesFed;
+            if (receiving)
+            {
+                int first;
+                try
+                {
+                    first = port.Read(_receive, 0, ReceiveChunk);
+                }
+                catch (Exception)
+                {
+                    _counters.portErrors++;
+                    _drainedMicros = now;
+                    _counters.backlogBytes = 0;
+                    behind = false;
+                    return ReaderRestartReason.PortError;
+                }
+
+                if (first <= 0)
+                {
+                    // An empty poll (an idle line's every poll, ~half the IL of the full path): nothing was fed, so
+                    // no frame, no skipped byte and no backlog is new; only what is held may have waited long enough.
+                    _drainedMicros = now;
+                    _counters.backlogBytes = 0;
+                    behind = false;
+                    if (deframer.HeldBytes > 0 && now - _lastByteMicros >= _interByteTimeout)
+                    {
+                        deframer.Flush();
+                        SyncCounters();
+                        return receiving ? GarbageCheck(now, deframer) : ReaderRestartReason.None;
+                    }
+
+                    if (now >= _windowEndMicros)
+                    {
+                        _windowEndMicros = now + _garbageWindow;
+                        _windowStartSkipped = deframer.skippedBytes;
+                    }
+
+                    return ReaderRestartReason.None;
+                }
+
+                return ReceiveMore(now, first);
+            }
+
+            _drainedMicros = now;
+            _counters.backlogBytes = 0;
+            behind = false;
+            return ReaderRestartReason.None;
+        }
+
+        // The full path: the first read brought n bytes; the port is read until it is drained.
+        private ReaderRestartReason ReceiveMore(long now, int n)
+        {
+            FrameDeframer deframer = _deframer;
             byte[] receive = _receive;
             ReaderCounters counters = _counters;
             bool ok = true;
             long polled = 0;
-            _pollStartBytes = deframer.bytesFed;
-            while (receiving)
+            while (true)
             {
-                int n;
+                counters.bytesReceived += n;
+                _lastByteMicros = now;
+                polled += n;
+
+                // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
+                deframer.prefilter = thinning != null && (behind || polled >= _behindBytes) ? thinning : null;
+                deframer.Feed(receive, 0, n);
+                SyncCounters();
+                if (n < ReceiveChunk || !receiving)
+                {
+                    // Fewer bytes than asked for: the port is drained; what comes meanwhile waits for the next poll.
+                    break;
+                }
+
                 try
                 {
-                    n = port.Read(receive, 0, receive.Length);
+                    n = port.Read(receive, 0, ReceiveChunk);
                 }
                 catch (Exception)
                 {
@@ -199,20 +267,6 @@ namespace TimingMat.Core.Reader
 
                 if (n <= 0)
                 {
-                    break;
-                }
-
-                counters.bytesReceived += n;
-                _lastByteMicros = now;
-                polled += n;
-
-                // Behind (a backlog last poll, or already this one): the reads of well-read chips go unchecked.
-                deframer.prefilter = thinning != null && (behind || polled >= _behindBytes) ? thinning : null;
-                deframer.Feed(receive, 0, n);
-                SyncCounters();
-                if (n < receive.Length)
-                {
-                    // Fewer bytes than asked for: the port is drained; what comes meanwhile waits for the next poll.
                     break;
                 }
             }
@@ -247,6 +301,12 @@ namespace TimingMat.Core.Reader
                 return ReaderRestartReason.None;
             }
 
+            return GarbageCheck(now, deframer);
+        }
+
+        // A new garbage window, or too many bytes skipped in this one.
+        private ReaderRestartReason GarbageCheck(long now, FrameDeframer deframer)
+        {
             if (now >= _windowEndMicros)
             {
                 _windowEndMicros = now + _garbageWindow;

@@ -48,6 +48,10 @@ namespace TimingMat.Core.Unit
         private const int TestTagBeepMillis = 80;
         private const long FrequencyCheckMicros = 1000000;
 
+        // A quiet uplink is still polled this often: acks of the journal's marks, commands and replay requests wait
+        // at most this long; a passing in the ring is taken in the poll it arrives.
+        private const long QuietUplinkMicros = 100000;
+
         private readonly IMicrosecondClock _clock;
         private readonly UnitSupervisor _supervisor;
         private long _lockedSinceMicros = -1;
@@ -64,6 +68,7 @@ namespace TimingMat.Core.Unit
         private UnitConsole _console;
         private long _pollsLate;
         private long _nextFrequencyCheckMicros;
+        private long _uplinkDueMicros;
 
         // The parts Poll runs, as fields: every property read is a call on the device, and Poll runs every 10 ms.
         private readonly ReaderDriver[] _readers;
@@ -299,12 +304,14 @@ namespace TimingMat.Core.Unit
         /// <summary>Does one round of work: reader bytes, clock, crossings, gate, journal, uplink, LoRa, status, console. Never blocks.</summary>
         public void Poll()
         {
+            // The supervisor's marks are written directly (fields, not calls): this runs every 10 ms on the interpreter.
             UnitSupervisor supervisor = _supervisor;
             IMicrosecondClock clock = _clock;
             long now = clock.GetMicroseconds();
-            supervisor.BeginRound(now);
-            supervisor.Inside(UnitSupervisor.Reader);
-            if (_lastPollMicros >= 0 && now - _lastPollMicros > LatePollMicros)
+            int millis = (int)(now / 1000);
+            supervisor.enteredMillis = millis;
+            supervisor.inside = UnitSupervisor.Reader;
+            if (now - _lastPollMicros > LatePollMicros && _lastPollMicros >= 0)
             {
                 _pollsLate++;
             }
@@ -316,10 +323,12 @@ namespace TimingMat.Core.Unit
                 readers[i].Poll();
             }
 
-            supervisor.Inside(UnitSupervisor.Clock);
-            _matClock.Poll();
-            supervisor.Inside(UnitSupervisor.Crossings);
+            // One reading after the readers' work serves the clock and the detector.
+            supervisor.inside = UnitSupervisor.Clock;
             now = clock.GetMicroseconds();
+            MatClock matClock = _matClock;
+            matClock.Poll(now);
+            supervisor.inside = UnitSupervisor.Crossings;
             CrossingDetector detector = _detector;
             long queued = detector.PassingsQueued;
             detector.Poll(now);
@@ -327,28 +336,32 @@ namespace TimingMat.Core.Unit
 
             // A poll that fitted a crossing's peak or half the clock fit leaves the status's and the outbox's slices
             // to the next: each is ~7-13k IL instructions on the interpreter, and together they made 50k+ IL polls.
-            bool heavy = _matClock.FittedThisPoll || detector.PassingsQueued != queued;
+            bool heavy = matClock.fittedThisPoll || detector.PassingsQueued != queued;
             _heavyPoll = heavy;
-            supervisor.Inside(UnitSupervisor.Journal);
             UnitUplink uplink = _uplink;
-            PassingOutbox outbox = uplink.Outbox;
-            if (outbox != null)
+            if (!uplink.quiet || now >= _uplinkDueMicros || uplink.ring.Count > 0 || !uplink.link.IsConnected)
             {
-                outbox.WaitThisPoll = heavy;
+                // A quiet uplink (online, nothing to send, commit or hear acked) waits for a passing in the ring, a
+                // lost link (noticed as soon as before: the backlog and LoRa take over at once) or its own period:
+                // ~130 IL instructions and 15 calls a poll otherwise, for nothing.
+                _uplinkDueMicros = now + QuietUplinkMicros;
+                supervisor.inside = UnitSupervisor.Journal;
+                uplink.PollJournal(now);
+                supervisor.inside = UnitSupervisor.Uplink;
+                uplink.PollLink(now, heavy);
+                supervisor.Connecting(uplink.ConnectingSinceMicros >= 0, now);
             }
 
-            uplink.PollJournal(now);
-            supervisor.Inside(UnitSupervisor.Uplink);
-            uplink.PollLink(now);
             if (_lora != null && uplink.Journal.IsOpen)
             {
-                supervisor.Inside(UnitSupervisor.Lora);
+                supervisor.inside = UnitSupervisor.Lora;
                 _lora.Poll(uplink.IsOnline);
             }
 
-            now = clock.GetMicroseconds();
-            supervisor.EndRound(now);
-            supervisor.Connecting(uplink.ConnectingSinceMicros >= 0, now);
+            // The round's end is marked with its start (the stall limit is a minute; a poll lasts milliseconds), and
+            // the status's timers (seconds) run on the time read for the detector.
+            supervisor.inside = UnitSupervisor.None;
+            supervisor.loopMillis = millis;
             _status.Poll(now);
             if (now >= _nextFrequencyCheckMicros)
             {
@@ -367,12 +380,18 @@ namespace TimingMat.Core.Unit
                 _console.Poll();
             }
 
-            int stalled = supervisor.Check(now, true);
-            if (stalled != UnitSupervisor.None)
+            if (supervisor.uplinkConnecting)
             {
-                Reboot(UnitSupervisor.ReasonOf(stalled));
+                // From the loop only a connect that never ends can be a stall.
+                int stalled = supervisor.Check(now, true);
+                if (stalled != UnitSupervisor.None)
+                {
+                    Reboot(UnitSupervisor.ReasonOf(stalled));
+                    return;
+                }
             }
-            else if (_rebootReason >= 0 && now >= _rebootAtMicros)
+
+            if (_rebootReason >= 0 && now >= _rebootAtMicros)
             {
                 CommitEverything();
                 Reboot((BootReason)_rebootReason);

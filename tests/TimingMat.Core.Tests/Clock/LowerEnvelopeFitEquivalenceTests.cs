@@ -52,6 +52,10 @@ public class LowerEnvelopeFitEquivalenceTests
             // Half the time in two halves, as the clock does over two polls: the line first, the spacing after.
             var split = random.Next(2) == 0;
             var spacingBefore = fit.SpacingMicros;
+
+            // Now and then the spacing is kept as it was (a locked clock measures it at every fourth edge only).
+            var keep = random.Next(4) == 0;
+            fit.KeepSpacing = keep;
             var solved = split ? (bounded ? fit.SolveLine(min, max) : fit.SolveLine()) : (bounded ? fit.Solve(min, max) : fit.Solve());
             Assert.Equal(bounded ? reference.Solve(min, max) : reference.Solve(), solved);
             if (split)
@@ -71,12 +75,17 @@ public class LowerEnvelopeFitEquivalenceTests
             solves++;
             Assert.Equal(reference.Line.LocalAt(second + 10), fit.Line.LocalAt(second + 10));
             Assert.Equal(reference.Line.FrequencyErrorPpb, fit.Line.FrequencyErrorPpb);
-            Assert.Equal(reference.SpacingMicros, fit.SpacingMicros);
+            Assert.Equal(keep ? spacingBefore : reference.SpacingMicros, fit.SpacingMicros);
             Assert.Equal(reference.RunSeconds, fit.RunSeconds);
             Assert.Equal(reference.MiddleSecond, fit.MiddleSecond);
             Assert.Equal(reference.SlopeBounded, fit.SlopeBounded);
         }
 
         Assert.True(solves > stamps / 2, $"only {solves} solves compared");
+
+        // The spacing's selection mostly looks only at the heights near the last one (issue 16: the full selection
+        // was ~9k IL instructions a second on the device); every solve above still matched the whole-window fit. A
+        // three-stamp window's rank is its highest but one: no band narrows that.
+        Assert.True(capacity < 16 || fit.FullSelections * 3 < solves, $"{fit.FullSelections} of {solves} selections looked at every height");
     }
 }

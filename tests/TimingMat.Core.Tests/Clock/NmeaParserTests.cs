@@ -220,6 +220,47 @@ public class NmeaParserTests
         Assert.Equal(0, _parser.AltitudeDecimetres);
     }
 
+    [Theory]
+    [InlineData("$GPGSV,3,1,11,03,03,111,00,04,15,270,00,06,01,010,00,13,06,292,00*00")]
+    [InlineData("$GNGSA,A,3,80,71,73,79,69,,,,,,,,1.83,1.09,1.47*00")]
+    [InlineData("$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*00")]
+    [InlineData("$GNGLL,4717.11364,N,00833.91565,E,092321.00,A,A*00")]
+    [InlineData("$GNTXT,01,01,02,u-blox AG - www.u-blox.com*00")]
+    [InlineData("$PUBX,00,081350.00,4717.113210,N*00")]
+    public void SentencesTheClockDoesNotUse_AreJudgedByTheirAddress_BeforeTheirChecksum(string line)
+    {
+        // Issue 16: a u-blox's GSV, GSA, VTG, GLL and TXT are ~70 % of its bytes; their checksum pass is skipped
+        // (the checksums here are all wrong, and the lines still count as unsupported, not rejected).
+        Assert.Equal(NmeaLineResult.Unsupported, Line(line));
+        Assert.Equal(0, _parser.Rejected);
+    }
+
+    [Fact]
+    public void ADamagedRmcAddress_IsStillRejectedByItsChecksum()
+    {
+        // 'R' with bit 2 flipped is 'V': "GPVMC" is no sentence the parser skips by name, so its checksum judges it.
+        Assert.Equal(NmeaLineResult.BadChecksum, Line("$GPVMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49"));
+        Assert.Equal(1, _parser.Rejected);
+    }
+
+    [Fact]
+    public void Position_ComesFromGga_WhileGgaComes_AndFromRmcAgainWhenItStops()
+    {
+        // Issue 16: the coordinates are parsed once a second, from GGA, not again from the RMC beside it.
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNGGA,083600.00,1000.00000,S,02000.00000,W,1,08,1.01,10.0,M,48.0,M,,")));
+        Assert.Equal(NmeaLineResult.Accepted, Line("$GNRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49"));
+        Assert.Equal((-10_000_000, -20_000_000), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+
+        // No GGA since that RMC: the next RMC gives the position.
+        Assert.Equal(NmeaLineResult.Accepted, Line("$GNRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*49"));
+        Assert.Equal((47_285_240, 8_565_254), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+
+        // A GGA without a fix gives none, so the RMC after it does.
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNGGA,083601.00,1000.00000,S,02000.00000,W,0,03,25.5,10.0,M,48.0,M,,")));
+        Assert.Equal(NmeaLineResult.Accepted, Line(Frame("GNRMC,083601.00,A,1000.00000,N,02000.00000,E,0.004,77.52,091202,,,A")));
+        Assert.Equal((10_000_000, 20_000_000), (_parser.LatitudeMicrodegrees, _parser.LongitudeMicrodegrees));
+    }
+
     [Fact]
     public void LeapSecond_2359_60_IsAccepted()
     {

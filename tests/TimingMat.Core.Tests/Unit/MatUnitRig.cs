@@ -42,7 +42,8 @@ internal sealed class MatUnitRig
         Action<MatUnitSettings>? configure = null,
         int modules = 1,
         string? extraConfig = null,
-        IBatterySensor? battery = null)
+        IBatterySensor? battery = null,
+        Func<IMqttLink, IMqttLink>? wrapLink = null)
     {
         Store = store;
         Rig = new GpsRig(s_crystal, bootUtc, new GpsEmulatorOptions { Seed = 4, AcquisitionSeconds = gpsAcquisitionSeconds, Latency = PpsLatencyModel.Uniform2 }, baudRate: 9600, localAtBoot: LocalAtBoot);
@@ -73,7 +74,7 @@ internal sealed class MatUnitRig
             Gps = Rig.GpsPort,
             Pps = Rig.Pps,
             Store = store,
-            Mqtt = Link,
+            Mqtt = wrapLink == null ? Link : wrapLink(Link),
             Hmac = DesktopHmacSha256.Instance,
             Rebooter = Rebooter,
             Battery = battery,

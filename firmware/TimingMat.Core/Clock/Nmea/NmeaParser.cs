@@ -42,6 +42,9 @@ namespace TimingMat.Core.Clock.Nmea
         private bool _corrupt;
         private bool _garbage;
 
+        // The last GGA gave the position: the RMC after it need not read it again.
+        private bool _ggaPosition;
+
         /// <summary>Initializes a new instance of the <see cref="NmeaParser"/> class.</summary>
         public NmeaParser()
         {
@@ -58,10 +61,10 @@ namespace TimingMat.Core.Clock.Nmea
         /// <summary>Gets a value indicating whether a GGA or RMC with a valid fix has given a position since the parser was created.</summary>
         public bool HasPosition { get; private set; }
 
-        /// <summary>Gets the last fixed latitude in millionths of a degree, north positive (from GGA or RMC).</summary>
+        /// <summary>Gets the last fixed latitude in millionths of a degree, north positive (from GGA, or RMC when no GGA came since the last RMC).</summary>
         public int LatitudeMicrodegrees { get; private set; }
 
-        /// <summary>Gets the last fixed longitude in millionths of a degree, east positive (from GGA or RMC).</summary>
+        /// <summary>Gets the last fixed longitude in millionths of a degree, east positive (from GGA, or RMC when no GGA came since the last RMC).</summary>
         public int LongitudeMicrodegrees { get; private set; }
 
         /// <summary>Gets the last fixed altitude above mean sea level in decimetres (from GGA only; RMC has none).</summary>
@@ -193,15 +196,37 @@ namespace TimingMat.Core.Clock.Nmea
             bool inSentence = _inSentence;
             while (i < end)
             {
-                byte value = data[i++];
-
-                // The common case, a printable character inside a sentence: straight into the line buffer.
-                if (inSentence && value >= 0x20 && value <= 0x7E && value != (byte)'$' && length < MaxBody)
+                if (inSentence)
                 {
-                    body[length++] = value;
-                    continue;
+                    // The common case, printable characters inside a sentence: straight into the line buffer, up to
+                    // where it would be full (so the length needs no test per byte; ~27 IL a byte instead of ~34).
+                    int stop = end;
+                    if (stop - i > MaxBody - length)
+                    {
+                        stop = i + MaxBody - length;
+                    }
+
+                    while (i < stop)
+                    {
+                        byte c = data[i];
+                        if (c == (byte)'$' || (uint)(c - 0x20) > 0x5E)
+                        {
+                            break;
+                        }
+
+                        body[length] = c;
+                        length++;
+                        i++;
+                    }
+
+                    if (i == end)
+                    {
+                        break;
+                    }
                 }
 
+                // '$', a line end, a byte outside a sentence, a control or 8-bit byte, or a full line buffer.
+                byte value = data[i++];
                 _length = length;
                 NmeaLineResult result = Push(value);
                 length = _length;
@@ -258,6 +283,20 @@ namespace TimingMat.Core.Clock.Nmea
             return -1;
         }
 
+        // GSV, GSA, VTG, GLL and TXT: what receivers send beside RMC, GGA and ZDA (and proprietary $P... sentences).
+        private static bool Unused(byte[] body)
+        {
+            byte a = body[2];
+            byte b = body[3];
+            byte c = body[4];
+            if (a == (byte)'G')
+            {
+                return (b == (byte)'S' && (c == (byte)'V' || c == (byte)'A')) || (b == (byte)'L' && c == (byte)'L');
+            }
+
+            return (a == (byte)'V' && b == (byte)'T' && c == (byte)'G') || (a == (byte)'T' && b == (byte)'X' && c == (byte)'T');
+        }
+
         private NmeaLineResult Count(NmeaLineResult result)
         {
             Lines++;
@@ -283,9 +322,17 @@ namespace TimingMat.Core.Clock.Nmea
 
         private NmeaLineResult Validate()
         {
-            // One pass up to the '*': the checksum and the fields between the commas together.
             byte[] body = _body;
             int length = _length;
+            if (length > 5 && (body[0] == (byte)'P' || (body[5] == (byte)',' && Unused(body))))
+            {
+                // A complete address the clock has no use for: judged by the address alone, before the checksum pass
+                // (a u-blox's default output is ~70 % such bytes). Named ones only, so that a damaged RMC, GGA or ZDA
+                // address (no single flipped bit makes one of these) still counts as rejected by its checksum.
+                return NmeaLineResult.Unsupported;
+            }
+
+            // One pass up to the '*': the checksum and the fields between the commas together.
             int[] fieldStart = _fieldStart;
             int[] fieldLength = _fieldLength;
             int star = -1;
@@ -391,15 +438,26 @@ namespace TimingMat.Core.Clock.Nmea
                 return NmeaLineResult.BadField;
             }
 
-            if (type != NmeaSentenceType.Zda && s.HasFix)
+            if (type == NmeaSentenceType.Gga)
             {
-                UpdatePosition(type);
+                _ggaPosition = s.HasFix && UpdatePosition(type);
+            }
+            else if (type == NmeaSentenceType.Rmc)
+            {
+                // A receiver that sends GGA gives the position (with its altitude) there: reading it from RMC as well
+                // would parse the same coordinates twice a second. An RMC after an RMC with no GGA between reads it.
+                if (!_ggaPosition && s.HasFix)
+                {
+                    UpdatePosition(type);
+                }
+
+                _ggaPosition = false;
             }
 
             return NmeaLineResult.Accepted;
         }
 
-        private void UpdatePosition(NmeaSentenceType type)
+        private bool UpdatePosition(NmeaSentenceType type)
         {
             // GGA: lat 2, N/S 3, lon 4, E/W 5, altitude 9 (M in 10). RMC: lat 3, N/S 4, lon 5, E/W 6.
             NmeaFields f = _fields;
@@ -408,7 +466,7 @@ namespace TimingMat.Core.Clock.Nmea
             int longitude;
             if (!f.Coordinate(first, 2, (byte)'N', (byte)'S', out latitude) || !f.Coordinate(first + 2, 3, (byte)'E', (byte)'W', out longitude))
             {
-                return;
+                return false;
             }
 
             if (type == NmeaSentenceType.Gga)
@@ -423,6 +481,7 @@ namespace TimingMat.Core.Clock.Nmea
             LatitudeMicrodegrees = latitude;
             LongitudeMicrodegrees = longitude;
             HasPosition = true;
+            return true;
         }
     }
 }
