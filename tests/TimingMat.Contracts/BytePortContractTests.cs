@@ -101,7 +101,7 @@ public abstract class BytePortContractTests
     {
         OpenWithPeer();
         PeerSends([0xAA, 0xBB, 0xCC, 0xDD]);
-        Settle();
+        AwaitReceived(4);
 
         Port.DiscardInput();
         Assert.Equal(0, Port.Read(new byte[16], 0, 16));
@@ -169,6 +169,13 @@ public abstract class BytePortContractTests
     /// <summary>Lets a little line time pass: a simulated clock step or a short sleep.</summary>
     protected abstract void LetTimePass();
 
+    /// <summary>
+    /// Waits until the port holds <paramref name="count"/> bytes the far end sent. By default the settle steps; a port
+    /// whose own thread receives says when it has them, so a busy host cannot make "what arrived" still be in the socket.
+    /// </summary>
+    /// <param name="count">Bytes sent.</param>
+    protected virtual void AwaitReceived(int count) => Settle();
+
     /// <summary>Waits until the far end is attached to the open port (a TCP accept); most ports need nothing.</summary>
     protected virtual void AwaitPeer()
     {
@@ -181,6 +188,18 @@ public abstract class BytePortContractTests
     {
         Port.Open();
         AwaitPeer();
+    }
+
+    /// <summary>Lets time pass until <paramref name="waiting"/> counts <paramref name="count"/> bytes, or fails.</summary>
+    /// <param name="count">Bytes sent.</param>
+    /// <param name="waiting">The port's own count of received bytes waiting to be read.</param>
+    protected void AwaitWaiting(int count, Func<int> waiting)
+    {
+        for (var step = 0; waiting() < count; step++)
+        {
+            Assert.True(step < PatienceSteps, $"the port received {waiting()} of the {count} bytes sent");
+            LetTimePass();
+        }
     }
 
     private void Settle()

@@ -153,6 +153,18 @@ public abstract class StreamBytePort : IBytePort, IDisposable
         return _arrived.WaitOne(timeout);
     }
 
+    /// <summary>Gets how many received bytes wait to be read (the receive thread's, not the operating system's).</summary>
+    public int BytesToRead
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _count;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void DiscardInput()
     {

@@ -162,6 +162,18 @@ public sealed class TcpServerBytePort : IBytePort, IDisposable
         }
     }
 
+    /// <summary>Gets how many received bytes wait to be read (the receive thread's, not the operating system's).</summary>
+    public int BytesToRead
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _received.Count;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void DiscardInput()
     {

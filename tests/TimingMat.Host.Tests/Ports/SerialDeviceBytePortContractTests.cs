@@ -33,5 +33,7 @@ public sealed class SerialDeviceBytePortContractTests : BytePortContractTests, I
 
     protected override int PeerReceives(byte[] buffer, int offset, int count) => _pty.TakeReceived(buffer, offset, count);
 
+    protected override void AwaitReceived(int count) => AwaitWaiting(count, () => _port.BytesToRead);
+
     protected override void LetTimePass() => Thread.Sleep(1);
 }

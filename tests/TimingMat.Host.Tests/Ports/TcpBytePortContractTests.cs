@@ -46,5 +46,7 @@ public sealed class TcpBytePortContractTests : BytePortContractTests, IDisposabl
     protected override int PeerReceives(byte[] buffer, int offset, int count) =>
         _peer!.Available == 0 ? 0 : _peer.Receive(buffer, offset, Math.Min(count, _peer.Available), SocketFlags.None);
 
+    protected override void AwaitReceived(int count) => AwaitWaiting(count, () => _port.BytesToRead);
+
     protected override void LetTimePass() => Thread.Sleep(1);
 }

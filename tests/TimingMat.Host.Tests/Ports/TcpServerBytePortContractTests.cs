@@ -48,6 +48,8 @@ public sealed class TcpServerBytePortContractTests : BytePortContractTests, IDis
     protected override int PeerReceives(byte[] buffer, int offset, int count) =>
         _peer!.Available == 0 ? 0 : _peer.Client.Receive(buffer, offset, Math.Min(count, _peer.Available), SocketFlags.None);
 
+    protected override void AwaitReceived(int count) => AwaitWaiting(count, () => _port.BytesToRead);
+
     protected override void LetTimePass() => Thread.Sleep(1);
 
     private static int FreePort()
