@@ -45,7 +45,7 @@ namespace TimingMat.Core.Unit
         };
 
         // The marks the loop writes, as fields: the unit's poll writes them directly (six calls a poll less on the
-        // device, where a call costs more than the write it wraps); the methods below do the same for other callers.
+        // device, where a call costs more than the write it wraps).
 
         /// <summary>The part the round is inside now, or <see cref="None"/> between rounds.</summary>
         internal int inside = None;
@@ -81,28 +81,6 @@ namespace TimingMat.Core.Unit
         public static BootReason ReasonOf(int part)
         {
             return s_reasons[part];
-        }
-
-        /// <summary>Marks the start of a round of the loop: the time every part's work in it is measured from.</summary>
-        /// <param name="nowMicros">Local µs now.</param>
-        public void BeginRound(long nowMicros)
-        {
-            enteredMillis = (int)(nowMicros / 1000);
-        }
-
-        /// <summary>Marks that the loop is now inside a part's work (one field write: a round reads the clock once).</summary>
-        /// <param name="part">The part.</param>
-        public void Inside(int part)
-        {
-            inside = part;
-        }
-
-        /// <summary>Marks the end of a round: no part is working, the loop is alive.</summary>
-        /// <param name="nowMicros">Local µs now.</param>
-        public void EndRound(long nowMicros)
-        {
-            inside = None;
-            loopMillis = (int)(nowMicros / 1000);
         }
 
         /// <summary>Notes whether the uplink has a connect attempt running (an attempt is not work inside the loop: it runs on its own).</summary>
